@@ -1,0 +1,102 @@
+//! A deterministic demo-data generator: providers, offers in many languages, mentoring pools,
+//! mentors and open requests, spread over every district of the regions in the database.
+//!
+//! The same seed gives the same records (ids included); dates are relative to the day of
+//! generation so that the demo stays current. Everything is fictitious: names come from
+//! short lists and e-mail addresses use the reserved `example.org` domain.
+
+mod geography;
+mod mentoring;
+mod offers;
+mod rng;
+mod texts;
+
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait};
+
+use crate::error::{ApiError, ApiResult};
+pub use geography::Geography;
+pub use rng::DemoRng;
+
+/// How much to generate.
+#[derive(Debug, Clone)]
+pub struct DemoSize {
+    pub offers: u32,
+    pub mentors: u32,
+    pub requests: u32,
+    pub seed: u64,
+}
+
+impl DemoSize {
+    /// The set an empty installation starts with.
+    pub fn small() -> Self {
+        Self {
+            offers: 300,
+            mentors: 60,
+            requests: 30,
+            seed: 2026,
+        }
+    }
+}
+
+/// What was generated.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub providers: usize,
+    pub offers: usize,
+    pub mentors: usize,
+    pub requests: usize,
+}
+
+/// Generates and stores the demo data. Each batch is written in its own transaction, so a
+/// large run keeps memory flat; a second run with the same seed is refused.
+pub async fn seed(db: &DatabaseConnection, size: &DemoSize) -> ApiResult<DemoSummary> {
+    let geography = Geography::load(db).await?;
+    let mut rng = DemoRng::new(size.seed);
+    let providers = offers::seed_providers(db, &geography, &mut rng, size).await?;
+    let offer_count = offers::seed_offers(db, &geography, &mut rng, &providers, size).await?;
+    let (mentors, requests) = mentoring::seed(db, &geography, &mut rng, size).await?;
+    Ok(DemoSummary {
+        providers: providers.len(),
+        offers: offer_count,
+        mentors,
+        requests,
+    })
+}
+
+/// Inserts rows in statements of a size both engines accept (SQLite allows 32,766 bound
+/// parameters per statement).
+pub(crate) async fn insert_all<A, C>(db: &C, rows: Vec<A>) -> ApiResult<()>
+where
+    A: ActiveModelTrait + Send,
+    C: ConnectionTrait,
+{
+    const MAX_PARAMETERS: usize = 30_000;
+    let columns = <A::Entity as EntityTrait>::Column::iter_len();
+    let per_statement = (MAX_PARAMETERS / columns.max(1)).max(1);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<A> = rows.by_ref().take(per_statement).collect();
+        <A::Entity as EntityTrait>::insert_many(chunk)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Counts the columns of an entity.
+trait ColumnCount {
+    fn iter_len() -> usize;
+}
+
+impl<T: sea_orm::Iterable> ColumnCount for T {
+    fn iter_len() -> usize {
+        T::iter().count()
+    }
+}
+
+/// The error for a seed whose data is already there.
+fn already_seeded(seed: u64) -> ApiError {
+    ApiError::Conflict(format!(
+        "demo data for seed {seed} is already loaded; choose another --seed"
+    ))
+}

@@ -1,0 +1,122 @@
+//! The one error type of the API, with stable codes that clients can rely on.
+//!
+//! Internal failures (database, I/O) are logged with their detail where they happen to be
+//! turned into an [`ApiError`] and reach clients only as `INTERNAL_SERVER_ERROR` or
+//! `SERVICE_UNAVAILABLE`, never with SQL or a message from inside. Resolvers return
+//! `ApiResult`; the GraphQL layer finds the `ApiError` behind each error and writes its code
+//! (see `graphql::errors`), so no resolver can forget to.
+
+use async_graphql::indexmap::IndexMap;
+use async_graphql::{ErrorExtensionValues, Name, Value};
+use sea_orm::DbErr;
+
+/// One invalid field of an input, reported with all the others at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Every error a client can see.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ApiError {
+    #[error("{message}")]
+    BadUserInput {
+        message: String,
+        fields: Vec<FieldError>,
+    },
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("the service is temporarily unavailable")]
+    ServiceUnavailable,
+    #[error("internal server error")]
+    Internal,
+}
+
+impl ApiError {
+    /// A bad input with one message and no field list.
+    pub fn bad_input(message: impl Into<String>) -> Self {
+        Self::BadUserInput {
+            message: message.into(),
+            fields: Vec::new(),
+        }
+    }
+
+    /// A bad input listing every invalid field.
+    pub fn invalid_fields(fields: Vec<FieldError>) -> Self {
+        let message = match fields.as_slice() {
+            [one] => format!("invalid input: {}: {}", one.field, one.message),
+            _ => format!("invalid input in {} fields", fields.len()),
+        };
+        Self::BadUserInput { message, fields }
+    }
+
+    /// The stable code sent in `extensions.code`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BadUserInput { .. } => "BAD_USER_INPUT",
+            Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::Forbidden => "FORBIDDEN",
+            Self::NotFound(_) => "NOT_FOUND",
+            Self::Conflict(_) => "CONFLICT",
+            Self::ServiceUnavailable => "SERVICE_UNAVAILABLE",
+            Self::Internal => "INTERNAL_SERVER_ERROR",
+        }
+    }
+}
+
+impl From<DbErr> for ApiError {
+    fn from(err: DbErr) -> Self {
+        if is_connection_error(&err) {
+            tracing::error!(error = %err, "database unavailable");
+            Self::ServiceUnavailable
+        } else {
+            tracing::error!(error = %err, "database error");
+            Self::Internal
+        }
+    }
+}
+
+/// Whether the database could not be reached at all (as opposed to refusing a statement).
+fn is_connection_error(err: &DbErr) -> bool {
+    matches!(err, DbErr::ConnectionAcquire(_) | DbErr::Conn(_))
+}
+
+impl ApiError {
+    /// Writes `code` (and `fields` for bad input) into a GraphQL error's extensions.
+    pub fn write_extensions(&self, ext: &mut ErrorExtensionValues) {
+        ext.set("code", self.code());
+        if let Self::BadUserInput { fields, .. } = self
+            && !fields.is_empty()
+        {
+            let list = fields
+                .iter()
+                .map(|f| {
+                    let mut item = IndexMap::new();
+                    item.insert(Name::new("field"), Value::String(f.field.clone()));
+                    item.insert(Name::new("message"), Value::String(f.message.clone()));
+                    Value::Object(item)
+                })
+                .collect();
+            ext.set("fields", Value::List(list));
+        }
+    }
+}
+
+/// Result type of services and resolvers.
+pub type ApiResult<T> = Result<T, ApiError>;

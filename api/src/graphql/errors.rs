@@ -1,0 +1,69 @@
+//! Gives every GraphQL error a stable `extensions.code`.
+//!
+//! Resolvers return `ApiError`s, which async-graphql keeps as the error's source; this
+//! extension finds them and writes their code. Errors raised by async-graphql itself (parse,
+//! validation, limits) get `BAD_USER_INPUT` or `QUERY_TOO_COMPLEX`.
+
+use std::sync::Arc;
+
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest};
+use async_graphql::{Response, ServerError};
+
+use crate::error::ApiError;
+
+/// The extension factory to register on the schema.
+pub struct ErrorCodes;
+
+impl ExtensionFactory for ErrorCodes {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(ErrorCodesExtension)
+    }
+}
+
+struct ErrorCodesExtension;
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for ErrorCodesExtension {
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let mut response = next.run(ctx).await;
+        for error in &mut response.errors {
+            classify(error);
+        }
+        response
+    }
+}
+
+fn classify(error: &mut ServerError) {
+    if let Some(api) = error.source::<ApiError>().cloned() {
+        api.write_extensions(error.extensions.get_or_insert_with(Default::default));
+        return;
+    }
+    let has_code = error
+        .extensions
+        .as_ref()
+        .is_some_and(|ext| ext.get("code").is_some());
+    if has_code {
+        return;
+    }
+    let code = if is_limit_error(&error.message) {
+        "QUERY_TOO_COMPLEX"
+    } else {
+        "BAD_USER_INPUT"
+    };
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+}
+
+/// async-graphql reports its limits in words only; these are its messages.
+fn is_limit_error(message: &str) -> bool {
+    const LIMITS: [&str; 5] = [
+        "Query is too complex",
+        "Query is nested too deep",
+        "too many directives",
+        "recursion depth",
+        "The number of",
+    ];
+    LIMITS.iter().any(|m| message.contains(m))
+}

@@ -1,0 +1,155 @@
+//! DataLoaders, made fresh for every request, so that a list of offers with nested providers,
+//! categories, regions and translations costs one query per kind of thing, not per item.
+
+use std::collections::HashMap;
+
+use async_graphql::Context;
+use async_graphql::dataloader::{DataLoader, Loader};
+use entity::{
+    category, category_label, offer_language, offer_location, offer_schedule, offer_translation,
+    provider, region, region_name,
+};
+use sea_orm::DatabaseConnection;
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult};
+use crate::service;
+
+/// Declares a loader from record ids to what a service function returns for them.
+macro_rules! loader {
+    ($(#[$doc:meta])* $name:ident => $value:ty, $fetch:expr) => {
+        $(#[$doc])*
+        pub struct $name(DatabaseConnection);
+
+        impl Loader<Uuid> for $name {
+            type Value = $value;
+            type Error = ApiError;
+
+            async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, $value>, ApiError> {
+                $fetch(&self.0, keys).await
+            }
+        }
+    };
+}
+
+loader!(
+    /// Providers by id.
+    ProviderLoader => provider::Model,
+    service::offer::providers
+);
+loader!(
+    /// Regions by id.
+    RegionLoader => region::Model,
+    service::region::by_ids
+);
+loader!(
+    /// Localised names by region id.
+    RegionNamesLoader => Vec<region_name::Model>,
+    service::region::names
+);
+loader!(
+    /// Postcodes by region id.
+    RegionPostcodesLoader => Vec<String>,
+    service::region::postcodes
+);
+loader!(
+    /// Ids of the regions a region lies in, by region id.
+    RegionParentsLoader => Vec<Uuid>,
+    service::region::parent_ids
+);
+loader!(
+    /// Ids of the regions that serve a region, by region id.
+    RegionServedByLoader => Vec<Uuid>,
+    service::region::served_by_ids
+);
+loader!(
+    /// Categories by id.
+    CategoryLoader => category::Model,
+    service::category::by_ids
+);
+loader!(
+    /// Labels by category id.
+    CategoryLabelsLoader => Vec<category_label::Model>,
+    service::category::labels
+);
+loader!(
+    /// Translations by offer id.
+    OfferTranslationsLoader => Vec<offer_translation::Model>,
+    service::offer::translations
+);
+loader!(
+    /// Category ids by offer id.
+    OfferCategoriesLoader => Vec<Uuid>,
+    service::offer::category_ids
+);
+loader!(
+    /// Served region ids by offer id.
+    OfferRegionsLoader => Vec<Uuid>,
+    service::offer::region_ids
+);
+loader!(
+    /// Languages by offer id.
+    OfferLanguagesLoader => Vec<offer_language::Model>,
+    service::offer::languages
+);
+loader!(
+    /// Locations by offer id.
+    OfferLocationsLoader => Vec<offer_location::Model>,
+    service::offer::locations
+);
+loader!(
+    /// Schedules by offer id.
+    OfferSchedulesLoader => Vec<offer_schedule::Model>,
+    service::offer::schedules
+);
+
+/// Every loader of one request.
+pub struct Loaders {
+    pub provider: DataLoader<ProviderLoader>,
+    pub region: DataLoader<RegionLoader>,
+    pub region_names: DataLoader<RegionNamesLoader>,
+    pub region_postcodes: DataLoader<RegionPostcodesLoader>,
+    pub region_parents: DataLoader<RegionParentsLoader>,
+    pub region_served_by: DataLoader<RegionServedByLoader>,
+    pub category: DataLoader<CategoryLoader>,
+    pub category_labels: DataLoader<CategoryLabelsLoader>,
+    pub offer_translations: DataLoader<OfferTranslationsLoader>,
+    pub offer_categories: DataLoader<OfferCategoriesLoader>,
+    pub offer_regions: DataLoader<OfferRegionsLoader>,
+    pub offer_languages: DataLoader<OfferLanguagesLoader>,
+    pub offer_locations: DataLoader<OfferLocationsLoader>,
+    pub offer_schedules: DataLoader<OfferSchedulesLoader>,
+}
+
+impl Loaders {
+    /// Fresh loaders (and so fresh caches) for one request.
+    pub fn new(db: &DatabaseConnection) -> Self {
+        fn make<L>(loader: L) -> DataLoader<L> {
+            DataLoader::new(loader, tokio::spawn)
+        }
+        Self {
+            provider: make(ProviderLoader(db.clone())),
+            region: make(RegionLoader(db.clone())),
+            region_names: make(RegionNamesLoader(db.clone())),
+            region_postcodes: make(RegionPostcodesLoader(db.clone())),
+            region_parents: make(RegionParentsLoader(db.clone())),
+            region_served_by: make(RegionServedByLoader(db.clone())),
+            category: make(CategoryLoader(db.clone())),
+            category_labels: make(CategoryLabelsLoader(db.clone())),
+            offer_translations: make(OfferTranslationsLoader(db.clone())),
+            offer_categories: make(OfferCategoriesLoader(db.clone())),
+            offer_regions: make(OfferRegionsLoader(db.clone())),
+            offer_languages: make(OfferLanguagesLoader(db.clone())),
+            offer_locations: make(OfferLocationsLoader(db.clone())),
+            offer_schedules: make(OfferSchedulesLoader(db.clone())),
+        }
+    }
+
+    /// The request's loaders.
+    pub fn of<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a Self> {
+        ctx.data_opt::<Self>().ok_or_else(|| {
+            tracing::error!("request has no loaders");
+            ApiError::Internal
+        })
+    }
+}

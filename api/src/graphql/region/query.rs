@@ -1,0 +1,65 @@
+//! `regions` and `region`.
+
+use async_graphql::{Context, ID, Object};
+use entity::types::RegionKind;
+
+use crate::context::AppContext;
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::locale::Lang;
+use crate::graphql::region::{Region, RegionKindGql};
+use crate::graphql::relay::{NodeType, RelayConnection, connection, expect_global_id};
+use crate::service;
+use crate::service::page::PageArgs;
+use crate::service::region::RegionFilter;
+
+#[derive(Default)]
+pub struct RegionQuery;
+
+#[Object]
+impl RegionQuery {
+    /// Regions by kind and/or parent, sorted by name.
+    #[allow(clippy::too_many_arguments)]
+    async fn regions(
+        &self,
+        ctx: &Context<'_>,
+        kind: Option<RegionKindGql>,
+        parent_id: Option<ID>,
+        locale: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<RelayConnection<Region>> {
+        let app = AppContext::of(ctx)?;
+        let args = PageArgs::new(first, after, last, before, app.settings.max_page_size)?;
+        let filter = RegionFilter {
+            kind: kind.map(RegionKind::from),
+            parent_id: parent_id
+                .map(|id| expect_global_id(&id, NodeType::Region))
+                .transpose()?,
+        };
+        let lang = Lang::resolve(ctx, locale.as_deref());
+        let page = service::region::list(&app.db, &filter, &args).await?;
+        Ok(connection(page, |m| Region::new(m, lang.clone())))
+    }
+
+    /// One region, by global id or by code (e.g. the BFS number `2581` for Olten).
+    async fn region(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        code: Option<String>,
+        locale: Option<String>,
+    ) -> ApiResult<Option<Region>> {
+        let app = AppContext::of(ctx)?;
+        let found = match (id, code) {
+            (Some(id), None) => {
+                service::region::by_id(&app.db, expect_global_id(&id, NodeType::Region)?).await?
+            }
+            (None, Some(code)) => service::region::by_code(&app.db, &code).await?,
+            _ => return Err(ApiError::bad_input("give either `id` or `code`")),
+        };
+        let lang = Lang::resolve(ctx, locale.as_deref());
+        Ok(found.map(|m| Region::new(m, lang)))
+    }
+}

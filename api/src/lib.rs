@@ -1,0 +1,174 @@
+//! Angebotsplattform: the GraphQL API behind a canton's catalogue of integration offers and
+//! its regional mentoring pools.
+//!
+//! `main.rs` only parses the command line and calls [`run_cli`]; tests build the same app with
+//! [`bootstrap`], [`build_schema`] and [`configure`].
+
+pub mod clock;
+pub mod config;
+pub mod context;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod ids;
+pub mod reference;
+pub mod service;
+pub mod telemetry;
+
+use std::io::Write;
+
+use actix_web::{App, HttpServer, web};
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+
+use crate::config::{Cli, Command, Settings};
+use crate::context::AppContext;
+pub use crate::graphql::{AppSchema, QueryLimits, build_schema};
+use crate::service::region_import::{self, ImportMode};
+
+/// Why a command failed; printed as one line before the process exits with code 1.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Database(#[from] db::DbOpenError),
+    #[error("{0}")]
+    Data(String),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<error::ApiError> for StartError {
+    fn from(err: error::ApiError) -> Self {
+        match err {
+            error::ApiError::BadUserInput { message, fields } if !fields.is_empty() => {
+                let details: Vec<String> = fields
+                    .iter()
+                    .map(|f| format!("{}: {}", f.field, f.message))
+                    .collect();
+                Self::Data(format!("{message}: {}", details.join("; ")))
+            }
+            other => Self::Data(other.to_string()),
+        }
+    }
+}
+
+/// Opens and migrates the database, loads missing reference data and, when asked and the
+/// catalogue is empty, the small demo set.
+pub async fn bootstrap(settings: Settings) -> Result<AppContext, StartError> {
+    let db = db::open_from_settings(&settings).await?;
+    prepare(&db, &settings).await?;
+    Ok(AppContext::new(db, settings))
+}
+
+/// Reference data and, on an empty catalogue, demo data.
+pub async fn prepare(db: &DatabaseConnection, settings: &Settings) -> Result<(), StartError> {
+    let report = reference::load(db).await?;
+    if report.created > 0 {
+        tracing::info!(regions = report.created, "loaded reference regions");
+    }
+    if settings.seed_demo_when_empty && entity::offer::Entity::find().count(db).await.map_err(error::ApiError::from)? == 0 {
+        let summary = demo::seed(db, &demo::DemoSize::small()).await?;
+        tracing::info!(
+            offers = summary.offers,
+            mentors = summary.mentors,
+            requests = summary.requests,
+            "empty catalogue: loaded the demo data set"
+        );
+    }
+    Ok(())
+}
+
+/// Registers the app's shared state and routes.
+pub fn configure(schema: AppSchema, app: AppContext) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |cfg| {
+        cfg.app_data(web::Data::new(schema))
+            .app_data(web::Data::new(app));
+        http::configure(cfg);
+    }
+}
+
+/// Serves the API until the process is stopped.
+pub async fn serve(app: AppContext) -> Result<(), StartError> {
+    let settings = app.settings.clone();
+    let limits = QueryLimits::for_mode(settings.mode);
+    let schema = build_schema(app.clone(), &limits);
+    let server = HttpServer::new(move || {
+        App::new().configure(configure(schema.clone(), app.clone()))
+    })
+    .bind(settings.listen_addr)
+    .map_err(|source| StartError::Listen {
+        addr: settings.listen_addr,
+        source,
+    })?;
+    for addr in server.addrs() {
+        tracing::info!(%addr, "listening");
+        println!("GraphiQL: http://{addr}/graphql");
+    }
+    server.run().await?;
+    Ok(())
+}
+
+/// Runs the command the command line names (the server by default).
+pub async fn run_cli(cli: Cli) -> Result<(), StartError> {
+    let settings = cli.settings;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let app = bootstrap(settings).await?;
+            tracing::info!(database = db::engine_name(&app.db), "database ready");
+            serve(app).await
+        }
+        Command::Migrate => {
+            let db = db::open_from_settings(&settings).await?;
+            reference::load(&db).await?;
+            println!("database migrated and reference data loaded");
+            Ok(())
+        }
+        Command::SeedDemo(args) => {
+            let db = db::open_from_settings(&settings).await?;
+            reference::load(&db).await?;
+            let started = std::time::Instant::now();
+            let size = demo::DemoSize {
+                offers: args.offers,
+                mentors: args.mentors,
+                requests: args.requests,
+                seed: args.seed,
+            };
+            let summary = demo::seed(&db, &size).await?;
+            println!(
+                "seeded {} providers, {} offers, {} mentors, {} requests in {:.1} s",
+                summary.providers,
+                summary.offers,
+                summary.mentors,
+                summary.requests,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::ImportRegions { file } => {
+            let db = db::open_from_settings(&settings).await?;
+            let reader = std::fs::File::open(&file)?;
+            let records = reference::region_csv::parse(reader)
+                .map_err(error::ApiError::invalid_fields)?;
+            let report = region_import::import(&db, &records, ImportMode::Upsert).await?;
+            println!(
+                "regions: {} created, {} updated, {} unchanged",
+                report.created, report.updated, report.unchanged
+            );
+            Ok(())
+        }
+        Command::ExportSchema { out } => {
+            let sdl = graphql::sdl();
+            match out {
+                Some(path) => std::fs::write(path, sdl)?,
+                None => std::io::stdout().write_all(sdl.as_bytes())?,
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! Reference data shipped with the platform (the canton of Solothurn's regions and the KIP
+//! category taxonomy) and the reader for region files that a canton brings itself.
+//!
+//! Shipped reference data is loaded at every start, but only what is missing is inserted:
+//! an operator's later corrections (by `import-regions`) are never overwritten.
+
+pub mod categories;
+pub mod region_csv;
+pub mod solothurn;
+
+use sea_orm::DatabaseConnection;
+
+use crate::error::ApiResult;
+use crate::service::region_import::{self, ImportMode, ImportReport};
+
+/// Inserts whatever part of the shipped reference data the database lacks.
+pub async fn load(db: &DatabaseConnection) -> ApiResult<ImportReport> {
+    let regions = solothurn::regions().map_err(|err| {
+        tracing::error!(error = %err, "shipped region data is unreadable");
+        crate::error::ApiError::Internal
+    })?;
+    let report = region_import::import(db, &regions, ImportMode::InsertMissing).await?;
+    categories::load(db).await?;
+    Ok(report)
+}

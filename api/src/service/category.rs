@@ -1,0 +1,48 @@
+//! Reading the category taxonomy.
+
+use std::collections::HashMap;
+
+use entity::{category, category_label};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use crate::error::ApiResult;
+
+/// Every category, pillars and areas, in display order.
+pub async fn all<C: ConnectionTrait>(db: &C) -> ApiResult<Vec<category::Model>> {
+    Ok(category::Entity::find()
+        .order_by_asc(category::Column::Position)
+        .order_by_asc(category::Column::Code)
+        .all(db)
+        .await?)
+}
+
+/// Categories by id (for loaders).
+pub async fn by_ids<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+) -> ApiResult<HashMap<Uuid, category::Model>> {
+    Ok(category::Entity::find()
+        .filter(category::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect())
+}
+
+/// Labels of the given categories, keyed by category id.
+pub async fn labels<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+) -> ApiResult<HashMap<Uuid, Vec<category_label::Model>>> {
+    let mut out: HashMap<Uuid, Vec<category_label::Model>> = HashMap::new();
+    for label in category_label::Entity::find()
+        .filter(category_label::Column::CategoryId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+    {
+        out.entry(label.category_id).or_default().push(label);
+    }
+    Ok(out)
+}

@@ -1,0 +1,239 @@
+//! Keyset pagination shared by every list: validated page arguments, opaque cursors that
+//! survive inserts (they name a position by sort key and id, not by offset), and the page
+//! that comes back.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult};
+
+/// The page size when a client names none.
+pub const DEFAULT_PAGE_SIZE: u32 = 20;
+
+/// A position in a sorted list: the sort key of a row (as text) and its id as tie-break.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Cursor {
+    #[serde(rename = "k")]
+    pub key: Option<String>,
+    #[serde(rename = "i")]
+    pub id: Uuid,
+}
+
+impl Cursor {
+    /// The opaque form handed to clients.
+    pub fn encode(&self) -> String {
+        // Serialising two plain fields cannot fail; fall back to an empty cursor regardless.
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        URL_SAFE_NO_PAD.encode(json)
+    }
+
+    /// Reads a cursor a client sent back; anything else is bad input.
+    pub fn decode(value: &str) -> ApiResult<Self> {
+        URL_SAFE_NO_PAD
+            .decode(value)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .ok_or_else(|| ApiError::bad_input("invalid cursor"))
+    }
+}
+
+/// Which way a page is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// `first` / `after`.
+    Forward,
+    /// `last` / `before`.
+    Backward,
+}
+
+/// Validated page arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageArgs {
+    pub limit: u64,
+    pub direction: Direction,
+    pub cursor: Option<Cursor>,
+}
+
+impl PageArgs {
+    /// Checks Relay arguments against the page-size cap.
+    pub fn new(
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        max_page_size: u32,
+    ) -> ApiResult<Self> {
+        let size = |name: &str, value: i32| -> ApiResult<u64> {
+            if value < 0 {
+                return Err(ApiError::bad_input(format!("`{name}` must not be negative")));
+            }
+            let value = value.unsigned_abs();
+            if value > max_page_size {
+                return Err(ApiError::bad_input(format!(
+                    "`{name}` must not exceed {max_page_size}"
+                )));
+            }
+            Ok(u64::from(value))
+        };
+        match (first, last) {
+            (Some(_), Some(_)) => Err(ApiError::bad_input("give either `first` or `last`, not both")),
+            (_, Some(last)) => {
+                if after.is_some() {
+                    return Err(ApiError::bad_input("`after` goes with `first`, not `last`"));
+                }
+                Ok(Self {
+                    limit: size("last", last)?,
+                    direction: Direction::Backward,
+                    cursor: before.as_deref().map(Cursor::decode).transpose()?,
+                })
+            }
+            (first, None) => {
+                if before.is_some() {
+                    return Err(ApiError::bad_input("`before` goes with `last`, not `first`"));
+                }
+                Ok(Self {
+                    limit: size("first", first.unwrap_or(DEFAULT_PAGE_SIZE as i32))?,
+                    direction: Direction::Forward,
+                    cursor: after.as_deref().map(Cursor::decode).transpose()?,
+                })
+            }
+        }
+    }
+}
+
+/// One page of a list, in the list's order.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<(Cursor, T)>,
+    pub has_next_page: bool,
+    pub has_previous_page: bool,
+    pub total_count: u64,
+}
+
+impl<T> Page<T> {
+    /// Builds a page from rows fetched with one row more than the limit (which tells whether
+    /// more follow). Backward reads fetch in reverse order and are turned round here.
+    pub fn from_rows(
+        mut rows: Vec<(Cursor, T)>,
+        args: &PageArgs,
+        total_count: u64,
+    ) -> Self {
+        let more = rows.len() as u64 > args.limit;
+        rows.truncate(usize::try_from(args.limit).unwrap_or(usize::MAX));
+        let had_cursor = args.cursor.is_some();
+        match args.direction {
+            Direction::Forward => Self {
+                items: rows,
+                has_next_page: more,
+                has_previous_page: had_cursor,
+                total_count,
+            },
+            Direction::Backward => {
+                rows.reverse();
+                Self {
+                    items: rows,
+                    has_next_page: had_cursor,
+                    has_previous_page: more,
+                    total_count,
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_round_trips_and_rejects_garbage() {
+        let cursor = Cursor {
+            key: Some("Olten".into()),
+            id: Uuid::nil(),
+        };
+        assert_eq!(Cursor::decode(&cursor.encode()).unwrap(), cursor);
+        assert!(Cursor::decode("not a cursor").is_err());
+    }
+
+    #[test]
+    fn page_size_is_capped_with_a_clear_error() {
+        let err = PageArgs::new(Some(101), None, None, None, 100).unwrap_err();
+        assert_eq!(err.code(), "BAD_USER_INPUT");
+        assert!(err.to_string().contains("100"));
+        assert!(PageArgs::new(Some(-1), None, None, None, 100).is_err());
+        assert!(PageArgs::new(Some(1), None, Some(1), None, 100).is_err());
+        assert_eq!(PageArgs::new(None, None, None, None, 100).unwrap().limit, 20);
+    }
+}
+
+/// How a list is sorted: an optional key column (compared as the value `parse_key` makes of
+/// a cursor's key) and the id column as tie-break, both ascending.
+pub struct KeysetOrder<E: sea_orm::EntityTrait, M> {
+    pub key: Option<E::Column>,
+    pub id: E::Column,
+    pub parse_key: fn(&str) -> ApiResult<sea_orm::Value>,
+    pub cursor_of: fn(&M) -> Cursor,
+}
+
+/// Reads one page of `select` in keyset order, with the total count of the whole list.
+pub async fn keyset_page<E, C>(
+    db: &C,
+    select: sea_orm::Select<E>,
+    order: &KeysetOrder<E, E::Model>,
+    args: &PageArgs,
+) -> ApiResult<Page<E::Model>>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Sync,
+    C: sea_orm::ConnectionTrait,
+{
+    use sea_orm::{ColumnTrait, Condition, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+
+    let total_count = select.clone().count(db).await?;
+    let forward = args.direction == Direction::Forward;
+    let mut select = select;
+    if let Some(cursor) = &args.cursor {
+        let after_id = |col: E::Column| {
+            if forward {
+                col.gt(cursor.id)
+            } else {
+                col.lt(cursor.id)
+            }
+        };
+        let condition = match (order.key, &cursor.key) {
+            (Some(key_col), Some(key)) => {
+                let key = (order.parse_key)(key)?;
+                let beyond = if forward {
+                    key_col.gt(key.clone())
+                } else {
+                    key_col.lt(key.clone())
+                };
+                Condition::any()
+                    .add(beyond)
+                    .add(Condition::all().add(key_col.eq(key)).add(after_id(order.id)))
+            }
+            _ => Condition::all().add(after_id(order.id)),
+        };
+        select = select.filter(condition);
+    }
+    let direction = if forward { Order::Asc } else { Order::Desc };
+    if let Some(key_col) = order.key {
+        select = select.order_by(key_col, direction.clone());
+    }
+    let rows = select
+        .order_by(order.id, direction)
+        .limit(args.limit + 1)
+        .all(db)
+        .await?;
+    let rows = rows
+        .into_iter()
+        .map(|model| ((order.cursor_of)(&model), model))
+        .collect();
+    Ok(Page::from_rows(rows, args, total_count))
+}
+
+/// Cursor keys of text columns bind as text.
+pub fn text_key(key: &str) -> ApiResult<sea_orm::Value> {
+    Ok(sea_orm::Value::from(key.to_owned()))
+}

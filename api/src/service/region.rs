@@ -1,0 +1,179 @@
+//! Reading regions and walking the region graph.
+
+use std::collections::{HashMap, HashSet};
+
+use entity::types::{RegionEdgeKind, RegionKind};
+use entity::{region, region_edge, region_name, region_postcode};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::error::ApiResult;
+use crate::service::page::{Cursor, KeysetOrder, Page, PageArgs, keyset_page, text_key};
+
+/// Which regions a list holds.
+#[derive(Debug, Clone, Default)]
+pub struct RegionFilter {
+    pub kind: Option<RegionKind>,
+    /// Only regions that lie directly in this one (`PART_OF` edges).
+    pub parent_id: Option<Uuid>,
+}
+
+const BY_NAME: KeysetOrder<region::Entity, region::Model> = KeysetOrder {
+    key: Some(region::Column::Name),
+    id: region::Column::Id,
+    parse_key: text_key,
+    cursor_of: |r| Cursor {
+        key: Some(r.name.clone()),
+        id: r.id,
+    },
+};
+
+/// A page of regions sorted by name.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    filter: &RegionFilter,
+    args: &PageArgs,
+) -> ApiResult<Page<region::Model>> {
+    let mut select = region::Entity::find();
+    if let Some(kind) = filter.kind {
+        select = select.filter(region::Column::Kind.eq(kind));
+    }
+    if let Some(parent) = filter.parent_id {
+        let children = region_edge::Entity::find()
+            .filter(region_edge::Column::ToRegionId.eq(parent))
+            .filter(region_edge::Column::Kind.eq(RegionEdgeKind::PartOf))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|e| e.from_region_id);
+        select = select.filter(region::Column::Id.is_in(children));
+    }
+    keyset_page(db, select, &BY_NAME, args).await
+}
+
+/// One region by id.
+pub async fn by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> ApiResult<Option<region::Model>> {
+    Ok(region::Entity::find_by_id(id).one(db).await?)
+}
+
+/// One region by its code (e.g. a BFS number).
+pub async fn by_code<C: ConnectionTrait>(db: &C, code: &str) -> ApiResult<Option<region::Model>> {
+    Ok(region::Entity::find()
+        .filter(region::Column::Code.eq(code))
+        .one(db)
+        .await?)
+}
+
+/// Regions by id (for loaders).
+pub async fn by_ids<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+) -> ApiResult<HashMap<Uuid, region::Model>> {
+    Ok(region::Entity::find()
+        .filter(region::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect())
+}
+
+/// Localised names of the given regions, keyed by region id.
+pub async fn names<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+) -> ApiResult<HashMap<Uuid, Vec<region_name::Model>>> {
+    let mut out: HashMap<Uuid, Vec<region_name::Model>> = HashMap::new();
+    for name in region_name::Entity::find()
+        .filter(region_name::Column::RegionId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+    {
+        out.entry(name.region_id).or_default().push(name);
+    }
+    Ok(out)
+}
+
+/// Outgoing (`from` → `to`) or incoming edges of one kind for the given regions.
+pub async fn edges<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+    kind: RegionEdgeKind,
+    outgoing: bool,
+) -> ApiResult<Vec<region_edge::Model>> {
+    let column = if outgoing {
+        region_edge::Column::FromRegionId
+    } else {
+        region_edge::Column::ToRegionId
+    };
+    Ok(region_edge::Entity::find()
+        .filter(column.is_in(ids.iter().copied()))
+        .filter(region_edge::Column::Kind.eq(kind))
+        .all(db)
+        .await?)
+}
+
+/// Every region that contains the given ones, however far up (`PART_OF` followed
+/// transitively), plus the regions themselves. The graph may have several paths to the same
+/// region, so visited regions are remembered.
+pub async fn with_ancestors<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> ApiResult<HashSet<Uuid>> {
+    let mut seen: HashSet<Uuid> = ids.iter().copied().collect();
+    let mut frontier: Vec<Uuid> = ids.to_vec();
+    while !frontier.is_empty() {
+        let next: Vec<Uuid> = edges(db, &frontier, RegionEdgeKind::PartOf, true)
+            .await?
+            .into_iter()
+            .map(|e| e.to_region_id)
+            .filter(|id| seen.insert(*id))
+            .collect();
+        frontier = next;
+    }
+    Ok(seen)
+}
+
+/// Postcodes of the given regions, keyed by region id.
+pub async fn postcodes<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+) -> ApiResult<HashMap<Uuid, Vec<String>>> {
+    let mut out: HashMap<Uuid, Vec<String>> = HashMap::new();
+    for row in region_postcode::Entity::find()
+        .filter(region_postcode::Column::RegionId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+    {
+        out.entry(row.region_id).or_default().push(row.postcode);
+    }
+    for list in out.values_mut() {
+        list.sort();
+    }
+    Ok(out)
+}
+
+/// The regions the given ones lie in directly, keyed by region id.
+pub async fn parent_ids<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+) -> ApiResult<HashMap<Uuid, Vec<Uuid>>> {
+    edge_targets(db, ids, RegionEdgeKind::PartOf).await
+}
+
+/// The regions (lead municipalities) that serve the given ones, keyed by region id.
+pub async fn served_by_ids<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+) -> ApiResult<HashMap<Uuid, Vec<Uuid>>> {
+    edge_targets(db, ids, RegionEdgeKind::ServedBy).await
+}
+
+async fn edge_targets<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+    kind: RegionEdgeKind,
+) -> ApiResult<HashMap<Uuid, Vec<Uuid>>> {
+    let mut out: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for edge in edges(db, ids, kind, true).await? {
+        out.entry(edge.from_region_id).or_default().push(edge.to_region_id);
+    }
+    Ok(out)
+}
