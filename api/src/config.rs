@@ -77,7 +77,12 @@ pub enum LogFormat {
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
     /// Address and port to listen on.
-    #[arg(long = "listen", env = "LISTEN_ADDR", default_value = "127.0.0.1:8080", global = true)]
+    #[arg(
+        long = "listen",
+        env = "LISTEN_ADDR",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
     pub listen_addr: SocketAddr,
 
     /// Directory for the embedded database, search index and generated secrets.
@@ -94,7 +99,12 @@ pub struct Settings {
     pub db_max_connections: u32,
 
     /// Seconds to wait for a database connection before giving up.
-    #[arg(long, env = "DB_CONNECT_TIMEOUT_SECS", default_value_t = 5, global = true)]
+    #[arg(
+        long,
+        env = "DB_CONNECT_TIMEOUT_SECS",
+        default_value_t = 5,
+        global = true
+    )]
     pub db_connect_timeout_secs: u64,
 
     /// Development or production behaviour.

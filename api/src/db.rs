@@ -75,7 +75,9 @@ pub async fn open(options: ConnectOptions) -> Result<DatabaseConnection, DbOpenE
     let db = Database::connect(options)
         .await
         .map_err(DbOpenError::Connect)?;
-    Migrator::up(&db, None).await.map_err(DbOpenError::Migrate)?;
+    Migrator::up(&db, None)
+        .await
+        .map_err(DbOpenError::Migrate)?;
     Ok(db)
 }
 

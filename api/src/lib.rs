@@ -72,7 +72,13 @@ pub async fn prepare(db: &DatabaseConnection, settings: &Settings) -> Result<(),
     if report.created > 0 {
         tracing::info!(regions = report.created, "loaded reference regions");
     }
-    if settings.seed_demo_when_empty && entity::offer::Entity::find().count(db).await.map_err(error::ApiError::from)? == 0 {
+    if settings.seed_demo_when_empty
+        && entity::offer::Entity::find()
+            .count(db)
+            .await
+            .map_err(error::ApiError::from)?
+            == 0
+    {
         let summary = demo::seed(db, &demo::DemoSize::small()).await?;
         tracing::info!(
             offers = summary.offers,
@@ -98,14 +104,13 @@ pub async fn serve(app: AppContext) -> Result<(), StartError> {
     let settings = app.settings.clone();
     let limits = QueryLimits::for_mode(settings.mode);
     let schema = build_schema(app.clone(), &limits);
-    let server = HttpServer::new(move || {
-        App::new().configure(configure(schema.clone(), app.clone()))
-    })
-    .bind(settings.listen_addr)
-    .map_err(|source| StartError::Listen {
-        addr: settings.listen_addr,
-        source,
-    })?;
+    let server =
+        HttpServer::new(move || App::new().configure(configure(schema.clone(), app.clone())))
+            .bind(settings.listen_addr)
+            .map_err(|source| StartError::Listen {
+                addr: settings.listen_addr,
+                source,
+            })?;
     for addr in server.addrs() {
         tracing::info!(%addr, "listening");
         println!("GraphiQL: http://{addr}/graphql");
@@ -153,8 +158,8 @@ pub async fn run_cli(cli: Cli) -> Result<(), StartError> {
         Command::ImportRegions { file } => {
             let db = db::open_from_settings(&settings).await?;
             let reader = std::fs::File::open(&file)?;
-            let records = reference::region_csv::parse(reader)
-                .map_err(error::ApiError::invalid_fields)?;
+            let records =
+                reference::region_csv::parse(reader).map_err(error::ApiError::invalid_fields)?;
             let report = region_import::import(&db, &records, ImportMode::Upsert).await?;
             println!(
                 "regions: {} created, {} updated, {} unchanged",

@@ -3,7 +3,6 @@
 //! The database schema is owned by the `migration` crate; a test in the suite checks that
 //! every entity matches its table column for column.
 
-pub mod types;
 pub mod account_scope;
 pub mod api_client;
 pub mod audit_log;
@@ -35,4 +34,5 @@ pub mod region_postcode;
 pub mod request_availability;
 pub mod request_language;
 pub mod search_outbox;
+pub mod types;
 pub mod user_account;

@@ -1,6 +1,6 @@
 //! A match of a mentor with a request, through its lifecycle.
 
-use crate::types::{MatchStatus, MatchEndReason};
+use crate::types::{MatchEndReason, MatchStatus};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]

@@ -1,6 +1,6 @@
 //! An integration offer: a course, a group, a counselling hour, an event series.
 
-use crate::types::{CodeList, OfferKind, OfferStatus, CefrLevel, CostKind, PriceUnit};
+use crate::types::{CefrLevel, CodeList, CostKind, OfferKind, OfferStatus, PriceUnit};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]

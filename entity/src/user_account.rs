@@ -1,6 +1,6 @@
 //! A staff account: an admin, a coordinator or a provider's editor.
 
-use crate::types::{Role, AccountStatus};
+use crate::types::{AccountStatus, Role};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -22,7 +22,6 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-}
+pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}

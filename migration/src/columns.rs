@@ -31,7 +31,10 @@ pub fn text_null(col: &'static str) -> ColumnDef {
 
 /// A mandatory point in time, stored with its time zone.
 pub fn timestamp(col: &'static str) -> ColumnDef {
-    ColumnDef::new(col).timestamp_with_time_zone().not_null().take()
+    ColumnDef::new(col)
+        .timestamp_with_time_zone()
+        .not_null()
+        .take()
 }
 
 /// An optional point in time.
@@ -56,12 +59,20 @@ pub fn time(col: &'static str) -> ColumnDef {
 
 /// A mandatory flag with a default.
 pub fn boolean(col: &'static str, default: bool) -> ColumnDef {
-    ColumnDef::new(col).boolean().not_null().default(default).take()
+    ColumnDef::new(col)
+        .boolean()
+        .not_null()
+        .default(default)
+        .take()
 }
 
 /// A mandatory integer with a default.
 pub fn integer(col: &'static str, default: i32) -> ColumnDef {
-    ColumnDef::new(col).integer().not_null().default(default).take()
+    ColumnDef::new(col)
+        .integer()
+        .not_null()
+        .default(default)
+        .take()
 }
 
 /// An optional integer.
@@ -130,7 +141,8 @@ pub fn index(table: &'static str, columns: &[&'static str]) -> IndexCreateStatem
 /// A unique index named `ux_<table>_<columns>`.
 pub fn unique_index(table: &'static str, columns: &[&'static str]) -> IndexCreateStatement {
     let mut stmt = index(table, columns);
-    stmt.name(format!("ux_{table}_{}", columns.join("_"))).unique();
+    stmt.name(format!("ux_{table}_{}", columns.join("_")))
+        .unique();
     stmt
 }
 
@@ -146,7 +158,10 @@ pub async fn create_indexes(
 }
 
 /// Drops tables in the given order (children before parents).
-pub async fn drop_tables(manager: &SchemaManager<'_>, tables: &[&'static str]) -> Result<(), DbErr> {
+pub async fn drop_tables(
+    manager: &SchemaManager<'_>,
+    tables: &[&'static str],
+) -> Result<(), DbErr> {
     for table in tables {
         manager
             .drop_table(Table::drop().table(*table).if_exists().take())

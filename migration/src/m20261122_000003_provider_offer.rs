@@ -346,7 +346,9 @@ async fn create_offer_children(manager: &SchemaManager<'_>) -> Result<(), DbErr>
                 // ISO weekday, Monday = 1. A row without weekday is a single date.
                 .check(check("weekday IS NULL OR weekday BETWEEN 1 AND 7"))
                 .check(check("end_date IS NULL OR end_date >= start_date"))
-                .check(check("weekday IS NOT NULL OR end_date IS NULL OR end_date = start_date"))
+                .check(check(
+                    "weekday IS NOT NULL OR end_date IS NULL OR end_date = start_date",
+                ))
                 .check(check(
                     "start_time IS NULL OR end_time IS NULL OR end_time > start_time",
                 ))

@@ -91,7 +91,9 @@ impl MigrationTrait for Migration {
                     .col(timestamp("created_at"))
                     .col(timestamp("updated_at"))
                     .check(not_blank("name"))
-                    .check(check("requests_per_minute IS NULL OR requests_per_minute > 0"))
+                    .check(check(
+                        "requests_per_minute IS NULL OR requests_per_minute > 0",
+                    ))
                     .take(),
             )
             .await?;

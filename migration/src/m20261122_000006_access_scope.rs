@@ -110,7 +110,11 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        drop_tables(manager, &["invitation_scope", "invitation", "account_scope"]).await
+        drop_tables(
+            manager,
+            &["invitation_scope", "invitation", "account_scope"],
+        )
+        .await
     }
 }
 

@@ -37,7 +37,13 @@ impl MigrationTrait for Migration {
                     .check(not_blank("action"))
                     .check(one_of(
                         "actor_role",
-                        &["ADMIN", "COORDINATOR", "PROVIDER_EDITOR", "ANONYMOUS", "SYSTEM"],
+                        &[
+                            "ADMIN",
+                            "COORDINATOR",
+                            "PROVIDER_EDITOR",
+                            "ANONYMOUS",
+                            "SYSTEM",
+                        ],
                     ))
                     .take(),
             )

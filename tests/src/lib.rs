@@ -1,1 +1,215 @@
-//! x
+//! Test harness for the black-box suite: [`TestApp::spawn`] gives each test its own fresh
+//! database (a new SQLite file, or a new PostgreSQL schema when `TEST_DATABASE_URL` is set),
+//! migrated and loaded with reference data, and speaks GraphQL to the real HTTP routes.
+
+#![expect(
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test harness stops the test on a failed set-up, with a message"
+)]
+
+use std::path::PathBuf;
+
+use actix_web::{App, test};
+use angebotsplattform::config::Settings;
+use angebotsplattform::context::AppContext;
+use angebotsplattform::{QueryLimits, build_schema, configure, db};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use serde_json::{Value, json};
+
+/// Where the tests' databases live.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    /// A fresh SQLite file per test.
+    Sqlite,
+    /// A fresh schema per test in the PostgreSQL database named by the URL.
+    Postgres(String),
+}
+
+impl Backend {
+    /// PostgreSQL when `TEST_DATABASE_URL` is set, else SQLite.
+    pub fn from_env() -> Self {
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(url) if !url.trim().is_empty() => Self::Postgres(url),
+            _ => Self::Sqlite,
+        }
+    }
+}
+
+/// A private, empty database for one test; removed when dropped.
+pub struct TestDatabase {
+    pub options: ConnectOptions,
+    pub settings: Settings,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Dir(PathBuf),
+    Schema { url: String, schema: String },
+}
+
+impl TestDatabase {
+    /// Creates the database (without migrating it).
+    pub async fn create() -> Self {
+        let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+        let dir = std::env::temp_dir()
+            .join("angebotsplattform-tests")
+            .join(&name);
+        std::fs::create_dir_all(&dir).expect("create test data directory");
+        let mut settings = Settings::for_data_dir(dir.clone());
+        match Backend::from_env() {
+            Backend::Sqlite => {
+                let url = db::database_url(&settings).expect("sqlite url");
+                let options = db::connect_options(&url, &settings);
+                Self {
+                    options,
+                    settings,
+                    cleanup: Cleanup::Dir(dir),
+                }
+            }
+            Backend::Postgres(url) => {
+                let admin = Database::connect(&url)
+                    .await
+                    .unwrap_or_else(|err| panic!("cannot reach TEST_DATABASE_URL: {err}"));
+                admin
+                    .execute_unprepared(&format!("CREATE SCHEMA {name}"))
+                    .await
+                    .expect("create test schema");
+                admin.close().await.ok();
+                settings.database_url = Some(url.clone());
+                let mut options = db::connect_options(&url, &settings);
+                options.set_schema_search_path(name.clone());
+                // The directory is still used for generated files.
+                std::fs::remove_dir_all(&dir).ok();
+                Self {
+                    options,
+                    settings,
+                    cleanup: Cleanup::Schema { url, schema: name },
+                }
+            }
+        }
+    }
+
+    /// Connects without migrating.
+    pub async fn connect(&self) -> DatabaseConnection {
+        Database::connect(self.options.clone())
+            .await
+            .expect("connect to test database")
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::Dir(dir) => {
+                std::fs::remove_dir_all(dir).ok();
+            }
+            Cleanup::Schema { url, schema } => {
+                let (url, schema) = (url.clone(), schema.clone());
+                // Drop runs inside the test's runtime; a thread of its own may block.
+                let dropper = std::thread::spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build();
+                    if let Ok(runtime) = runtime {
+                        runtime.block_on(async {
+                            if let Ok(admin) = Database::connect(&url).await {
+                                admin
+                                    .execute_unprepared(&format!(
+                                        "DROP SCHEMA IF EXISTS {schema} CASCADE"
+                                    ))
+                                    .await
+                                    .ok();
+                                admin.close().await.ok();
+                            }
+                        });
+                    }
+                });
+                dropper.join().ok();
+            }
+        }
+    }
+}
+
+/// The application on a private database.
+pub struct TestApp {
+    pub app: AppContext,
+    pub db: DatabaseConnection,
+    pub limits: QueryLimits,
+    _database: TestDatabase,
+}
+
+impl TestApp {
+    /// A migrated database with reference data and no offers.
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Like [`spawn`](Self::spawn), with settings changed first.
+    pub async fn spawn_with(change: impl FnOnce(&mut Settings)) -> Self {
+        let mut database = TestDatabase::create().await;
+        change(&mut database.settings);
+        let db = db::open(database.options.clone())
+            .await
+            .expect("open and migrate test database");
+        angebotsplattform::prepare(&db, &database.settings)
+            .await
+            .expect("load reference data");
+        let app = AppContext::new(db.clone(), database.settings.clone());
+        let limits = QueryLimits::for_mode(database.settings.mode);
+        Self {
+            app,
+            db,
+            limits,
+            _database: database,
+        }
+    }
+
+    /// With the small demo data set loaded.
+    pub async fn spawn_with_demo() -> Self {
+        Self::spawn_with(|s| s.seed_demo_when_empty = true).await
+    }
+
+    /// Which engine the test runs on.
+    pub fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+
+    /// Sends a GraphQL query over HTTP and returns the whole JSON response.
+    pub async fn graphql(&self, query: &str, variables: Value) -> Value {
+        self.graphql_with_headers(query, variables, &[]).await
+    }
+
+    /// Like [`graphql`](Self::graphql), with extra request headers.
+    pub async fn graphql_with_headers(
+        &self,
+        query: &str,
+        variables: Value,
+        headers: &[(&str, &str)],
+    ) -> Value {
+        let schema = build_schema(self.app.clone(), &self.limits);
+        let service =
+            test::init_service(App::new().configure(configure(schema, self.app.clone()))).await;
+        let mut request = test::TestRequest::post()
+            .uri("/graphql")
+            .set_json(json!({ "query": query, "variables": variables }));
+        for (name, value) in headers {
+            request = request.insert_header((*name, *value));
+        }
+        test::call_and_read_body_json(&service, request.to_request()).await
+    }
+
+    /// Sends a query that must succeed, and returns its `data`.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let response = self.graphql(query, variables).await;
+        if let Some(errors) = response.get("errors") {
+            panic!("query failed: {errors}");
+        }
+        response["data"].clone()
+    }
+}
+
+/// The `extensions.code` of a response's first error.
+pub fn error_code(response: &Value) -> Option<&str> {
+    response["errors"][0]["extensions"]["code"].as_str()
+}

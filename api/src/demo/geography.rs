@@ -40,7 +40,10 @@ impl Geography {
             .all(db)
             .await?
         {
-            parents.entry(edge.from_region_id).or_default().push(edge.to_region_id);
+            parents
+                .entry(edge.from_region_id)
+                .or_default()
+                .push(edge.to_region_id);
         }
         let parent_of_kind = |id: Uuid, kind: RegionKind| {
             parents
@@ -49,7 +52,10 @@ impl Geography {
         };
 
         let mut grouped: BTreeMap<Option<Uuid>, Vec<Place>> = BTreeMap::new();
-        for municipality in regions.iter().filter(|r| r.kind == RegionKind::Municipality) {
+        for municipality in regions
+            .iter()
+            .filter(|r| r.kind == RegionKind::Municipality)
+        {
             let district = parent_of_kind(municipality.id, RegionKind::District);
             let mentoring_region = parent_of_kind(municipality.id, RegionKind::MentoringRegion)
                 .or_else(|| district.and_then(|d| parent_of_kind(d, RegionKind::MentoringRegion)));
@@ -67,7 +73,10 @@ impl Geography {
         }
         Ok(Self {
             by_district,
-            canton: regions.iter().find(|r| r.kind == RegionKind::Canton).map(|r| r.id),
+            canton: regions
+                .iter()
+                .find(|r| r.kind == RegionKind::Canton)
+                .map(|r| r.id),
             mentoring_regions: regions
                 .iter()
                 .filter(|r| r.kind == RegionKind::MentoringRegion)

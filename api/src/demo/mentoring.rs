@@ -8,8 +8,7 @@ use entity::{
     request_availability, request_language,
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -154,7 +153,13 @@ fn slots(rng: &mut DemoRng, count: usize) -> Vec<(i16, NaiveTime, NaiveTime)> {
     out
 }
 
-fn generate_mentor(rows: &mut PeopleRows, rng: &mut DemoRng, pool_id: Uuid, places: &[&Place], n: usize) {
+fn generate_mentor(
+    rows: &mut PeopleRows,
+    rng: &mut DemoRng,
+    pool_id: Uuid,
+    places: &[&Place],
+    n: usize,
+) {
     let id = rng.uuid();
     let now = clock::now();
     let today = now.date_naive();
@@ -167,7 +172,8 @@ fn generate_mentor(rows: &mut PeopleRows, rng: &mut DemoRng, pool_id: Uuid, plac
         _ => MentorStatus::Active,
     };
     let screened = status == MentorStatus::Active;
-    let days_ago = |rng: &mut DemoRng, low, high| Some(today - Duration::days(rng.between(low, high)));
+    let days_ago =
+        |rng: &mut DemoRng, low, high| Some(today - Duration::days(rng.between(low, high)));
     rows.mentors.push(mentor::ActiveModel {
         id: Set(id),
         pool_id: Set(pool_id),
@@ -180,14 +186,30 @@ fn generate_mentor(rows: &mut PeopleRows, rng: &mut DemoRng, pool_id: Uuid, plac
         )),
         phone: Set(None),
         municipality_id: Set(Some(place.municipality.id)),
-        gender: Set(Some(if rng.chance(0.6) { Gender::Female } else { Gender::Male })),
+        gender: Set(Some(if rng.chance(0.6) {
+            Gender::Female
+        } else {
+            Gender::Male
+        })),
         birth_year: Set(Some(rng.between(1950, 2002) as i32)),
         topics: Set(topics(rng, 3)),
         capacity: Set(rng.between(1, 2) as i32),
         status: Set(status),
-        training_completed_on: Set(if status == MentorStatus::Applied { None } else { days_ago(rng, 20, 400) }),
-        police_record_issued_on: Set(if screened { days_ago(rng, 10, 700) } else { None }),
-        code_of_conduct_signed_on: Set(if screened { days_ago(rng, 20, 400) } else { None }),
+        training_completed_on: Set(if status == MentorStatus::Applied {
+            None
+        } else {
+            days_ago(rng, 20, 400)
+        }),
+        police_record_issued_on: Set(if screened {
+            days_ago(rng, 10, 700)
+        } else {
+            None
+        }),
+        code_of_conduct_signed_on: Set(if screened {
+            days_ago(rng, 20, 400)
+        } else {
+            None
+        }),
         consent_at: Set(now - Duration::days(rng.between(30, 500))),
         retention_until: Set(None),
         erased_at: Set(None),
@@ -195,14 +217,24 @@ fn generate_mentor(rows: &mut PeopleRows, rng: &mut DemoRng, pool_id: Uuid, plac
         created_at: Set(now),
         updated_at: Set(now),
     });
-    let mut languages = vec![("de", if rng.chance(0.8) { Proficiency::Native } else { Proficiency::Fluent })];
+    let mut languages = vec![(
+        "de",
+        if rng.chance(0.8) {
+            Proficiency::Native
+        } else {
+            Proficiency::Fluent
+        },
+    )];
     if rng.chance(0.5) {
         languages.push(("en", Proficiency::Good));
     }
     if rng.chance(0.3) {
         let other = *rng.pick(NEWCOMER_LANGUAGES);
         if !languages.iter().any(|l| l.0 == other) {
-            languages.push((other, *rng.pick(&[Proficiency::Native, Proficiency::Fluent, Proficiency::Basic])));
+            languages.push((
+                other,
+                *rng.pick(&[Proficiency::Native, Proficiency::Fluent, Proficiency::Basic]),
+            ));
         }
     }
     for (language, proficiency) in languages {
@@ -214,13 +246,14 @@ fn generate_mentor(rows: &mut PeopleRows, rng: &mut DemoRng, pool_id: Uuid, plac
     }
     let count = rng.between(1, 3) as usize;
     for (weekday, start, end) in slots(rng, count) {
-        rows.mentor_availability.push(mentor_availability::ActiveModel {
-            id: Set(rng.uuid()),
-            mentor_id: Set(id),
-            weekday: Set(weekday),
-            start_time: Set(start),
-            end_time: Set(end),
-        });
+        rows.mentor_availability
+            .push(mentor_availability::ActiveModel {
+                id: Set(rng.uuid()),
+                mentor_id: Set(id),
+                weekday: Set(weekday),
+                start_time: Set(start),
+                end_time: Set(end),
+            });
     }
 }
 
@@ -235,12 +268,22 @@ fn generate_request(rows: &mut PeopleRows, rng: &mut DemoRng, pool_id: Uuid, pla
         id: Set(id),
         pool_id: Set(pool_id),
         first_name: Set(first.into()),
-        email: Set(wants_email.then(|| format!("{}.{}@example.org", super::offers::slugify(first), &id.simple().to_string()[..6]))),
+        email: Set(wants_email.then(|| {
+            format!(
+                "{}.{}@example.org",
+                super::offers::slugify(first),
+                &id.simple().to_string()[..6]
+            )
+        })),
         phone: Set(None),
         municipality_id: Set(Some(place.municipality.id)),
         topics: Set(topics(rng, 2)),
         preferred_mentor_gender: Set(rng.chance(0.2).then_some(Gender::Female)),
-        source: Set(if rng.chance(0.7) { RequestSource::PartnerApp } else { RequestSource::Coordinator }),
+        source: Set(if rng.chance(0.7) {
+            RequestSource::PartnerApp
+        } else {
+            RequestSource::Coordinator
+        }),
         status: Set(RequestStatus::Open),
         consent_at: Set(created),
         retention_until: Set(created.date_naive() + Duration::days(730)),
@@ -265,12 +308,13 @@ fn generate_request(rows: &mut PeopleRows, rng: &mut DemoRng, pool_id: Uuid, pla
     }
     let count = rng.between(1, 2) as usize;
     for (weekday, start, end) in slots(rng, count) {
-        rows.request_availability.push(request_availability::ActiveModel {
-            id: Set(rng.uuid()),
-            request_id: Set(id),
-            weekday: Set(weekday),
-            start_time: Set(start),
-            end_time: Set(end),
-        });
+        rows.request_availability
+            .push(request_availability::ActiveModel {
+                id: Set(rng.uuid()),
+                request_id: Set(id),
+                weekday: Set(weekday),
+                start_time: Set(start),
+                end_time: Set(end),
+            });
     }
 }

@@ -7,8 +7,8 @@ use entity::types::{
     CefrLevel, CodeList, CostKind, LanguageRole, OfferKind, OfferStatus, PriceUnit,
 };
 use entity::{
-    category, offer, offer_category, offer_language, offer_location, offer_region,
-    offer_schedule, offer_translation, provider,
+    category, offer, offer_category, offer_language, offer_location, offer_region, offer_schedule,
+    offer_translation, provider,
 };
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait};
 use uuid::Uuid;
@@ -189,20 +189,33 @@ fn generate_offer(
         0..=8 => (CostKind::Free, None, None),
         9..=14 => {
             if rng.chance(0.5) {
-                (CostKind::Paid, Some(rng.between(8, 40) as i32 * 100), Some(PriceUnit::Lesson))
+                (
+                    CostKind::Paid,
+                    Some(rng.between(8, 40) as i32 * 100),
+                    Some(PriceUnit::Lesson),
+                )
             } else {
-                (CostKind::Paid, Some(rng.between(15, 60) as i32 * 1000), Some(PriceUnit::Course))
+                (
+                    CostKind::Paid,
+                    Some(rng.between(15, 60) as i32 * 1000),
+                    Some(PriceUnit::Course),
+                )
             }
         }
         _ => {
             if rng.chance(0.5) {
-                (CostKind::Subsidised, Some(rng.between(2, 10) as i32 * 1000), Some(PriceUnit::Course))
+                (
+                    CostKind::Subsidised,
+                    Some(rng.between(2, 10) as i32 * 1000),
+                    Some(PriceUnit::Course),
+                )
             } else {
                 (CostKind::Subsidised, None, None)
             }
         }
     };
-    let online = !matches!(template.kind, OfferKind::MeetingPlace | OfferKind::Event) && rng.chance(0.06);
+    let online =
+        !matches!(template.kind, OfferKind::MeetingPlace | OfferKind::Event) && rng.chance(0.06);
     let default_locale = if rng.chance(0.05) { "fr" } else { "de" };
     let mut accessibility = Vec::new();
     if rng.chance(0.3) {
@@ -230,15 +243,23 @@ fn generate_offer(
             rng.chance(0.05)
         }),
         accessibility: Set(CodeList(accessibility)),
-        target_groups: Set(CodeList(template.target_groups.iter().map(|s| (*s).to_owned()).collect())),
+        target_groups: Set(CodeList(
+            template
+                .target_groups
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
+        )),
         online: Set(online),
         registration_url: Set(Some(format!("https://example.org/anmeldung/{}", short(id)))),
         registration_email: Set(rng.chance(0.5).then(|| "anmeldung@example.org".to_owned())),
         registration_phone: Set(None),
         valid_from: Set(Some(valid_from)),
         valid_until: Set(Some(valid_until)),
-        published_at: Set(matches!(status, OfferStatus::Published | OfferStatus::Archived)
-            .then(|| now - Duration::days(rng.between(1, 120)))),
+        published_at: Set(
+            matches!(status, OfferStatus::Published | OfferStatus::Archived)
+                .then(|| now - Duration::days(rng.between(1, 120))),
+        ),
         archived_at: Set((status == OfferStatus::Archived).then_some(now)),
         version: Set(1),
         created_at: Set(now),

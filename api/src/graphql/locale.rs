@@ -72,7 +72,11 @@ impl Lang {
     }
 
     /// Picks a translation only in one of the requested locales, without further fallback.
-    pub fn pick_exact<'a, T>(&self, items: &'a [T], locale_of: impl Fn(&T) -> &str) -> Option<&'a T> {
+    pub fn pick_exact<'a, T>(
+        &self,
+        items: &'a [T],
+        locale_of: impl Fn(&T) -> &str,
+    ) -> Option<&'a T> {
         self.0.iter().find_map(|wanted| {
             items
                 .iter()
@@ -123,9 +127,15 @@ mod tests {
     fn falls_back_from_region_to_base_language_to_default_to_german_to_any() {
         let items = ["de", "fr", "en"];
         assert_eq!(pick(&Lang::from_tags(["fr-CH"]), &items, None), Some("fr"));
-        assert_eq!(pick(&Lang::from_tags(["ti"]), &items, Some("en")), Some("en"));
+        assert_eq!(
+            pick(&Lang::from_tags(["ti"]), &items, Some("en")),
+            Some("en")
+        );
         assert_eq!(pick(&Lang::from_tags(["ti"]), &items, None), Some("de"));
-        assert_eq!(pick(&Lang::from_tags(["ti"]), &["it", "fr"], None), Some("fr"));
+        assert_eq!(
+            pick(&Lang::from_tags(["ti"]), &["it", "fr"], None),
+            Some("fr")
+        );
         assert_eq!(pick(&Lang::from_tags(["ti"]), &[], None), None);
     }
 

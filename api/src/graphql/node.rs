@@ -31,7 +31,12 @@ pub struct NodeQuery;
 #[Object]
 impl NodeQuery {
     /// Any record by its global id; null when it does not exist or is not visible.
-    async fn node(&self, ctx: &Context<'_>, id: ID, locale: Option<String>) -> ApiResult<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        locale: Option<String>,
+    ) -> ApiResult<Option<Node>> {
         let lang = Lang::resolve(ctx, locale.as_deref());
         load(ctx, &id, lang).await
     }

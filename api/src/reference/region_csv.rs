@@ -14,7 +14,9 @@ use crate::service::region_import::RegionRecord;
 
 /// Parses a region file. Every problem is reported at once, with its row number.
 pub fn parse(input: impl Read) -> Result<Vec<RegionRecord>, Vec<FieldError>> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(input);
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(input);
     let headers = match reader.headers() {
         Ok(headers) => headers.clone(),
         Err(err) => return Err(vec![FieldError::new("header", csv_message(&err))]),
@@ -148,7 +150,9 @@ fn split_list(value: Option<String>) -> Vec<String> {
 fn csv_message(err: &csv::Error) -> String {
     match err.kind() {
         csv::ErrorKind::Utf8 { .. } => "the file is not valid UTF-8".into(),
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
             format!("has {len} fields where the header has {expected_len}")
         }
         csv::ErrorKind::Io(_) => "the file could not be read".into(),

@@ -30,7 +30,10 @@ const BY_ID: KeysetOrder<offer::Entity, offer::Model> = KeysetOrder {
     key: None,
     id: offer::Column::Id,
     parse_key: |_| Ok(sea_orm::Value::from(None::<String>)),
-    cursor_of: |o| Cursor { key: None, id: o.id },
+    cursor_of: |o| Cursor {
+        key: None,
+        id: o.id,
+    },
 };
 
 /// A page of public offers, oldest first (ids are time-ordered).

@@ -66,7 +66,9 @@ impl PageArgs {
     ) -> ApiResult<Self> {
         let size = |name: &str, value: i32| -> ApiResult<u64> {
             if value < 0 {
-                return Err(ApiError::bad_input(format!("`{name}` must not be negative")));
+                return Err(ApiError::bad_input(format!(
+                    "`{name}` must not be negative"
+                )));
             }
             let value = value.unsigned_abs();
             if value > max_page_size {
@@ -77,7 +79,9 @@ impl PageArgs {
             Ok(u64::from(value))
         };
         match (first, last) {
-            (Some(_), Some(_)) => Err(ApiError::bad_input("give either `first` or `last`, not both")),
+            (Some(_), Some(_)) => Err(ApiError::bad_input(
+                "give either `first` or `last`, not both",
+            )),
             (_, Some(last)) => {
                 if after.is_some() {
                     return Err(ApiError::bad_input("`after` goes with `first`, not `last`"));
@@ -90,7 +94,9 @@ impl PageArgs {
             }
             (first, None) => {
                 if before.is_some() {
-                    return Err(ApiError::bad_input("`before` goes with `last`, not `first`"));
+                    return Err(ApiError::bad_input(
+                        "`before` goes with `last`, not `first`",
+                    ));
                 }
                 Ok(Self {
                     limit: size("first", first.unwrap_or(DEFAULT_PAGE_SIZE as i32))?,
@@ -114,11 +120,7 @@ pub struct Page<T> {
 impl<T> Page<T> {
     /// Builds a page from rows fetched with one row more than the limit (which tells whether
     /// more follow). Backward reads fetch in reverse order and are turned round here.
-    pub fn from_rows(
-        mut rows: Vec<(Cursor, T)>,
-        args: &PageArgs,
-        total_count: u64,
-    ) -> Self {
+    pub fn from_rows(mut rows: Vec<(Cursor, T)>, args: &PageArgs, total_count: u64) -> Self {
         let more = rows.len() as u64 > args.limit;
         rows.truncate(usize::try_from(args.limit).unwrap_or(usize::MAX));
         let had_cursor = args.cursor.is_some();
@@ -139,31 +141,6 @@ impl<T> Page<T> {
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursor_round_trips_and_rejects_garbage() {
-        let cursor = Cursor {
-            key: Some("Olten".into()),
-            id: Uuid::nil(),
-        };
-        assert_eq!(Cursor::decode(&cursor.encode()).unwrap(), cursor);
-        assert!(Cursor::decode("not a cursor").is_err());
-    }
-
-    #[test]
-    fn page_size_is_capped_with_a_clear_error() {
-        let err = PageArgs::new(Some(101), None, None, None, 100).unwrap_err();
-        assert_eq!(err.code(), "BAD_USER_INPUT");
-        assert!(err.to_string().contains("100"));
-        assert!(PageArgs::new(Some(-1), None, None, None, 100).is_err());
-        assert!(PageArgs::new(Some(1), None, Some(1), None, 100).is_err());
-        assert_eq!(PageArgs::new(None, None, None, None, 100).unwrap().limit, 20);
     }
 }
 
@@ -188,7 +165,9 @@ where
     E::Model: Sync,
     C: sea_orm::ConnectionTrait,
 {
-    use sea_orm::{ColumnTrait, Condition, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+    use sea_orm::{
+        ColumnTrait, Condition, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    };
 
     let total_count = select.clone().count(db).await?;
     let forward = args.direction == Direction::Forward;
@@ -209,9 +188,11 @@ where
                 } else {
                     key_col.lt(key.clone())
                 };
-                Condition::any()
-                    .add(beyond)
-                    .add(Condition::all().add(key_col.eq(key)).add(after_id(order.id)))
+                Condition::any().add(beyond).add(
+                    Condition::all()
+                        .add(key_col.eq(key))
+                        .add(after_id(order.id)),
+                )
             }
             _ => Condition::all().add(after_id(order.id)),
         };
@@ -236,4 +217,32 @@ where
 /// Cursor keys of text columns bind as text.
 pub fn text_key(key: &str) -> ApiResult<sea_orm::Value> {
     Ok(sea_orm::Value::from(key.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_round_trips_and_rejects_garbage() {
+        let cursor = Cursor {
+            key: Some("Olten".into()),
+            id: Uuid::nil(),
+        };
+        assert_eq!(Cursor::decode(&cursor.encode()).unwrap(), cursor);
+        assert!(Cursor::decode("not a cursor").is_err());
+    }
+
+    #[test]
+    fn page_size_is_capped_with_a_clear_error() {
+        let err = PageArgs::new(Some(101), None, None, None, 100).unwrap_err();
+        assert_eq!(err.code(), "BAD_USER_INPUT");
+        assert!(err.to_string().contains("100"));
+        assert!(PageArgs::new(Some(-1), None, None, None, 100).is_err());
+        assert!(PageArgs::new(Some(1), None, Some(1), None, 100).is_err());
+        assert_eq!(
+            PageArgs::new(None, None, None, None, 100).unwrap().limit,
+            20
+        );
+    }
 }

@@ -173,7 +173,9 @@ async fn edge_targets<C: ConnectionTrait>(
 ) -> ApiResult<HashMap<Uuid, Vec<Uuid>>> {
     let mut out: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
     for edge in edges(db, ids, kind, true).await? {
-        out.entry(edge.from_region_id).or_default().push(edge.to_region_id);
+        out.entry(edge.from_region_id)
+            .or_default()
+            .push(edge.to_region_id);
     }
     Ok(out)
 }

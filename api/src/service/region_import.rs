@@ -192,7 +192,12 @@ async fn write_children<C: ConnectionTrait>(
         .part_of
         .iter()
         .map(|code| (code, RegionEdgeKind::PartOf))
-        .chain(record.served_by.iter().map(|code| (code, RegionEdgeKind::ServedBy)))
+        .chain(
+            record
+                .served_by
+                .iter()
+                .map(|code| (code, RegionEdgeKind::ServedBy)),
+        )
         .filter_map(|(code, kind)| {
             ids.get(code.as_str()).map(|to| region_edge::ActiveModel {
                 from_region_id: Set(id),
@@ -260,7 +265,10 @@ async fn write_children<C: ConnectionTrait>(
 
 /// Every problem of the file at once: duplicates, unknown parents, a changed kind, bad
 /// coordinates.
-fn validate(records: &[RegionRecord], existing: &HashMap<String, region::Model>) -> Vec<FieldError> {
+fn validate(
+    records: &[RegionRecord],
+    existing: &HashMap<String, region::Model>,
+) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let mut seen = HashSet::new();
     let in_file: HashSet<&str> = records.iter().map(|r| r.code.as_str()).collect();
@@ -283,10 +291,16 @@ fn validate(records: &[RegionRecord], existing: &HashMap<String, region::Model>)
         match (record.lat, record.lon) {
             (Some(lat), Some(lon)) => {
                 if !(-90.0..=90.0).contains(&lat) {
-                    errors.push(FieldError::new(format!("{at}: lat"), "must lie between -90 and 90"));
+                    errors.push(FieldError::new(
+                        format!("{at}: lat"),
+                        "must lie between -90 and 90",
+                    ));
                 }
                 if !(-180.0..=180.0).contains(&lon) {
-                    errors.push(FieldError::new(format!("{at}: lon"), "must lie between -180 and 180"));
+                    errors.push(FieldError::new(
+                        format!("{at}: lon"),
+                        "must lie between -180 and 180",
+                    ));
                 }
             }
             (None, None) => {}
@@ -295,10 +309,16 @@ fn validate(records: &[RegionRecord], existing: &HashMap<String, region::Model>)
                 "give both coordinates or neither",
             )),
         }
-        for (field, targets) in [("part_of", &record.part_of), ("served_by", &record.served_by)] {
+        for (field, targets) in [
+            ("part_of", &record.part_of),
+            ("served_by", &record.served_by),
+        ] {
             for target in targets {
                 if target == &record.code {
-                    errors.push(FieldError::new(format!("{at}: {field}"), "a region cannot point to itself"));
+                    errors.push(FieldError::new(
+                        format!("{at}: {field}"),
+                        "a region cannot point to itself",
+                    ));
                 } else if !in_file.contains(target.as_str()) && !existing.contains_key(target) {
                     errors.push(FieldError::new(
                         format!("{at}: {field}"),

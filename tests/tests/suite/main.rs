@@ -1,1 +1,15 @@
-//! x
+//! The black-box suite: one test binary, each test on a database of its own.
+//! Runs on SQLite by default and on PostgreSQL when `TEST_DATABASE_URL` is set.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "helpers outside #[test] functions stop the test at a failed expectation too"
+)]
+
+mod data_integrity;
+mod demo;
+mod migrations;
+mod queries;
+mod reference;
+mod region_import;
+mod schema_drift;

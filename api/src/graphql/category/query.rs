@@ -14,11 +14,16 @@ pub struct CategoryQuery;
 #[Object]
 impl CategoryQuery {
     /// The pillars, each with its areas in `children`.
-    async fn categories(&self, ctx: &Context<'_>, locale: Option<String>) -> ApiResult<Vec<Category>> {
+    async fn categories(
+        &self,
+        ctx: &Context<'_>,
+        locale: Option<String>,
+    ) -> ApiResult<Vec<Category>> {
         let app = AppContext::of(ctx)?;
         let lang = Lang::resolve(ctx, locale.as_deref());
         let all = service::category::all(&app.db).await?;
-        let (pillars, areas): (Vec<_>, Vec<_>) = all.into_iter().partition(|c| c.parent_id.is_none());
+        let (pillars, areas): (Vec<_>, Vec<_>) =
+            all.into_iter().partition(|c| c.parent_id.is_none());
         Ok(pillars
             .into_iter()
             .map(|pillar| {

@@ -33,7 +33,12 @@ impl OfferQuery {
     }
 
     /// One offer. Offers the caller may not see are not found.
-    async fn offer(&self, ctx: &Context<'_>, id: ID, locale: Option<String>) -> ApiResult<Option<Offer>> {
+    async fn offer(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        locale: Option<String>,
+    ) -> ApiResult<Option<Offer>> {
         let app = AppContext::of(ctx)?;
         let id = expect_global_id(&id, NodeType::Offer)?;
         let lang = Lang::resolve(ctx, locale.as_deref());

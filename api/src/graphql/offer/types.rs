@@ -198,7 +198,11 @@ impl Offer {
 
     /// Title in the reader's language, with fallback.
     async fn title(&self, ctx: &Context<'_>) -> ApiResult<String> {
-        Ok(self.translation(ctx).await?.map(|t| t.title).unwrap_or_default())
+        Ok(self
+            .translation(ctx)
+            .await?
+            .map(|t| t.title)
+            .unwrap_or_default())
     }
 
     /// Short summary.
@@ -240,7 +244,10 @@ impl Offer {
 
     /// Who runs the offer.
     async fn provider(&self, ctx: &Context<'_>) -> ApiResult<Option<Provider>> {
-        let model = Loaders::of(ctx)?.provider.load_one(self.model.provider_id).await?;
+        let model = Loaders::of(ctx)?
+            .provider
+            .load_one(self.model.provider_id)
+            .await?;
         Ok(model.map(|m| Provider::new(m, self.lang.clone())))
     }
 
@@ -252,7 +259,12 @@ impl Offer {
             .load_one(self.model.id)
             .await?
             .unwrap_or_default();
-        let mut found: Vec<_> = loaders.category.load_many(ids).await?.into_values().collect();
+        let mut found: Vec<_> = loaders
+            .category
+            .load_many(ids)
+            .await?
+            .into_values()
+            .collect();
         found.sort_by(|a, b| a.code.cmp(&b.code));
         Ok(found
             .into_iter()

@@ -38,7 +38,10 @@ impl GeoPoint {}
 impl GeoPoint {
     /// A point, when both coordinates are known.
     pub fn from_pair(lat: Option<f64>, lon: Option<f64>) -> Option<Self> {
-        Some(Self { lat: lat?, lon: lon? })
+        Some(Self {
+            lat: lat?,
+            lon: lon?,
+        })
     }
 }
 
@@ -53,7 +56,11 @@ impl Region {
         Self { model, lang }
     }
 
-    async fn regions(&self, ctx: &Context<'_>, ids: Option<Vec<uuid::Uuid>>) -> ApiResult<Vec<Region>> {
+    async fn regions(
+        &self,
+        ctx: &Context<'_>,
+        ids: Option<Vec<uuid::Uuid>>,
+    ) -> ApiResult<Vec<Region>> {
         let ids = ids.unwrap_or_default();
         let mut found: Vec<Region> = Loaders::of(ctx)?
             .region
@@ -115,13 +122,19 @@ impl Region {
 
     /// The regions this one lies in directly.
     async fn parents(&self, ctx: &Context<'_>) -> ApiResult<Vec<Region>> {
-        let ids = Loaders::of(ctx)?.region_parents.load_one(self.model.id).await?;
+        let ids = Loaders::of(ctx)?
+            .region_parents
+            .load_one(self.model.id)
+            .await?;
         self.regions(ctx, ids).await
     }
 
     /// Lead municipalities (or other regions) that do this region's integration work.
     async fn served_by(&self, ctx: &Context<'_>) -> ApiResult<Vec<Region>> {
-        let ids = Loaders::of(ctx)?.region_served_by.load_one(self.model.id).await?;
+        let ids = Loaders::of(ctx)?
+            .region_served_by
+            .load_one(self.model.id)
+            .await?;
         self.regions(ctx, ids).await
     }
 
