@@ -13,3 +13,4 @@ mod queries;
 mod reference;
 mod region_import;
 mod schema_drift;
+mod startup;
