@@ -34,6 +34,9 @@ pub struct Model {
     pub registration_phone: Option<String>,
     pub valid_from: Option<Date>,
     pub valid_until: Option<Date>,
+    pub starts_on: Date,
+    #[sea_orm(column_type = "Text")]
+    pub sort_title: String,
     pub published_at: Option<DateTimeUtc>,
     pub archived_at: Option<DateTimeUtc>,
     pub version: i32,

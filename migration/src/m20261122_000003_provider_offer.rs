@@ -151,6 +151,11 @@ async fn create_offer(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .col(text_null("registration_phone"))
                 .col(date_null("valid_from"))
                 .col(date_null("valid_until"))
+                // The first day the offer meets (earliest schedule, else its validity start):
+                // kept by the application so lists can sort and page by it.
+                .col(date("starts_on"))
+                // The title in the offer's own locale, lower-cased, for sorting by title.
+                .col(text("sort_title"))
                 .col(timestamp_null("published_at"))
                 .col(timestamp_null("archived_at"))
                 .col(integer("version", 1))
@@ -192,7 +197,9 @@ async fn create_offer(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
             unique_index("offer", &["provider_id", "external_ref"]),
             index("offer", &["status", "valid_until"]),
             index("offer", &["updated_at", "id"]),
-            index("offer", &["valid_from", "id"]),
+            index("offer", &["starts_on", "id"]),
+            index("offer", &["sort_title", "id"]),
+            index("offer", &["provider_id", "status"]),
             index("offer", &["cefr_level"]),
         ],
     )

@@ -217,6 +217,26 @@ fn generate_offer(
     let online =
         !matches!(template.kind, OfferKind::MeetingPlace | OfferKind::Event) && rng.chance(0.06);
     let default_locale = if rng.chance(0.05) { "fr" } else { "de" };
+    let level_text = level.map(level_code).unwrap_or_default();
+    let place_name = &place.municipality.name;
+    let fill = |title: &str| {
+        title
+            .replace("{level}", level_text)
+            .replace("{place}", place_name)
+            .replace("  ", " ")
+            .trim()
+            .to_owned()
+    };
+    let sort_title = template
+        .texts
+        .iter()
+        .find(|t| t.0 == default_locale)
+        .map(|t| fill(t.1).to_lowercase())
+        .unwrap_or_default();
+    // Events happen once, some weeks after publication; everything else meets weekly from
+    // the start of its validity.
+    let event_date = (template.kind == OfferKind::Event)
+        .then(|| valid_from + Duration::days(rng.between(7, 50)));
     let mut accessibility = Vec::new();
     if rng.chance(0.3) {
         accessibility.push("WHEELCHAIR".to_owned());
@@ -256,6 +276,8 @@ fn generate_offer(
         registration_phone: Set(None),
         valid_from: Set(Some(valid_from)),
         valid_until: Set(Some(valid_until)),
+        starts_on: Set(event_date.unwrap_or(valid_from)),
+        sort_title: Set(sort_title),
         published_at: Set(
             matches!(status, OfferStatus::Published | OfferStatus::Archived)
                 .then(|| now - Duration::days(rng.between(1, 120))),
@@ -268,8 +290,6 @@ fn generate_offer(
 
     // Texts: the default locale always, German always, the other national languages and
     // English often, the template's further languages sometimes.
-    let level_text = level.map(level_code).unwrap_or_default();
-    let place_name = &place.municipality.name;
     for (locale, title, summary) in template.texts {
         let wanted = *locale == default_locale
             || *locale == "de"
@@ -282,15 +302,11 @@ fn generate_offer(
         if !wanted {
             continue;
         }
-        let title = title
-            .replace("{level}", level_text)
-            .replace("{place}", place_name)
-            .replace("  ", " ");
         let description = format!("{summary} {}", place_sentence(locale, place_name));
         rows.translations.push(offer_translation::ActiveModel {
             offer_id: Set(id),
             locale: Set((*locale).into()),
-            title: Set(title.trim().to_owned()),
+            title: Set(fill(title)),
             summary: Set(Some((*summary).to_owned())),
             description: Set(Some(description)),
             machine_translated: Set(false),
@@ -365,17 +381,17 @@ fn generate_offer(
         });
     }
 
-    let slots = if template.kind == OfferKind::Event {
+    let slots = if event_date.is_some() {
         0
     } else {
         1 + usize::from(rng.chance(0.3))
     };
-    if slots == 0 {
+    if let Some(event_date) = event_date {
         rows.schedules.push(offer_schedule::ActiveModel {
             id: Set(rng.uuid()),
             offer_id: Set(id),
             location_id: Set(location_id),
-            start_date: Set(valid_from + Duration::days(rng.between(7, 50))),
+            start_date: Set(event_date),
             end_date: Set(None),
             weekday: Set(None),
             start_time: Set(NaiveTime::from_hms_opt(18, 30, 0)),

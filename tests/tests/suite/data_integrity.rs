@@ -60,6 +60,8 @@ fn an_offer(provider_id: Uuid, external_ref: &str) -> offer::ActiveModel {
         registration_phone: Set(None),
         valid_from: Set(None),
         valid_until: Set(None),
+        starts_on: Set(chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()),
+        sort_title: Set("deutschkurs".into()),
         published_at: Set(None),
         archived_at: Set(None),
         version: Set(1),

@@ -23,7 +23,10 @@ async fn an_unreachable_database_is_one_line() {
         "migrate",
     ])
     .await;
-    assert!(message.starts_with("cannot connect to the database"), "{message}");
+    assert!(
+        message.starts_with("cannot connect to the database"),
+        "{message}"
+    );
     assert!(!message.contains('\n'), "{message}");
 }
 
