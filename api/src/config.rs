@@ -119,6 +119,68 @@ pub struct Settings {
     #[arg(long, env = "MAX_PAGE_SIZE", default_value_t = 100, global = true)]
     pub max_page_size: u32,
 
+    /// Deepest nesting of fields a query may have.
+    #[arg(long, env = "MAX_QUERY_DEPTH", default_value_t = 15, global = true)]
+    pub max_query_depth: usize,
+
+    /// Largest query cost; a connection field costs its page size times what it selects.
+    #[arg(
+        long,
+        env = "MAX_QUERY_COMPLEXITY",
+        default_value_t = 20_000,
+        global = true
+    )]
+    pub max_query_complexity: usize,
+
+    /// Most aliases in one query.
+    #[arg(long, env = "MAX_QUERY_ALIASES", default_value_t = 50, global = true)]
+    pub max_query_aliases: usize,
+
+    /// Most directives on one field.
+    #[arg(
+        long,
+        env = "MAX_QUERY_DIRECTIVES",
+        default_value_t = 10,
+        global = true
+    )]
+    pub max_query_directives: usize,
+
+    /// Longest query text, in bytes.
+    #[arg(long, env = "MAX_QUERY_BYTES", default_value_t = 32 * 1024, global = true)]
+    pub max_query_bytes: usize,
+
+    /// Largest request body, in bytes.
+    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 1024 * 1024, global = true)]
+    pub max_body_bytes: usize,
+
+    /// Seconds a GraphQL request may run before it is stopped.
+    #[arg(
+        long,
+        env = "REQUEST_TIMEOUT_SECS",
+        default_value_t = 15,
+        global = true
+    )]
+    pub request_timeout_secs: u64,
+
+    /// Seconds one SQL statement may run (PostgreSQL; SQLite statements end with the request).
+    #[arg(
+        long,
+        env = "DB_STATEMENT_TIMEOUT_SECS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub db_statement_timeout_secs: u64,
+
+    /// Answer introspection queries and suggest field names in errors; on in development and
+    /// off in production when unset.
+    #[arg(long, env = "INTROSPECTION", action = clap::ArgAction::Set, global = true)]
+    pub introspection: Option<bool>,
+
+    /// Serve the GraphiQL page on `GET /graphql`; on in development and off in production
+    /// when unset.
+    #[arg(long, env = "GRAPHIQL", action = clap::ArgAction::Set, global = true)]
+    pub graphiql: Option<bool>,
+
     /// Load the small demo data set when the database holds no offers.
     #[arg(long, env = "SEED_DEMO_WHEN_EMPTY", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub seed_demo_when_empty: bool,
@@ -133,18 +195,25 @@ impl Settings {
         })
     }
 
-    /// Settings for tests and embedding: the defaults, with a given data directory.
+    /// Whether introspection is answered.
+    pub fn introspection_enabled(&self) -> bool {
+        self.introspection.unwrap_or(self.mode == Mode::Development)
+    }
+
+    /// Whether the GraphiQL page is served.
+    pub fn graphiql_enabled(&self) -> bool {
+        self.graphiql.unwrap_or(self.mode == Mode::Development)
+    }
+
+    /// Settings for tests and embedding: the defaults (as the command line has them), with a
+    /// given data directory, an ephemeral port and no demo data.
     pub fn for_data_dir(data_dir: PathBuf) -> Self {
-        Self {
-            listen_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            data_dir,
-            database_url: None,
-            db_max_connections: 8,
-            db_connect_timeout_secs: 5,
-            mode: Mode::Development,
-            log_format: None,
-            max_page_size: 100,
-            seed_demo_when_empty: false,
-        }
+        let mut settings = Cli::parse_from(["angebotsplattform"]).settings;
+        settings.listen_addr = SocketAddr::from(([127, 0, 0, 1], 0));
+        settings.data_dir = data_dir;
+        settings.database_url = None;
+        settings.db_max_connections = 8;
+        settings.seed_demo_when_empty = false;
+        settings
     }
 }

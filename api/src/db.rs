@@ -57,6 +57,7 @@ pub fn connect_options(url: &str, settings: &Settings) -> ConnectOptions {
         .min_connections(1)
         .connect_timeout(Duration::from_secs(settings.db_connect_timeout_secs))
         .acquire_timeout(Duration::from_secs(settings.db_connect_timeout_secs))
+        .statement_timeout(Duration::from_secs(settings.db_statement_timeout_secs))
         .sqlx_logging(false)
         .set_application_name("angebotsplattform")
         // SQLite: write-ahead logging lets readers go on while one writer commits; the busy

@@ -102,7 +102,7 @@ pub fn configure(schema: AppSchema, app: AppContext) -> impl FnOnce(&mut web::Se
 /// Serves the API until the process is stopped.
 pub async fn serve(app: AppContext) -> Result<(), StartError> {
     let settings = app.settings.clone();
-    let limits = QueryLimits::for_mode(settings.mode);
+    let limits = QueryLimits::from_settings(&settings);
     let schema = build_schema(app.clone(), &limits);
     let server =
         HttpServer::new(move || App::new().configure(configure(schema.clone(), app.clone())))

@@ -8,8 +8,14 @@
     reason = "a test harness stops the test on a failed set-up, with a message"
 )]
 
+pub mod fixtures;
+
 use std::path::PathBuf;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use actix_web::http::StatusCode;
 use actix_web::{App, test};
 use angebotsplattform::config::Settings;
 use angebotsplattform::context::AppContext;
@@ -114,9 +120,12 @@ impl Drop for TestDatabase {
                     if let Ok(runtime) = runtime {
                         runtime.block_on(async {
                             if let Ok(admin) = Database::connect(&url).await {
+                                // A test that panicked may leave a transaction open whose
+                                // rollback never ran; rather than wait on its locks forever,
+                                // give up and leave the schema behind.
                                 admin
                                     .execute_unprepared(&format!(
-                                        "DROP SCHEMA IF EXISTS {schema} CASCADE"
+                                        "SET lock_timeout = '5s'; DROP SCHEMA IF EXISTS {schema} CASCADE"
                                     ))
                                     .await
                                     .ok();
@@ -136,7 +145,16 @@ pub struct TestApp {
     pub app: AppContext,
     pub db: DatabaseConnection,
     pub limits: QueryLimits,
+    statements: Arc<AtomicUsize>,
     _database: TestDatabase,
+}
+
+/// A response as the client sees it.
+#[derive(Debug)]
+pub struct HttpReply {
+    pub status: StatusCode,
+    pub headers: actix_web::http::header::HeaderMap,
+    pub body: Value,
 }
 
 impl TestApp {
@@ -149,18 +167,25 @@ impl TestApp {
     pub async fn spawn_with(change: impl FnOnce(&mut Settings)) -> Self {
         let mut database = TestDatabase::create().await;
         change(&mut database.settings);
-        let db = db::open(database.options.clone())
+        let mut db = db::open(database.options.clone())
             .await
             .expect("open and migrate test database");
+        // Counts every statement the app sends, for the tests that prove loaders batch.
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counter = statements.clone();
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
         angebotsplattform::prepare(&db, &database.settings)
             .await
             .expect("load reference data");
         let app = AppContext::new(db.clone(), database.settings.clone());
-        let limits = QueryLimits::for_mode(database.settings.mode);
+        let limits = QueryLimits::from_settings(&database.settings);
         Self {
             app,
             db,
             limits,
+            statements,
             _database: database,
         }
     }
@@ -173,6 +198,28 @@ impl TestApp {
     /// Which engine the test runs on.
     pub fn backend(&self) -> DbBackend {
         self.db.get_database_backend()
+    }
+
+    /// How many SQL statements the app has sent so far.
+    pub fn statements(&self) -> usize {
+        self.statements.load(Ordering::Relaxed)
+    }
+
+    /// Sends any request to the app's routes.
+    pub async fn request(&self, request: test::TestRequest) -> HttpReply {
+        let schema = build_schema(self.app.clone(), &self.limits);
+        let service =
+            test::init_service(App::new().configure(configure(schema, self.app.clone()))).await;
+        let response = test::call_service(&service, request.to_request()).await;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = test::read_body(response).await;
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        HttpReply {
+            status,
+            headers,
+            body,
+        }
     }
 
     /// Sends a GraphQL query over HTTP and returns the whole JSON response.

@@ -7,7 +7,7 @@ use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
     category, category_label, offer_language, offer_location, offer_schedule, offer_translation,
-    provider, region, region_name,
+    provider, provider_translation, region, region_name,
 };
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
@@ -35,7 +35,12 @@ macro_rules! loader {
 loader!(
     /// Providers by id.
     ProviderLoader => provider::Model,
-    service::offer::providers
+    service::offer_parts::providers
+);
+loader!(
+    /// Descriptions by provider id.
+    ProviderTranslationsLoader => Vec<provider_translation::Model>,
+    service::provider::translations
 );
 loader!(
     /// Regions by id.
@@ -75,37 +80,38 @@ loader!(
 loader!(
     /// Translations by offer id.
     OfferTranslationsLoader => Vec<offer_translation::Model>,
-    service::offer::translations
+    service::offer_parts::translations
 );
 loader!(
     /// Category ids by offer id.
     OfferCategoriesLoader => Vec<Uuid>,
-    service::offer::category_ids
+    service::offer_parts::category_ids
 );
 loader!(
     /// Served region ids by offer id.
     OfferRegionsLoader => Vec<Uuid>,
-    service::offer::region_ids
+    service::offer_parts::region_ids
 );
 loader!(
     /// Languages by offer id.
     OfferLanguagesLoader => Vec<offer_language::Model>,
-    service::offer::languages
+    service::offer_parts::languages
 );
 loader!(
     /// Locations by offer id.
     OfferLocationsLoader => Vec<offer_location::Model>,
-    service::offer::locations
+    service::offer_parts::locations
 );
 loader!(
     /// Schedules by offer id.
     OfferSchedulesLoader => Vec<offer_schedule::Model>,
-    service::offer::schedules
+    service::offer_parts::schedules
 );
 
 /// Every loader of one request.
 pub struct Loaders {
     pub provider: DataLoader<ProviderLoader>,
+    pub provider_translations: DataLoader<ProviderTranslationsLoader>,
     pub region: DataLoader<RegionLoader>,
     pub region_names: DataLoader<RegionNamesLoader>,
     pub region_postcodes: DataLoader<RegionPostcodesLoader>,
@@ -129,6 +135,7 @@ impl Loaders {
         }
         Self {
             provider: make(ProviderLoader(db.clone())),
+            provider_translations: make(ProviderTranslationsLoader(db.clone())),
             region: make(RegionLoader(db.clone())),
             region_names: make(RegionNamesLoader(db.clone())),
             region_postcodes: make(RegionPostcodesLoader(db.clone())),

@@ -2,6 +2,7 @@
 
 pub mod category;
 pub mod errors;
+pub mod limits;
 pub mod loader;
 pub mod locale;
 pub mod node;
@@ -12,7 +13,7 @@ pub mod relay;
 
 use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
 
-use crate::config::Mode;
+use crate::config::Settings;
 use crate::context::AppContext;
 
 /// Every query of the API.
@@ -22,27 +23,31 @@ pub struct Query(
     region::RegionQuery,
     category::CategoryQuery,
     offer::OfferQuery,
+    provider::ProviderQuery,
 );
 
 /// The executable schema.
 pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 
 /// Limits that keep one query from taking the server down.
+#[derive(Debug, Clone)]
 pub struct QueryLimits {
     pub max_depth: usize,
     pub max_complexity: usize,
+    pub max_aliases: usize,
     pub max_directives: usize,
     pub introspection: bool,
 }
 
 impl QueryLimits {
-    /// Defaults: generous enough for every documented client query.
-    pub fn for_mode(mode: Mode) -> Self {
+    /// The limits the settings name.
+    pub fn from_settings(settings: &Settings) -> Self {
         Self {
-            max_depth: 12,
-            max_complexity: 5_000,
-            max_directives: 20,
-            introspection: mode == Mode::Development,
+            max_depth: settings.max_query_depth,
+            max_complexity: settings.max_query_complexity,
+            max_aliases: settings.max_query_aliases,
+            max_directives: settings.max_query_directives,
+            introspection: settings.introspection_enabled(),
         }
     }
 }
@@ -52,6 +57,7 @@ pub fn build_schema(app: AppContext, limits: &QueryLimits) -> AppSchema {
     let mut builder = Schema::build(Query::default(), EmptyMutation, EmptySubscription)
         .data(app)
         .extension(errors::ErrorCodes)
+        .extension(limits::AliasLimit(limits.max_aliases))
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_directives(limits.max_directives);

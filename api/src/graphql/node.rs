@@ -11,6 +11,7 @@ use crate::graphql::provider::Provider;
 use crate::graphql::region::Region;
 use crate::graphql::relay::{NodeType, parse_global_id};
 use crate::service;
+use crate::service::offer::Audience;
 
 /// Anything with a global id.
 #[derive(Interface)]
@@ -42,6 +43,7 @@ impl NodeQuery {
     }
 
     /// Several records by global id, in the order asked; null for each one not found.
+    #[graphql(complexity = "ids.len().saturating_mul(child_complexity)")]
     async fn nodes(
         &self,
         ctx: &Context<'_>,
@@ -64,12 +66,11 @@ async fn load(ctx: &Context<'_>, id: &str, lang: Lang) -> ApiResult<Option<Node>
     let app = AppContext::of(ctx)?;
     let (kind, uuid) = parse_global_id(id)?;
     Ok(match kind {
-        NodeType::Offer => service::offer::public_by_id(&app.db, uuid)
+        NodeType::Offer => service::offer::by_id(&app.db, Audience::Public, uuid)
             .await?
             .map(|m| Node::Offer(Offer::new(m, lang))),
-        NodeType::Provider => service::offer::providers(&app.db, &[uuid])
+        NodeType::Provider => service::provider::by_id(&app.db, uuid)
             .await?
-            .remove(&uuid)
             .map(|m| Node::Provider(Provider::new(m, lang))),
         NodeType::Region => service::region::by_id(&app.db, uuid)
             .await?

@@ -93,6 +93,19 @@ pub fn connection<M, N: OutputType>(page: Page<M>, wrap: impl Fn(M) -> N) -> Rel
     connection
 }
 
+/// The complexity of a connection field: what one item selects, times the page size asked
+/// for (the default page when none is named).
+pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
+    let size = first
+        .or(last)
+        .unwrap_or(crate::service::page::DEFAULT_PAGE_SIZE as i32)
+        .max(1);
+    usize::try_from(size)
+        .unwrap_or(1)
+        .saturating_mul(child_complexity)
+        .saturating_add(1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,37 +1,225 @@
-//! The GraphQL endpoint: runs a request with fresh loaders and the caller's language.
+//! The GraphQL endpoint.
+//!
+//! async-graphql's actix integration leaves three holes that are closed here: the request
+//! body has a size limit, a `POST` must say `application/json` (a `text/plain` form post from
+//! another site is the cross-site request forgery path), and a mutation sent with `GET` is
+//! refused with 405. Batches are not accepted (one operation per request), and every request
+//! runs under a time limit.
 
-use actix_web::http::header;
+use std::time::Duration;
+
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::http::GraphiQLSource;
-use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse};
+use async_graphql::parser::types::OperationType;
+use futures_util::StreamExt;
+use serde_json::json;
 
 use crate::context::AppContext;
 use crate::graphql::AppSchema;
 use crate::graphql::loader::Loaders;
 use crate::graphql::locale::AcceptLanguage;
 
-/// Executes one GraphQL request.
-pub async fn execute(
+/// Executes a GraphQL request sent with `POST`.
+pub async fn post(
     schema: web::Data<AppSchema>,
     app: web::Data<AppContext>,
     http: HttpRequest,
-    request: GraphQLRequest,
-) -> GraphQLResponse {
+    payload: web::Payload,
+) -> HttpResponse {
+    if !is_json(&http) {
+        return refusal(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "BAD_USER_INPUT",
+            "GraphQL requests must be sent as application/json",
+        );
+    }
+    let body = match read_body(payload, app.settings.max_body_bytes).await {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
+    let value: serde_json::Value = match serde_json::from_slice(&body) {
+        Ok(value) => value,
+        Err(_) => {
+            return refusal(
+                StatusCode::BAD_REQUEST,
+                "BAD_USER_INPUT",
+                "the body is not valid JSON",
+            );
+        }
+    };
+    if value.is_array() {
+        return refusal(
+            StatusCode::BAD_REQUEST,
+            "BAD_USER_INPUT",
+            "batched requests are not accepted: send one operation per request",
+        );
+    }
+    let request: async_graphql::Request = match serde_json::from_value(value) {
+        Ok(request) => request,
+        Err(_) => {
+            return refusal(
+                StatusCode::BAD_REQUEST,
+                "BAD_USER_INPUT",
+                "the body is not a GraphQL request (query, operationName, variables)",
+            );
+        }
+    };
+    execute(&schema, &app, &http, request).await
+}
+
+/// `GET /graphql`: a query in the URL (never a mutation), else the GraphiQL page.
+pub async fn get(
+    schema: web::Data<AppSchema>,
+    app: web::Data<AppContext>,
+    http: HttpRequest,
+) -> HttpResponse {
+    let params = web::Query::<GetParams>::from_query(http.query_string());
+    let Ok(web::Query(params)) = params else {
+        return refusal(
+            StatusCode::BAD_REQUEST,
+            "BAD_USER_INPUT",
+            "invalid query string",
+        );
+    };
+    let Some(query) = params.query else {
+        if app.settings.graphiql_enabled() {
+            return HttpResponse::Ok()
+                .content_type("text/html; charset=utf-8")
+                .body(GraphiQLSource::build().endpoint("/graphql").finish());
+        }
+        return refusal(
+            StatusCode::BAD_REQUEST,
+            "BAD_USER_INPUT",
+            "missing `query` parameter",
+        );
+    };
+    // Only reads may travel in a URL: links and prefetches must never change anything.
+    if let Ok(document) = async_graphql::parser::parse_query(&query) {
+        let operation = match &params.operation_name {
+            Some(name) => document
+                .operations
+                .iter()
+                .find(|(n, _)| n.is_some_and(|n| n.as_str() == name))
+                .map(|(_, op)| op.node.ty),
+            None => document.operations.iter().next().map(|(_, op)| op.node.ty),
+        };
+        if matches!(
+            operation,
+            Some(OperationType::Mutation | OperationType::Subscription)
+        ) {
+            let mut response = refusal(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "BAD_USER_INPUT",
+                "mutations must be sent with POST",
+            );
+            response
+                .headers_mut()
+                .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+            return response;
+        }
+    }
+    let variables = match params.variables.as_deref().map(serde_json::from_str) {
+        None => async_graphql::Variables::default(),
+        Some(Ok(value)) => async_graphql::Variables::from_json(value),
+        Some(Err(_)) => {
+            return refusal(
+                StatusCode::BAD_REQUEST,
+                "BAD_USER_INPUT",
+                "`variables` is not valid JSON",
+            );
+        }
+    };
+    let mut request = async_graphql::Request::new(query).variables(variables);
+    if let Some(name) = params.operation_name {
+        request = request.operation_name(name);
+    }
+    execute(&schema, &app, &http, request).await
+}
+
+/// The parameters of a GraphQL `GET` request.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetParams {
+    query: Option<String>,
+    operation_name: Option<String>,
+    variables: Option<String>,
+}
+
+/// Runs a request with fresh loaders, the caller's language and the time limit.
+async fn execute(
+    schema: &AppSchema,
+    app: &AppContext,
+    http: &HttpRequest,
+    request: async_graphql::Request,
+) -> HttpResponse {
+    if request.query.len() > app.settings.max_query_bytes {
+        return refusal(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "QUERY_TOO_COMPLEX",
+            &format!(
+                "the query is longer than {} bytes",
+                app.settings.max_query_bytes
+            ),
+        );
+    }
     let accept_language = http
         .headers()
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let request = request
-        .into_inner()
         .data(Loaders::new(&app.db))
         .data(AcceptLanguage(accept_language));
-    schema.execute(request).await.into()
+    let limit = Duration::from_secs(app.settings.request_timeout_secs);
+    match tokio::time::timeout(limit, schema.execute(request)).await {
+        Ok(response) => HttpResponse::Ok().json(response),
+        Err(_) => {
+            tracing::warn!(seconds = limit.as_secs(), "GraphQL request timed out");
+            refusal(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "SERVICE_UNAVAILABLE",
+                "the request took too long and was stopped",
+            )
+        }
+    }
 }
 
-/// The GraphiQL page, for people exploring the API in a browser.
-pub async fn graphiql() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(GraphiQLSource::build().endpoint("/graphql").finish())
+/// Reads the body up to `limit` bytes; a larger body is refused without reading it all.
+async fn read_body(mut payload: web::Payload, limit: usize) -> Result<web::BytesMut, HttpResponse> {
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| {
+            refusal(
+                StatusCode::BAD_REQUEST,
+                "BAD_USER_INPUT",
+                "the request body could not be read",
+            )
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(refusal(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "BAD_USER_INPUT",
+                &format!("the request body is larger than {limit} bytes"),
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Whether the request says its body is JSON.
+fn is_json(http: &HttpRequest) -> bool {
+    http.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// A GraphQL-shaped error response with an HTTP status.
+pub fn refusal(status: StatusCode, code: &str, message: &str) -> HttpResponse {
+    HttpResponse::build(status).json(json!({
+        "errors": [{ "message": message, "extensions": { "code": code } }]
+    }))
 }

@@ -1,14 +1,14 @@
 //! HTTP routes: GraphQL (POST), GraphiQL (GET), and health checks.
 
-mod graphql;
+pub mod graphql;
 mod health;
 
 use actix_web::web;
 
 /// Registers every route on an actix `App` or scope.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/graphql", web::post().to(graphql::execute))
-        .route("/graphql", web::get().to(graphql::graphiql))
+    cfg.route("/graphql", web::post().to(graphql::post))
+        .route("/graphql", web::get().to(graphql::get))
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz));
 }

@@ -3,6 +3,8 @@
 
 pub mod category;
 pub mod offer;
+pub mod offer_parts;
 pub mod page;
+pub mod provider;
 pub mod region;
 pub mod region_import;

@@ -1,19 +1,126 @@
-//! Reading offers as the public sees them: published and current.
+//! Finding offers: who may see which, the filters of `OfferFilter`, orderings with stable
+//! keyset paging, and tombstones for offline apps that sync changes.
 
-use std::collections::HashMap;
-
-use chrono::NaiveDate;
-use entity::types::OfferStatus;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use entity::types::{CefrLevel, CostKind, LanguageRole, OfferStatus};
 use entity::{
-    offer, offer_category, offer_language, offer_location, offer_region, offer_schedule,
-    offer_translation, provider,
+    category, offer, offer_category, offer_language, offer_location, offer_region, offer_schedule,
 };
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Query, SelectStatement};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use crate::clock;
-use crate::error::ApiResult;
-use crate::service::page::{Cursor, KeysetOrder, Page, PageArgs, keyset_page};
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::service::page::{
+    KeysetOrder, Page, PageArgs, date_key, keyset_page, text_key, timestamp_key,
+};
+use crate::service::region;
+
+/// Most values one list filter takes; longer lists are refused rather than sent to the
+/// database as huge `IN` lists.
+pub const MAX_FILTER_VALUES: usize = 100;
+
+/// Who is asking, as far as offer visibility goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Anonymous callers and partner apps: published, current offers only.
+    Public,
+}
+
+/// A part of the day, by the start time of a schedule slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeOfDay {
+    /// Starts before noon.
+    Morning,
+    /// Starts from noon to before 17:00.
+    Afternoon,
+    /// Starts at 17:00 or later.
+    Evening,
+}
+
+/// Which offers a list holds; every part narrows the list, empty parts do not.
+#[derive(Debug, Clone, Default)]
+pub struct OfferFilter {
+    /// Category codes; a pillar stands for all its areas.
+    pub category_codes: Vec<String>,
+    /// Regions; see [`region::expand_for_filter`] for what each one includes.
+    pub region_ids: Vec<Uuid>,
+    pub provider_ids: Vec<Uuid>,
+    /// Languages the offer is taught in (ISO 639 codes).
+    pub instruction_languages: Vec<String>,
+    pub levels: Vec<CefrLevel>,
+    pub costs: Vec<CostKind>,
+    pub childcare: Option<bool>,
+    /// ISO weekdays (Monday = 1) on which the offer meets.
+    pub weekdays: Vec<i16>,
+    pub times_of_day: Vec<TimeOfDay>,
+    /// The offer starts on or after this day.
+    pub starts_after: Option<NaiveDate>,
+    /// The offer starts on or before this day.
+    pub starts_before: Option<NaiveDate>,
+    pub online: Option<bool>,
+    /// Changed at or after this time (delta sync).
+    pub updated_since: Option<DateTime<Utc>>,
+    /// Staff only; the public sees published offers.
+    pub statuses: Vec<OfferStatus>,
+}
+
+/// How a list of offers is sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OfferOrderField {
+    /// By the first day the offer meets.
+    #[default]
+    StartDate,
+    /// By title in the offer's own language.
+    Title,
+    /// Most recently changed first when descending.
+    UpdatedAt,
+}
+
+/// A sort field and direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OfferOrder {
+    pub field: OfferOrderField,
+    pub descending: bool,
+}
+
+const BY_START: KeysetOrder<offer::Entity, offer::Model> = KeysetOrder {
+    name: "offer-start",
+    key: Some(offer::Column::StartsOn),
+    id: offer::Column::Id,
+    parse_key: date_key,
+    key_of: |o| Some(o.starts_on.format("%Y-%m-%d").to_string()),
+    id_of: |o| o.id,
+};
+
+const BY_TITLE: KeysetOrder<offer::Entity, offer::Model> = KeysetOrder {
+    name: "offer-title",
+    key: Some(offer::Column::SortTitle),
+    id: offer::Column::Id,
+    parse_key: text_key,
+    key_of: |o| Some(o.sort_title.clone()),
+    id_of: |o| o.id,
+};
+
+const BY_UPDATE: KeysetOrder<offer::Entity, offer::Model> = KeysetOrder {
+    name: "offer-updated",
+    key: Some(offer::Column::UpdatedAt),
+    id: offer::Column::Id,
+    parse_key: timestamp_key,
+    key_of: |o| Some(o.updated_at.to_rfc3339()),
+    id_of: |o| o.id,
+};
+
+impl OfferOrder {
+    fn keyset(self) -> &'static KeysetOrder<offer::Entity, offer::Model> {
+        match self.field {
+            OfferOrderField::StartDate => &BY_START,
+            OfferOrderField::Title => &BY_TITLE,
+            OfferOrderField::UpdatedAt => &BY_UPDATE,
+        }
+    }
+}
 
 /// Offers the public may see: published, and not past their end date.
 fn public(today: NaiveDate) -> Condition {
@@ -26,135 +133,275 @@ fn public(today: NaiveDate) -> Condition {
         )
 }
 
-const BY_ID: KeysetOrder<offer::Entity, offer::Model> = KeysetOrder {
-    key: None,
-    id: offer::Column::Id,
-    parse_key: |_| Ok(sea_orm::Value::from(None::<String>)),
-    cursor_of: |o| Cursor {
-        key: None,
-        id: o.id,
-    },
-};
-
-/// A page of public offers, oldest first (ids are time-ordered).
-pub async fn list_public<C: ConnectionTrait>(
+/// A page of the offers `audience` may see that match `filter`.
+pub async fn list<C: ConnectionTrait>(
     db: &C,
+    audience: Audience,
+    filter: &OfferFilter,
+    order: OfferOrder,
     args: &PageArgs,
 ) -> ApiResult<Page<offer::Model>> {
-    let select = offer::Entity::find().filter(public(clock::now().date_naive()));
-    keyset_page(db, select, &BY_ID, args).await
+    let condition = filter_condition(db, audience, filter).await?;
+    let select = offer::Entity::find().filter(condition);
+    keyset_page(db, select, order.keyset(), order.descending, args).await
 }
 
-/// One offer, if the public may see it. Drafts and archived offers are simply not found, so
+/// One offer, if `audience` may see it. Offers one may not see are simply not found, so
 /// their existence does not leak.
-pub async fn public_by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> ApiResult<Option<offer::Model>> {
+pub async fn by_id<C: ConnectionTrait>(
+    db: &C,
+    audience: Audience,
+    id: Uuid,
+) -> ApiResult<Option<offer::Model>> {
+    let Audience::Public = audience;
     Ok(offer::Entity::find_by_id(id)
         .filter(public(clock::now().date_naive()))
         .one(db)
         .await?)
 }
 
-/// Groups rows by the offer they belong to.
-fn group<T>(rows: Vec<T>, key: impl Fn(&T) -> Uuid) -> HashMap<Uuid, Vec<T>> {
-    let mut out: HashMap<Uuid, Vec<T>> = HashMap::new();
-    for row in rows {
-        out.entry(key(&row)).or_default().push(row);
+/// Checks a filter and turns it into one SQL condition.
+async fn filter_condition<C: ConnectionTrait>(
+    db: &C,
+    audience: Audience,
+    filter: &OfferFilter,
+) -> ApiResult<Condition> {
+    validate(filter)?;
+    let mut all = Condition::all();
+    match audience {
+        Audience::Public => {
+            if filter.statuses.iter().any(|s| *s != OfferStatus::Published) {
+                return Err(ApiError::Forbidden);
+            }
+            all = all.add(public(clock::now().date_naive()));
+        }
     }
-    out
+    if !filter.category_codes.is_empty() {
+        let ids = category_ids_with_children(db, &filter.category_codes).await?;
+        all = all.add(offer::Column::Id.in_subquery(offer_ids_where(
+            offer_category::Entity,
+            offer_category::Column::OfferId,
+            offer_category::Column::CategoryId.is_in(ids),
+        )));
+    }
+    if !filter.region_ids.is_empty() {
+        let regions = region::expand_for_filter(db, &filter.region_ids).await?;
+        all = all.add(
+            Condition::any()
+                .add(offer::Column::Id.in_subquery(offer_ids_where(
+                    offer_region::Entity,
+                    offer_region::Column::OfferId,
+                    offer_region::Column::RegionId.is_in(regions.clone()),
+                )))
+                .add(offer::Column::Id.in_subquery(offer_ids_where(
+                    offer_location::Entity,
+                    offer_location::Column::OfferId,
+                    offer_location::Column::MunicipalityId.is_in(regions),
+                ))),
+        );
+    }
+    if !filter.provider_ids.is_empty() {
+        all = all.add(offer::Column::ProviderId.is_in(filter.provider_ids.clone()));
+    }
+    if !filter.instruction_languages.is_empty() {
+        let languages: Vec<String> = filter
+            .instruction_languages
+            .iter()
+            .map(|l| l.trim().to_ascii_lowercase())
+            .collect();
+        all = all.add(
+            offer::Column::Id.in_subquery(offer_ids_where(
+                offer_language::Entity,
+                offer_language::Column::OfferId,
+                Condition::all()
+                    .add(offer_language::Column::Role.eq(LanguageRole::Instruction))
+                    .add(offer_language::Column::Language.is_in(languages)),
+            )),
+        );
+    }
+    if !filter.levels.is_empty() {
+        all = all.add(offer::Column::CefrLevel.is_in(filter.levels.clone()));
+    }
+    if !filter.costs.is_empty() {
+        all = all.add(offer::Column::CostKind.is_in(filter.costs.clone()));
+    }
+    if let Some(childcare) = filter.childcare {
+        all = all.add(offer::Column::Childcare.eq(childcare));
+    }
+    if let Some(online) = filter.online {
+        all = all.add(offer::Column::Online.eq(online));
+    }
+    if !filter.weekdays.is_empty() || !filter.times_of_day.is_empty() {
+        all = all.add(offer::Column::Id.in_subquery(offer_ids_where(
+            offer_schedule::Entity,
+            offer_schedule::Column::OfferId,
+            schedule_condition(filter),
+        )));
+    }
+    if let Some(after) = filter.starts_after {
+        all = all.add(offer::Column::StartsOn.gte(after));
+    }
+    if let Some(before) = filter.starts_before {
+        all = all.add(offer::Column::StartsOn.lte(before));
+    }
+    if let Some(since) = filter.updated_since {
+        all = all.add(offer::Column::UpdatedAt.gte(clock::normalise(since)));
+    }
+    Ok(all)
 }
 
-/// Translations of the given offers.
-pub async fn translations<C: ConnectionTrait>(
+/// A slot matches when it falls on one of the weekdays and starts in one of the parts of
+/// the day (each part of the filter only when given).
+fn schedule_condition(filter: &OfferFilter) -> Condition {
+    let mut slot = Condition::all();
+    if !filter.weekdays.is_empty() {
+        slot = slot.add(offer_schedule::Column::Weekday.is_in(filter.weekdays.clone()));
+    }
+    if !filter.times_of_day.is_empty() {
+        let noon = NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default();
+        let five = NaiveTime::from_hms_opt(17, 0, 0).unwrap_or_default();
+        let mut parts = Condition::any();
+        for part in &filter.times_of_day {
+            let column = offer_schedule::Column::StartTime;
+            parts = parts.add(match part {
+                TimeOfDay::Morning => Condition::all().add(column.lt(noon)),
+                TimeOfDay::Afternoon => Condition::all().add(column.gte(noon)).add(column.lt(five)),
+                TimeOfDay::Evening => Condition::all().add(column.gte(five)),
+            });
+        }
+        slot = slot.add(parts);
+    }
+    slot
+}
+
+/// `SELECT <offer id column> FROM <table> WHERE <condition>`.
+fn offer_ids_where<E: EntityTrait>(
+    entity: E,
+    offer_id: E::Column,
+    condition: impl Into<Condition>,
+) -> SelectStatement {
+    Query::select()
+        .column(offer_id)
+        .from(entity)
+        .cond_where(condition.into())
+        .to_owned()
+}
+
+/// Ids of the categories with these codes and of their children.
+async fn category_ids_with_children<C: ConnectionTrait>(
     db: &C,
-    ids: &[Uuid],
-) -> ApiResult<HashMap<Uuid, Vec<offer_translation::Model>>> {
-    let rows = offer_translation::Entity::find()
-        .filter(offer_translation::Column::OfferId.is_in(ids.iter().copied()))
+    codes: &[String],
+) -> ApiResult<Vec<Uuid>> {
+    let named: Vec<Uuid> = category::Entity::find()
+        .select_only()
+        .column(category::Column::Id)
+        .filter(category::Column::Code.is_in(codes.iter().cloned()))
+        .into_tuple()
         .all(db)
         .await?;
-    Ok(group(rows, |r| r.offer_id))
-}
-
-/// Category ids of the given offers.
-pub async fn category_ids<C: ConnectionTrait>(
-    db: &C,
-    ids: &[Uuid],
-) -> ApiResult<HashMap<Uuid, Vec<Uuid>>> {
-    let rows = offer_category::Entity::find()
-        .filter(offer_category::Column::OfferId.is_in(ids.iter().copied()))
+    let children: Vec<Uuid> = category::Entity::find()
+        .select_only()
+        .column(category::Column::Id)
+        .filter(category::Column::ParentId.is_in(named.clone()))
+        .into_tuple()
         .all(db)
         .await?;
-    Ok(group(rows, |r| r.offer_id)
-        .into_iter()
-        .map(|(k, v)| (k, v.into_iter().map(|r| r.category_id).collect()))
-        .collect())
+    Ok(named.into_iter().chain(children).collect())
 }
 
-/// Ids of the regions the given offers serve.
-pub async fn region_ids<C: ConnectionTrait>(
-    db: &C,
-    ids: &[Uuid],
-) -> ApiResult<HashMap<Uuid, Vec<Uuid>>> {
-    let rows = offer_region::Entity::find()
-        .filter(offer_region::Column::OfferId.is_in(ids.iter().copied()))
-        .all(db)
-        .await?;
-    Ok(group(rows, |r| r.offer_id)
-        .into_iter()
-        .map(|(k, v)| (k, v.into_iter().map(|r| r.region_id).collect()))
-        .collect())
+/// Every problem of a filter at once.
+fn validate(filter: &OfferFilter) -> ApiResult<()> {
+    let mut errors = Vec::new();
+    let lists = [
+        ("categoryCodes", filter.category_codes.len()),
+        ("regionIds", filter.region_ids.len()),
+        ("providerIds", filter.provider_ids.len()),
+        ("instructionLanguages", filter.instruction_languages.len()),
+        ("weekdays", filter.weekdays.len()),
+    ];
+    for (field, len) in lists {
+        if len > MAX_FILTER_VALUES {
+            errors.push(FieldError::new(
+                format!("filter.{field}"),
+                format!("at most {MAX_FILTER_VALUES} values"),
+            ));
+        }
+    }
+    if filter.weekdays.iter().any(|d| !(1..=7).contains(d)) {
+        errors.push(FieldError::new(
+            "filter.weekdays",
+            "weekdays run from 1 (Monday) to 7",
+        ));
+    }
+    if let (Some(after), Some(before)) = (filter.starts_after, filter.starts_before)
+        && after > before
+    {
+        errors.push(FieldError::new(
+            "filter.startsBefore",
+            "must not lie before startsAfter",
+        ));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::invalid_fields(errors))
+    }
 }
 
-/// Languages of the given offers.
-pub async fn languages<C: ConnectionTrait>(
-    db: &C,
-    ids: &[Uuid],
-) -> ApiResult<HashMap<Uuid, Vec<offer_language::Model>>> {
-    let rows = offer_language::Entity::find()
-        .filter(offer_language::Column::OfferId.is_in(ids.iter().copied()))
-        .order_by_asc(offer_language::Column::Language)
-        .all(db)
-        .await?;
-    Ok(group(rows, |r| r.offer_id))
+/// Why an offer left the public view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemovalReason {
+    Archived,
+    /// Sent back to draft or review after it was published.
+    Unpublished,
+    /// Past its end date.
+    Expired,
 }
 
-/// Locations of the given offers.
-pub async fn locations<C: ConnectionTrait>(
-    db: &C,
-    ids: &[Uuid],
-) -> ApiResult<HashMap<Uuid, Vec<offer_location::Model>>> {
-    let rows = offer_location::Entity::find()
-        .filter(offer_location::Column::OfferId.is_in(ids.iter().copied()))
-        .order_by_asc(offer_location::Column::Id)
-        .all(db)
-        .await?;
-    Ok(group(rows, |r| r.offer_id))
+/// An offer that offline apps should drop.
+#[derive(Debug, Clone)]
+pub struct Tombstone {
+    pub offer_id: Uuid,
+    pub removed_at: DateTime<Utc>,
+    pub reason: RemovalReason,
 }
 
-/// Schedules of the given offers, by start date.
-pub async fn schedules<C: ConnectionTrait>(
+/// Offers that were public once and have left the public view since `since`: archived,
+/// unpublished, or past their end date. Offers are never deleted (they are archived), so
+/// these are all an app needs to drop. Offers that were never published are not listed:
+/// their existence stays private.
+pub async fn tombstones<C: ConnectionTrait>(
     db: &C,
-    ids: &[Uuid],
-) -> ApiResult<HashMap<Uuid, Vec<offer_schedule::Model>>> {
-    let rows = offer_schedule::Entity::find()
-        .filter(offer_schedule::Column::OfferId.is_in(ids.iter().copied()))
-        .order_by_asc(offer_schedule::Column::StartDate)
-        .order_by_asc(offer_schedule::Column::Id)
-        .all(db)
-        .await?;
-    Ok(group(rows, |r| r.offer_id))
-}
-
-/// Providers by id.
-pub async fn providers<C: ConnectionTrait>(
-    db: &C,
-    ids: &[Uuid],
-) -> ApiResult<HashMap<Uuid, provider::Model>> {
-    Ok(provider::Entity::find()
-        .filter(provider::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect())
+    since: DateTime<Utc>,
+    args: &PageArgs,
+) -> ApiResult<Page<Tombstone>> {
+    let since = clock::normalise(since);
+    let today = clock::now().date_naive();
+    let changed_out_of_view = Condition::all()
+        .add(offer::Column::Status.ne(OfferStatus::Published))
+        .add(offer::Column::UpdatedAt.gte(since));
+    let expired = Condition::all()
+        .add(offer::Column::Status.eq(OfferStatus::Published))
+        .add(offer::Column::ValidUntil.lt(today))
+        .add(offer::Column::ValidUntil.gte(since.date_naive()));
+    let select = offer::Entity::find()
+        .filter(offer::Column::PublishedAt.is_not_null())
+        .filter(Condition::any().add(changed_out_of_view).add(expired));
+    let page = keyset_page(db, select, &BY_UPDATE, false, args).await?;
+    Ok(page.map(|o| Tombstone {
+        offer_id: o.id,
+        reason: match o.status {
+            OfferStatus::Archived => RemovalReason::Archived,
+            OfferStatus::Published => RemovalReason::Expired,
+            OfferStatus::Draft | OfferStatus::InReview => RemovalReason::Unpublished,
+        },
+        removed_at: match (o.status, o.valid_until) {
+            (OfferStatus::Published, Some(until)) => until
+                .succ_opt()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|d| d.and_utc())
+                .unwrap_or(o.updated_at),
+            _ => o.archived_at.unwrap_or(o.updated_at),
+        },
+    }))
 }

@@ -11,9 +11,12 @@ use crate::error::{ApiError, ApiResult};
 /// The page size when a client names none.
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
 
-/// A position in a sorted list: the sort key of a row (as text) and its id as tie-break.
+/// A position in a sorted list: the ordering it belongs to, the sort key of a row (as text)
+/// and its id as tie-break.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Cursor {
+    #[serde(rename = "o", default)]
+    pub order: String,
     #[serde(rename = "k")]
     pub key: Option<String>,
     #[serde(rename = "i")]
@@ -118,6 +121,16 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// The same page with every item turned into something else.
+    pub fn map<U>(self, f: impl Fn(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(|(c, t)| (c, f(t))).collect(),
+            has_next_page: self.has_next_page,
+            has_previous_page: self.has_previous_page,
+            total_count: self.total_count,
+        }
+    }
+
     /// Builds a page from rows fetched with one row more than the limit (which tells whether
     /// more follow). Backward reads fetch in reverse order and are turned round here.
     pub fn from_rows(mut rows: Vec<(Cursor, T)>, args: &PageArgs, total_count: u64) -> Self {
@@ -145,19 +158,35 @@ impl<T> Page<T> {
 }
 
 /// How a list is sorted: an optional key column (compared as the value `parse_key` makes of
-/// a cursor's key) and the id column as tie-break, both ascending.
+/// a cursor's key) and the id column as tie-break.
 pub struct KeysetOrder<E: sea_orm::EntityTrait, M> {
+    /// Names the ordering in cursors, so a cursor of one ordering is refused by another.
+    pub name: &'static str,
     pub key: Option<E::Column>,
     pub id: E::Column,
     pub parse_key: fn(&str) -> ApiResult<sea_orm::Value>,
-    pub cursor_of: fn(&M) -> Cursor,
+    pub key_of: fn(&M) -> Option<String>,
+    pub id_of: fn(&M) -> Uuid,
 }
 
-/// Reads one page of `select` in keyset order, with the total count of the whole list.
+impl<E: sea_orm::EntityTrait, M> KeysetOrder<E, M> {
+    /// The cursor of a row in this ordering.
+    pub fn cursor(&self, model: &M) -> Cursor {
+        Cursor {
+            order: self.name.to_owned(),
+            key: (self.key_of)(model),
+            id: (self.id_of)(model),
+        }
+    }
+}
+
+/// Reads one page of `select` in keyset order (ascending, or descending when asked), with
+/// the total count of the whole list.
 pub async fn keyset_page<E, C>(
     db: &C,
     select: sea_orm::Select<E>,
     order: &KeysetOrder<E, E::Model>,
+    descending: bool,
     args: &PageArgs,
 ) -> ApiResult<Page<E::Model>>
 where
@@ -170,35 +199,36 @@ where
     };
 
     let total_count = select.clone().count(db).await?;
-    let forward = args.direction == Direction::Forward;
+    // Reading backwards walks the list in the opposite direction and turns the page round.
+    let ascending = (args.direction == Direction::Forward) != descending;
+    let beyond = |col: E::Column, value: sea_orm::Value| {
+        if ascending {
+            col.gt(value)
+        } else {
+            col.lt(value)
+        }
+    };
     let mut select = select;
     if let Some(cursor) = &args.cursor {
-        let after_id = |col: E::Column| {
-            if forward {
-                col.gt(cursor.id)
-            } else {
-                col.lt(cursor.id)
-            }
-        };
+        if cursor.order != order.name {
+            return Err(ApiError::bad_input(
+                "the cursor belongs to another ordering of this list",
+            ));
+        }
+        let after_id = beyond(order.id, cursor.id.into());
         let condition = match (order.key, &cursor.key) {
             (Some(key_col), Some(key)) => {
                 let key = (order.parse_key)(key)?;
-                let beyond = if forward {
-                    key_col.gt(key.clone())
-                } else {
-                    key_col.lt(key.clone())
-                };
-                Condition::any().add(beyond).add(
-                    Condition::all()
-                        .add(key_col.eq(key))
-                        .add(after_id(order.id)),
-                )
+                Condition::any()
+                    .add(beyond(key_col, key.clone()))
+                    .add(Condition::all().add(key_col.eq(key)).add(after_id))
             }
-            _ => Condition::all().add(after_id(order.id)),
+            (Some(_), None) => return Err(ApiError::bad_input("invalid cursor")),
+            (None, _) => Condition::all().add(after_id),
         };
         select = select.filter(condition);
     }
-    let direction = if forward { Order::Asc } else { Order::Desc };
+    let direction = if ascending { Order::Asc } else { Order::Desc };
     if let Some(key_col) = order.key {
         select = select.order_by(key_col, direction.clone());
     }
@@ -209,7 +239,7 @@ where
         .await?;
     let rows = rows
         .into_iter()
-        .map(|model| ((order.cursor_of)(&model), model))
+        .map(|model| (order.cursor(&model), model))
         .collect();
     Ok(Page::from_rows(rows, args, total_count))
 }
@@ -219,6 +249,20 @@ pub fn text_key(key: &str) -> ApiResult<sea_orm::Value> {
     Ok(sea_orm::Value::from(key.to_owned()))
 }
 
+/// Cursor keys of date columns bind as dates.
+pub fn date_key(key: &str) -> ApiResult<sea_orm::Value> {
+    chrono::NaiveDate::parse_from_str(key, "%Y-%m-%d")
+        .map(sea_orm::Value::from)
+        .map_err(|_| ApiError::bad_input("invalid cursor"))
+}
+
+/// Cursor keys of timestamp columns bind as UTC timestamps.
+pub fn timestamp_key(key: &str) -> ApiResult<sea_orm::Value> {
+    chrono::DateTime::parse_from_rfc3339(key)
+        .map(|t| sea_orm::Value::from(t.with_timezone(&chrono::Utc)))
+        .map_err(|_| ApiError::bad_input("invalid cursor"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,6 +270,7 @@ mod tests {
     #[test]
     fn cursor_round_trips_and_rejects_garbage() {
         let cursor = Cursor {
+            order: "name".into(),
             key: Some("Olten".into()),
             id: Uuid::nil(),
         };

@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::error::ApiResult;
-use crate::service::page::{Cursor, KeysetOrder, Page, PageArgs, keyset_page, text_key};
+use crate::service::page::{KeysetOrder, Page, PageArgs, keyset_page, text_key};
 
 /// Which regions a list holds.
 #[derive(Debug, Clone, Default)]
@@ -19,13 +19,12 @@ pub struct RegionFilter {
 }
 
 const BY_NAME: KeysetOrder<region::Entity, region::Model> = KeysetOrder {
+    name: "region-name",
     key: Some(region::Column::Name),
     id: region::Column::Id,
     parse_key: text_key,
-    cursor_of: |r| Cursor {
-        key: Some(r.name.clone()),
-        id: r.id,
-    },
+    key_of: |r| Some(r.name.clone()),
+    id_of: |r| r.id,
 };
 
 /// A page of regions sorted by name.
@@ -48,7 +47,7 @@ pub async fn list<C: ConnectionTrait>(
             .map(|e| e.from_region_id);
         select = select.filter(region::Column::Id.is_in(children));
     }
-    keyset_page(db, select, &BY_NAME, args).await
+    keyset_page(db, select, &BY_NAME, false, args).await
 }
 
 /// One region by id.
@@ -177,5 +176,32 @@ async fn edge_targets<C: ConnectionTrait>(
             .or_default()
             .push(edge.to_region_id);
     }
+    Ok(out)
+}
+
+/// The regions an offer filter for `ids` matches: the regions themselves, everything that
+/// lies in them (however deep), everything they lie in (so canton-wide and regional offers
+/// count), and the regions that serve them (lead municipalities).
+pub async fn expand_for_filter<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> ApiResult<Vec<Uuid>> {
+    let mut found = with_ancestors(db, ids).await?;
+    let serving: Vec<Uuid> = edges(db, ids, RegionEdgeKind::ServedBy, true)
+        .await?
+        .into_iter()
+        .map(|e| e.to_region_id)
+        .collect();
+    found.extend(serving);
+    let mut descended: HashSet<Uuid> = ids.iter().copied().collect();
+    let mut frontier: Vec<Uuid> = ids.to_vec();
+    while !frontier.is_empty() {
+        frontier = edges(db, &frontier, RegionEdgeKind::PartOf, false)
+            .await?
+            .into_iter()
+            .map(|e| e.from_region_id)
+            .filter(|id| descended.insert(*id))
+            .collect();
+    }
+    found.extend(descended);
+    let mut out: Vec<Uuid> = found.into_iter().collect();
+    out.sort();
     Ok(out)
 }

@@ -9,6 +9,7 @@
 mod data_integrity;
 mod demo;
 mod migrations;
+mod offer_filters;
 mod queries;
 mod reference;
 mod region_import;

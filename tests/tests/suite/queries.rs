@@ -226,11 +226,12 @@ async fn offer_and_node_find_a_public_offer_and_hide_drafts() {
         draft.id,
     );
     let hidden = app
-        .data(
+        .graphql(
             "query($id: ID!) { offer(id: $id) { id } node(id: $id) { id } }",
             json!({ "id": draft_id.to_string() }),
         )
         .await;
-    assert!(hidden["offer"].is_null());
-    assert!(hidden["node"].is_null());
+    assert_eq!(error_code(&hidden), Some("NOT_FOUND"));
+    assert!(hidden["data"]["offer"].is_null());
+    assert!(hidden["data"]["node"].is_null());
 }

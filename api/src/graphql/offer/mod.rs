@@ -1,7 +1,8 @@
-//! Offers in GraphQL: the `Offer` type and the `offers` / `offer` queries.
+//! Offers in GraphQL: the `Offer` type and the `offers` / `offer` / `offerTombstones` queries.
 
+pub mod input;
 mod query;
-mod types;
+pub mod types;
 
 pub use query::OfferQuery;
 pub use types::Offer;

@@ -1,24 +1,49 @@
-//! `offers` and `offer`, as the public sees them.
+//! `offers`, `offer` and `offerTombstones`.
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use chrono::{DateTime, Utc};
 
 use crate::context::AppContext;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::graphql::locale::Lang;
 use crate::graphql::offer::Offer;
-use crate::graphql::relay::{NodeType, RelayConnection, connection, expect_global_id};
+use crate::graphql::offer::input::{OfferFilterInput, OfferOrder};
+use crate::graphql::relay::{NodeType, RelayConnection, connection, expect_global_id, global_id};
 use crate::service;
+use crate::service::offer::{Audience, RemovalReason};
 use crate::service::page::PageArgs;
 
 #[derive(Default)]
 pub struct OfferQuery;
 
+/// Why an offer left the public view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(name = "OfferRemovalReason")]
+pub enum OfferRemovalReasonGql {
+    Archived,
+    Unpublished,
+    Expired,
+}
+
+/// An offer an offline app should drop.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct OfferTombstone {
+    /// The global id of the offer.
+    pub id: ID,
+    pub removed_at: DateTime<Utc>,
+    pub reason: OfferRemovalReasonGql,
+}
+
 #[Object]
 impl OfferQuery {
-    /// Published, current offers.
+    /// Offers matching a filter. Anonymous callers see published, current offers.
+    #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::graphql::relay::page_cost(first, last, child_complexity)")]
     async fn offers(
         &self,
         ctx: &Context<'_>,
+        filter: Option<OfferFilterInput>,
+        order_by: Option<OfferOrder>,
         locale: Option<String>,
         first: Option<i32>,
         after: Option<String>,
@@ -27,12 +52,15 @@ impl OfferQuery {
     ) -> ApiResult<RelayConnection<Offer>> {
         let app = AppContext::of(ctx)?;
         let args = PageArgs::new(first, after, last, before, app.settings.max_page_size)?;
+        let filter = filter.unwrap_or_default().into_service()?;
+        let order = order_by.unwrap_or_default().into_service();
         let lang = Lang::resolve(ctx, locale.as_deref());
-        let page = service::offer::list_public(&app.db, &args).await?;
+        let page = service::offer::list(&app.db, Audience::Public, &filter, order, &args).await?;
         Ok(connection(page, |m| Offer::new(m, lang.clone())))
     }
 
-    /// One offer. Offers the caller may not see are not found.
+    /// One offer. Offers the caller may not see answer `NOT_FOUND`, like offers that do not
+    /// exist, so their existence does not leak.
     async fn offer(
         &self,
         ctx: &Context<'_>,
@@ -42,8 +70,33 @@ impl OfferQuery {
         let app = AppContext::of(ctx)?;
         let id = expect_global_id(&id, NodeType::Offer)?;
         let lang = Lang::resolve(ctx, locale.as_deref());
-        Ok(service::offer::public_by_id(&app.db, id)
+        let model = service::offer::by_id(&app.db, Audience::Public, id)
             .await?
-            .map(|m| Offer::new(m, lang)))
+            .ok_or(ApiError::NotFound("offer"))?;
+        Ok(Some(Offer::new(model, lang)))
+    }
+
+    /// Offers that left the public view (archived, unpublished, expired) at or after `since`:
+    /// with `offers(filter: { updatedSince })` this is all an offline app needs to sync.
+    #[graphql(complexity = "crate::graphql::relay::page_cost(first, None, child_complexity)")]
+    async fn offer_tombstones(
+        &self,
+        ctx: &Context<'_>,
+        since: DateTime<Utc>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<RelayConnection<OfferTombstone>> {
+        let app = AppContext::of(ctx)?;
+        let args = PageArgs::new(first, after, None, None, app.settings.max_page_size)?;
+        let page = service::offer::tombstones(&app.db, since, &args).await?;
+        Ok(connection(page, |t| OfferTombstone {
+            id: global_id(NodeType::Offer, t.offer_id),
+            removed_at: t.removed_at,
+            reason: match t.reason {
+                RemovalReason::Archived => OfferRemovalReasonGql::Archived,
+                RemovalReason::Unpublished => OfferRemovalReasonGql::Unpublished,
+                RemovalReason::Expired => OfferRemovalReasonGql::Expired,
+            },
+        }))
     }
 }

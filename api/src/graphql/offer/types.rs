@@ -12,6 +12,7 @@ use crate::error::ApiResult;
 use crate::graphql::category::Category;
 use crate::graphql::loader::Loaders;
 use crate::graphql::locale::Lang;
+use crate::graphql::offer::input::Weekday;
 use crate::graphql::provider::Provider;
 use crate::graphql::region::{GeoPoint, Region};
 use crate::graphql::relay::{NodeType, global_id};
@@ -126,8 +127,8 @@ impl Location {
 pub struct Schedule {
     pub start_date: NaiveDate,
     pub end_date: Option<NaiveDate>,
-    /// ISO weekday (Monday = 1) of a weekly slot; null for a single date.
-    pub weekday: Option<i16>,
+    /// Day of a weekly slot; null for a single date.
+    pub weekday: Option<Weekday>,
     pub start_time: Option<NaiveTime>,
     pub end_time: Option<NaiveTime>,
     pub note: Option<String>,
@@ -405,7 +406,7 @@ impl Offer {
             .map(|s| Schedule {
                 start_date: s.start_date,
                 end_date: s.end_date,
-                weekday: s.weekday,
+                weekday: s.weekday.and_then(Weekday::from_iso),
                 start_time: s.start_time,
                 end_time: s.end_time,
                 note: s.note,

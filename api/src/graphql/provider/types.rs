@@ -1,10 +1,19 @@
 //! The `Provider` type.
 
-use async_graphql::{Enum, ID, Object};
+use async_graphql::{Context, Enum, ID, Object};
 use entity::provider;
 
+use crate::context::AppContext;
+use crate::error::ApiResult;
+use crate::graphql::loader::Loaders;
 use crate::graphql::locale::Lang;
-use crate::graphql::relay::{NodeType, global_id};
+use crate::graphql::offer::Offer;
+use crate::graphql::offer::input::OfferOrder;
+use crate::graphql::region::Region;
+use crate::graphql::relay::{NodeType, RelayConnection, connection, global_id};
+use crate::service;
+use crate::service::offer::{Audience, OfferFilter};
+use crate::service::page::PageArgs;
 
 /// What kind of organisation a provider is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -66,10 +75,66 @@ impl Provider {
     async fn verified(&self) -> bool {
         self.model.verified
     }
+
+    /// What the organisation does, in the reader's language (with fallback).
+    async fn description(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
+        Ok(self.description_and_locale(ctx).await?.map(|d| d.0))
+    }
+
+    /// The locale of `description`.
+    async fn served_locale(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
+        Ok(self.description_and_locale(ctx).await?.map(|d| d.1))
+    }
+
+    /// Where the organisation is based.
+    async fn municipality(&self, ctx: &Context<'_>) -> ApiResult<Option<Region>> {
+        let Some(id) = self.model.municipality_id else {
+            return Ok(None);
+        };
+        let model = Loaders::of(ctx)?.region.load_one(id).await?;
+        Ok(model.map(|m| Region::new(m, self.lang.clone())))
+    }
+
+    /// The provider's offers the caller may see.
+    #[graphql(complexity = "crate::graphql::relay::page_cost(first, last, child_complexity)")]
+    async fn offers(
+        &self,
+        ctx: &Context<'_>,
+        order_by: Option<OfferOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<RelayConnection<Offer>> {
+        let app = AppContext::of(ctx)?;
+        let args = PageArgs::new(first, after, last, before, app.settings.max_page_size)?;
+        let filter = OfferFilter {
+            provider_ids: vec![self.model.id],
+            ..OfferFilter::default()
+        };
+        let order = order_by.unwrap_or_default().into_service();
+        let page = service::offer::list(&app.db, Audience::Public, &filter, order, &args).await?;
+        Ok(connection(page, |m| Offer::new(m, self.lang.clone())))
+    }
 }
 
 impl Provider {
     pub fn new(model: provider::Model, lang: Lang) -> Self {
         Self { model, lang }
+    }
+
+    async fn description_and_locale(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Option<(String, String)>> {
+        let all = Loaders::of(ctx)?
+            .provider_translations
+            .load_one(self.model.id)
+            .await?
+            .unwrap_or_default();
+        Ok(self
+            .lang
+            .pick(&all, |t| &t.locale, Some(&self.model.default_locale))
+            .map(|t| (t.description.clone(), t.locale.clone())))
     }
 }

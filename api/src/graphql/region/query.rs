@@ -19,6 +19,7 @@ pub struct RegionQuery;
 impl RegionQuery {
     /// Regions by kind and/or parent, sorted by name.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::graphql::relay::page_cost(first, last, child_complexity)")]
     async fn regions(
         &self,
         ctx: &Context<'_>,
@@ -43,7 +44,8 @@ impl RegionQuery {
         Ok(connection(page, |m| Region::new(m, lang.clone())))
     }
 
-    /// One region, by global id or by code (e.g. the BFS number `2581` for Olten).
+    /// One region, by global id or by code (e.g. the BFS number `2581` for Olten);
+    /// `NOT_FOUND` when there is none.
     async fn region(
         &self,
         ctx: &Context<'_>,
@@ -60,6 +62,7 @@ impl RegionQuery {
             _ => return Err(ApiError::bad_input("give either `id` or `code`")),
         };
         let lang = Lang::resolve(ctx, locale.as_deref());
-        Ok(found.map(|m| Region::new(m, lang)))
+        let model = found.ok_or(ApiError::NotFound("region"))?;
+        Ok(Some(Region::new(model, lang)))
     }
 }

@@ -139,6 +139,7 @@ impl Region {
     }
 
     /// The regions that lie directly in this one.
+    #[graphql(complexity = "crate::graphql::relay::page_cost(first, last, child_complexity)")]
     async fn children(
         &self,
         ctx: &Context<'_>,
