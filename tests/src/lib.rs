@@ -173,8 +173,14 @@ impl TestApp {
         // Counts every statement the app sends, for the tests that prove loaders batch.
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
-        db.set_metric_callback(move |_| {
+        db.set_metric_callback(move |info| {
             counter.fetch_add(1, Ordering::Relaxed);
+            if std::env::var("TEST_PRINT_SQL").is_ok() {
+                eprintln!(
+                    "SQL {}",
+                    info.statement.sql.chars().take(90).collect::<String>()
+                );
+            }
         });
         angebotsplattform::prepare(&db, &database.settings)
             .await

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use async_graphql::Context;
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
     category, category_label, offer_language, offer_location, offer_schedule, offer_translation,
     provider, provider_translation, region, region_name,
@@ -108,30 +108,35 @@ loader!(
     service::offer_parts::schedules
 );
 
+/// A loader with its request-wide cache.
+pub type Cached<L> = DataLoader<L, HashMapCache>;
+
 /// Every loader of one request.
 pub struct Loaders {
-    pub provider: DataLoader<ProviderLoader>,
-    pub provider_translations: DataLoader<ProviderTranslationsLoader>,
-    pub region: DataLoader<RegionLoader>,
-    pub region_names: DataLoader<RegionNamesLoader>,
-    pub region_postcodes: DataLoader<RegionPostcodesLoader>,
-    pub region_parents: DataLoader<RegionParentsLoader>,
-    pub region_served_by: DataLoader<RegionServedByLoader>,
-    pub category: DataLoader<CategoryLoader>,
-    pub category_labels: DataLoader<CategoryLabelsLoader>,
-    pub offer_translations: DataLoader<OfferTranslationsLoader>,
-    pub offer_categories: DataLoader<OfferCategoriesLoader>,
-    pub offer_regions: DataLoader<OfferRegionsLoader>,
-    pub offer_languages: DataLoader<OfferLanguagesLoader>,
-    pub offer_locations: DataLoader<OfferLocationsLoader>,
-    pub offer_schedules: DataLoader<OfferSchedulesLoader>,
+    pub provider: Cached<ProviderLoader>,
+    pub provider_translations: Cached<ProviderTranslationsLoader>,
+    pub region: Cached<RegionLoader>,
+    pub region_names: Cached<RegionNamesLoader>,
+    pub region_postcodes: Cached<RegionPostcodesLoader>,
+    pub region_parents: Cached<RegionParentsLoader>,
+    pub region_served_by: Cached<RegionServedByLoader>,
+    pub category: Cached<CategoryLoader>,
+    pub category_labels: Cached<CategoryLabelsLoader>,
+    pub offer_translations: Cached<OfferTranslationsLoader>,
+    pub offer_categories: Cached<OfferCategoriesLoader>,
+    pub offer_regions: Cached<OfferRegionsLoader>,
+    pub offer_languages: Cached<OfferLanguagesLoader>,
+    pub offer_locations: Cached<OfferLocationsLoader>,
+    pub offer_schedules: Cached<OfferSchedulesLoader>,
 }
 
 impl Loaders {
     /// Fresh loaders (and so fresh caches) for one request.
     pub fn new(db: &DatabaseConnection) -> Self {
-        fn make<L>(loader: L) -> DataLoader<L> {
-            DataLoader::new(loader, tokio::spawn)
+        // A cache per request: prefetching a page's parts fills it, and each item's field
+        // then reads from it (see `prefetch`).
+        fn make<L>(loader: L) -> DataLoader<L, HashMapCache> {
+            DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default())
         }
         Self {
             provider: make(ProviderLoader(db.clone())),

@@ -7,6 +7,7 @@ pub mod loader;
 pub mod locale;
 pub mod node;
 pub mod offer;
+pub mod prefetch;
 pub mod provider;
 pub mod region;
 pub mod relay;

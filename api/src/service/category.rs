@@ -7,6 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use uuid::Uuid;
 
 use crate::error::ApiResult;
+use crate::service::group_by;
 
 /// Every category, pillars and areas, in display order.
 pub async fn all<C: ConnectionTrait>(db: &C) -> ApiResult<Vec<category::Model>> {
@@ -36,13 +37,9 @@ pub async fn labels<C: ConnectionTrait>(
     db: &C,
     ids: &[Uuid],
 ) -> ApiResult<HashMap<Uuid, Vec<category_label::Model>>> {
-    let mut out: HashMap<Uuid, Vec<category_label::Model>> = HashMap::new();
-    for label in category_label::Entity::find()
+    let rows = category_label::Entity::find()
         .filter(category_label::Column::CategoryId.is_in(ids.iter().copied()))
         .all(db)
-        .await?
-    {
-        out.entry(label.category_id).or_default().push(label);
-    }
-    Ok(out)
+        .await?;
+    Ok(group_by(ids, rows, |l| l.category_id))
 }

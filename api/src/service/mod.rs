@@ -8,3 +8,21 @@ pub mod page;
 pub mod provider;
 pub mod region;
 pub mod region_import;
+
+use std::collections::HashMap;
+
+use uuid::Uuid;
+
+/// Groups child rows by their parent's id, with an (empty) entry for every parent asked for,
+/// so a loader's cache also remembers "nothing there".
+pub(crate) fn group_by<T>(
+    parents: &[Uuid],
+    rows: impl IntoIterator<Item = T>,
+    parent_of: impl Fn(&T) -> Uuid,
+) -> HashMap<Uuid, Vec<T>> {
+    let mut out: HashMap<Uuid, Vec<T>> = parents.iter().map(|id| (*id, Vec::new())).collect();
+    for row in rows {
+        out.entry(parent_of(&row)).or_default().push(row);
+    }
+    out
+}

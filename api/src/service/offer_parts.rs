@@ -11,15 +11,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use uuid::Uuid;
 
 use crate::error::ApiResult;
-
-/// Groups rows by the offer they belong to.
-fn group<T>(rows: Vec<T>, key: impl Fn(&T) -> Uuid) -> HashMap<Uuid, Vec<T>> {
-    let mut out: HashMap<Uuid, Vec<T>> = HashMap::new();
-    for row in rows {
-        out.entry(key(&row)).or_default().push(row);
-    }
-    out
-}
+use crate::service::group_by;
 
 /// Translations of the given offers.
 pub async fn translations<C: ConnectionTrait>(
@@ -30,7 +22,7 @@ pub async fn translations<C: ConnectionTrait>(
         .filter(offer_translation::Column::OfferId.is_in(ids.iter().copied()))
         .all(db)
         .await?;
-    Ok(group(rows, |r| r.offer_id))
+    Ok(group_by(ids, rows, |r| r.offer_id))
 }
 
 /// Category ids of the given offers.
@@ -42,7 +34,7 @@ pub async fn category_ids<C: ConnectionTrait>(
         .filter(offer_category::Column::OfferId.is_in(ids.iter().copied()))
         .all(db)
         .await?;
-    Ok(group(rows, |r| r.offer_id)
+    Ok(group_by(ids, rows, |r| r.offer_id)
         .into_iter()
         .map(|(k, v)| (k, v.into_iter().map(|r| r.category_id).collect()))
         .collect())
@@ -57,7 +49,7 @@ pub async fn region_ids<C: ConnectionTrait>(
         .filter(offer_region::Column::OfferId.is_in(ids.iter().copied()))
         .all(db)
         .await?;
-    Ok(group(rows, |r| r.offer_id)
+    Ok(group_by(ids, rows, |r| r.offer_id)
         .into_iter()
         .map(|(k, v)| (k, v.into_iter().map(|r| r.region_id).collect()))
         .collect())
@@ -73,7 +65,7 @@ pub async fn languages<C: ConnectionTrait>(
         .order_by_asc(offer_language::Column::Language)
         .all(db)
         .await?;
-    Ok(group(rows, |r| r.offer_id))
+    Ok(group_by(ids, rows, |r| r.offer_id))
 }
 
 /// Locations of the given offers.
@@ -86,7 +78,7 @@ pub async fn locations<C: ConnectionTrait>(
         .order_by_asc(offer_location::Column::Id)
         .all(db)
         .await?;
-    Ok(group(rows, |r| r.offer_id))
+    Ok(group_by(ids, rows, |r| r.offer_id))
 }
 
 /// Schedules of the given offers, by start date.
@@ -100,7 +92,7 @@ pub async fn schedules<C: ConnectionTrait>(
         .order_by_asc(offer_schedule::Column::Id)
         .all(db)
         .await?;
-    Ok(group(rows, |r| r.offer_id))
+    Ok(group_by(ids, rows, |r| r.offer_id))
 }
 
 /// Providers by id.

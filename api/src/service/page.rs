@@ -121,6 +121,14 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// Copies of the page's items, in order.
+    pub fn models(&self) -> Vec<T>
+    where
+        T: Clone,
+    {
+        self.items.iter().map(|(_, t)| t.clone()).collect()
+    }
+
     /// The same page with every item turned into something else.
     pub fn map<U>(self, f: impl Fn(T) -> U) -> Page<U> {
         Page {

@@ -11,6 +11,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
+use crate::service::group_by;
 use crate::service::page::{KeysetOrder, Page, PageArgs, keyset_page, text_key};
 use crate::service::region;
 
@@ -86,13 +87,9 @@ pub async fn translations<C: ConnectionTrait>(
     db: &C,
     ids: &[Uuid],
 ) -> ApiResult<HashMap<Uuid, Vec<provider_translation::Model>>> {
-    let mut out: HashMap<Uuid, Vec<provider_translation::Model>> = HashMap::new();
-    for row in provider_translation::Entity::find()
+    let rows = provider_translation::Entity::find()
         .filter(provider_translation::Column::ProviderId.is_in(ids.iter().copied()))
         .all(db)
-        .await?
-    {
-        out.entry(row.provider_id).or_default().push(row);
-    }
-    Ok(out)
+        .await?;
+    Ok(group_by(ids, rows, |t| t.provider_id))
 }

@@ -4,10 +4,11 @@ use std::collections::{HashMap, HashSet};
 
 use entity::types::{RegionEdgeKind, RegionKind};
 use entity::{region, region_edge, region_name, region_postcode};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::error::ApiResult;
+use crate::service::group_by;
 use crate::service::page::{KeysetOrder, Page, PageArgs, keyset_page, text_key};
 
 /// Which regions a list holds.
@@ -82,15 +83,11 @@ pub async fn names<C: ConnectionTrait>(
     db: &C,
     ids: &[Uuid],
 ) -> ApiResult<HashMap<Uuid, Vec<region_name::Model>>> {
-    let mut out: HashMap<Uuid, Vec<region_name::Model>> = HashMap::new();
-    for name in region_name::Entity::find()
+    let rows = region_name::Entity::find()
         .filter(region_name::Column::RegionId.is_in(ids.iter().copied()))
         .all(db)
-        .await?
-    {
-        out.entry(name.region_id).or_default().push(name);
-    }
-    Ok(out)
+        .await?;
+    Ok(group_by(ids, rows, |n| n.region_id))
 }
 
 /// Outgoing (`from` → `to`) or incoming edges of one kind for the given regions.
@@ -135,18 +132,15 @@ pub async fn postcodes<C: ConnectionTrait>(
     db: &C,
     ids: &[Uuid],
 ) -> ApiResult<HashMap<Uuid, Vec<String>>> {
-    let mut out: HashMap<Uuid, Vec<String>> = HashMap::new();
-    for row in region_postcode::Entity::find()
+    let rows = region_postcode::Entity::find()
         .filter(region_postcode::Column::RegionId.is_in(ids.iter().copied()))
+        .order_by_asc(region_postcode::Column::Postcode)
         .all(db)
-        .await?
-    {
-        out.entry(row.region_id).or_default().push(row.postcode);
-    }
-    for list in out.values_mut() {
-        list.sort();
-    }
-    Ok(out)
+        .await?;
+    Ok(group_by(ids, rows, |p| p.region_id)
+        .into_iter()
+        .map(|(id, rows)| (id, rows.into_iter().map(|p| p.postcode).collect()))
+        .collect())
 }
 
 /// The regions the given ones lie in directly, keyed by region id.

@@ -8,6 +8,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::graphql::locale::Lang;
 use crate::graphql::offer::Offer;
 use crate::graphql::offer::input::{OfferFilterInput, OfferOrder};
+use crate::graphql::prefetch;
 use crate::graphql::relay::{NodeType, RelayConnection, connection, expect_global_id, global_id};
 use crate::service;
 use crate::service::offer::{Audience, RemovalReason};
@@ -56,6 +57,7 @@ impl OfferQuery {
         let order = order_by.unwrap_or_default().into_service();
         let lang = Lang::resolve(ctx, locale.as_deref());
         let page = service::offer::list(&app.db, Audience::Public, &filter, order, &args).await?;
+        prefetch::offer_page(ctx, &page.models()).await?;
         Ok(connection(page, |m| Offer::new(m, lang.clone())))
     }
 

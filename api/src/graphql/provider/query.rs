@@ -5,6 +5,7 @@ use async_graphql::{Context, ID, InputObject, Object};
 use crate::context::AppContext;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::graphql::locale::Lang;
+use crate::graphql::prefetch;
 use crate::graphql::provider::Provider;
 use crate::graphql::provider::types::ProviderKindGql;
 use crate::graphql::relay::{NodeType, RelayConnection, connection, expect_global_id};
@@ -70,6 +71,7 @@ impl ProviderQuery {
         };
         let lang = Lang::resolve(ctx, locale.as_deref());
         let page = service::provider::list(&app.db, &filter, &args).await?;
+        prefetch::provider_page(ctx, &page.models()).await?;
         Ok(connection(page, |m| Provider::new(m, lang.clone())))
     }
 

@@ -9,6 +9,7 @@ use crate::graphql::loader::Loaders;
 use crate::graphql::locale::Lang;
 use crate::graphql::offer::Offer;
 use crate::graphql::offer::input::OfferOrder;
+use crate::graphql::prefetch;
 use crate::graphql::region::Region;
 use crate::graphql::relay::{NodeType, RelayConnection, connection, global_id};
 use crate::service;
@@ -114,6 +115,7 @@ impl Provider {
         };
         let order = order_by.unwrap_or_default().into_service();
         let page = service::offer::list(&app.db, Audience::Public, &filter, order, &args).await?;
+        prefetch::offer_page(ctx, &page.models()).await?;
         Ok(connection(page, |m| Offer::new(m, self.lang.clone())))
     }
 }

@@ -6,6 +6,7 @@ use entity::types::RegionKind;
 use crate::context::AppContext;
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::locale::Lang;
+use crate::graphql::prefetch;
 use crate::graphql::region::{Region, RegionKindGql};
 use crate::graphql::relay::{NodeType, RelayConnection, connection, expect_global_id};
 use crate::service;
@@ -41,6 +42,8 @@ impl RegionQuery {
         };
         let lang = Lang::resolve(ctx, locale.as_deref());
         let page = service::region::list(&app.db, &filter, &args).await?;
+        let ids: Vec<_> = page.items.iter().map(|(_, m)| m.id).collect();
+        prefetch::region_page(ctx, &ids).await?;
         Ok(connection(page, |m| Region::new(m, lang.clone())))
     }
 

@@ -8,6 +8,7 @@ use crate::context::AppContext;
 use crate::error::ApiResult;
 use crate::graphql::loader::Loaders;
 use crate::graphql::locale::Lang;
+use crate::graphql::prefetch;
 use crate::graphql::relay::{NodeType, RelayConnection, connection, global_id};
 use crate::service;
 use crate::service::page::PageArgs;
@@ -156,6 +157,8 @@ impl Region {
             parent_id: Some(self.model.id),
         };
         let page = service::region::list(&app.db, &filter, &args).await?;
+        let ids: Vec<_> = page.items.iter().map(|(_, m)| m.id).collect();
+        prefetch::region_page(ctx, &ids).await?;
         Ok(connection(page, |m| Region::new(m, self.lang.clone())))
     }
 }
