@@ -195,10 +195,15 @@ async fn create_offer(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
             // NULLs are distinct in unique indexes on both engines: only offers that carry an
             // external reference are held to one per provider.
             unique_index("offer", &["provider_id", "external_ref"]),
-            index("offer", &["status", "valid_until"]),
-            index("offer", &["updated_at", "id"]),
+            // Public lists always ask for one status and page in one of three orders: these
+            // let both engines walk an index from the cursor instead of sorting.
+            index("offer", &["status", "starts_on", "id"]),
+            index("offer", &["status", "sort_title", "id"]),
+            index("offer", &["status", "updated_at", "id"]),
             index("offer", &["starts_on", "id"]),
             index("offer", &["sort_title", "id"]),
+            index("offer", &["updated_at", "id"]),
+            index("offer", &["valid_until"]),
             index("offer", &["provider_id", "status"]),
             index("offer", &["cefr_level"]),
         ],

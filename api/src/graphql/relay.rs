@@ -8,7 +8,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
-use crate::service::page::Page;
+use crate::service::page::{Page, PageArgs};
 
 /// The types that have global ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +91,23 @@ pub fn connection<M, N: OutputType>(page: Page<M>, wrap: impl Fn(M) -> N) -> Rel
             .map(|(cursor, model)| Edge::new(cursor.encode(), wrap(model))),
     );
     connection
+}
+
+/// Page arguments of a connection field: checked against the page-size cap, and counting
+/// the whole list only when the query selects `totalCount`.
+pub fn page_args(
+    ctx: &async_graphql::Context<'_>,
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+) -> ApiResult<PageArgs> {
+    let app = crate::context::AppContext::of(ctx)?;
+    let wants_total = ctx.look_ahead().field("totalCount").exists();
+    Ok(
+        PageArgs::new(first, after, last, before, app.settings.max_page_size)?
+            .counting(wants_total),
+    )
 }
 
 /// The complexity of a connection field: what one item selects, times the page size asked

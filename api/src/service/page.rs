@@ -56,9 +56,19 @@ pub struct PageArgs {
     pub limit: u64,
     pub direction: Direction,
     pub cursor: Option<Cursor>,
+    /// Whether to count the whole list (a second statement; skipped when nobody asks).
+    pub count_total: bool,
 }
 
 impl PageArgs {
+    /// The same arguments, counting the whole list only when `count` is true.
+    pub fn counting(self, count: bool) -> Self {
+        Self {
+            count_total: count,
+            ..self
+        }
+    }
+
     /// Checks Relay arguments against the page-size cap.
     pub fn new(
         first: Option<i32>,
@@ -93,6 +103,7 @@ impl PageArgs {
                     limit: size("last", last)?,
                     direction: Direction::Backward,
                     cursor: before.as_deref().map(Cursor::decode).transpose()?,
+                    count_total: true,
                 })
             }
             (first, None) => {
@@ -105,6 +116,7 @@ impl PageArgs {
                     limit: size("first", first.unwrap_or(DEFAULT_PAGE_SIZE as i32))?,
                     direction: Direction::Forward,
                     cursor: after.as_deref().map(Cursor::decode).transpose()?,
+                    count_total: true,
                 })
             }
         }
@@ -202,20 +214,16 @@ where
     E::Model: Sync,
     C: sea_orm::ConnectionTrait,
 {
-    use sea_orm::{
-        ColumnTrait, Condition, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    };
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    use sea_orm::{Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
-    let total_count = select.clone().count(db).await?;
+    let total_count = if args.count_total {
+        select.clone().count(db).await?
+    } else {
+        0
+    };
     // Reading backwards walks the list in the opposite direction and turns the page round.
     let ascending = (args.direction == Direction::Forward) != descending;
-    let beyond = |col: E::Column, value: sea_orm::Value| {
-        if ascending {
-            col.gt(value)
-        } else {
-            col.lt(value)
-        }
-    };
     let mut select = select;
     if let Some(cursor) = &args.cursor {
         if cursor.order != order.name {
@@ -223,18 +231,21 @@ where
                 "the cursor belongs to another ordering of this list",
             ));
         }
-        let after_id = beyond(order.id, cursor.id.into());
-        let condition = match (order.key, &cursor.key) {
-            (Some(key_col), Some(key)) => {
-                let key = (order.parse_key)(key)?;
-                Condition::any()
-                    .add(beyond(key_col, key.clone()))
-                    .add(Condition::all().add(key_col.eq(key)).add(after_id))
-            }
+        // A row-value comparison, `(key, id) > (k, i)`, lets both engines seek in the
+        // (key, id) index instead of scanning from the start.
+        let (columns, values) = match (order.key, &cursor.key) {
+            (Some(key_col), Some(key)) => (
+                Expr::tuple([Expr::col(key_col), Expr::col(order.id)]),
+                Expr::tuple([Expr::val((order.parse_key)(key)?), Expr::val(cursor.id)]),
+            ),
             (Some(_), None) => return Err(ApiError::bad_input("invalid cursor")),
-            (None, _) => Condition::all().add(after_id),
+            (None, _) => (Expr::col(order.id), Expr::val(cursor.id)),
         };
-        select = select.filter(condition);
+        select = select.filter(if ascending {
+            columns.gt(values)
+        } else {
+            columns.lt(values)
+        });
     }
     let direction = if ascending { Order::Asc } else { Order::Desc };
     if let Some(key_col) = order.key {

@@ -1,8 +1,8 @@
 //! The database refuses bad data by itself and a failed write leaves nothing behind.
 
 use chrono::Utc;
-use entity::types::{CodeList, CostKind, OfferKind, OfferStatus, PriceUnit, ProviderKind};
-use entity::{offer, offer_region, offer_translation, provider};
+use entity::types::{CodeList, CostKind, OfferKind, OfferStatus, PriceUnit};
+use entity::{offer, offer_region, offer_translation};
 use sea_orm::{
     ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, TransactionTrait,
 };
@@ -10,31 +10,7 @@ use tests::TestApp;
 use uuid::Uuid;
 
 async fn a_provider(db: &DatabaseConnection) -> Uuid {
-    let id = Uuid::now_v7();
-    let now = Utc::now();
-    provider::Entity::insert(provider::ActiveModel {
-        id: Set(id),
-        slug: Set(format!("test-{}", id.simple())),
-        kind: Set(ProviderKind::Ngo),
-        name: Set("Testverein".into()),
-        default_locale: Set("de".into()),
-        email: Set(None),
-        phone: Set(None),
-        website: Set(None),
-        street: Set(None),
-        postcode: Set(None),
-        locality: Set(None),
-        municipality_id: Set(None),
-        verified: Set(false),
-        trusted: Set(false),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-    })
-    .exec_without_returning(db)
-    .await
-    .unwrap();
-    id
+    tests::fixtures::provider(db, "Testverein").await
 }
 
 fn an_offer(provider_id: Uuid, external_ref: &str) -> offer::ActiveModel {

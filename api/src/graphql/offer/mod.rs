@@ -4,5 +4,5 @@ pub mod input;
 mod query;
 pub mod types;
 
-pub use query::OfferQuery;
+pub use query::{OfferQuery, offer_connection};
 pub use types::Offer;

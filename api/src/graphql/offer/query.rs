@@ -9,9 +9,11 @@ use crate::graphql::locale::Lang;
 use crate::graphql::offer::Offer;
 use crate::graphql::offer::input::{OfferFilterInput, OfferOrder};
 use crate::graphql::prefetch;
-use crate::graphql::relay::{NodeType, RelayConnection, connection, expect_global_id, global_id};
+use crate::graphql::relay::{
+    NodeType, RelayConnection, connection, expect_global_id, global_id, page_args,
+};
 use crate::service;
-use crate::service::offer::{Audience, RemovalReason};
+use crate::service::offer::{Audience, OfferFilter, RemovalReason};
 use crate::service::page::PageArgs;
 
 #[derive(Default)]
@@ -51,14 +53,10 @@ impl OfferQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<RelayConnection<Offer>> {
-        let app = AppContext::of(ctx)?;
-        let args = PageArgs::new(first, after, last, before, app.settings.max_page_size)?;
+        let args = page_args(ctx, first, after, last, before)?;
         let filter = filter.unwrap_or_default().into_service()?;
-        let order = order_by.unwrap_or_default().into_service();
         let lang = Lang::resolve(ctx, locale.as_deref());
-        let page = service::offer::list(&app.db, Audience::Public, &filter, order, &args).await?;
-        prefetch::offer_page(ctx, &page.models()).await?;
-        Ok(connection(page, |m| Offer::new(m, lang.clone())))
+        offer_connection(ctx, &filter, order_by.unwrap_or_default(), &args, lang).await
     }
 
     /// One offer. Offers the caller may not see answer `NOT_FOUND`, like offers that do not
@@ -89,7 +87,7 @@ impl OfferQuery {
         after: Option<String>,
     ) -> ApiResult<RelayConnection<OfferTombstone>> {
         let app = AppContext::of(ctx)?;
-        let args = PageArgs::new(first, after, None, None, app.settings.max_page_size)?;
+        let args = page_args(ctx, first, after, None, None)?;
         let page = service::offer::tombstones(&app.db, since, &args).await?;
         Ok(connection(page, |t| OfferTombstone {
             id: global_id(NodeType::Offer, t.offer_id),
@@ -101,4 +99,25 @@ impl OfferQuery {
             },
         }))
     }
+}
+
+/// A page of offers as a connection, with the parts the query selects prefetched.
+pub async fn offer_connection(
+    ctx: &Context<'_>,
+    filter: &OfferFilter,
+    order: OfferOrder,
+    args: &PageArgs,
+    lang: Lang,
+) -> ApiResult<RelayConnection<Offer>> {
+    let app = AppContext::of(ctx)?;
+    let page = service::offer::list(
+        &app.db,
+        Audience::Public,
+        filter,
+        order.into_service(),
+        args,
+    )
+    .await?;
+    prefetch::offer_page(ctx, &page.models()).await?;
+    Ok(connection(page, |m| Offer::new(m, lang.clone())))
 }

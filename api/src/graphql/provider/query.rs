@@ -8,9 +8,8 @@ use crate::graphql::locale::Lang;
 use crate::graphql::prefetch;
 use crate::graphql::provider::Provider;
 use crate::graphql::provider::types::ProviderKindGql;
-use crate::graphql::relay::{NodeType, RelayConnection, connection, expect_global_id};
+use crate::graphql::relay::{NodeType, RelayConnection, connection, expect_global_id, page_args};
 use crate::service;
-use crate::service::page::PageArgs;
 use crate::service::provider::ProviderFilter;
 
 /// Which providers to list.
@@ -43,7 +42,7 @@ impl ProviderQuery {
         before: Option<String>,
     ) -> ApiResult<RelayConnection<Provider>> {
         let app = AppContext::of(ctx)?;
-        let args = PageArgs::new(first, after, last, before, app.settings.max_page_size)?;
+        let args = page_args(ctx, first, after, last, before)?;
         let input = filter.unwrap_or_default();
         let mut errors = Vec::new();
         let mut region_ids = Vec::new();

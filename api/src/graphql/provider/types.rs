@@ -3,18 +3,14 @@
 use async_graphql::{Context, Enum, ID, Object};
 use entity::provider;
 
-use crate::context::AppContext;
 use crate::error::ApiResult;
 use crate::graphql::loader::Loaders;
 use crate::graphql::locale::Lang;
-use crate::graphql::offer::Offer;
 use crate::graphql::offer::input::OfferOrder;
-use crate::graphql::prefetch;
+use crate::graphql::offer::{Offer, offer_connection};
 use crate::graphql::region::Region;
-use crate::graphql::relay::{NodeType, RelayConnection, connection, global_id};
-use crate::service;
-use crate::service::offer::{Audience, OfferFilter};
-use crate::service::page::PageArgs;
+use crate::graphql::relay::{NodeType, RelayConnection, global_id, page_args};
+use crate::service::offer::OfferFilter;
 
 /// What kind of organisation a provider is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -107,16 +103,13 @@ impl Provider {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<RelayConnection<Offer>> {
-        let app = AppContext::of(ctx)?;
-        let args = PageArgs::new(first, after, last, before, app.settings.max_page_size)?;
+        let args = page_args(ctx, first, after, last, before)?;
         let filter = OfferFilter {
             provider_ids: vec![self.model.id],
             ..OfferFilter::default()
         };
-        let order = order_by.unwrap_or_default().into_service();
-        let page = service::offer::list(&app.db, Audience::Public, &filter, order, &args).await?;
-        prefetch::offer_page(ctx, &page.models()).await?;
-        Ok(connection(page, |m| Offer::new(m, self.lang.clone())))
+        let order = order_by.unwrap_or_default();
+        offer_connection(ctx, &filter, order, &args, self.lang.clone()).await
     }
 }
 

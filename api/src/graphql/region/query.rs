@@ -8,9 +8,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::graphql::locale::Lang;
 use crate::graphql::prefetch;
 use crate::graphql::region::{Region, RegionKindGql};
-use crate::graphql::relay::{NodeType, RelayConnection, connection, expect_global_id};
+use crate::graphql::relay::{NodeType, RelayConnection, connection, expect_global_id, page_args};
 use crate::service;
-use crate::service::page::PageArgs;
 use crate::service::region::RegionFilter;
 
 #[derive(Default)]
@@ -33,7 +32,7 @@ impl RegionQuery {
         before: Option<String>,
     ) -> ApiResult<RelayConnection<Region>> {
         let app = AppContext::of(ctx)?;
-        let args = PageArgs::new(first, after, last, before, app.settings.max_page_size)?;
+        let args = page_args(ctx, first, after, last, before)?;
         let filter = RegionFilter {
             kind: kind.map(RegionKind::from),
             parent_id: parent_id

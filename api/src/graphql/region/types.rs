@@ -9,9 +9,8 @@ use crate::error::ApiResult;
 use crate::graphql::loader::Loaders;
 use crate::graphql::locale::Lang;
 use crate::graphql::prefetch;
-use crate::graphql::relay::{NodeType, RelayConnection, connection, global_id};
+use crate::graphql::relay::{NodeType, RelayConnection, connection, global_id, page_args};
 use crate::service;
-use crate::service::page::PageArgs;
 use crate::service::region::RegionFilter;
 
 /// What a region is.
@@ -151,7 +150,7 @@ impl Region {
         before: Option<String>,
     ) -> ApiResult<RelayConnection<Region>> {
         let app = AppContext::of(ctx)?;
-        let args = PageArgs::new(first, after, last, before, app.settings.max_page_size)?;
+        let args = page_args(ctx, first, after, last, before)?;
         let filter = RegionFilter {
             kind: kind.map(RegionKind::from),
             parent_id: Some(self.model.id),

@@ -1,0 +1,307 @@
+//! Load generator for the GraphQL endpoint: drives one workload over HTTP/1.1 keep-alive
+//! connections at a chosen concurrency for a chosen time, then prints requests per second,
+//! latency percentiles and errors (and the server's peak memory when given its pid).
+//!
+//! ```sh
+//! cargo run --release -p tests --bin bench -- --url http://127.0.0.1:8080/graphql \
+//!     --workload offers-page --concurrency 32 --seconds 20
+//! ```
+
+use std::time::{Duration, Instant};
+
+use clap::{Parser, ValueEnum};
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+
+/// What to send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Workload {
+    /// `offers(first: 50)` with every nested field.
+    OffersPage,
+    /// One offer by id, with its nested fields.
+    OfferById,
+    /// A filtered page: German courses around Olten with childcare, by start date.
+    OffersFiltered,
+}
+
+#[derive(Debug, Parser)]
+#[command(about = "Drives a GraphQL workload and prints throughput and latency")]
+struct Args {
+    /// The GraphQL endpoint (plain HTTP).
+    #[arg(long, default_value = "http://127.0.0.1:8080/graphql")]
+    url: String,
+    #[arg(long, value_enum, default_value_t = Workload::OffersPage)]
+    workload: Workload,
+    /// Concurrent clients, each on its own keep-alive connection.
+    #[arg(long, default_value_t = 32)]
+    concurrency: usize,
+    /// How long to run, after a short warm-up.
+    #[arg(long, default_value_t = 20)]
+    seconds: u64,
+    /// The server's process id, to report its peak memory (Linux).
+    #[arg(long)]
+    server_pid: Option<u32>,
+}
+
+const NESTED_OFFER: &str =
+    "id title summary servedLocale availableLocales level fide childcare online
+  cost { kind price { amount currency } unit } instructionLanguages supportLanguages
+  provider { id name description municipality { name } }
+  categories { code label parent { code label } }
+  regions { code name parents { code name } }
+  locations { name coordinates { lat lon } municipality { name } }
+  schedules { weekday startDate endDate startTime endTime }";
+
+struct Target {
+    host: String,
+    port: u16,
+    path: String,
+}
+
+fn parse_url(url: &str) -> Result<Target, String> {
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or("only plain http:// URLs are supported")?;
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) => (h.to_owned(), p.parse().map_err(|_| "bad port")?),
+        None => (authority.to_owned(), 80),
+    };
+    Ok(Target {
+        host,
+        port,
+        path: format!("/{path}"),
+    })
+}
+
+/// One keep-alive connection.
+struct Connection {
+    stream: BufReader<TcpStream>,
+}
+
+impl Connection {
+    async fn open(target: &Target) -> std::io::Result<Self> {
+        let stream = TcpStream::connect((target.host.as_str(), target.port)).await?;
+        stream.set_nodelay(true)?;
+        Ok(Self {
+            stream: BufReader::new(stream),
+        })
+    }
+
+    /// Posts a body and returns the status and response body.
+    async fn post(&mut self, target: &Target, body: &[u8]) -> std::io::Result<(u16, Vec<u8>)> {
+        let head = format!(
+            "POST {} HTTP/1.1\r\nHost: {}:{}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            target.path,
+            target.host,
+            target.port,
+            body.len()
+        );
+        let stream = self.stream.get_mut();
+        stream.write_all(head.as_bytes()).await?;
+        stream.write_all(body).await?;
+        let mut status_line = String::new();
+        self.stream.read_line(&mut status_line).await?;
+        let status = status_line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let mut length = 0usize;
+        loop {
+            let mut line = String::new();
+            if self.stream.read_line(&mut line).await? == 0 {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().unwrap_or(0);
+            }
+        }
+        let mut body = vec![0; length];
+        self.stream.read_exact(&mut body).await?;
+        Ok((status, body))
+    }
+}
+
+/// Finds what the workload needs (an offer id, a region id) before the run.
+async fn prepare(target: &Target, workload: Workload) -> Result<Vec<u8>, String> {
+    let mut connection = Connection::open(target).await.map_err(|e| e.to_string())?;
+    let mut ask = async |query: &str, variables: Value| -> Result<Value, String> {
+        let body = serde_json::to_vec(&json!({ "query": query, "variables": variables }))
+            .map_err(|e| e.to_string())?;
+        let (status, body) = connection
+            .post(target, &body)
+            .await
+            .map_err(|e| e.to_string())?;
+        let value: Value = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
+        if status != 200 || value.get("errors").is_some() {
+            return Err(format!("preparing failed: {value}"));
+        }
+        Ok(value["data"].clone())
+    };
+    let request = match workload {
+        Workload::OffersPage => json!({
+            "query": format!("query($first: Int) {{ offers(first: $first, locale: \"fr\") {{ totalCount edges {{ node {{ {NESTED_OFFER} }} }} }} }}"),
+            "variables": { "first": 50 }
+        }),
+        Workload::OfferById => {
+            let data = ask("{ offers(first: 1) { edges { node { id } } } }", json!({})).await?;
+            let id = data["offers"]["edges"][0]["node"]["id"].clone();
+            json!({
+                "query": format!("query($id: ID!) {{ offer(id: $id, locale: \"en\") {{ {NESTED_OFFER} }} }}"),
+                "variables": { "id": id }
+            })
+        }
+        Workload::OffersFiltered => {
+            let data = ask(r#"{ region(code: "2581") { id } }"#, json!({})).await?;
+            let region = data["region"]["id"].clone();
+            json!({
+                "query": format!("query($filter: OfferFilter) {{ offers(filter: $filter, orderBy: {{ field: START_DATE }}, first: 20, locale: \"ti\") {{ totalCount edges {{ node {{ {NESTED_OFFER} }} }} }} }}"),
+                "variables": { "filter": { "regionIds": [region], "categoryCodes": ["language"], "childcare": true } }
+            })
+        }
+    };
+    serde_json::to_vec(&request).map_err(|e| e.to_string())
+}
+
+#[derive(Default)]
+struct Tally {
+    latencies: Vec<Duration>,
+    errors: usize,
+}
+
+async fn client(
+    target: std::sync::Arc<Target>,
+    body: std::sync::Arc<Vec<u8>>,
+    until: Instant,
+    warmup_end: Instant,
+) -> Tally {
+    let mut tally = Tally::default();
+    let mut connection = None;
+    while Instant::now() < until {
+        if connection.is_none() {
+            connection = Connection::open(&target).await.ok();
+            if connection.is_none() {
+                tally.errors += 1;
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        }
+        let Some(open) = connection.as_mut() else {
+            continue;
+        };
+        let started = Instant::now();
+        let result = open.post(&target, &body).await;
+        let elapsed = started.elapsed();
+        let counted = started >= warmup_end;
+        match result {
+            Ok((200, reply)) if !has_errors(&reply) => {
+                if counted {
+                    tally.latencies.push(elapsed);
+                }
+            }
+            Ok(_) => {
+                if counted {
+                    tally.errors += 1;
+                }
+            }
+            Err(_) => {
+                if counted {
+                    tally.errors += 1;
+                }
+                connection = None;
+            }
+        }
+    }
+    tally
+}
+
+fn has_errors(body: &[u8]) -> bool {
+    serde_json::from_slice::<Value>(body).map_or(true, |v| v.get("errors").is_some())
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+fn peak_memory_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let args = Args::parse();
+    let target = match parse_url(&args.url) {
+        Ok(target) => std::sync::Arc::new(target),
+        Err(err) => {
+            eprintln!("error: {err}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let body = match prepare(&target, args.workload).await {
+        Ok(body) => std::sync::Arc::new(body),
+        Err(err) => {
+            eprintln!("error: {err}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let warmup = Duration::from_secs(2);
+    let started = Instant::now();
+    let warmup_end = started + warmup;
+    let until = warmup_end + Duration::from_secs(args.seconds);
+    let tasks: Vec<_> = (0..args.concurrency)
+        .map(|_| tokio::spawn(client(target.clone(), body.clone(), until, warmup_end)))
+        .collect();
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for task in tasks {
+        if let Ok(tally) = task.await {
+            latencies.extend(tally.latencies);
+            errors += tally.errors;
+        }
+    }
+    latencies.sort();
+    let seconds = args.seconds as f64;
+    println!("workload      {:?}", args.workload);
+    println!("concurrency   {}", args.concurrency);
+    println!(
+        "duration      {} s (after {} s warm-up)",
+        args.seconds,
+        warmup.as_secs()
+    );
+    println!("requests      {}", latencies.len());
+    println!("errors        {errors}");
+    println!(
+        "throughput    {:.1} req/s",
+        latencies.len() as f64 / seconds
+    );
+    for p in [50.0, 95.0, 99.0] {
+        println!(
+            "p{:<12} {:.1} ms",
+            p as u32,
+            percentile(&latencies, p).as_secs_f64() * 1000.0
+        );
+    }
+    if let Some(pid) = args.server_pid {
+        match peak_memory_kib(pid) {
+            Some(kib) => println!("server peak   {:.1} MiB", kib as f64 / 1024.0),
+            None => println!("server peak   unknown (no /proc/{pid}/status)"),
+        }
+    }
+    std::process::ExitCode::SUCCESS
+}
