@@ -203,7 +203,8 @@ async fn create_offer(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
             index("offer", &["starts_on", "id"]),
             index("offer", &["sort_title", "id"]),
             index("offer", &["updated_at", "id"]),
-            index("offer", &["valid_until"]),
+            // Counting a public list reads only this index.
+            index("offer", &["status", "valid_until"]),
             index("offer", &["provider_id", "status"]),
             index("offer", &["cefr_level"]),
         ],

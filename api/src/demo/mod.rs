@@ -55,6 +55,8 @@ pub async fn seed(db: &DatabaseConnection, size: &DemoSize) -> ApiResult<DemoSum
     let providers = offers::seed_providers(db, &geography, &mut rng, size).await?;
     let offer_count = offers::seed_offers(db, &geography, &mut rng, &providers, size).await?;
     let (mentors, requests) = mentoring::seed(db, &geography, &mut rng, size).await?;
+    // Fresh statistics, so the query planners know the tables' new sizes.
+    db.execute_unprepared("ANALYZE").await?;
     Ok(DemoSummary {
         providers: providers.len(),
         offers: offer_count,

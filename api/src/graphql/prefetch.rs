@@ -5,7 +5,7 @@
 //! keys that arrive within one short window; on a large page the executor yields between
 //! items and a batch can split, so the number of statements would grow with the page.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use async_graphql::{Context, Lookahead};
 use entity::{offer, provider};
@@ -69,81 +69,97 @@ async fn offers_selected(
 ) -> ApiResult<()> {
     let loaders = Loaders::of(ctx)?;
     let ids: Vec<Uuid> = offers.iter().map(|o| o.id).collect();
-    let texts = async {
-        if wants(
-            node,
-            &[
-                "title",
-                "summary",
-                "description",
-                "servedLocale",
-                "machineTranslated",
-                "availableLocales",
-            ],
-        ) {
-            loaders.offer_translations.load_many(ids.clone()).await?;
-        }
-        Ok::<_, ApiError>(())
-    };
-    let languages = async {
-        if wants(node, &["instructionLanguages", "supportLanguages"]) {
-            loaders.offer_languages.load_many(ids.clone()).await?;
-        }
-        Ok(())
-    };
-    let schedules = async {
-        if wants(node, &["schedules"]) {
-            loaders.offer_schedules.load_many(ids.clone()).await?;
-        }
-        Ok(())
-    };
-    let categories = async {
-        let selection = node.field("categories");
-        if selection.exists() {
-            let by_offer = loaders.offer_categories.load_many(ids.clone()).await?;
-            categories_selected(ctx, &selection, unique(by_offer.into_values().flatten())).await?;
-        }
-        Ok(())
-    };
-    let served = async {
-        let selection = node.field("regions");
-        if selection.exists() {
-            let by_offer = loaders.offer_regions.load_many(ids.clone()).await?;
-            regions(ctx, &selection, unique(by_offer.into_values().flatten())).await?;
-        }
-        Ok(())
-    };
-    let locations = async {
-        let selection = node.field("locations");
-        if selection.exists() {
-            let by_offer = loaders.offer_locations.load_many(ids.clone()).await?;
-            let municipality = selection.field("municipality");
-            if municipality.exists() {
-                let municipalities = by_offer
-                    .into_values()
-                    .flatten()
-                    .filter_map(|l| l.municipality_id);
-                regions(ctx, &municipality, unique(municipalities)).await?;
-            }
-        }
-        Ok(())
-    };
-    let provider = async {
-        let selection = node.field("provider");
-        if selection.exists() {
-            let found = loaders
+    let categories = node.field("categories");
+    let served = node.field("regions");
+    let locations = node.field("locations");
+    let provider = node.field("provider");
+
+    // First the offers' own parts, each from its own loader, all at once.
+    let (_, _, _, category_ids, served_ids, places, providers) = tokio::try_join!(
+        when(
+            wants(
+                node,
+                &[
+                    "title",
+                    "summary",
+                    "description",
+                    "servedLocale",
+                    "machineTranslated",
+                    "availableLocales"
+                ]
+            ),
+            loaders.offer_translations.load_many(ids.clone()),
+        ),
+        when(
+            wants(node, &["instructionLanguages", "supportLanguages"]),
+            loaders.offer_languages.load_many(ids.clone()),
+        ),
+        when(
+            node.field("schedules").exists(),
+            loaders.offer_schedules.load_many(ids.clone())
+        ),
+        when(
+            categories.exists(),
+            loaders.offer_categories.load_many(ids.clone())
+        ),
+        when(
+            served.exists(),
+            loaders.offer_regions.load_many(ids.clone())
+        ),
+        when(
+            locations.exists(),
+            loaders.offer_locations.load_many(ids.clone())
+        ),
+        when(
+            provider.exists(),
+            loaders
                 .provider
-                .load_many(unique(offers.iter().map(|o| o.provider_id)))
-                .await?;
-            let found: Vec<provider::Model> = found.into_values().collect();
-            providers_selected(ctx, &selection, &found).await?;
-        }
-        Ok(())
-    };
-    tokio::try_join!(
-        texts, languages, schedules, categories, served, locations, provider
+                .load_many(unique(offers.iter().map(|o| o.provider_id))),
+        ),
     )?;
+    let providers: Vec<provider::Model> = providers.into_values().collect();
+
+    // Then what hangs off them. Paths that share a loader run one after the other, so each
+    // asks for what the ones before it have not cached: the count of statements depends on
+    // the query, never on timing.
+    let categories_done = categories_selected(
+        ctx,
+        &categories,
+        unique(category_ids.into_values().flatten()),
+    );
+    let provider_texts = when(
+        wants(&provider, &["description", "servedLocale"]),
+        loaders
+            .provider_translations
+            .load_many(providers.iter().map(|p| p.id).collect::<Vec<_>>()),
+    );
+    tokio::try_join!(categories_done, provider_texts)?;
+    regions(ctx, &served, unique(served_ids.into_values().flatten())).await?;
+    let municipalities = places
+        .into_values()
+        .flatten()
+        .filter_map(|l| l.municipality_id);
+    regions(
+        ctx,
+        &locations.field("municipality"),
+        unique(municipalities),
+    )
+    .await?;
+    let bases = providers.iter().filter_map(|p| p.municipality_id);
+    regions(ctx, &provider.field("municipality"), unique(bases)).await?;
     Ok(())
+}
+
+/// Runs a load only when its part is selected; an empty map otherwise.
+async fn when<V>(
+    selected: bool,
+    load: impl std::future::Future<Output = Result<HashMap<Uuid, V>, ApiError>>,
+) -> ApiResult<HashMap<Uuid, V>> {
+    if selected {
+        load.await
+    } else {
+        Ok(HashMap::new())
+    }
 }
 
 async fn providers_selected(
@@ -153,100 +169,73 @@ async fn providers_selected(
 ) -> ApiResult<()> {
     let loaders = Loaders::of(ctx)?;
     let ids: Vec<Uuid> = providers.iter().map(|p| p.id).collect();
-    let texts = async {
-        if wants(node, &["description", "servedLocale"]) {
-            loaders.provider_translations.load_many(ids.clone()).await?;
-        }
-        Ok::<_, ApiError>(())
-    };
-    let place = async {
-        let selection = node.field("municipality");
-        if selection.exists() {
-            let municipalities = providers.iter().filter_map(|p| p.municipality_id);
-            regions(ctx, &selection, unique(municipalities)).await?;
-        }
-        Ok(())
-    };
-    tokio::try_join!(texts, place)?;
-    Ok(())
+    when(
+        wants(node, &["description", "servedLocale"]),
+        loaders.provider_translations.load_many(ids),
+    )
+    .await?;
+    let bases = providers.iter().filter_map(|p| p.municipality_id);
+    regions(ctx, &node.field("municipality"), unique(bases)).await
 }
 
 /// Regions and what the selection asks of them, following `parents` and `servedBy` as deep
-/// as the query goes (which the depth limit bounds).
+/// as the query goes (which the depth limit bounds). One level's loads run together; the
+/// next level starts when they are done.
 fn regions<'a>(
     ctx: &'a Context<'_>,
     node: &'a Lookahead<'_>,
     ids: Vec<Uuid>,
 ) -> BoxFuture<'a, ApiResult<()>> {
     Box::pin(async move {
-        if ids.is_empty() {
+        if ids.is_empty() || !node.exists() {
             return Ok(());
         }
         let loaders = Loaders::of(ctx)?;
-        let models = async {
-            loaders.region.load_many(ids.clone()).await?;
-            Ok::<_, ApiError>(())
-        };
-        let names = async {
-            if wants(node, &["name", "servedLocale"]) {
-                loaders.region_names.load_many(ids.clone()).await?;
-            }
-            Ok(())
-        };
-        let postcodes = async {
-            if wants(node, &["postcodes"]) {
-                loaders.region_postcodes.load_many(ids.clone()).await?;
-            }
-            Ok(())
-        };
-        let parents = async {
-            let selection = node.field("parents");
-            if selection.exists() {
-                let found = loaders.region_parents.load_many(ids.clone()).await?;
-                regions(ctx, &selection, unique(found.into_values().flatten())).await?;
-            }
-            Ok(())
-        };
-        let serving = async {
-            let selection = node.field("servedBy");
-            if selection.exists() {
-                let found = loaders.region_served_by.load_many(ids.clone()).await?;
-                regions(ctx, &selection, unique(found.into_values().flatten())).await?;
-            }
-            Ok(())
-        };
-        tokio::try_join!(models, names, postcodes, parents, serving)?;
-        Ok(())
+        let parents = node.field("parents");
+        let serving = node.field("servedBy");
+        let (_, _, _, parent_ids, serving_ids) = tokio::try_join!(
+            loaders.region.load_many(ids.clone()),
+            when(
+                wants(node, &["name", "servedLocale"]),
+                loaders.region_names.load_many(ids.clone())
+            ),
+            when(
+                wants(node, &["postcodes"]),
+                loaders.region_postcodes.load_many(ids.clone())
+            ),
+            when(
+                parents.exists(),
+                loaders.region_parents.load_many(ids.clone())
+            ),
+            when(
+                serving.exists(),
+                loaders.region_served_by.load_many(ids.clone())
+            ),
+        )?;
+        regions(ctx, &parents, unique(parent_ids.into_values().flatten())).await?;
+        regions(ctx, &serving, unique(serving_ids.into_values().flatten())).await
     })
 }
 
-/// Categories and their labels and parents, as selected.
+/// Categories and their labels and parents, as selected, one level after the other.
 fn categories_selected<'a>(
     ctx: &'a Context<'_>,
     node: &'a Lookahead<'_>,
     ids: Vec<Uuid>,
 ) -> BoxFuture<'a, ApiResult<()>> {
     Box::pin(async move {
-        if ids.is_empty() {
+        if ids.is_empty() || !node.exists() {
             return Ok(());
         }
         let loaders = Loaders::of(ctx)?;
-        let found = loaders.category.load_many(ids.clone()).await?;
-        let labels = async {
-            if wants(node, &["label", "servedLocale"]) {
-                loaders.category_labels.load_many(ids.clone()).await?;
-            }
-            Ok::<_, ApiError>(())
-        };
-        let parents = async {
-            let selection = node.field("parent");
-            if selection.exists() {
-                let parent_ids = unique(found.values().filter_map(|c| c.parent_id));
-                categories_selected(ctx, &selection, parent_ids).await?;
-            }
-            Ok(())
-        };
-        tokio::try_join!(labels, parents)?;
-        Ok(())
+        let (found, _) = tokio::try_join!(
+            loaders.category.load_many(ids.clone()),
+            when(
+                wants(node, &["label", "servedLocale"]),
+                loaders.category_labels.load_many(ids.clone())
+            ),
+        )?;
+        let parent_ids = unique(found.values().filter_map(|c| c.parent_id));
+        categories_selected(ctx, &node.field("parent"), parent_ids).await
     })
 }
