@@ -205,6 +205,9 @@ async fn create_offer(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
             index("offer", &["updated_at", "id"]),
             // Counting a public list reads only this index.
             index("offer", &["status", "valid_until"]),
+            // Filters that yield offer ids (categories, regions, languages, schedules) check
+            // each offer's visibility here without reading its row.
+            index("offer", &["id", "status", "valid_until"]),
             index("offer", &["provider_id", "status"]),
             index("offer", &["cefr_level"]),
         ],
