@@ -40,7 +40,10 @@ pub struct OfferTombstone {
 #[Object]
 impl OfferQuery {
     /// Offers matching a filter. Anonymous callers see published, current offers.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a connection field takes the four Relay arguments besides its own"
+    )]
     #[graphql(complexity = "crate::graphql::relay::page_cost(first, last, child_complexity)")]
     async fn offers(
         &self,

@@ -18,7 +18,10 @@ pub struct RegionQuery;
 #[Object]
 impl RegionQuery {
     /// Regions by kind and/or parent, sorted by name.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a connection field takes the four Relay arguments besides its own"
+    )]
     #[graphql(complexity = "crate::graphql::relay::page_cost(first, last, child_complexity)")]
     async fn regions(
         &self,
