@@ -235,3 +235,32 @@ async fn offer_and_node_find_a_public_offer_and_hide_drafts() {
     assert!(hidden["data"]["offer"].is_null());
     assert!(hidden["data"]["node"].is_null());
 }
+
+#[actix_web::test]
+async fn providers_are_found_by_part_of_their_name_in_any_case() {
+    let app = TestApp::spawn().await;
+    tests::fixtures::provider(&app.db, "Verein Deutsch im Quartier").await;
+    tests::fixtures::provider(&app.db, "Familienzentrum Olten").await;
+    tests::fixtures::provider(&app.db, "100% Integration").await;
+    let names = |part: &'static str| {
+        let app = &app;
+        async move {
+            let data = app
+                .data(
+                    "query($p: String) { providers(filter: { nameContains: $p }) { totalCount edges { node { name } } } }",
+                    json!({ "p": part }),
+                )
+                .await;
+            data["providers"]["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["node"]["name"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(names("VEREIN").await, vec!["Verein Deutsch im Quartier"]);
+    assert_eq!(names("olten").await, vec!["Familienzentrum Olten"]);
+    assert_eq!(names("%").await, vec!["100% Integration"], "wildcards match literally");
+    assert_eq!(names("").await.len(), 3);
+}
