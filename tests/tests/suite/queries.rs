@@ -261,6 +261,10 @@ async fn providers_are_found_by_part_of_their_name_in_any_case() {
     };
     assert_eq!(names("VEREIN").await, vec!["Verein Deutsch im Quartier"]);
     assert_eq!(names("olten").await, vec!["Familienzentrum Olten"]);
-    assert_eq!(names("%").await, vec!["100% Integration"], "wildcards match literally");
+    assert_eq!(
+        names("%").await,
+        vec!["100% Integration"],
+        "wildcards match literally"
+    );
     assert_eq!(names("").await.len(), 3);
 }
