@@ -6,7 +6,7 @@ use entity::types::{RegionKind, RequestStatus};
 use entity::{mentoring_pool, mentoring_request, offer, offer_region, offer_translation, region};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use std::collections::HashSet;
-use tests::{TestApp, error_code};
+use tests::TestApp;
 
 fn size() -> DemoSize {
     DemoSize {
@@ -95,5 +95,4 @@ async fn the_small_demo_covers_every_district_and_every_pool() {
             .unwrap();
         assert!(open > 0, "{} has no open requests", pool.name);
     }
-    let _ = error_code;
 }
