@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use secrecy::SecretString;
 
 /// The Angebotsplattform server and its maintenance commands.
 #[derive(Debug, Parser)]
@@ -29,6 +30,15 @@ pub enum Command {
     ImportRegions {
         /// The CSV file to read.
         file: PathBuf,
+    },
+    /// Create an administrator account; the password is read from standard input.
+    CreateAdmin {
+        /// The administrator's e-mail address (the sign-in name).
+        #[arg(long)]
+        email: String,
+        /// The name shown in the audit log and to other staff.
+        #[arg(long, default_value = "Administrator")]
+        name: String,
     },
     /// Print the GraphQL schema (SDL) to standard output or write it to a file.
     ExportSchema {
@@ -62,6 +72,20 @@ pub enum Mode {
     Development,
     /// Production: JSON logs, introspection off unless asked for.
     Production,
+}
+
+/// How access tokens are signed. The algorithm is fixed here, never taken from a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum JwtAlgorithm {
+    /// HMAC with SHA-256 and a shared secret (`JWT_SECRET`).
+    #[value(name = "HS256")]
+    Hs256,
+    /// Ed25519 signatures with a PEM key pair.
+    #[value(name = "EdDSA")]
+    EdDsa,
+    /// RSA PKCS#1 v1.5 with SHA-256 and a PEM key pair.
+    #[value(name = "RS256")]
+    Rs256,
 }
 
 /// How log lines are written.
@@ -180,6 +204,127 @@ pub struct Settings {
     /// when unset.
     #[arg(long, env = "GRAPHIQL", action = clap::ArgAction::Set, global = true)]
     pub graphiql: Option<bool>,
+
+    /// Algorithm of access tokens.
+    #[arg(long, env = "JWT_ALGORITHM", value_enum, default_value_t = JwtAlgorithm::Hs256, global = true)]
+    pub jwt_algorithm: JwtAlgorithm,
+
+    /// HS256 signing secret (at least 32 bytes). In development a random one is generated
+    /// once and kept in the data directory; in production it must be set.
+    #[arg(long, env = "JWT_SECRET", global = true, hide_env_values = true)]
+    pub jwt_secret: Option<SecretString>,
+
+    /// PEM private key that signs tokens (EdDSA or RS256).
+    #[arg(long, env = "JWT_PRIVATE_KEY_FILE", global = true)]
+    pub jwt_private_key_file: Option<PathBuf>,
+
+    /// PEM public key of the signing key (EdDSA or RS256), to verify the tokens it signs.
+    #[arg(long, env = "JWT_PUBLIC_KEY_FILE", global = true)]
+    pub jwt_public_key_file: Option<PathBuf>,
+
+    /// Key id (`kid`) written into new tokens; derived from the key when unset.
+    #[arg(long, env = "JWT_KEY_ID", global = true)]
+    pub jwt_key_id: Option<String>,
+
+    /// Further keys that still verify tokens, as `kid=FILE` (a PEM public key, or a file
+    /// holding an HS256 secret), comma-separated: keys being rotated out.
+    #[arg(long, env = "JWT_VERIFY_KEYS", value_delimiter = ',', global = true)]
+    pub jwt_verify_keys: Vec<String>,
+
+    /// `iss` of access tokens.
+    #[arg(
+        long,
+        env = "JWT_ISSUER",
+        default_value = "angebotsplattform",
+        global = true
+    )]
+    pub jwt_issuer: String,
+
+    /// `aud` of access tokens.
+    #[arg(
+        long,
+        env = "JWT_AUDIENCE",
+        default_value = "angebotsplattform-api",
+        global = true
+    )]
+    pub jwt_audience: String,
+
+    /// Seconds of clock difference tolerated on `exp` and `nbf` (at most 30).
+    #[arg(long, env = "JWT_LEEWAY_SECS", default_value_t = 30, global = true)]
+    pub jwt_leeway_secs: u64,
+
+    /// Lifetime of an access token, in seconds.
+    #[arg(
+        long,
+        env = "ACCESS_TOKEN_TTL_SECS",
+        default_value_t = 900,
+        global = true
+    )]
+    pub access_token_ttl_secs: u64,
+
+    /// Lifetime of a refresh token (a sign-in), in days.
+    #[arg(
+        long,
+        env = "REFRESH_TOKEN_TTL_DAYS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub refresh_token_ttl_days: u32,
+
+    /// Hours an invitation can be accepted.
+    #[arg(
+        long,
+        env = "INVITATION_TTL_HOURS",
+        default_value_t = 168,
+        global = true
+    )]
+    pub invitation_ttl_hours: u32,
+
+    /// Shortest password a staff account may choose.
+    #[arg(long, env = "PASSWORD_MIN_LENGTH", default_value_t = 12, global = true)]
+    pub password_min_length: usize,
+
+    /// Failed sign-ins for one account within the throttle window before it is locked.
+    #[arg(
+        long,
+        env = "LOGIN_MAX_FAILURES_PER_ACCOUNT",
+        default_value_t = 5,
+        global = true
+    )]
+    pub login_max_failures_per_account: u32,
+
+    /// Failed sign-ins from one network address within the throttle window before it is
+    /// locked.
+    #[arg(
+        long,
+        env = "LOGIN_MAX_FAILURES_PER_ADDRESS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub login_max_failures_per_address: u32,
+
+    /// Length of the sign-in throttle window, in seconds.
+    #[arg(
+        long,
+        env = "LOGIN_THROTTLE_WINDOW_SECS",
+        default_value_t = 900,
+        global = true
+    )]
+    pub login_throttle_window_secs: u64,
+
+    /// Take the client address from `Forwarded` / `X-Forwarded-For` (only behind a proxy that
+    /// sets them; otherwise clients could pick their own address and dodge throttling).
+    #[arg(long, env = "TRUST_FORWARDED_HEADERS", default_value_t = false, action = clap::ArgAction::Set, global = true)]
+    pub trust_forwarded_headers: bool,
+
+    /// Seconds between runs of the job that archives offers past their end date.
+    #[arg(
+        long,
+        env = "EXPIRY_INTERVAL_SECS",
+        default_value_t = 300,
+        global = true
+    )]
+    pub expiry_interval_secs: u64,
 
     /// Load the small demo data set when the database holds no offers.
     #[arg(long, env = "SEED_DEMO_WHEN_EMPTY", default_value_t = true, action = clap::ArgAction::Set, global = true)]

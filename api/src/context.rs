@@ -1,26 +1,43 @@
-//! Shared application state, handed to every resolver through the schema's data.
+//! Shared application state, handed to every resolver through the schema's data, and what
+//! each request adds to it (the viewer, the calling client, a request id).
 
 use std::sync::Arc;
 
 use async_graphql::Context;
 use sea_orm::DatabaseConnection;
+use uuid::Uuid;
 
+use crate::auth::keys::KeyError;
+use crate::auth::throttle::{LoginThrottle, ThrottleLimits};
+use crate::auth::{TokenKeys, Viewer};
 use crate::config::Settings;
 use crate::error::{ApiError, ApiResult};
 
-/// What every request can reach: the database pool and the settings.
+/// What every request can reach: the database pool, the settings, the token keys and the
+/// sign-in throttle.
 #[derive(Clone)]
 pub struct AppContext {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
+    pub tokens: Arc<TokenKeys>,
+    pub login_throttle: Arc<LoginThrottle>,
 }
 
 impl AppContext {
-    pub fn new(db: DatabaseConnection, settings: Settings) -> Self {
-        Self {
+    /// Loads the token keys the settings name; fails when they are missing or unusable.
+    pub fn new(db: DatabaseConnection, settings: Settings) -> Result<Self, KeyError> {
+        let tokens = TokenKeys::from_settings(&settings)?;
+        let login_throttle = LoginThrottle::new(ThrottleLimits {
+            per_account: settings.login_max_failures_per_account,
+            per_address: settings.login_max_failures_per_address,
+            window: std::time::Duration::from_secs(settings.login_throttle_window_secs),
+        });
+        Ok(Self {
             db,
             settings: Arc::new(settings),
-        }
+            tokens: Arc::new(tokens),
+            login_throttle: Arc::new(login_throttle),
+        })
     }
 
     /// The application context of a resolver.
@@ -29,5 +46,33 @@ impl AppContext {
             tracing::error!("schema was built without the application context");
             ApiError::Internal
         })
+    }
+}
+
+/// The partner app that sent a request, named by its API key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiClient {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// What one request carries besides its query: who sends it, through which client, from
+/// which address, under which id.
+#[derive(Debug, Clone, Default)]
+pub struct RequestMeta {
+    pub viewer: Viewer,
+    pub client: Option<ApiClient>,
+    /// The caller's network address, for sign-in throttling.
+    pub address: Option<String>,
+    /// Ties log lines and audit entries of one request together.
+    pub request_id: Option<String>,
+}
+
+impl RequestMeta {
+    /// The request's metadata; an anonymous request when the schema runs without HTTP.
+    pub fn of<'a>(ctx: &'a Context<'_>) -> &'a Self {
+        static ANONYMOUS: std::sync::OnceLock<RequestMeta> = std::sync::OnceLock::new();
+        ctx.data_opt::<Self>()
+            .unwrap_or_else(|| ANONYMOUS.get_or_init(Self::default))
     }
 }

@@ -36,6 +36,14 @@ pub enum ApiError {
     },
     #[error("authentication required")]
     Unauthenticated,
+    /// A sign-in with a wrong e-mail address or password (which of the two is not said).
+    #[error("wrong e-mail address or password")]
+    BadCredentials,
+    /// A refresh or invitation token that is unknown, used, revoked or expired.
+    #[error("the {0} is invalid or has expired")]
+    InvalidToken(&'static str),
+    #[error("too many attempts; try again in {retry_after_secs} seconds")]
+    RateLimited { retry_after_secs: u64 },
     #[error("not allowed")]
     Forbidden,
     #[error("{0} not found")]
@@ -70,7 +78,10 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::BadUserInput { .. } => "BAD_USER_INPUT",
-            Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::Unauthenticated | Self::BadCredentials | Self::InvalidToken(_) => {
+                "UNAUTHENTICATED"
+            }
+            Self::RateLimited { .. } => "RATE_LIMITED",
             Self::Forbidden => "FORBIDDEN",
             Self::NotFound(_) => "NOT_FOUND",
             Self::Conflict(_) => "CONFLICT",
@@ -101,6 +112,9 @@ impl ApiError {
     /// Writes `code` (and `fields` for bad input) into a GraphQL error's extensions.
     pub fn write_extensions(&self, ext: &mut ErrorExtensionValues) {
         ext.set("code", self.code());
+        if let Self::RateLimited { retry_after_secs } = self {
+            ext.set("retryAfter", *retry_after_secs);
+        }
         if let Self::BadUserInput { fields, .. } = self
             && !fields.is_empty()
         {

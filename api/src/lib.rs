@@ -4,6 +4,7 @@
 //! `main.rs` only parses the command line and calls [`run_cli`]; tests build the same app with
 //! [`bootstrap`], [`build_schema`] and [`configure`].
 
+pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod context;
@@ -13,6 +14,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod ids;
+pub mod jobs;
 pub mod reference;
 pub mod service;
 pub mod telemetry;
@@ -41,6 +43,8 @@ pub enum StartError {
     },
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Keys(#[from] auth::keys::KeyError),
 }
 
 impl From<error::ApiError> for StartError {
@@ -63,7 +67,7 @@ impl From<error::ApiError> for StartError {
 pub async fn bootstrap(settings: Settings) -> Result<AppContext, StartError> {
     let db = db::open_from_settings(&settings).await?;
     prepare(&db, &settings).await?;
-    Ok(AppContext::new(db, settings))
+    Ok(AppContext::new(db, settings)?)
 }
 
 /// Reference data and, on an empty catalogue, demo data.
@@ -104,6 +108,10 @@ pub async fn serve(app: AppContext) -> Result<(), StartError> {
     let settings = app.settings.clone();
     let limits = QueryLimits::from_settings(&settings);
     let schema = build_schema(app.clone(), &limits);
+    let expiry = jobs::expiry::spawn(
+        app.db.clone(),
+        std::time::Duration::from_secs(settings.expiry_interval_secs.max(1)),
+    );
     let server =
         HttpServer::new(move || App::new().configure(configure(schema.clone(), app.clone())))
             .bind(settings.listen_addr)
@@ -115,7 +123,9 @@ pub async fn serve(app: AppContext) -> Result<(), StartError> {
         tracing::info!(%addr, "listening");
         println!("GraphiQL: http://{addr}/graphql");
     }
-    server.run().await?;
+    let result = server.run().await;
+    expiry.abort();
+    result?;
     Ok(())
 }
 
@@ -167,6 +177,15 @@ pub async fn run_cli(cli: Cli) -> Result<(), StartError> {
             );
             Ok(())
         }
+        Command::CreateAdmin { email, name } => {
+            let db = db::open_from_settings(&settings).await?;
+            reference::load(&db).await?;
+            let password = read_password()?;
+            let account =
+                service::account::create_admin(&db, &settings, &email, &name, &password).await?;
+            println!("created administrator {} ({})", account.email, account.id);
+            Ok(())
+        }
         Command::ExportSchema { out } => {
             let sdl = graphql::sdl();
             match out {
@@ -176,4 +195,21 @@ pub async fn run_cli(cli: Cli) -> Result<(), StartError> {
             Ok(())
         }
     }
+}
+
+/// Reads a password from standard input: its first line, without the line break. Nothing is
+/// echoed or logged.
+fn read_password() -> Result<String, StartError> {
+    let mut line = String::new();
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        eprint!("password (input is shown; pipe it in to hide it): ");
+    }
+    std::io::stdin().read_line(&mut line)?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    if password.is_empty() {
+        return Err(StartError::Data(
+            "no password on standard input (echo \"$PASSWORD\" | angebotsplattform create-admin --email …)".into(),
+        ));
+    }
+    Ok(password)
 }

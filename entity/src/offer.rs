@@ -39,6 +39,9 @@ pub struct Model {
     pub sort_title: String,
     pub published_at: Option<DateTimeUtc>,
     pub archived_at: Option<DateTimeUtc>,
+    /// Why a reviewer sent the offer back; cleared when it is submitted again.
+    #[sea_orm(column_type = "Text")]
+    pub review_note: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

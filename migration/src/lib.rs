@@ -14,6 +14,7 @@ mod m20261122_000004_account;
 mod m20261122_000005_mentoring;
 mod m20261122_000006_access_scope;
 mod m20261122_000007_audit_outbox;
+mod m20261122_000008_offer_review;
 
 /// Runs the platform's migrations.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_mentoring::Migration),
             Box::new(m20261122_000006_access_scope::Migration),
             Box::new(m20261122_000007_audit_outbox::Migration),
+            Box::new(m20261122_000008_offer_review::Migration),
         ]
     }
 }

@@ -139,6 +139,7 @@ pub async fn offer(db: &DatabaseConnection, spec: OfferSpec) -> Uuid {
         sort_title: Set(default_title.to_lowercase()),
         published_at: Set((spec.status != OfferStatus::Draft).then_some(now)),
         archived_at: Set((spec.status == OfferStatus::Archived).then_some(now)),
+        review_note: Set(None),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),

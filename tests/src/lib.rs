@@ -63,6 +63,8 @@ impl TestDatabase {
             .join(&name);
         std::fs::create_dir_all(&dir).expect("create test data directory");
         let mut settings = Settings::for_data_dir(dir.clone());
+        // A secret per test, so no key file is written.
+        settings.jwt_secret = Some(format!("test-secret-{}", uuid::Uuid::new_v4().simple()).into());
         match Backend::from_env() {
             Backend::Sqlite => {
                 let url = db::database_url(&settings).expect("sqlite url");
@@ -185,7 +187,7 @@ impl TestApp {
         angebotsplattform::prepare(&db, &database.settings)
             .await
             .expect("load reference data");
-        let app = AppContext::new(db.clone(), database.settings.clone());
+        let app = AppContext::new(db.clone(), database.settings.clone()).expect("token keys");
         let limits = QueryLimits::from_settings(&database.settings);
         Self {
             app,

@@ -283,6 +283,7 @@ fn generate_offer(
                 .then(|| now - Duration::days(rng.between(1, 120))),
         ),
         archived_at: Set((status == OfferStatus::Archived).then_some(now)),
+        review_note: Set(None),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),

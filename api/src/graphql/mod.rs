@@ -1,5 +1,8 @@
 //! The GraphQL schema: one module per domain, merged into one query root.
 
+pub mod account;
+pub mod api_client;
+pub mod audit;
 pub mod category;
 pub mod errors;
 pub mod limits;
@@ -12,7 +15,7 @@ pub mod provider;
 pub mod region;
 pub mod relay;
 
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 use crate::config::Settings;
 use crate::context::AppContext;
@@ -25,10 +28,22 @@ pub struct Query(
     category::CategoryQuery,
     offer::OfferQuery,
     provider::ProviderQuery,
+    account::AccountQuery,
+    audit::AuditQuery,
+    api_client::ApiClientQuery,
+);
+
+/// Every mutation of the API.
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    account::AccountMutation,
+    offer::OfferMutation,
+    provider::ProviderMutation,
+    api_client::ApiClientMutation,
 );
 
 /// The executable schema.
-pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Limits that keep one query from taking the server down.
 #[derive(Debug, Clone)]
@@ -55,7 +70,7 @@ impl QueryLimits {
 
 /// Builds the schema with the application's shared state.
 pub fn build_schema(app: AppContext, limits: &QueryLimits) -> AppSchema {
-    let mut builder = Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(app)
         .extension(errors::ErrorCodes)
         .extension(limits::AliasLimit(limits.max_aliases))
@@ -70,7 +85,7 @@ pub fn build_schema(app: AppContext, limits: &QueryLimits) -> AppSchema {
 
 /// The schema in SDL, as `schema.graphql` holds it.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .finish()
         .sdl()
 }

@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, Interface, Object};
 
-use crate::context::AppContext;
+use crate::context::{AppContext, RequestMeta};
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::category::Category;
 use crate::graphql::locale::Lang;
@@ -66,9 +66,11 @@ async fn load(ctx: &Context<'_>, id: &str, lang: Lang) -> ApiResult<Option<Node>
     let app = AppContext::of(ctx)?;
     let (kind, uuid) = parse_global_id(id)?;
     Ok(match kind {
-        NodeType::Offer => service::offer::by_id(&app.db, Audience::Public, uuid)
-            .await?
-            .map(|m| Node::Offer(Offer::new(m, lang))),
+        NodeType::Offer => {
+            service::offer::by_id(&app.db, &Audience::of(&RequestMeta::of(ctx).viewer), uuid)
+                .await?
+                .map(|m| Node::Offer(Offer::new(m, lang)))
+        }
         NodeType::Provider => service::provider::by_id(&app.db, uuid)
             .await?
             .map(|m| Node::Provider(Provider::new(m, lang))),
@@ -79,5 +81,11 @@ async fn load(ctx: &Context<'_>, id: &str, lang: Lang) -> ApiResult<Option<Node>
             .await?
             .remove(&uuid)
             .map(|m| Node::Category(Category::new(m, lang))),
+        // Staff records are reached through their own fields, where their permissions apply.
+        NodeType::Account
+        | NodeType::MentoringPool
+        | NodeType::Invitation
+        | NodeType::ApiClient
+        | NodeType::AuditEntry => None,
     })
 }

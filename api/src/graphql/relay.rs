@@ -17,6 +17,11 @@ pub enum NodeType {
     Provider,
     Region,
     Category,
+    Account,
+    MentoringPool,
+    Invitation,
+    ApiClient,
+    AuditEntry,
 }
 
 impl NodeType {
@@ -26,6 +31,11 @@ impl NodeType {
             Self::Provider => "Provider",
             Self::Region => "Region",
             Self::Category => "Category",
+            Self::Account => "Account",
+            Self::MentoringPool => "MentoringPool",
+            Self::Invitation => "Invitation",
+            Self::ApiClient => "ApiClient",
+            Self::AuditEntry => "AuditEntry",
         }
     }
 
@@ -35,6 +45,11 @@ impl NodeType {
             "Provider" => Self::Provider,
             "Region" => Self::Region,
             "Category" => Self::Category,
+            "Account" => Self::Account,
+            "MentoringPool" => Self::MentoringPool,
+            "Invitation" => Self::Invitation,
+            "ApiClient" => Self::ApiClient,
+            "AuditEntry" => Self::AuditEntry,
             _ => return None,
         })
     }

@@ -19,6 +19,7 @@ use crate::context::AppContext;
 use crate::graphql::AppSchema;
 use crate::graphql::loader::Loaders;
 use crate::graphql::locale::AcceptLanguage;
+use crate::http::caller;
 
 /// Executes a GraphQL request sent with `POST`.
 pub async fn post(
@@ -168,12 +169,20 @@ async fn execute(
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    let meta = match caller::identify(app, http).await {
+        Ok(meta) => meta,
+        Err(response) => return response,
+    };
+    let request_id = meta.request_id.clone().unwrap_or_default();
     let request = request
         .data(Loaders::new(&app.db))
-        .data(AcceptLanguage(accept_language));
+        .data(AcceptLanguage(accept_language))
+        .data(meta);
     let limit = Duration::from_secs(app.settings.request_timeout_secs);
     match tokio::time::timeout(limit, schema.execute(request)).await {
-        Ok(response) => HttpResponse::Ok().json(response),
+        Ok(response) => HttpResponse::Ok()
+            .insert_header(("X-Request-Id", request_id))
+            .json(response),
         Err(_) => {
             tracing::warn!(seconds = limit.as_secs(), "GraphQL request timed out");
             refusal(

@@ -1,5 +1,6 @@
 //! HTTP routes: GraphQL (POST), GraphiQL (GET), and health checks.
 
+pub mod caller;
 pub mod graphql;
 mod health;
 

@@ -1,13 +1,23 @@
 //! Business rules, free of GraphQL and HTTP. Functions take any `ConnectionTrait` (a pool or a
 //! transaction) and return `ApiResult`.
 
+pub mod account;
+pub mod api_client;
+pub mod audit;
 pub mod category;
+pub mod language;
 pub mod offer;
+pub mod offer_draft;
 pub mod offer_parts;
+pub mod offer_write;
+pub mod outbox;
 pub mod page;
 pub mod provider;
+pub mod provider_write;
 pub mod region;
 pub mod region_import;
+pub mod session;
+pub mod text;
 
 use std::collections::HashMap;
 

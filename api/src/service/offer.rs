@@ -10,6 +10,7 @@ use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
+use crate::auth::Viewer;
 use crate::clock;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::service::page::{
@@ -22,10 +23,43 @@ use crate::service::region;
 pub const MAX_FILTER_VALUES: usize = 100;
 
 /// Who is asking, as far as offer visibility goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Audience {
     /// Anonymous callers and partner apps: published, current offers only.
     Public,
+    /// Staff: besides the public view, every offer of these providers (`None`: of all
+    /// providers, for admins) in any state.
+    Staff { providers: Option<Vec<Uuid>> },
+}
+
+impl Audience {
+    /// The audience of a viewer.
+    pub fn of(viewer: &Viewer) -> Self {
+        match viewer {
+            Viewer::Anonymous => Self::Public,
+            Viewer::Staff(_) => Self::Staff {
+                providers: viewer.visible_providers().map(<[Uuid]>::to_vec),
+            },
+        }
+    }
+
+    /// What this audience may see beyond the public view, as a condition; `None` when it
+    /// sees nothing more.
+    fn beyond_public(&self) -> Option<Condition> {
+        match self {
+            Self::Public => None,
+            // Spelled as a real predicate: an empty condition would be dropped from the `OR`.
+            Self::Staff { providers: None } => {
+                Some(Condition::all().add(offer::Column::Id.is_not_null()))
+            }
+            Self::Staff {
+                providers: Some(ids),
+            } if ids.is_empty() => None,
+            Self::Staff {
+                providers: Some(ids),
+            } => Some(Condition::all().add(offer::Column::ProviderId.is_in(ids.clone()))),
+        }
+    }
 }
 
 /// A part of the day, by the start time of a schedule slot.
@@ -136,7 +170,7 @@ fn public(today: NaiveDate) -> Condition {
 /// A page of the offers `audience` may see that match `filter`.
 pub async fn list<C: ConnectionTrait>(
     db: &C,
-    audience: Audience,
+    audience: &Audience,
     filter: &OfferFilter,
     order: OfferOrder,
     args: &PageArgs,
@@ -150,12 +184,16 @@ pub async fn list<C: ConnectionTrait>(
 /// their existence does not leak.
 pub async fn by_id<C: ConnectionTrait>(
     db: &C,
-    audience: Audience,
+    audience: &Audience,
     id: Uuid,
 ) -> ApiResult<Option<offer::Model>> {
-    let Audience::Public = audience;
+    let public = public(clock::now().date_naive());
+    let visible = match audience.beyond_public() {
+        Some(more) => Condition::any().add(public).add(more),
+        None => public,
+    };
     Ok(offer::Entity::find_by_id(id)
-        .filter(public(clock::now().date_naive()))
+        .filter(visible)
         .one(db)
         .await?)
 }
@@ -163,17 +201,25 @@ pub async fn by_id<C: ConnectionTrait>(
 /// Checks a filter and turns it into one SQL condition.
 async fn filter_condition<C: ConnectionTrait>(
     db: &C,
-    audience: Audience,
+    audience: &Audience,
     filter: &OfferFilter,
 ) -> ApiResult<Condition> {
     validate(filter)?;
     let mut all = Condition::all();
-    match audience {
-        Audience::Public => {
+    let today = clock::now().date_naive();
+    match (audience.beyond_public(), filter.statuses.is_empty()) {
+        // Without `statuses` everyone gets the public view, so lists look the same to all.
+        (_, true) => all = all.add(public(today)),
+        (None, false) => {
             if filter.statuses.iter().any(|s| *s != OfferStatus::Published) {
                 return Err(ApiError::Forbidden);
             }
-            all = all.add(public(clock::now().date_naive()));
+            all = all.add(public(today));
+        }
+        (Some(more), false) => {
+            all = all
+                .add(offer::Column::Status.is_in(filter.statuses.clone()))
+                .add(Condition::any().add(public(today)).add(more));
         }
     }
     if !filter.category_codes.is_empty() {
@@ -391,6 +437,7 @@ pub async fn tombstones<C: ConnectionTrait>(
     Ok(page.map(|o| Tombstone {
         offer_id: o.id,
         reason: match o.status {
+            OfferStatus::Archived if archived_by_expiry(&o) => RemovalReason::Expired,
             OfferStatus::Archived => RemovalReason::Archived,
             OfferStatus::Published => RemovalReason::Expired,
             OfferStatus::Draft | OfferStatus::InReview => RemovalReason::Unpublished,
@@ -404,4 +451,12 @@ pub async fn tombstones<C: ConnectionTrait>(
             _ => o.archived_at.unwrap_or(o.updated_at),
         },
     }))
+}
+
+/// Whether an archived offer was archived because it had ended (by the expiry job).
+fn archived_by_expiry(o: &offer::Model) -> bool {
+    match (o.valid_until, o.archived_at) {
+        (Some(until), Some(archived)) => until < archived.date_naive(),
+        _ => false,
+    }
 }

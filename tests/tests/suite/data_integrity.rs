@@ -40,6 +40,7 @@ fn an_offer(provider_id: Uuid, external_ref: &str) -> offer::ActiveModel {
         sort_title: Set("deutschkurs".into()),
         published_at: Set(None),
         archived_at: Set(None),
+        review_note: Set(None),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),

@@ -154,7 +154,8 @@ fn list<G, S: From<G>>(values: Option<Vec<G>>) -> Vec<S> {
         .collect()
 }
 
-fn ids(
+/// Reads a list of global ids of one kind, reporting every unreadable one.
+pub(crate) fn ids(
     values: Option<Vec<ID>>,
     kind: NodeType,
     field: &str,

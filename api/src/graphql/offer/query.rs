@@ -3,7 +3,7 @@
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use crate::context::AppContext;
+use crate::context::{AppContext, RequestMeta};
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::locale::Lang;
 use crate::graphql::offer::Offer;
@@ -73,7 +73,7 @@ impl OfferQuery {
         let app = AppContext::of(ctx)?;
         let id = expect_global_id(&id, NodeType::Offer)?;
         let lang = Lang::resolve(ctx, locale.as_deref());
-        let model = service::offer::by_id(&app.db, Audience::Public, id)
+        let model = service::offer::by_id(&app.db, &Audience::of(&RequestMeta::of(ctx).viewer), id)
             .await?
             .ok_or(ApiError::NotFound("offer"))?;
         Ok(Some(Offer::new(model, lang)))
@@ -115,7 +115,7 @@ pub async fn offer_connection(
     let app = AppContext::of(ctx)?;
     let page = service::offer::list(
         &app.db,
-        Audience::Public,
+        &Audience::of(&RequestMeta::of(ctx).viewer),
         filter,
         order.into_service(),
         args,

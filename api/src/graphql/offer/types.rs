@@ -8,6 +8,7 @@ use entity::offer_translation;
 use entity::types::LanguageRole;
 use rust_decimal::Decimal;
 
+use crate::context::RequestMeta;
 use crate::error::ApiResult;
 use crate::graphql::category::Category;
 use crate::graphql::loader::Loaders;
@@ -368,6 +369,25 @@ impl Offer {
     /// When it last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.model.updated_at
+    }
+
+    /// Why a reviewer sent the offer back; only its editors and admins see it.
+    async fn review_note(&self, ctx: &Context<'_>) -> Option<&str> {
+        RequestMeta::of(ctx)
+            .viewer
+            .edits_provider(self.model.provider_id)
+            .then_some(self.model.review_note.as_deref())
+            .flatten()
+    }
+
+    /// When it was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.model.created_at
+    }
+
+    /// When it was archived, if it was.
+    async fn archived_at(&self) -> Option<DateTime<Utc>> {
+        self.model.archived_at
     }
 
     /// Version for optimistic locking (`updateOffer(expectedVersion)`).

@@ -1,8 +1,10 @@
-//! Providers in GraphQL: the public profile of an organisation that runs offers, and the
-//! `providers` / `provider` queries.
+//! Providers in GraphQL: the public profile of an organisation that runs offers, the
+//! `providers` / `provider` queries, and `createProvider` / `updateProvider`.
 
+mod mutation;
 mod query;
-mod types;
+pub mod types;
 
+pub use mutation::ProviderMutation;
 pub use query::ProviderQuery;
 pub use types::Provider;

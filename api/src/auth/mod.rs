@@ -1,0 +1,12 @@
+//! Who is calling: passwords, access tokens, opaque secrets (refresh tokens, invitations,
+//! API keys), the viewer of a request, and sign-in throttling.
+
+pub mod keys;
+pub mod password;
+pub mod secret;
+pub mod throttle;
+pub mod token;
+pub mod viewer;
+
+pub use token::TokenKeys;
+pub use viewer::{StaffViewer, Viewer};

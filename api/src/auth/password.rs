@@ -1,0 +1,102 @@
+//! Password hashing with Argon2id.
+//!
+//! Parameters follow the OWASP recommendation for Argon2id (19 MiB, two passes, one lane);
+//! they are stored in each hash, so raising them later still verifies old hashes. Hashing
+//! takes tens of milliseconds of CPU on purpose, so it runs on the blocking thread pool.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+
+use crate::error::{ApiError, ApiResult};
+
+fn hasher() -> ApiResult<Argon2<'static>> {
+    let params = Params::new(19 * 1024, 2, 1, None).map_err(|err| {
+        tracing::error!(error = %err, "invalid Argon2 parameters");
+        ApiError::Internal
+    })?;
+    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+/// The PHC string of a new hash of `password`.
+pub fn hash(password: &str) -> ApiResult<String> {
+    let mut salt = [0u8; 16];
+    rand::fill(&mut salt);
+    let salt = SaltString::encode_b64(&salt).map_err(|err| {
+        tracing::error!(error = %err, "cannot encode a password salt");
+        ApiError::Internal
+    })?;
+    hasher()?
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|err| {
+            tracing::error!(error = %err, "cannot hash a password");
+            ApiError::Internal
+        })
+}
+
+/// Whether `password` matches the stored hash. A malformed hash never matches.
+pub fn verify(stored: &str, password: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(stored) else {
+        tracing::error!("a stored password hash cannot be parsed");
+        return false;
+    };
+    Argon2::default()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok()
+}
+
+/// A hash of no one's password, verified against when the e-mail is unknown so that a
+/// failed sign-in takes as long whether or not the account exists.
+pub fn decoy_hash() -> ApiResult<String> {
+    hash("decoy password that belongs to no account")
+}
+
+/// [`hash`] on the blocking pool.
+pub async fn hash_blocking(password: String) -> ApiResult<String> {
+    tokio::task::spawn_blocking(move || hash(&password))
+        .await
+        .map_err(|_| ApiError::Internal)?
+}
+
+/// [`verify`] on the blocking pool.
+pub async fn verify_blocking(stored: String, password: String) -> bool {
+    tokio::task::spawn_blocking(move || verify(&stored, &password))
+        .await
+        .unwrap_or(false)
+}
+
+/// Checks a new password against the length rule; the message names the rule.
+pub fn check_strength(password: &str, min_length: usize) -> Result<(), String> {
+    let length = password.chars().count();
+    if length < min_length {
+        return Err(format!("must have at least {min_length} characters"));
+    }
+    if length > 512 {
+        return Err("must have at most 512 characters".into());
+    }
+    if password.trim().is_empty() {
+        return Err("must not be only spaces".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hash_verifies_its_password_only() {
+        let stored = hash("correct horse battery").unwrap();
+        assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(verify(&stored, "correct horse battery"));
+        assert!(!verify(&stored, "correct horse batterY"));
+        assert!(!verify("not a hash", "anything"));
+    }
+
+    #[test]
+    fn strength_rules() {
+        assert!(check_strength("short", 12).is_err());
+        assert!(check_strength("            ", 12).is_err());
+        assert!(check_strength("long enough password", 12).is_ok());
+    }
+}

@@ -1,0 +1,114 @@
+//! Who sends a request: the bearer token's account, the API key's partner app, the network
+//! address and a fresh request id.
+//!
+//! A request that presents credentials which do not hold (a bad or expired token, a signed
+//! out session, an unknown key) is refused with 401 before anything runs, rather than served
+//! as anonymous: a client should learn at once that its token needs refreshing.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse};
+
+use crate::auth::Viewer;
+use crate::context::{ApiClient, AppContext, RequestMeta};
+use crate::http::graphql::refusal;
+use crate::ids;
+use crate::service;
+
+/// The header partner apps send their key in.
+pub const API_KEY_HEADER: &str = "X-Api-Key";
+
+/// The metadata of a request, or the response that refuses it.
+pub async fn identify(app: &AppContext, http: &HttpRequest) -> Result<RequestMeta, HttpResponse> {
+    let request_id = ids::new_id().simple().to_string();
+    let address = if app.settings.trust_forwarded_headers {
+        http.connection_info()
+            .realip_remote_addr()
+            .map(str::to_owned)
+    } else {
+        http.peer_addr().map(|a| a.ip().to_string())
+    };
+    let client = match header_text(http, API_KEY_HEADER) {
+        Ok(None) => None,
+        Ok(Some(key)) => match service::api_client::by_key(&app.db, key).await {
+            Ok(Some(client)) => Some(ApiClient {
+                id: client.id,
+                name: client.name,
+            }),
+            Ok(None) => return Err(unauthorized("unknown or revoked API key", false)),
+            Err(err) => return Err(unavailable(&err)),
+        },
+        Err(()) => return Err(unauthorized("unreadable API key header", false)),
+    };
+    let viewer = match header_text(http, header::AUTHORIZATION.as_str()) {
+        Ok(None) => Viewer::Anonymous,
+        Ok(Some(value)) => {
+            let Some(token) = bearer(value) else {
+                return Err(unauthorized(
+                    "the Authorization header must be `Bearer <access token>`",
+                    true,
+                ));
+            };
+            let verified = match app.tokens.verify(token) {
+                Ok(verified) => verified,
+                Err(reason) => {
+                    tracing::info!(%reason, "access token refused");
+                    return Err(unauthorized("invalid or expired access token", true));
+                }
+            };
+            match service::account::load_viewer(&app.db, verified).await {
+                Ok(Some(staff)) => Viewer::Staff(staff),
+                Ok(None) => {
+                    return Err(unauthorized(
+                        "the session has ended or the account is disabled",
+                        true,
+                    ));
+                }
+                Err(err) => return Err(unavailable(&err)),
+            }
+        }
+        Err(()) => return Err(unauthorized("unreadable Authorization header", true)),
+    };
+    if let Some(client) = &client {
+        tracing::debug!(client = %client.name, %request_id, "request from partner app");
+    }
+    Ok(RequestMeta {
+        viewer,
+        client,
+        address,
+        request_id: Some(request_id),
+    })
+}
+
+/// A header's value as text; `Err` when it is not visible ASCII.
+fn header_text<'a>(http: &'a HttpRequest, name: &str) -> Result<Option<&'a str>, ()> {
+    match http.headers().get(name) {
+        None => Ok(None),
+        Some(value) => value.to_str().map(|v| Some(v.trim())).map_err(|_| ()),
+    }
+}
+
+/// The token of a `Bearer` authorization (scheme in any case).
+fn bearer(value: &str) -> Option<&str> {
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+fn unauthorized(message: &str, token: bool) -> HttpResponse {
+    let mut response = refusal(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", message);
+    if token {
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Bearer error=\"invalid_token\""),
+        );
+    }
+    response
+}
+
+fn unavailable(err: &crate::error::ApiError) -> HttpResponse {
+    refusal(
+        StatusCode::SERVICE_UNAVAILABLE,
+        err.code(),
+        "the service is temporarily unavailable",
+    )
+}

@@ -1,0 +1,28 @@
+//! Archives published offers past their end date, on a fixed interval.
+//!
+//! The public view already hides ended offers the moment they end; this job makes it
+//! lasting (status, audit entry, search outbox row). Instances may run it at the same time:
+//! the archiving statement is guarded, so each offer is archived once.
+
+use std::time::Duration;
+
+use sea_orm::DatabaseConnection;
+
+use crate::service::offer_write;
+
+/// Runs the job every `interval` until the process ends.
+pub fn spawn(db: DatabaseConnection, interval: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(interval);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            match offer_write::archive_expired(&db).await {
+                Ok(0) => {}
+                Ok(count) => tracing::info!(count, "archived offers past their end date"),
+                // Already logged where it happened; the next tick tries again.
+                Err(err) => tracing::warn!(error = %err, "expiry job failed; will retry"),
+            }
+        }
+    })
+}

@@ -1,0 +1,49 @@
+//! The search outbox: a row per change to an offer or provider, written in the change's own
+//! transaction, so the search indexer can never miss one.
+
+use entity::search_outbox;
+use entity::types::{OutboxEntity, OutboxOperation};
+use sea_orm::{ActiveValue::NotSet, ActiveValue::Set, ConnectionTrait, EntityTrait};
+use uuid::Uuid;
+
+use crate::clock;
+use crate::error::ApiResult;
+
+/// Asks the indexer to bring one record up to date (`Upsert`) or drop it (`Delete`).
+pub async fn enqueue<C: ConnectionTrait>(
+    db: &C,
+    entity: OutboxEntity,
+    entity_id: Uuid,
+    operation: OutboxOperation,
+) -> ApiResult<()> {
+    enqueue_many(db, entity, &[entity_id], operation).await
+}
+
+/// [`enqueue`] for many records at once.
+pub async fn enqueue_many<C: ConnectionTrait>(
+    db: &C,
+    entity: OutboxEntity,
+    entity_ids: &[Uuid],
+    operation: OutboxOperation,
+) -> ApiResult<()> {
+    if entity_ids.is_empty() {
+        return Ok(());
+    }
+    let now = clock::now();
+    let rows = entity_ids.iter().map(|id| search_outbox::ActiveModel {
+        id: NotSet,
+        entity_type: Set(entity),
+        entity_id: Set(*id),
+        operation: Set(operation),
+        created_at: Set(now),
+        attempts: Set(0),
+        last_error: Set(None),
+        next_attempt_at: Set(now),
+        locked_until: Set(None),
+        processed_at: Set(None),
+    });
+    search_outbox::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
