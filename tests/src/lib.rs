@@ -8,6 +8,7 @@
     reason = "a test harness stops the test on a failed set-up, with a message"
 )]
 
+pub mod accounts;
 pub mod fixtures;
 
 use std::path::PathBuf;
@@ -252,6 +253,41 @@ impl TestApp {
             request = request.insert_header((*name, *value));
         }
         test::call_and_read_body_json(&service, request.to_request()).await
+    }
+
+    /// Sends a GraphQL query with a bearer token (or none) and returns the whole response;
+    /// a request refused before execution (401) comes back as its GraphQL-shaped body.
+    pub async fn graphql_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let bearer = token.map(|t| format!("Bearer {t}"));
+        let headers: Vec<(&str, &str)> = bearer
+            .as_deref()
+            .map(|b| vec![("Authorization", b)])
+            .unwrap_or_default();
+        let mut request = test::TestRequest::post()
+            .uri("/graphql")
+            .set_json(json!({ "query": query, "variables": variables }));
+        for (name, value) in headers {
+            request = request.insert_header((name, value));
+        }
+        self.request(request).await.body
+    }
+
+    /// Like [`graphql_as`](Self::graphql_as), and the query must succeed.
+    pub async fn data_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let response = self.graphql_as(token, query, variables).await;
+        if let Some(errors) = response.get("errors") {
+            panic!("query failed: {errors}");
+        }
+        response["data"].clone()
+    }
+
+    /// Rebuilds the application on the same database with changed settings (another
+    /// instance, as after a deployment).
+    pub fn reconfigure(&mut self, change: impl FnOnce(&mut Settings)) {
+        let mut settings = (*self.app.settings).clone();
+        change(&mut settings);
+        self.limits = QueryLimits::from_settings(&settings);
+        self.app = AppContext::new(self.db.clone(), settings).expect("token keys");
     }
 
     /// Sends a query that must succeed, and returns its `data`.

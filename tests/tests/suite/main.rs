@@ -8,12 +8,17 @@
 
 mod data_integrity;
 mod demo;
+mod ids;
 mod migrations;
 mod offer_filters;
+mod permissions;
 mod protection;
+mod publishing;
 mod queries;
 mod reference;
 mod region_import;
 mod schema_drift;
+mod sessions;
 mod startup;
 mod statement_count;
+mod tokens;
