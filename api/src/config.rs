@@ -284,6 +284,15 @@ pub struct Settings {
     #[arg(long, env = "PASSWORD_MIN_LENGTH", default_value_t = 12, global = true)]
     pub password_min_length: usize,
 
+    /// Password hashes computed at once (each takes 19 MiB and a core); 0 means one per CPU.
+    #[arg(
+        long,
+        env = "PASSWORD_HASH_CONCURRENCY",
+        default_value_t = 0,
+        global = true
+    )]
+    pub password_hash_concurrency: usize,
+
     /// Failed sign-ins for one account within the throttle window before it is locked.
     #[arg(
         long,

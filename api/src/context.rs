@@ -8,6 +8,7 @@ use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use crate::auth::keys::KeyError;
+use crate::auth::password::Hasher;
 use crate::auth::throttle::{LoginThrottle, ThrottleLimits};
 use crate::auth::{TokenKeys, Viewer};
 use crate::config::Settings;
@@ -21,12 +22,14 @@ pub struct AppContext {
     pub settings: Arc<Settings>,
     pub tokens: Arc<TokenKeys>,
     pub login_throttle: Arc<LoginThrottle>,
+    pub passwords: Arc<Hasher>,
 }
 
 impl AppContext {
     /// Loads the token keys the settings name; fails when they are missing or unusable.
     pub fn new(db: DatabaseConnection, settings: Settings) -> Result<Self, KeyError> {
         let tokens = TokenKeys::from_settings(&settings)?;
+        let settings_concurrency = settings.password_hash_concurrency;
         let login_throttle = LoginThrottle::new(ThrottleLimits {
             per_account: settings.login_max_failures_per_account,
             per_address: settings.login_max_failures_per_address,
@@ -37,6 +40,7 @@ impl AppContext {
             settings: Arc::new(settings),
             tokens: Arc::new(tokens),
             login_throttle: Arc::new(login_throttle),
+            passwords: Arc::new(Hasher::new(settings_concurrency)),
         })
     }
 

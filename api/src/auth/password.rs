@@ -51,18 +51,82 @@ pub fn decoy_hash() -> ApiResult<String> {
     hash("decoy password that belongs to no account")
 }
 
-/// [`hash`] on the blocking pool.
-pub async fn hash_blocking(password: String) -> ApiResult<String> {
-    tokio::task::spawn_blocking(move || hash(&password))
-        .await
-        .map_err(|_| ApiError::Internal)?
+/// Runs hashing and verification on a few dedicated threads. Each hash takes 19 MiB and a
+/// core for tens of milliseconds: a flood of sign-ins must queue rather than multiply memory,
+/// and a small fixed set of threads keeps the allocator from growing an arena per thread.
+#[derive(Debug)]
+pub struct Hasher {
+    jobs: std::sync::mpsc::SyncSender<Job>,
 }
 
-/// [`verify`] on the blocking pool.
-pub async fn verify_blocking(stored: String, password: String) -> bool {
-    tokio::task::spawn_blocking(move || verify(&stored, &password))
-        .await
-        .unwrap_or(false)
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Sign-ins waiting for a hashing thread before new ones are turned away.
+const QUEUE: usize = 256;
+
+impl Hasher {
+    /// `threads` hashing threads; 0 means one per CPU. They end when the hasher is dropped.
+    pub fn new(threads: usize) -> Self {
+        let threads = if threads == 0 {
+            std::thread::available_parallelism().map_or(2, usize::from)
+        } else {
+            threads
+        };
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Job>(QUEUE);
+        let receiver = std::sync::Arc::new(std::sync::Mutex::new(receiver));
+        for i in 0..threads {
+            let receiver = receiver.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("password-{i}"))
+                .spawn(move || {
+                    loop {
+                        let job = match receiver.lock() {
+                            Ok(queue) => queue.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                });
+            if let Err(err) = spawned {
+                tracing::error!(error = %err, "cannot start a password hashing thread");
+            }
+        }
+        Self { jobs: sender }
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> ApiResult<T> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = reply.send(work());
+        });
+        self.jobs.try_send(job).map_err(|err| match err {
+            std::sync::mpsc::TrySendError::Full(_) => {
+                tracing::warn!("password hashing queue full: sign-in refused");
+                ApiError::ServiceUnavailable
+            }
+            std::sync::mpsc::TrySendError::Disconnected(_) => {
+                tracing::error!("no password hashing thread is running");
+                ApiError::Internal
+            }
+        })?;
+        answer.await.map_err(|_| ApiError::Internal)
+    }
+
+    /// [`hash`] on a hashing thread.
+    pub async fn hash(&self, password: String) -> ApiResult<String> {
+        self.run(move || hash(&password)).await?
+    }
+
+    /// [`verify`] on a hashing thread.
+    pub async fn verify(&self, stored: String, password: String) -> ApiResult<bool> {
+        self.run(move || verify(&stored, &password)).await
+    }
 }
 
 /// Checks a new password against the length rule; the message names the rule.

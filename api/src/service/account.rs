@@ -9,7 +9,7 @@ use entity::{
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    TransactionTrait,
+    QueryOrder, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -57,6 +57,26 @@ pub async fn load_viewer<C: ConnectionTrait>(
 /// An account by id.
 pub async fn by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> ApiResult<Option<user_account::Model>> {
     Ok(user_account::Entity::find_by_id(id).one(db).await?)
+}
+
+/// The active accounts scoped to a provider, by name.
+pub async fn members_of_provider<C: ConnectionTrait>(
+    db: &C,
+    provider_id: Uuid,
+) -> ApiResult<Vec<user_account::Model>> {
+    let ids: Vec<Uuid> = account_scope::Entity::find()
+        .filter(account_scope::Column::ProviderId.eq(provider_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.account_id)
+        .collect();
+    Ok(user_account::Entity::find()
+        .filter(user_account::Column::Id.is_in(ids))
+        .filter(user_account::Column::Status.eq(AccountStatus::Active))
+        .order_by_asc(user_account::Column::DisplayName)
+        .all(db)
+        .await?)
 }
 
 /// What an account or invitation may act on.
@@ -108,7 +128,9 @@ pub async fn create_admin(
     if !errors.is_empty() {
         return Err(ApiError::invalid_fields(errors));
     }
-    let hash = password::hash_blocking(password_text.to_owned()).await?;
+    let hash = password::Hasher::new(1)
+        .hash(password_text.to_owned())
+        .await?;
     let txn = db.begin().await?;
     let account = insert_account(&txn, &email, display_name.trim(), hash, Role::Admin).await?;
     audit::record_system(
@@ -357,7 +379,7 @@ pub async fn accept_invitation(
         .filter(invitation_scope::Column::InvitationId.eq(found.id))
         .all(&app.db)
         .await?;
-    let hash = password::hash_blocking(password_text.to_owned()).await?;
+    let hash = app.passwords.hash(password_text.to_owned()).await?;
     let txn = app.db.begin().await?;
     // The guarded update comes first: of two acceptances of one invitation, one wins.
     let claimed = invitation::Entity::update_many()

@@ -80,7 +80,10 @@ pub async fn login(
         Some(a) => a.password_hash.clone(),
         None => decoy_hash().await?,
     };
-    let matches = password::verify_blocking(stored, password_text.to_owned()).await;
+    let matches = app
+        .passwords
+        .verify(stored, password_text.to_owned())
+        .await?;
     let account = match account {
         Some(a) if matches && a.status == AccountStatus::Active => a,
         other => {

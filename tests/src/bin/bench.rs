@@ -23,6 +23,10 @@ enum Workload {
     OfferById,
     /// A filtered page: German courses around Olten with childcare, by start date.
     OffersFiltered,
+    /// `me` with a bearer token: what checking a token and loading the viewer costs.
+    Me,
+    /// `login` with e-mail and password: the cost of Argon2id.
+    Login,
 }
 
 #[derive(Debug, Parser)]
@@ -42,6 +46,12 @@ struct Args {
     /// The server's process id, to report its peak memory (Linux).
     #[arg(long)]
     server_pid: Option<u32>,
+    /// Account to sign in with (workloads `me` and `login`).
+    #[arg(long, env = "BENCH_EMAIL")]
+    email: Option<String>,
+    /// Its password.
+    #[arg(long, env = "BENCH_PASSWORD", hide_env_values = true)]
+    password: Option<String>,
 }
 
 const NESTED_OFFER: &str =
@@ -57,6 +67,8 @@ struct Target {
     host: String,
     port: u16,
     path: String,
+    /// `Authorization` header sent with every request, if any.
+    authorization: Option<String>,
 }
 
 fn parse_url(url: &str) -> Result<Target, String> {
@@ -72,6 +84,7 @@ fn parse_url(url: &str) -> Result<Target, String> {
         host,
         port,
         path: format!("/{path}"),
+        authorization: None,
     })
 }
 
@@ -91,8 +104,13 @@ impl Connection {
 
     /// Posts a body and returns the status and response body.
     async fn post(&mut self, target: &Target, body: &[u8]) -> std::io::Result<(u16, Vec<u8>)> {
+        let authorization = target
+            .authorization
+            .as_deref()
+            .map(|value| format!("Authorization: {value}\r\n"))
+            .unwrap_or_default();
         let head = format!(
-            "POST {} HTTP/1.1\r\nHost: {}:{}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            "POST {} HTTP/1.1\r\nHost: {}:{}\r\nContent-Type: application/json\r\n{authorization}Content-Length: {}\r\n\r\n",
             target.path,
             target.host,
             target.port,
@@ -130,8 +148,10 @@ impl Connection {
     }
 }
 
-/// Finds what the workload needs (an offer id, a region id) before the run.
-async fn prepare(target: &Target, workload: Workload) -> Result<Vec<u8>, String> {
+/// Finds what the workload needs (an offer id, a region id, a token) before the run;
+/// returns the request body and the `Authorization` header to send.
+async fn prepare(target: &Target, args: &Args) -> Result<(Vec<u8>, Option<String>), String> {
+    let workload = args.workload;
     let mut connection = Connection::open(target).await.map_err(|e| e.to_string())?;
     let mut ask = async |query: &str, variables: Value| -> Result<Value, String> {
         let body = serde_json::to_vec(&json!({ "query": query, "variables": variables }))
@@ -146,7 +166,26 @@ async fn prepare(target: &Target, workload: Workload) -> Result<Vec<u8>, String>
         }
         Ok(value["data"].clone())
     };
+    let credentials = || -> Result<Value, String> {
+        match (&args.email, &args.password) {
+            (Some(email), Some(password)) => Ok(json!({ "e": email, "p": password })),
+            _ => Err(
+                "this workload needs --email and --password (or BENCH_EMAIL / BENCH_PASSWORD)"
+                    .into(),
+            ),
+        }
+    };
+    const LOGIN: &str =
+        "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }";
+    let mut authorization = None;
     let request = match workload {
+        Workload::Me => {
+            let data = ask(LOGIN, credentials()?).await?;
+            let token = data["login"]["accessToken"].as_str().unwrap_or_default();
+            authorization = Some(format!("Bearer {token}"));
+            json!({ "query": "{ me { role account { email } } }" })
+        }
+        Workload::Login => json!({ "query": LOGIN, "variables": credentials()? }),
         Workload::OffersPage => json!({
             "query": format!("query($first: Int) {{ offers(first: $first, locale: \"fr\") {{ totalCount edges {{ node {{ {NESTED_OFFER} }} }} }} }}"),
             "variables": { "first": 50 }
@@ -168,7 +207,8 @@ async fn prepare(target: &Target, workload: Workload) -> Result<Vec<u8>, String>
             })
         }
     };
-    serde_json::to_vec(&request).map_err(|e| e.to_string())
+    let body = serde_json::to_vec(&request).map_err(|e| e.to_string())?;
+    Ok((body, authorization))
 }
 
 #[derive(Default)]
@@ -246,20 +286,24 @@ fn peak_memory_kib(pid: u32) -> Option<u64> {
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let args = Args::parse();
-    let target = match parse_url(&args.url) {
-        Ok(target) => std::sync::Arc::new(target),
+    let mut target = match parse_url(&args.url) {
+        Ok(target) => target,
         Err(err) => {
             eprintln!("error: {err}");
             return std::process::ExitCode::FAILURE;
         }
     };
-    let body = match prepare(&target, args.workload).await {
-        Ok(body) => std::sync::Arc::new(body),
+    let body = match prepare(&target, &args).await {
+        Ok((body, authorization)) => {
+            target.authorization = authorization;
+            std::sync::Arc::new(body)
+        }
         Err(err) => {
             eprintln!("error: {err}");
             return std::process::ExitCode::FAILURE;
         }
     };
+    let target = std::sync::Arc::new(target);
     let warmup = Duration::from_secs(2);
     let started = Instant::now();
     let warmup_end = started + warmup;

@@ -189,6 +189,18 @@ async fn invitations_carry_role_and_scope_and_work_once() {
         accepted["acceptInvitation"]["account"]["scope"]["providers"][0]["name"],
         "Verein"
     );
+    let members = "query($id: ID!) { provider(id: $id) { members { displayName } } }";
+    let gid = json!({ "id": crate::ids::provider_gid(provider) });
+    let seen = app.data_as(Some(&admin.token), members, gid.clone()).await;
+    assert_eq!(
+        seen["provider"]["members"][0]["displayName"],
+        "Neue Redaktorin"
+    );
+    let hidden = app.data(members, gid).await;
+    assert!(
+        hidden["provider"]["members"].is_null(),
+        "members are not public"
+    );
     let again = app
         .graphql(accept, json!({ "t": token, "p": PASSWORD }))
         .await;

@@ -3,13 +3,16 @@
 use async_graphql::{Context, Enum, ID, Object};
 use entity::provider;
 
+use crate::context::{AppContext, RequestMeta};
 use crate::error::ApiResult;
+use crate::graphql::account::Account;
 use crate::graphql::loader::Loaders;
 use crate::graphql::locale::Lang;
 use crate::graphql::offer::input::OfferOrder;
 use crate::graphql::offer::{Offer, offer_connection};
 use crate::graphql::region::Region;
 use crate::graphql::relay::{NodeType, RelayConnection, global_id, page_args};
+use crate::service;
 use crate::service::offer::OfferFilter;
 
 /// What kind of organisation a provider is.
@@ -110,6 +113,27 @@ impl Provider {
         };
         let order = order_by.unwrap_or_default();
         offer_connection(ctx, &filter, order, &args, self.lang.clone()).await
+    }
+
+    /// Whether editors of this provider publish without review (set by admins).
+    async fn trusted(&self) -> bool {
+        self.model.trusted
+    }
+
+    /// Version for optimistic locking (`updateProvider(expectedVersion)`).
+    async fn version(&self) -> i32 {
+        self.model.version
+    }
+
+    /// The accounts that edit this provider's offers; null for everyone but those editors
+    /// and admins.
+    async fn members(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<Account>>> {
+        if !RequestMeta::of(ctx).viewer.edits_provider(self.model.id) {
+            return Ok(None);
+        }
+        let app = AppContext::of(ctx)?;
+        let members = service::account::members_of_provider(&app.db, self.model.id).await?;
+        Ok(Some(members.into_iter().map(Account).collect()))
     }
 }
 
