@@ -6,6 +6,7 @@ pub mod api_client;
 pub mod audit;
 pub mod category;
 pub mod language;
+pub mod markdown;
 pub mod offer;
 pub mod offer_draft;
 pub mod offer_parts;

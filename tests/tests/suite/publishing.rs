@@ -23,7 +23,7 @@ fn german_course(provider: &str, municipality: &str) -> Value {
         "kind": "COURSE",
         "defaultLocale": "de",
         "translations": [
-            { "locale": "de", "title": "Deutschkurs A1 mit Kinderhüte", "summary": "Für Eltern mit kleinen Kindern." },
+            { "locale": "de", "title": "Deutschkurs A1 mit Kinderhüte", "summary": "Für Eltern mit kleinen Kindern.", "description": "Mit **Kinderhüte**.\n\n- Montagmorgen\n- [Anmeldung](https://example.org/anmeldung)" },
             { "locale": "fr", "title": "Cours d'allemand A1 avec garderie" },
             { "locale": "ti", "title": "ናይ ጀርመን ቋንቋ ትምህርቲ A1" }
         ],
@@ -176,6 +176,16 @@ async fn invited_editor_creates_admin_publishes_editor_archives() {
     assert_eq!(
         public["offer"]["title"],
         "Cours d'allemand A1 avec garderie"
+    );
+    let german = app
+        .data(
+            "query($id: ID!) { offer(id: $id, locale: \"de\") { descriptionHtml } }",
+            json!({ "id": offer_id }),
+        )
+        .await;
+    assert_eq!(
+        german["offer"]["descriptionHtml"],
+        "<p>Mit <strong>Kinderhüte</strong>.</p><ul><li>Montagmorgen</li><li><a href=\"https://example.org/anmeldung\" rel=\"nofollow noopener noreferrer\">Anmeldung</a></li></ul>"
     );
 
     let archived = app

@@ -17,6 +17,7 @@ use crate::graphql::offer::input::Weekday;
 use crate::graphql::provider::Provider;
 use crate::graphql::region::{GeoPoint, Region};
 use crate::graphql::relay::{NodeType, global_id};
+use crate::service::markdown;
 
 /// Where an offer stands in the publishing workflow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -212,9 +213,18 @@ impl Offer {
         Ok(self.translation(ctx).await?.and_then(|t| t.summary))
     }
 
-    /// Full description.
+    /// Full description: plain text with a small Markdown subset.
     async fn description(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
         Ok(self.translation(ctx).await?.and_then(|t| t.description))
+    }
+
+    /// `description` rendered as safe HTML (paragraphs, lists, emphasis, links).
+    async fn description_html(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
+        Ok(self
+            .translation(ctx)
+            .await?
+            .and_then(|t| t.description)
+            .map(|d| markdown::to_html(&d)))
     }
 
     /// The locale the texts above are in.

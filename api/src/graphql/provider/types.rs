@@ -81,6 +81,14 @@ impl Provider {
         Ok(self.description_and_locale(ctx).await?.map(|d| d.0))
     }
 
+    /// `description` rendered as safe HTML (paragraphs, lists, emphasis, links).
+    async fn description_html(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
+        Ok(self
+            .description_and_locale(ctx)
+            .await?
+            .map(|d| service::markdown::to_html(&d.0)))
+    }
+
     /// The locale of `description`.
     async fn served_locale(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
         Ok(self.description_and_locale(ctx).await?.map(|d| d.1))
