@@ -47,3 +47,22 @@ fn a_bad_setting_is_a_clear_parse_error() {
     let err = Cli::try_parse_from(["angebotsplattform", "--listen", "not-an-address"]).unwrap_err();
     assert!(err.to_string().contains("--listen"), "{err}");
 }
+
+#[actix_web::test]
+async fn production_without_a_token_secret_does_not_start() {
+    let dir = std::env::temp_dir().join(format!("startup-{}", uuid::Uuid::new_v4().simple()));
+    let message = start_error(&[
+        "angebotsplattform",
+        "--data-dir",
+        dir.to_str().unwrap(),
+        "--mode",
+        "production",
+        "--seed-demo-when-empty",
+        "false",
+        "serve",
+    ])
+    .await;
+    assert_eq!(message, "JWT_SECRET must be set in production mode (HS256)");
+    assert!(!dir.join("jwt-secret").exists());
+    std::fs::remove_dir_all(dir).ok();
+}
