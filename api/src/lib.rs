@@ -16,6 +16,7 @@ pub mod http;
 pub mod ids;
 pub mod jobs;
 pub mod reference;
+pub mod search;
 pub mod service;
 pub mod telemetry;
 

@@ -1,0 +1,243 @@
+//! Text analysis shared by indexing and querying: folding (case and diacritics, so "Zurich"
+//! finds "Zürich"), tokens, German compound splitting ("Deutschkurs" ↔ "Deutsch Kurs") and
+//! how many typos a word of some length forgives.
+
+/// Lower-cases and removes diacritics from Latin letters (ä → a, é → e, ß → ss) and the short
+/// vowel marks of Arabic script; other scripts (Ge'ez, Cyrillic, Persian) keep their letters.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => out.push('a'),
+            'ç' | 'ć' | 'č' | 'ĉ' => out.push('c'),
+            'ď' | 'đ' => out.push('d'),
+            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => out.push('e'),
+            'ğ' | 'ĝ' | 'ġ' => out.push('g'),
+            'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' | 'ı' => out.push('i'),
+            'ł' | 'ľ' | 'ĺ' => out.push('l'),
+            'ñ' | 'ń' | 'ň' => out.push('n'),
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => out.push('o'),
+            'ŕ' | 'ř' => out.push('r'),
+            'ś' | 'š' | 'ş' | 'ș' => out.push('s'),
+            'ß' => out.push_str("ss"),
+            'ť' | 'ţ' | 'ț' => out.push('t'),
+            'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' | 'ų' => out.push('u'),
+            'ý' | 'ÿ' => out.push('y'),
+            'ź' | 'ż' | 'ž' => out.push('z'),
+            'æ' => out.push_str("ae"),
+            'œ' => out.push_str("oe"),
+            // Arabic harakat and the superscript alef: optional in writing, so ignored.
+            '\u{064B}'..='\u{065F}' | '\u{0670}' => {}
+            // Typographic apostrophes and hyphens become separators like the ASCII ones.
+            '\u{2019}' | '\u{2018}' | '\u{2010}' | '\u{2011}' | '\u{2013}' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The words of a text, folded: runs of letters and digits.
+pub fn tokens(text: &str) -> Vec<String> {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty() && t.chars().count() <= 40)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Edits a query word may be away from an indexed word: none below 5 letters, one from 5,
+/// two from 9.
+pub fn typo_budget(word: &str) -> u8 {
+    match word.chars().count() {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    }
+}
+
+/// Parts German compounds are made of, folded. Splitting needs every part in this list, so
+/// ordinary words are never cut.
+const MORPHEMES: &[&str] = &[
+    "deutsch",
+    "kurs",
+    "kurse",
+    "sprach",
+    "sprache",
+    "sprachen",
+    "unterricht",
+    "eltern",
+    "kind",
+    "kinder",
+    "mutter",
+    "vater",
+    "familien",
+    "familie",
+    "treff",
+    "punkt",
+    "beratung",
+    "stelle",
+    "frauen",
+    "maenner",
+    "integration",
+    "arbeit",
+    "job",
+    "coaching",
+    "cafe",
+    "gruppe",
+    "spiel",
+    "lern",
+    "lernen",
+    "lese",
+    "schreib",
+    "abend",
+    "morgen",
+    "mittag",
+    "wochen",
+    "alltag",
+    "konversation",
+    "hilfe",
+    "haus",
+    "aufgaben",
+    "hute",
+    "betreuung",
+    "begegnung",
+    "welt",
+    "computer",
+    "bewerbung",
+    "training",
+    "koch",
+    "nah",
+    "fruhstuck",
+    "jugend",
+    "senioren",
+    "gesundheit",
+    "wohnen",
+    "schule",
+    "schul",
+    "einstieg",
+    "grund",
+    "basis",
+    "intensiv",
+    "gesprach",
+    "dolmetsch",
+    "dienst",
+    "recht",
+    "sozial",
+    "frei",
+    "willige",
+    "mentoring",
+    "paten",
+    "schaft",
+    "tandem",
+    "markt",
+    "wissen",
+    "garten",
+    "nachmittag",
+    "vormittag",
+    "spielgruppe",
+    "kita",
+    "krippe",
+    "fide",
+    "alpha",
+    "lehr",
+    "stellen",
+];
+
+/// Splits a folded word into two or more known parts (allowing the German linking `s`),
+/// or `None` when it is not such a compound.
+pub fn decompound(word: &str) -> Option<Vec<String>> {
+    if word.len() < 6 || !word.is_ascii() {
+        return None;
+    }
+    split_from(word, 0).filter(|parts| parts.len() >= 2)
+}
+
+fn split_from(word: &str, depth: usize) -> Option<Vec<String>> {
+    if word.is_empty() {
+        return Some(Vec::new());
+    }
+    if depth > 5 {
+        return None;
+    }
+    // Longest first, so "sprachen" wins over "sprach" + "en".
+    let mut candidates: Vec<&&str> = MORPHEMES.iter().filter(|m| word.starts_with(**m)).collect();
+    candidates.sort_by_key(|m| std::cmp::Reverse(m.len()));
+    for morpheme in candidates {
+        let rest = &word[morpheme.len()..];
+        for rest in [rest, rest.strip_prefix('s').unwrap_or("\0")] {
+            if rest == "\0" {
+                continue;
+            }
+            if let Some(mut tail) = split_from(rest, depth + 1) {
+                tail.insert(0, (*morpheme).to_owned());
+                return Some(tail);
+            }
+        }
+    }
+    None
+}
+
+/// Levenshtein distance, stopping early once it exceeds `limit`.
+pub fn distance_within(a: &str, b: &str, limit: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        let mut row_min = current[0];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            current[j + 1] = (previous[j] + cost)
+                .min(previous[j + 1] + 1)
+                .min(current[j] + 1);
+            row_min = row_min.min(current[j + 1]);
+        }
+        if row_min > limit {
+            return None;
+        }
+        previous = current;
+    }
+    previous.last().copied().filter(|d| *d <= limit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_and_tokens() {
+        assert_eq!(fold("Zürich Straße École"), "zurich strasse ecole");
+        assert_eq!(
+            tokens("Cours d’allemand, A1!"),
+            ["cours", "d", "allemand", "a1"]
+        );
+        assert_eq!(tokens("ትምህርቲ ጀርመን"), ["ትምህርቲ", "ጀርመን"]);
+    }
+
+    #[test]
+    fn compounds_split_into_known_parts_only() {
+        assert_eq!(decompound("deutschkurs").unwrap(), ["deutsch", "kurs"]);
+        assert_eq!(
+            decompound("elternkindtreff").unwrap(),
+            ["eltern", "kind", "treff"]
+        );
+        assert_eq!(
+            decompound("integrationskurs").unwrap(),
+            ["integration", "kurs"]
+        );
+        assert!(decompound("olten").is_none());
+        assert!(decompound("deutschkurz").is_none());
+    }
+
+    #[test]
+    fn typo_budgets_and_distance() {
+        assert_eq!(typo_budget("kurs"), 0);
+        assert_eq!(typo_budget("kurse"), 1);
+        assert_eq!(typo_budget("deutschkurs"), 2);
+        assert_eq!(distance_within("deutschkurz", "deutschkurs", 2), Some(1));
+        assert_eq!(distance_within("abc", "xyz", 1), None);
+    }
+}

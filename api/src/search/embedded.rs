@@ -1,0 +1,725 @@
+//! The embedded search engine: a tantivy index in the data directory (or in memory for
+//! tests). Words are matched with typos, compound parts and the term file's concepts;
+//! filters are term and range queries; facets, the radius, distances and sorting are
+//! computed from fast fields while the matches are collected, so they cover the whole result.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::StrColumn;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
+    TermSetQuery,
+};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TEXT, Value,
+};
+use tantivy::{
+    DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentOrdinal,
+    SegmentReader, TantivyDocument, Term,
+};
+use tokio::sync::Mutex;
+use uuid::Uuid;
+
+use crate::search::query::{self, QueryUnit, QueryWord};
+use crate::search::terms::Thesaurus;
+use crate::search::{
+    FACETS, Facets, Near, OfferDocument, SearchError, SearchHit, SearchIndex, SearchRequest,
+    SearchResults, SearchSort, analysis,
+};
+
+/// Memory the index writer may buffer before it flushes a segment.
+const WRITER_MEMORY: usize = 50_000_000;
+
+/// The index's fields.
+#[derive(Debug, Clone, Copy)]
+struct Fields {
+    id: Field,
+    title: Field,
+    body: Field,
+    context: Field,
+    parts: Field,
+    category: Field,
+    region: Field,
+    district: Field,
+    provider: Field,
+    language: Field,
+    level: Field,
+    cost: Field,
+    weekday: Field,
+    time_of_day: Field,
+    childcare: Field,
+    online: Field,
+    starts_on: Field,
+    valid_until: Field,
+    updated_at: Field,
+    lat: Field,
+    lon: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let keyword = STRING | FAST;
+    let fields = Fields {
+        id: builder.add_text_field("id", STRING | STORED),
+        title: builder.add_text_field("title", TEXT),
+        body: builder.add_text_field("body", TEXT),
+        context: builder.add_text_field("context", TEXT),
+        parts: builder.add_text_field("parts", TEXT),
+        category: builder.add_text_field("category", keyword.clone()),
+        region: builder.add_text_field("region", STRING),
+        district: builder.add_text_field("district", keyword.clone()),
+        provider: builder.add_text_field("provider", STRING),
+        language: builder.add_text_field("language", keyword.clone()),
+        level: builder.add_text_field("level", keyword.clone()),
+        cost: builder.add_text_field("cost", keyword.clone()),
+        weekday: builder.add_text_field("weekday", keyword.clone()),
+        time_of_day: builder.add_text_field("time_of_day", keyword.clone()),
+        childcare: builder.add_text_field("childcare", keyword.clone()),
+        online: builder.add_text_field("online", STRING),
+        starts_on: builder.add_i64_field("starts_on", INDEXED | FAST),
+        valid_until: builder.add_i64_field("valid_until", INDEXED | FAST),
+        updated_at: builder.add_i64_field("updated_at", INDEXED | FAST),
+        lat: builder.add_f64_field("lat", FAST),
+        lon: builder.add_f64_field("lon", FAST),
+    };
+    (builder.build(), fields)
+}
+
+fn engine_error(err: impl std::fmt::Display) -> SearchError {
+    SearchError::Engine(err.to_string())
+}
+
+fn days(date: NaiveDate) -> i64 {
+    i64::from(chrono::Datelike::num_days_from_ce(&date))
+}
+
+struct Inner {
+    reader: IndexReader,
+    writer: Mutex<IndexWriter<TantivyDocument>>,
+    fields: Fields,
+    thesaurus: Thesaurus,
+}
+
+/// The embedded engine.
+#[derive(Clone)]
+pub struct EmbeddedIndex {
+    inner: Arc<Inner>,
+}
+
+impl EmbeddedIndex {
+    /// Opens the index in `dir`, creating it when missing (or recreating it when its schema
+    /// is from another version: the indexer then fills it again).
+    pub fn open(dir: &Path, thesaurus: Thesaurus) -> Result<Self, SearchError> {
+        std::fs::create_dir_all(dir).map_err(engine_error)?;
+        let (schema, fields) = schema();
+        let index = match Index::open_in_dir(dir) {
+            Ok(index) if index.schema() == schema => index,
+            Ok(_) | Err(_) => {
+                for entry in std::fs::read_dir(dir).map_err(engine_error)?.flatten() {
+                    let path = entry.path();
+                    if path.is_file() {
+                        std::fs::remove_file(path).map_err(engine_error)?;
+                    }
+                }
+                Index::create_in_dir(dir, schema).map_err(engine_error)?
+            }
+        };
+        Self::with_index(index, fields, thesaurus)
+    }
+
+    /// A fresh index in memory.
+    pub fn in_memory(thesaurus: Thesaurus) -> Result<Self, SearchError> {
+        let (schema, fields) = schema();
+        Self::with_index(Index::create_in_ram(schema), fields, thesaurus)
+    }
+
+    fn with_index(index: Index, fields: Fields, thesaurus: Thesaurus) -> Result<Self, SearchError> {
+        let writer = index.writer(WRITER_MEMORY).map_err(engine_error)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(engine_error)?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                reader,
+                writer: Mutex::new(writer),
+                fields,
+                thesaurus,
+            }),
+        })
+    }
+
+    fn document(&self, doc: &OfferDocument) -> TantivyDocument {
+        let f = self.inner.fields;
+        let mut out = TantivyDocument::new();
+        out.add_text(f.id, doc.id.to_string());
+        let folded = |texts: &[String]| analysis::tokens(&texts.join(" ")).join(" ");
+        out.add_text(f.title, folded(&doc.titles));
+        out.add_text(f.body, folded(&doc.bodies));
+        out.add_text(f.context, folded(&doc.context));
+        let all: Vec<String> = doc
+            .titles
+            .iter()
+            .chain(&doc.bodies)
+            .flat_map(|t| analysis::tokens(t))
+            .filter_map(|w| analysis::decompound(&w))
+            .flatten()
+            .collect();
+        out.add_text(f.parts, all.join(" "));
+        for code in &doc.categories {
+            out.add_text(f.category, code);
+        }
+        for region in &doc.regions {
+            out.add_text(f.region, region.to_string());
+        }
+        for district in &doc.districts {
+            out.add_text(f.district, district);
+        }
+        out.add_text(f.provider, doc.provider_id.to_string());
+        for language in &doc.instruction_languages {
+            out.add_text(f.language, language);
+        }
+        if let Some(level) = &doc.level {
+            out.add_text(f.level, level);
+        }
+        out.add_text(f.cost, &doc.cost);
+        for day in &doc.weekdays {
+            out.add_text(f.weekday, day.to_string());
+        }
+        for part in &doc.times_of_day {
+            out.add_text(f.time_of_day, part);
+        }
+        out.add_text(f.childcare, doc.childcare.to_string());
+        out.add_text(f.online, doc.online.to_string());
+        out.add_i64(f.starts_on, days(doc.starts_on));
+        out.add_i64(f.valid_until, doc.valid_until.map_or(i64::MAX, days));
+        out.add_i64(f.updated_at, doc.updated_at.timestamp());
+        if let Some((lat, lon)) = doc.point {
+            out.add_f64(f.lat, lat);
+            out.add_f64(f.lon, lon);
+        }
+        out
+    }
+
+    async fn commit(&self, writer: &mut IndexWriter<TantivyDocument>) -> Result<(), SearchError> {
+        writer.commit().map_err(engine_error)?;
+        self.inner.reader.reload().map_err(engine_error)
+    }
+}
+
+/// Text query for one typed word across the text fields.
+fn word_query(f: &Fields, word: &QueryWord) -> Box<dyn Query> {
+    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (field, boost) in [
+        (f.title, 3.0),
+        (f.body, 1.0),
+        (f.context, 0.7),
+        (f.parts, 1.5),
+    ] {
+        let term = Term::from_field_text(field, &word.text);
+        alternatives.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
+                boost,
+            )),
+        ));
+        if word.typos > 0 && field != f.parts {
+            alternatives.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(FuzzyTermQuery::new(term, word.typos, true)),
+                    boost * 0.4,
+                )),
+            ));
+        }
+    }
+    if let Some(parts) = &word.parts {
+        let all: Vec<Box<dyn Query>> = parts.iter().map(|p| plain_word(f, p)).collect();
+        alternatives.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(
+                Box::new(BooleanQuery::intersection(all)),
+                1.5,
+            )),
+        ));
+    }
+    Box::new(BooleanQuery::new(alternatives))
+}
+
+/// A word exactly, in any text field.
+fn plain_word(f: &Fields, word: &str) -> Box<dyn Query> {
+    let clauses: Vec<(Occur, Box<dyn Query>)> = [f.title, f.body, f.context, f.parts]
+        .into_iter()
+        .map(|field| {
+            let q: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_field_text(field, word),
+                IndexRecordOption::WithFreqs,
+            ));
+            (Occur::Should, q)
+        })
+        .collect();
+    Box::new(BooleanQuery::new(clauses))
+}
+
+fn unit_query(f: &Fields, unit: &QueryUnit) -> Box<dyn Query> {
+    match unit {
+        QueryUnit::Word(word) => word_query(f, word),
+        QueryUnit::Concept { words, terms } => {
+            let typed: Vec<Box<dyn Query>> = words.iter().map(|w| word_query(f, w)).collect();
+            let mut alternatives: Vec<(Occur, Box<dyn Query>)> =
+                vec![(Occur::Should, Box::new(BooleanQuery::intersection(typed)))];
+            for term in terms {
+                let all: Vec<Box<dyn Query>> = term.iter().map(|w| plain_word(f, w)).collect();
+                alternatives.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(
+                        Box::new(BooleanQuery::intersection(all)),
+                        0.8,
+                    )),
+                ));
+            }
+            Box::new(BooleanQuery::new(alternatives))
+        }
+    }
+}
+
+fn any_of(field: Field, values: impl IntoIterator<Item = String>) -> Box<dyn Query> {
+    Box::new(TermSetQuery::new(
+        values.into_iter().map(|v| Term::from_field_text(field, &v)),
+    ))
+}
+
+fn filter_queries(f: &Fields, request: &SearchRequest) -> Vec<Box<dyn Query>> {
+    let filter = &request.filter;
+    let mut out: Vec<Box<dyn Query>> = vec![Box::new(RangeQuery::new(
+        Bound::Included(Term::from_field_i64(f.valid_until, days(request.today))),
+        Bound::Unbounded,
+    ))];
+    let lists: [(Field, Vec<String>); 8] = [
+        (f.category, filter.categories.clone()),
+        (
+            f.region,
+            filter.regions.iter().map(Uuid::to_string).collect(),
+        ),
+        (
+            f.provider,
+            filter.providers.iter().map(Uuid::to_string).collect(),
+        ),
+        (f.language, filter.languages.clone()),
+        (f.level, filter.levels.clone()),
+        (f.cost, filter.costs.clone()),
+        (
+            f.weekday,
+            filter.weekdays.iter().map(i16::to_string).collect(),
+        ),
+        (f.time_of_day, filter.times_of_day.clone()),
+    ];
+    for (field, values) in lists {
+        if !values.is_empty() {
+            out.push(any_of(field, values));
+        }
+    }
+    if let Some(childcare) = filter.childcare {
+        out.push(any_of(f.childcare, [childcare.to_string()]));
+    }
+    if let Some(online) = filter.online {
+        out.push(any_of(f.online, [online.to_string()]));
+    }
+    if filter.starts_after.is_some() || filter.starts_before.is_some() {
+        let bound = |d: Option<NaiveDate>| {
+            d.map_or(Bound::Unbounded, |d| {
+                Bound::Included(Term::from_field_i64(f.starts_on, days(d)))
+            })
+        };
+        out.push(Box::new(RangeQuery::new(
+            bound(filter.starts_after),
+            bound(filter.starts_before),
+        )));
+    }
+    if let Some(since) = filter.updated_since {
+        out.push(Box::new(RangeQuery::new(
+            Bound::Included(Term::from_field_i64(f.updated_at, since.timestamp())),
+            Bound::Unbounded,
+        )));
+    }
+    out
+}
+
+fn build_query(
+    f: &Fields,
+    request: &SearchRequest,
+    units: &[QueryUnit],
+    all_words: bool,
+) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = filter_queries(f, request)
+        .into_iter()
+        .map(|q| (Occur::Must, q))
+        .collect();
+    if units.is_empty() {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+    } else if all_words {
+        for unit in units {
+            clauses.push((Occur::Must, unit_query(f, unit)));
+        }
+    } else {
+        let any: Vec<Box<dyn Query>> = units.iter().map(|u| unit_query(f, u)).collect();
+        clauses.push((Occur::Must, Box::new(BooleanQuery::union(any))));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// Great-circle distance in kilometres.
+pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (lat1, lon1) = (a.0.to_radians(), a.1.to_radians());
+    let (lat2, lon2) = (b.0.to_radians(), b.1.to_radians());
+    let h = ((lat2 - lat1) / 2.0).sin().powi(2)
+        + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().asin()
+}
+
+/// One match as collected.
+#[derive(Debug, Clone, Copy)]
+struct Match {
+    address: DocAddress,
+    score: Score,
+    starts_on: i64,
+    distance_km: Option<f64>,
+}
+
+/// Collects every match with its sort keys, applies the radius, and counts the facets.
+struct MatchCollector {
+    near: Option<Near>,
+}
+
+struct SegmentMatches {
+    segment: SegmentOrdinal,
+    near: Option<Near>,
+    starts_on: tantivy::columnar::Column<i64>,
+    lat: tantivy::columnar::Column<f64>,
+    lon: tantivy::columnar::Column<f64>,
+    facet_columns: Vec<(&'static str, Option<StrColumn>, Vec<u64>)>,
+    matches: Vec<Match>,
+}
+
+type Harvest = (Vec<Match>, Facets);
+
+impl Collector for MatchCollector {
+    type Fruit = Harvest;
+    type Child = SegmentMatches;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentMatches> {
+        let fast = reader.fast_fields();
+        let mut facet_columns = Vec::new();
+        for name in FACETS {
+            let column = fast.str(name)?;
+            let size = column.as_ref().map_or(0, |c| c.num_terms());
+            facet_columns.push((name, column, vec![0u64; size]));
+        }
+        Ok(SegmentMatches {
+            segment,
+            near: self.near,
+            starts_on: fast.i64("starts_on")?,
+            lat: fast.f64("lat")?,
+            lon: fast.f64("lon")?,
+            facet_columns,
+            matches: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Harvest>) -> tantivy::Result<Harvest> {
+        let mut matches = Vec::new();
+        let mut facets: Facets = BTreeMap::new();
+        for (segment_matches, segment_facets) in fruits {
+            matches.extend(segment_matches);
+            for (name, counts) in segment_facets {
+                let entry = facets.entry(name).or_default();
+                for (value, count) in counts {
+                    *entry.entry(value).or_default() += count;
+                }
+            }
+        }
+        Ok((matches, facets))
+    }
+}
+
+impl SegmentCollector for SegmentMatches {
+    type Fruit = Harvest;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let point = self.lat.first(doc).zip(self.lon.first(doc));
+        let distance_km = match (self.near, point) {
+            (Some(near), Some(point)) => Some(distance_km((near.lat, near.lon), point)),
+            _ => None,
+        };
+        if let Some(near) = self.near
+            && distance_km.is_none_or(|d| d > near.radius_km)
+        {
+            return;
+        }
+        for (_, column, counts) in &mut self.facet_columns {
+            if let Some(column) = column {
+                for ord in column.term_ords(doc) {
+                    if let Some(count) = usize::try_from(ord).ok().and_then(|o| counts.get_mut(o)) {
+                        *count += 1;
+                    }
+                }
+            }
+        }
+        self.matches.push(Match {
+            address: DocAddress::new(self.segment, doc),
+            score,
+            starts_on: self.starts_on.first(doc).unwrap_or(i64::MAX),
+            distance_km,
+        });
+    }
+
+    fn harvest(self) -> Harvest {
+        let mut facets: Facets = BTreeMap::new();
+        for (name, column, counts) in self.facet_columns {
+            let Some(column) = column else { continue };
+            let entry = facets.entry(name).or_default();
+            let mut value = String::new();
+            for (ord, count) in counts.into_iter().enumerate() {
+                if count > 0 && column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
+                    *entry.entry(value.clone()).or_default() += count;
+                }
+            }
+        }
+        (self.matches, facets)
+    }
+}
+
+impl Inner {
+    fn run(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        let units = query::parse(&self.thesaurus, &request.text);
+        let searcher = self.reader.searcher();
+        let collector = MatchCollector { near: request.near };
+        let mut harvest = searcher
+            .search(
+                &*build_query(&self.fields, request, &units, true),
+                &collector,
+            )
+            .map_err(engine_error)?;
+        if harvest.0.is_empty() && units.len() > 1 {
+            // Nothing has every word: settle for the best partial matches.
+            harvest = searcher
+                .search(
+                    &*build_query(&self.fields, request, &units, false),
+                    &collector,
+                )
+                .map_err(engine_error)?;
+        }
+        let (mut matches, facets) = harvest;
+        let by_start = |a: &Match, b: &Match| a.starts_on.cmp(&b.starts_on);
+        let by_score = |a: &Match, b: &Match| b.score.total_cmp(&a.score);
+        let by_distance = |a: &Match, b: &Match| {
+            a.distance_km
+                .unwrap_or(f64::MAX)
+                .total_cmp(&b.distance_km.unwrap_or(f64::MAX))
+        };
+        let by_address = |a: &Match, b: &Match| a.address.cmp(&b.address);
+        matches.sort_by(|a, b| match request.sort {
+            SearchSort::Relevance if units.is_empty() => by_start(a, b).then(by_address(a, b)),
+            SearchSort::Relevance => by_score(a, b).then(by_start(a, b)).then(by_address(a, b)),
+            SearchSort::StartDate => by_start(a, b).then(by_score(a, b)).then(by_address(a, b)),
+            SearchSort::Distance => by_distance(a, b)
+                .then(by_score(a, b))
+                .then(by_address(a, b)),
+        });
+        let total = matches.len() as u64;
+        let mut hits = Vec::new();
+        for m in matches.iter().skip(request.offset).take(request.limit) {
+            let doc: TantivyDocument = searcher.doc(m.address).map_err(engine_error)?;
+            let id = doc
+                .get_first(self.fields.id)
+                .and_then(|v| v.as_str())
+                .and_then(|s| Uuid::parse_str(s).ok())
+                .ok_or_else(|| engine_error("a document without id"))?;
+            hits.push(SearchHit {
+                id,
+                score: m.score,
+                distance_km: m.distance_km,
+            });
+        }
+        let corrected = if total == 0 && !units.is_empty() {
+            self.correction(&request.text)?
+        } else {
+            None
+        };
+        Ok(SearchResults {
+            hits,
+            total,
+            facets,
+            corrected,
+        })
+    }
+
+    /// The query with each word that is not in the index replaced by the closest one that is.
+    fn correction(&self, text: &str) -> Result<Option<String>, SearchError> {
+        let words = analysis::tokens(text);
+        let searcher = self.reader.searcher();
+        let mut vocabulary: HashMap<String, u64> = HashMap::new();
+        for segment in searcher.segment_readers() {
+            for field in [self.fields.title, self.fields.body] {
+                let inverted = segment.inverted_index(field).map_err(engine_error)?;
+                let mut stream = inverted.terms().stream().map_err(engine_error)?;
+                while stream.advance() {
+                    if let Ok(term) = std::str::from_utf8(stream.key()) {
+                        *vocabulary.entry(term.to_owned()).or_default() +=
+                            u64::from(stream.value().doc_freq);
+                    }
+                }
+            }
+        }
+        let mut changed = false;
+        let mut corrected = Vec::new();
+        for word in words {
+            if vocabulary.contains_key(&word) {
+                corrected.push(word);
+                continue;
+            }
+            let best = vocabulary
+                .iter()
+                .filter_map(|(term, freq)| {
+                    analysis::distance_within(&word, term, 2)
+                        .map(|d| (d, std::cmp::Reverse(*freq), term))
+                })
+                .min();
+            match best {
+                Some((_, _, term)) => {
+                    changed = true;
+                    corrected.push(term.clone());
+                }
+                None => corrected.push(word),
+            }
+        }
+        Ok(changed.then(|| corrected.join(" ")))
+    }
+
+    fn suggest(
+        &self,
+        prefix: &str,
+        limit: usize,
+        today: NaiveDate,
+    ) -> Result<Vec<Uuid>, SearchError> {
+        let mut words = analysis::tokens(prefix);
+        let Some(last) = words.pop() else {
+            return Ok(Vec::new());
+        };
+        let f = &self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
+            Occur::Must,
+            Box::new(RangeQuery::new(
+                Bound::Included(Term::from_field_i64(f.valid_until, days(today))),
+                Bound::Unbounded,
+            )),
+        )];
+        for word in &words {
+            clauses.push((Occur::Must, plain_word(f, word)));
+        }
+        clauses.push((
+            Occur::Must,
+            Box::new(FuzzyTermQuery::new_prefix(
+                Term::from_field_text(f.title, &last),
+                u8::from(last.chars().count() >= 5),
+                true,
+            )),
+        ));
+        let searcher = self.reader.searcher();
+        let top = searcher
+            .search(
+                &BooleanQuery::new(clauses),
+                &tantivy::collector::TopDocs::with_limit(limit.max(1)).order_by_score(),
+            )
+            .map_err(engine_error)?;
+        let mut out = Vec::new();
+        for (_, address) in top {
+            let doc: TantivyDocument = searcher.doc(address).map_err(engine_error)?;
+            if let Some(id) = doc
+                .get_first(f.id)
+                .and_then(|v| v.as_str())
+                .and_then(|s| Uuid::parse_str(s).ok())
+            {
+                out.push(id);
+            }
+        }
+        Ok(out)
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, SearchError> + Send + 'static,
+) -> Result<T, SearchError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|err| SearchError::Engine(err.to_string()))?
+}
+
+#[async_trait::async_trait]
+impl SearchIndex for EmbeddedIndex {
+    fn name(&self) -> &'static str {
+        "embedded"
+    }
+
+    async fn upsert(&self, documents: Vec<OfferDocument>) -> Result<(), SearchError> {
+        let mut writer = self.inner.writer.lock().await;
+        for doc in &documents {
+            writer.delete_term(Term::from_field_text(
+                self.inner.fields.id,
+                &doc.id.to_string(),
+            ));
+            writer
+                .add_document(self.document(doc))
+                .map_err(engine_error)?;
+        }
+        self.commit(&mut writer).await
+    }
+
+    async fn delete(&self, ids: Vec<Uuid>) -> Result<(), SearchError> {
+        let mut writer = self.inner.writer.lock().await;
+        for id in ids {
+            writer.delete_term(Term::from_field_text(self.inner.fields.id, &id.to_string()));
+        }
+        self.commit(&mut writer).await
+    }
+
+    async fn clear(&self) -> Result<(), SearchError> {
+        let mut writer = self.inner.writer.lock().await;
+        writer.delete_all_documents().map_err(engine_error)?;
+        self.commit(&mut writer).await
+    }
+
+    async fn count(&self) -> Result<u64, SearchError> {
+        Ok(self.inner.reader.searcher().num_docs())
+    }
+
+    async fn search(&self, request: SearchRequest) -> Result<SearchResults, SearchError> {
+        let inner = self.inner.clone();
+        blocking(move || inner.run(&request)).await
+    }
+
+    async fn suggest(
+        &self,
+        prefix: String,
+        limit: usize,
+        today: NaiveDate,
+    ) -> Result<Vec<Uuid>, SearchError> {
+        let inner = self.inner.clone();
+        blocking(move || inner.suggest(&prefix, limit, today)).await
+    }
+}

@@ -1,0 +1,136 @@
+//! Full-text search over published offers: one [`SearchIndex`] trait with an embedded engine
+//! (tantivy, files under the data directory) and Meilisearch behind it, fed from the search
+//! outbox by the indexer. Only published, current offers are indexed; nothing personal is.
+
+pub mod analysis;
+pub mod document;
+pub mod embedded;
+pub mod query;
+pub mod terms;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+pub use document::OfferDocument;
+
+/// Why the engine failed; logged where it happens, shown to clients as unavailable.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search engine error: {0}")]
+    Engine(String),
+    #[error("search engine unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// How hits are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SearchSort {
+    /// Best matches first (the default); soonest first without a query.
+    #[default]
+    Relevance,
+    /// Soonest start first.
+    StartDate,
+    /// Nearest first; needs `near`.
+    Distance,
+}
+
+/// A circle to search in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Near {
+    pub lat: f64,
+    pub lon: f64,
+    pub radius_km: f64,
+}
+
+/// What the engine filters by: the values each given field must include one of.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchFilter {
+    pub categories: Vec<String>,
+    /// Already expanded through the region graph.
+    pub regions: Vec<Uuid>,
+    pub providers: Vec<Uuid>,
+    pub languages: Vec<String>,
+    pub levels: Vec<String>,
+    pub costs: Vec<String>,
+    pub childcare: Option<bool>,
+    pub weekdays: Vec<i16>,
+    pub times_of_day: Vec<String>,
+    pub starts_after: Option<NaiveDate>,
+    pub starts_before: Option<NaiveDate>,
+    pub online: Option<bool>,
+    pub updated_since: Option<DateTime<Utc>>,
+}
+
+/// One search.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    /// The words typed; empty lists everything the filter lets through.
+    pub text: String,
+    pub filter: SearchFilter,
+    pub near: Option<Near>,
+    pub sort: SearchSort,
+    pub offset: usize,
+    pub limit: usize,
+    /// The day offers must still run on.
+    pub today: NaiveDate,
+}
+
+/// One hit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    pub id: Uuid,
+    pub score: f32,
+    pub distance_km: Option<f64>,
+}
+
+/// Counts per value of each facet, over the whole result.
+pub type Facets = BTreeMap<&'static str, BTreeMap<String, u64>>;
+
+/// The facets every search counts.
+pub const FACETS: [&str; 8] = [
+    "category",
+    "district",
+    "language",
+    "level",
+    "cost",
+    "weekday",
+    "time_of_day",
+    "childcare",
+];
+
+/// What a search found.
+#[derive(Debug, Clone, Default)]
+pub struct SearchResults {
+    pub hits: Vec<SearchHit>,
+    pub total: u64,
+    pub facets: Facets,
+    /// The query with each unknown word replaced by the nearest indexed one, when nothing
+    /// matched and a correction does.
+    pub corrected: Option<String>,
+}
+
+/// A search engine holding offer documents.
+#[async_trait::async_trait]
+pub trait SearchIndex: Send + Sync {
+    /// `embedded` or `meilisearch`.
+    fn name(&self) -> &'static str;
+    /// Adds or replaces documents.
+    async fn upsert(&self, documents: Vec<OfferDocument>) -> Result<(), SearchError>;
+    /// Removes documents (unknown ids are ignored).
+    async fn delete(&self, ids: Vec<Uuid>) -> Result<(), SearchError>;
+    /// Removes every document.
+    async fn clear(&self) -> Result<(), SearchError>;
+    /// How many documents it holds.
+    async fn count(&self) -> Result<u64, SearchError>;
+    /// Runs a search.
+    async fn search(&self, request: SearchRequest) -> Result<SearchResults, SearchError>;
+    /// Offers whose title starts like `prefix` (its last word may be unfinished).
+    async fn suggest(
+        &self,
+        prefix: String,
+        limit: usize,
+        today: NaiveDate,
+    ) -> Result<Vec<Uuid>, SearchError>;
+}
