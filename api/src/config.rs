@@ -31,6 +31,9 @@ pub enum Command {
         /// The CSV file to read.
         file: PathBuf,
     },
+    /// Rebuild the search index from the database (the server must be stopped when the
+    /// index is the embedded one).
+    Reindex,
     /// Create an administrator account; the password is read from standard input.
     CreateAdmin {
         /// The administrator's e-mail address (the sign-in name).
@@ -335,6 +338,32 @@ pub struct Settings {
     )]
     pub expiry_interval_secs: u64,
 
+    /// Directory of the embedded search index; `<data dir>/search` when unset.
+    #[arg(long, env = "SEARCH_DIR", global = true)]
+    pub search_dir: Option<PathBuf>,
+
+    /// Outbox rows the search indexer applies per batch.
+    #[arg(long, env = "SEARCH_BATCH_SIZE", default_value_t = 500, global = true)]
+    pub search_batch_size: u64,
+
+    /// Milliseconds the search indexer waits when the outbox is empty.
+    #[arg(
+        long,
+        env = "SEARCH_INTERVAL_MS",
+        default_value_t = 1000,
+        global = true
+    )]
+    pub search_interval_ms: u64,
+
+    /// Longest search text, in characters.
+    #[arg(
+        long,
+        env = "SEARCH_MAX_QUERY_CHARS",
+        default_value_t = 200,
+        global = true
+    )]
+    pub search_max_query_chars: usize,
+
     /// Load the small demo data set when the database holds no offers.
     #[arg(long, env = "SEED_DEMO_WHEN_EMPTY", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub seed_demo_when_empty: bool,
@@ -357,6 +386,13 @@ impl Settings {
     /// Whether the GraphiQL page is served.
     pub fn graphiql_enabled(&self) -> bool {
         self.graphiql.unwrap_or(self.mode == Mode::Development)
+    }
+
+    /// Where the embedded search index lives.
+    pub fn effective_search_dir(&self) -> PathBuf {
+        self.search_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("search"))
     }
 
     /// Settings for tests and embedding: the defaults (as the command line has them), with a

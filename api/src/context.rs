@@ -7,12 +7,15 @@ use async_graphql::Context;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use crate::auth::keys::KeyError;
+use crate::StartError;
 use crate::auth::password::Hasher;
 use crate::auth::throttle::{LoginThrottle, ThrottleLimits};
 use crate::auth::{TokenKeys, Viewer};
 use crate::config::Settings;
 use crate::error::{ApiError, ApiResult};
+use crate::search::SearchIndex;
+use crate::search::embedded::EmbeddedIndex;
+use crate::search::terms::Thesaurus;
 
 /// What every request can reach: the database pool, the settings, the token keys and the
 /// sign-in throttle.
@@ -23,12 +26,19 @@ pub struct AppContext {
     pub tokens: Arc<TokenKeys>,
     pub login_throttle: Arc<LoginThrottle>,
     pub passwords: Arc<Hasher>,
+    pub search: Arc<dyn SearchIndex>,
+    /// The term file, for reading queries.
+    pub thesaurus: Arc<Thesaurus>,
 }
 
 impl AppContext {
-    /// Loads the token keys the settings name; fails when they are missing or unusable.
-    pub fn new(db: DatabaseConnection, settings: Settings) -> Result<Self, KeyError> {
+    /// Loads the token keys and opens the search index the settings name; fails when they
+    /// are missing or unusable.
+    pub fn new(db: DatabaseConnection, settings: Settings) -> Result<Self, StartError> {
         let tokens = TokenKeys::from_settings(&settings)?;
+        let thesaurus = Thesaurus::shipped().map_err(StartError::Data)?;
+        let search = EmbeddedIndex::open(&settings.effective_search_dir(), thesaurus.clone())
+            .map_err(|err| StartError::Data(format!("cannot open the search index: {err}")))?;
         let settings_concurrency = settings.password_hash_concurrency;
         let login_throttle = LoginThrottle::new(ThrottleLimits {
             per_account: settings.login_max_failures_per_account,
@@ -41,6 +51,8 @@ impl AppContext {
             tokens: Arc::new(tokens),
             login_throttle: Arc::new(login_throttle),
             passwords: Arc::new(Hasher::new(settings_concurrency)),
+            search: Arc::new(search),
+            thesaurus: Arc::new(thesaurus),
         })
     }
 

@@ -68,7 +68,7 @@ impl From<error::ApiError> for StartError {
 pub async fn bootstrap(settings: Settings) -> Result<AppContext, StartError> {
     let db = db::open_from_settings(&settings).await?;
     prepare(&db, &settings).await?;
-    Ok(AppContext::new(db, settings)?)
+    AppContext::new(db, settings)
 }
 
 /// Reference data and, on an empty catalogue, demo data.
@@ -113,6 +113,12 @@ pub async fn serve(app: AppContext) -> Result<(), StartError> {
         app.db.clone(),
         std::time::Duration::from_secs(settings.expiry_interval_secs.max(1)),
     );
+    let indexer = jobs::search_indexer::spawn(
+        app.db.clone(),
+        app.search.clone(),
+        settings.search_batch_size,
+        std::time::Duration::from_millis(settings.search_interval_ms.max(10)),
+    );
     let server =
         HttpServer::new(move || App::new().configure(configure(schema.clone(), app.clone())))
             .bind(settings.listen_addr)
@@ -126,6 +132,7 @@ pub async fn serve(app: AppContext) -> Result<(), StartError> {
     }
     let result = server.run().await;
     expiry.abort();
+    indexer.abort();
     result?;
     Ok(())
 }
@@ -175,6 +182,20 @@ pub async fn run_cli(cli: Cli) -> Result<(), StartError> {
             println!(
                 "regions: {} created, {} updated, {} unchanged",
                 report.created, report.updated, report.unchanged
+            );
+            Ok(())
+        }
+        Command::Reindex => {
+            let db = db::open_from_settings(&settings).await?;
+            let batch = settings.search_batch_size.max(1);
+            let app = AppContext::new(db, settings)?;
+            let started = std::time::Instant::now();
+            let count = search::indexer::reindex(&app.db, &*app.search, batch).await?;
+            let seconds = started.elapsed().as_secs_f64();
+            println!(
+                "indexed {count} offers into the {} index in {seconds:.1} s ({:.0} offers/s)",
+                app.search.name(),
+                count as f64 / seconds.max(0.001)
             );
             Ok(())
         }

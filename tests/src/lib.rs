@@ -52,7 +52,11 @@ pub struct TestDatabase {
 
 enum Cleanup {
     Dir(PathBuf),
-    Schema { url: String, schema: String },
+    Schema {
+        url: String,
+        schema: String,
+        dir: PathBuf,
+    },
 }
 
 impl TestDatabase {
@@ -88,12 +92,15 @@ impl TestDatabase {
                 settings.database_url = Some(url.clone());
                 let mut options = db::connect_options(&url, &settings);
                 options.set_schema_search_path(name.clone());
-                // The directory is still used for generated files.
-                std::fs::remove_dir_all(&dir).ok();
+                // The directory still holds the search index.
                 Self {
                     options,
                     settings,
-                    cleanup: Cleanup::Schema { url, schema: name },
+                    cleanup: Cleanup::Schema {
+                        url,
+                        schema: name,
+                        dir,
+                    },
                 }
             }
         }
@@ -113,7 +120,8 @@ impl Drop for TestDatabase {
             Cleanup::Dir(dir) => {
                 std::fs::remove_dir_all(dir).ok();
             }
-            Cleanup::Schema { url, schema } => {
+            Cleanup::Schema { url, schema, dir } => {
+                std::fs::remove_dir_all(dir).ok();
                 let (url, schema) = (url.clone(), schema.clone());
                 // Drop runs inside the test's runtime; a thread of its own may block.
                 let dropper = std::thread::spawn(move || {
@@ -288,6 +296,20 @@ impl TestApp {
         change(&mut settings);
         self.limits = QueryLimits::from_settings(&settings);
         self.app = AppContext::new(self.db.clone(), settings).expect("token keys");
+    }
+
+    /// Applies every pending search outbox row to the search index, as the indexer job does.
+    pub async fn index_pending(&self) {
+        loop {
+            let report =
+                angebotsplattform::search::indexer::drain_once(&self.db, &*self.app.search, 500)
+                    .await
+                    .expect("drain the search outbox");
+            assert!(!report.failed, "indexing failed");
+            if report.rows == 0 {
+                break;
+            }
+        }
     }
 
     /// Sends a query that must succeed, and returns its `data`.

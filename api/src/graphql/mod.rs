@@ -14,6 +14,7 @@ pub mod prefetch;
 pub mod provider;
 pub mod region;
 pub mod relay;
+pub mod search;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
@@ -31,6 +32,7 @@ pub struct Query(
     account::AccountQuery,
     audit::AuditQuery,
     api_client::ApiClientQuery,
+    search::SearchQuery,
 );
 
 /// Every mutation of the API.

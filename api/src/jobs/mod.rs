@@ -2,3 +2,4 @@
 //! running it at once.
 
 pub mod expiry;
+pub mod search_indexer;

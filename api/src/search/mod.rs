@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod document;
 pub mod embedded;
+pub mod indexer;
 pub mod query;
 pub mod terms;
 

@@ -17,6 +17,7 @@ pub mod provider;
 pub mod provider_write;
 pub mod region;
 pub mod region_import;
+pub mod search;
 pub mod session;
 pub mod text;
 

@@ -198,6 +198,24 @@ pub async fn by_id<C: ConnectionTrait>(
         .await?)
 }
 
+/// The offers among `ids` that `audience` may see, in one query (in no particular order).
+pub async fn visible_by_ids<C: ConnectionTrait>(
+    db: &C,
+    audience: &Audience,
+    ids: &[Uuid],
+) -> ApiResult<Vec<offer::Model>> {
+    let public = public(clock::now().date_naive());
+    let visible = match audience.beyond_public() {
+        Some(more) => Condition::any().add(public).add(more),
+        None => public,
+    };
+    Ok(offer::Entity::find()
+        .filter(offer::Column::Id.is_in(ids.iter().copied()))
+        .filter(visible)
+        .all(db)
+        .await?)
+}
+
 /// Checks a filter and turns it into one SQL condition.
 async fn filter_condition<C: ConnectionTrait>(
     db: &C,

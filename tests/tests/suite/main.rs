@@ -18,6 +18,7 @@ mod queries;
 mod reference;
 mod region_import;
 mod schema_drift;
+mod search_api;
 mod search_conformance;
 mod sessions;
 mod startup;

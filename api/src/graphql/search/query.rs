@@ -1,0 +1,155 @@
+//! `searchOffers`, `suggestOffers` and `searchIndexStatus`.
+
+use std::collections::BTreeMap;
+
+use async_graphql::{Context, Object};
+
+use crate::clock;
+use crate::context::{AppContext, RequestMeta};
+use crate::error::ApiResult;
+use crate::graphql::locale::Lang;
+use crate::graphql::offer::Offer;
+use crate::graphql::offer::input::OfferFilterInput;
+use crate::graphql::prefetch;
+use crate::graphql::search::types::{
+    FacetValue, NearInput, OfferSearchResult, SearchFacets, SearchHit, SearchIndexStatus,
+    SearchPageInfo, SearchSort,
+};
+use crate::search::{self, Near, indexer};
+use crate::service;
+use crate::service::search::OfferSearch;
+
+#[derive(Default)]
+pub struct SearchQuery;
+
+fn values(counts: Option<&BTreeMap<String, u64>>) -> Vec<FacetValue> {
+    let mut out: Vec<FacetValue> = counts
+        .into_iter()
+        .flatten()
+        .map(|(value, count)| FacetValue {
+            value: value.clone(),
+            count: *count,
+        })
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+    out
+}
+
+#[Object]
+impl SearchQuery {
+    /// Full-text search over published offers: typos forgiven, German compounds split,
+    /// queries in many languages matched through the term file, with filters, a radius,
+    /// facets over the whole result and highlights.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the search takes its text, filter, place, order, language and page"
+    )]
+    #[graphql(complexity = "crate::graphql::relay::page_cost(first, None, child_complexity)")]
+    async fn search_offers(
+        &self,
+        ctx: &Context<'_>,
+        query: Option<String>,
+        filter: Option<OfferFilterInput>,
+        near: Option<NearInput>,
+        sort: Option<SearchSort>,
+        locale: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<OfferSearchResult> {
+        let app = AppContext::of(ctx)?;
+        let lang = Lang::resolve(ctx, locale.as_deref());
+        let search = OfferSearch {
+            text: query.unwrap_or_default(),
+            filter: filter.unwrap_or_default().into_service()?,
+            near: near.map(|n| Near {
+                lat: n.lat,
+                lon: n.lon,
+                radius_km: n.radius_km,
+            }),
+            sort: match sort.unwrap_or_default() {
+                SearchSort::Relevance => search::SearchSort::Relevance,
+                SearchSort::StartDate => search::SearchSort::StartDate,
+                SearchSort::Distance => search::SearchSort::Distance,
+            },
+            first: usize::try_from(first.unwrap_or(20)).unwrap_or(0),
+            after,
+        };
+        let found = service::search::search(
+            &app.db,
+            &*app.search,
+            &app.thesaurus,
+            &search,
+            app.settings.search_max_query_chars,
+            app.settings.max_page_size as usize,
+        )
+        .await?;
+        let models: Vec<_> = found.hits.iter().map(|h| h.offer.clone()).collect();
+        prefetch::offer_page(ctx, &models).await?;
+        let facets = &found.facets;
+        Ok(OfferSearchResult {
+            hits: found
+                .hits
+                .into_iter()
+                .map(|h| SearchHit {
+                    offer: Offer::new(h.offer, lang.clone()),
+                    distance_km: h.distance_km.map(|d| (d * 100.0).round() / 100.0),
+                    units: found.units.clone(),
+                    lang: lang.clone(),
+                })
+                .collect(),
+            total_hits: found.total,
+            facets: SearchFacets {
+                categories: values(facets.get("category")),
+                districts: values(facets.get("district")),
+                instruction_languages: values(facets.get("language")),
+                levels: values(facets.get("level")),
+                costs: values(facets.get("cost")),
+                weekdays: values(facets.get("weekday")),
+                times_of_day: values(facets.get("time_of_day")),
+                childcare: values(facets.get("childcare")),
+            },
+            processing_time_ms: found.processing_ms,
+            corrected_query: found.corrected,
+            page_info: SearchPageInfo {
+                has_next_page: found.has_next_page,
+                end_cursor: found.end_cursor,
+            },
+        })
+    }
+
+    /// Offers whose title starts like `prefix` (search as you type).
+    async fn suggest_offers(
+        &self,
+        ctx: &Context<'_>,
+        prefix: String,
+        locale: Option<String>,
+        #[graphql(default = 5)] limit: i32,
+    ) -> ApiResult<Vec<Offer>> {
+        let app = AppContext::of(ctx)?;
+        let lang = Lang::resolve(ctx, locale.as_deref());
+        let limit = usize::try_from(limit).unwrap_or(0);
+        let models = service::search::suggest(&app.db, &*app.search, &prefix, limit).await?;
+        Ok(models
+            .into_iter()
+            .map(|m| Offer::new(m, lang.clone()))
+            .collect())
+    }
+
+    /// How far the search index lags behind the catalogue (admins).
+    async fn search_index_status(&self, ctx: &Context<'_>) -> ApiResult<SearchIndexStatus> {
+        let app = AppContext::of(ctx)?;
+        RequestMeta::of(ctx).viewer.admin()?;
+        let status = indexer::status(&app.db).await?;
+        let documents = app.search.count().await.unwrap_or(0);
+        Ok(SearchIndexStatus {
+            engine: app.search.name().to_owned(),
+            documents,
+            pending: status.pending,
+            oldest_pending_age_secs: status
+                .oldest_pending_at
+                .map(|t| (clock::now() - t).num_seconds()),
+            oldest_pending_at: status.oldest_pending_at,
+            last_error: status.last_error,
+        })
+    }
+}

@@ -1,0 +1,264 @@
+//! Searching offers: checks a search, turns the public offer filter into the engine's terms
+//! (regions expanded through the region graph), asks the engine, and returns the hits as
+//! offers the public may see, in the engine's order.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use entity::offer;
+use entity::types::OfferStatus;
+use sea_orm::DatabaseConnection;
+use uuid::Uuid;
+
+use crate::clock;
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::search::query::{self, QueryUnit};
+use crate::search::terms::Thesaurus;
+use crate::search::{Facets, Near, SearchFilter, SearchIndex, SearchRequest, SearchSort};
+use crate::service::offer::{Audience, OfferFilter, TimeOfDay};
+use crate::service::region;
+
+/// Largest radius, in kilometres.
+const MAX_RADIUS_KM: f64 = 200.0;
+
+/// A search as asked.
+#[derive(Debug, Clone, Default)]
+pub struct OfferSearch {
+    pub text: String,
+    pub filter: OfferFilter,
+    pub near: Option<Near>,
+    pub sort: SearchSort,
+    pub first: usize,
+    pub after: Option<String>,
+}
+
+/// One hit: the offer and how far away it is.
+#[derive(Debug, Clone)]
+pub struct FoundOffer {
+    pub offer: offer::Model,
+    pub distance_km: Option<f64>,
+}
+
+/// What a search found.
+#[derive(Debug, Clone)]
+pub struct OfferSearchResult {
+    pub hits: Vec<FoundOffer>,
+    pub total: u64,
+    pub facets: Facets,
+    pub corrected: Option<String>,
+    /// The query as understood, for highlighting.
+    pub units: Arc<Vec<QueryUnit>>,
+    pub end_cursor: Option<String>,
+    pub has_next_page: bool,
+    pub processing_ms: u64,
+    /// Which engine answered.
+    pub engine: &'static str,
+}
+
+fn offset_cursor(offset: usize) -> String {
+    URL_SAFE_NO_PAD.encode(format!("search:{offset}"))
+}
+
+fn parse_cursor(cursor: &str) -> ApiResult<usize> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|s| s.strip_prefix("search:").and_then(|n| n.parse().ok()))
+        .ok_or_else(|| ApiError::bad_input("`after` is not a cursor of this search"))
+}
+
+/// Checks a search and turns it into the engine's request.
+async fn request(
+    db: &DatabaseConnection,
+    search: &OfferSearch,
+    max_chars: usize,
+    max_page: usize,
+) -> ApiResult<SearchRequest> {
+    let mut errors = Vec::new();
+    if search.text.chars().count() > max_chars {
+        errors.push(FieldError::new(
+            "query",
+            format!("at most {max_chars} characters"),
+        ));
+    }
+    if search.first == 0 || search.first > max_page {
+        errors.push(FieldError::new(
+            "first",
+            format!("must lie between 1 and {max_page}"),
+        ));
+    }
+    if let Some(near) = search.near {
+        if !(-90.0..=90.0).contains(&near.lat) {
+            errors.push(FieldError::new("near.lat", "must lie between -90 and 90"));
+        }
+        if !(-180.0..=180.0).contains(&near.lon) {
+            errors.push(FieldError::new("near.lon", "must lie between -180 and 180"));
+        }
+        if !(near.radius_km > 0.0 && near.radius_km <= MAX_RADIUS_KM) {
+            errors.push(FieldError::new(
+                "near.radiusKm",
+                format!("must be above 0 and at most {MAX_RADIUS_KM}"),
+            ));
+        }
+    } else if search.sort == SearchSort::Distance {
+        errors.push(FieldError::new("sort", "sorting by distance needs `near`"));
+    }
+    if search
+        .filter
+        .statuses
+        .iter()
+        .any(|s| *s != OfferStatus::Published)
+    {
+        errors.push(FieldError::new(
+            "filter.statuses",
+            "search covers published offers only; list other states with `offers`",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::invalid_fields(errors));
+    }
+    let offset = search
+        .after
+        .as_deref()
+        .map(parse_cursor)
+        .transpose()?
+        .map_or(0, |o| o + 1);
+    let filter = &search.filter;
+    let regions = if filter.region_ids.is_empty() {
+        Vec::new()
+    } else {
+        region::expand_for_filter(db, &filter.region_ids).await?
+    };
+    Ok(SearchRequest {
+        text: search.text.clone(),
+        filter: SearchFilter {
+            categories: filter
+                .category_codes
+                .iter()
+                .map(|c| c.trim().to_lowercase())
+                .collect(),
+            regions,
+            providers: filter.provider_ids.clone(),
+            languages: filter
+                .instruction_languages
+                .iter()
+                .map(|l| l.trim().to_ascii_lowercase())
+                .collect(),
+            levels: filter
+                .levels
+                .iter()
+                .map(|l| format!("{l:?}").to_uppercase())
+                .collect(),
+            costs: filter
+                .costs
+                .iter()
+                .map(|c| format!("{c:?}").to_uppercase())
+                .collect(),
+            childcare: filter.childcare,
+            weekdays: filter.weekdays.clone(),
+            times_of_day: filter
+                .times_of_day
+                .iter()
+                .map(|t| {
+                    match t {
+                        TimeOfDay::Morning => "MORNING",
+                        TimeOfDay::Afternoon => "AFTERNOON",
+                        TimeOfDay::Evening => "EVENING",
+                    }
+                    .to_owned()
+                })
+                .collect(),
+            starts_after: filter.starts_after,
+            starts_before: filter.starts_before,
+            online: filter.online,
+            updated_since: filter.updated_since,
+        },
+        near: search.near,
+        sort: search.sort,
+        offset,
+        limit: search.first,
+        today: clock::now().date_naive(),
+    })
+}
+
+/// Runs a search on `index`.
+pub async fn search(
+    db: &DatabaseConnection,
+    index: &dyn SearchIndex,
+    thesaurus: &Thesaurus,
+    search: &OfferSearch,
+    max_chars: usize,
+    max_page: usize,
+) -> ApiResult<OfferSearchResult> {
+    let started = std::time::Instant::now();
+    let request = request(db, search, max_chars, max_page).await?;
+    let offset = request.offset;
+    let results = index.search(request).await.map_err(|err| {
+        tracing::error!(error = %err, engine = index.name(), "search failed");
+        ApiError::ServiceUnavailable
+    })?;
+    let ids: Vec<Uuid> = results.hits.iter().map(|h| h.id).collect();
+    // The index may lag a moment behind the catalogue: what the public may no longer see is
+    // dropped here.
+    let mut visible: HashMap<Uuid, offer::Model> =
+        crate::service::offer::visible_by_ids(db, &Audience::Public, &ids)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m))
+            .collect();
+    let hits: Vec<FoundOffer> = results
+        .hits
+        .iter()
+        .filter_map(|h| {
+            visible.remove(&h.id).map(|offer| FoundOffer {
+                offer,
+                distance_km: h.distance_km,
+            })
+        })
+        .collect();
+    let shown = results.hits.len();
+    let last = offset + shown;
+    Ok(OfferSearchResult {
+        hits,
+        total: results.total,
+        facets: results.facets,
+        corrected: results.corrected,
+        units: Arc::new(query::parse(thesaurus, &search.text)),
+        end_cursor: (shown > 0).then(|| offset_cursor(last - 1)),
+        has_next_page: (last as u64) < results.total,
+        processing_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        engine: index.name(),
+    })
+}
+
+/// Offers whose title starts like `prefix`, for search as you type.
+pub async fn suggest(
+    db: &DatabaseConnection,
+    index: &dyn SearchIndex,
+    prefix: &str,
+    limit: usize,
+) -> ApiResult<Vec<offer::Model>> {
+    if prefix.chars().count() > 100 {
+        return Err(ApiError::bad_input("`prefix` takes at most 100 characters"));
+    }
+    if !(1..=20).contains(&limit) {
+        return Err(ApiError::bad_input("`limit` must lie between 1 and 20"));
+    }
+    let ids = index
+        .suggest(prefix.to_owned(), limit, clock::now().date_naive())
+        .await
+        .map_err(|err| {
+            tracing::error!(error = %err, "suggestions failed");
+            ApiError::ServiceUnavailable
+        })?;
+    let mut visible: HashMap<Uuid, offer::Model> =
+        crate::service::offer::visible_by_ids(db, &Audience::Public, &ids)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m))
+            .collect();
+    Ok(ids.iter().filter_map(|id| visible.remove(id)).collect())
+}

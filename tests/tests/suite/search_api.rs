@@ -1,0 +1,294 @@
+//! `searchOffers` end to end: changes reach the index through the outbox, the answer carries
+//! hits, highlights, facets and paging, and the index catches up after the engine was down.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use angebotsplattform::search::embedded::EmbeddedIndex;
+use angebotsplattform::search::indexer;
+use angebotsplattform::search::terms::Thesaurus;
+use angebotsplattform::search::{
+    OfferDocument, SearchError, SearchIndex, SearchRequest, SearchResults,
+};
+use chrono::NaiveDate;
+use entity::search_outbox;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+use tests::fixtures::{self, OfferSpec};
+use tests::{TestApp, error_code};
+use uuid::Uuid;
+
+use crate::ids::provider_gid;
+
+const SEARCH: &str = "query($q: String, $f: OfferFilter, $near: NearInput, $sort: SearchSort, $first: Int, $after: String) {
+  searchOffers(query: $q, filter: $f, near: $near, sort: $sort, first: $first, after: $after, locale: \"de\") {
+    totalHits processingTimeMs correctedQuery
+    hits { offer { id title } distanceKm highlights { field snippet } }
+    facets { levels { value count } childcare { value count } categories { value count } }
+    pageInfo { hasNextPage endCursor }
+  }
+}";
+
+async fn publish(
+    app: &TestApp,
+    editor: &str,
+    admin: &str,
+    provider: Uuid,
+    title: &str,
+    level: Option<&str>,
+    childcare: bool,
+) -> String {
+    let created = app
+        .data_as(
+            Some(editor),
+            "mutation($i: CreateOfferInput!) { createOffer(input: $i) { id } }",
+            json!({ "i": {
+                "providerId": provider_gid(provider), "kind": "COURSE", "defaultLocale": "de",
+                "translations": [{ "locale": "de", "title": title, "summary": format!("{title} in Olten") }],
+                "categoryCodes": ["language"], "level": level, "childcare": childcare,
+                "cost": { "kind": "FREE" },
+                "locations": [{ "locality": "Olten", "coordinates": { "lat": 47.35, "lon": 7.9 } }]
+            } }),
+        )
+        .await;
+    let id = created["createOffer"]["id"].as_str().unwrap().to_owned();
+    app.data_as(
+        Some(admin),
+        "mutation($id: ID!) { publishOffer(id: $id) { status } }",
+        json!({ "id": id }),
+    )
+    .await;
+    id
+}
+
+#[tokio::test]
+async fn published_offers_are_found_and_archived_ones_leave() {
+    let app = TestApp::spawn().await;
+    let provider = fixtures::provider(&app.db, "Verein").await;
+    let editor = app.editor(&[provider]).await;
+    let admin = app.admin().await;
+    let a1 = publish(
+        &app,
+        &editor.token,
+        &admin.token,
+        provider,
+        "Deutschkurs A1 mit Kinderhüte",
+        Some("A1"),
+        true,
+    )
+    .await;
+    publish(
+        &app,
+        &editor.token,
+        &admin.token,
+        provider,
+        "Deutschkurs B1 am Abend",
+        Some("B1"),
+        false,
+    )
+    .await;
+    // A draft is never searchable.
+    app.data_as(
+        Some(&editor.token),
+        "mutation($i: CreateOfferInput!) { createOffer(input: $i) { id } }",
+        json!({ "i": { "providerId": provider_gid(provider), "kind": "COURSE", "defaultLocale": "de",
+            "translations": [{ "locale": "de", "title": "Deutschkurs Entwurf" }],
+            "categoryCodes": ["language"], "cost": { "kind": "FREE" } } }),
+    )
+    .await;
+    app.index_pending().await;
+
+    let found = app
+        .data(SEARCH, json!({ "q": "Deutschkurz", "first": 1 }))
+        .await["searchOffers"]
+        .clone();
+    assert_eq!(found["totalHits"], 2, "{found}");
+    assert_eq!(found["hits"].as_array().unwrap().len(), 1);
+    assert_eq!(found["pageInfo"]["hasNextPage"], true);
+    assert_eq!(
+        found["facets"]["levels"].as_array().unwrap().len(),
+        2,
+        "facets cover the whole result"
+    );
+    let snippet = found["hits"][0]["highlights"][0]["snippet"]
+        .as_str()
+        .unwrap();
+    assert!(snippet.contains("<em>Deutschkurs</em>"), "{snippet}");
+    let next = app
+        .data(
+            SEARCH,
+            json!({ "q": "Deutschkurz", "first": 1, "after": found["pageInfo"]["endCursor"] }),
+        )
+        .await["searchOffers"]
+        .clone();
+    assert_eq!(next["pageInfo"]["hasNextPage"], false);
+    assert_ne!(
+        next["hits"][0]["offer"]["id"],
+        found["hits"][0]["offer"]["id"]
+    );
+
+    let english = app
+        .data(SEARCH, json!({ "q": "german course", "f": { "childcare": true }, "near": { "lat": 47.35, "lon": 7.9, "radiusKm": 5 }, "sort": "DISTANCE" }))
+        .await["searchOffers"]
+        .clone();
+    assert_eq!(english["totalHits"], 1);
+    assert_eq!(english["hits"][0]["offer"]["id"], a1.as_str());
+    assert!(english["hits"][0]["distanceKm"].as_f64().unwrap() < 0.1);
+
+    let nothing = app.data(SEARCH, json!({ "q": "Abnd" })).await["searchOffers"].clone();
+    assert_eq!(nothing["totalHits"], 0);
+    assert_eq!(nothing["correctedQuery"], "abend");
+
+    let suggestions = app
+        .data(
+            "{ suggestOffers(prefix: \"deutschk\", limit: 5) { title } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(suggestions["suggestOffers"].as_array().unwrap().len(), 2);
+
+    app.data_as(
+        Some(&editor.token),
+        "mutation($id: ID!) { archiveOffer(id: $id) { status } }",
+        json!({ "id": a1 }),
+    )
+    .await;
+    app.index_pending().await;
+    let after = app.data(SEARCH, json!({ "q": "Deutschkurs" })).await["searchOffers"].clone();
+    assert_eq!(after["totalHits"], 1, "archived offers leave the index");
+
+    let bad = app
+        .graphql(
+            SEARCH,
+            json!({ "q": "x", "sort": "DISTANCE", "near": { "lat": 95, "lon": 7, "radiusKm": 0 } }),
+        )
+        .await;
+    assert_eq!(error_code(&bad), Some("BAD_USER_INPUT"));
+    assert_eq!(
+        bad["errors"][0]["extensions"]["fields"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let status = app
+        .data_as(
+            Some(&admin.token),
+            "{ searchIndexStatus { engine documents pending } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(status["searchIndexStatus"]["pending"], 0);
+    assert_eq!(status["searchIndexStatus"]["documents"], 1);
+    let hidden = app
+        .graphql("{ searchIndexStatus { pending } }", json!({}))
+        .await;
+    assert_eq!(error_code(&hidden), Some("UNAUTHENTICATED"));
+}
+
+/// An engine that can be switched off.
+struct Flaky {
+    inner: EmbeddedIndex,
+    down: AtomicBool,
+}
+
+impl Flaky {
+    fn check(&self) -> Result<(), SearchError> {
+        if self.down.load(Ordering::SeqCst) {
+            Err(SearchError::Unavailable("switched off by the test".into()))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl SearchIndex for Flaky {
+    fn name(&self) -> &'static str {
+        "flaky"
+    }
+    async fn upsert(&self, documents: Vec<OfferDocument>) -> Result<(), SearchError> {
+        self.check()?;
+        self.inner.upsert(documents).await
+    }
+    async fn delete(&self, ids: Vec<Uuid>) -> Result<(), SearchError> {
+        self.check()?;
+        self.inner.delete(ids).await
+    }
+    async fn clear(&self) -> Result<(), SearchError> {
+        self.check()?;
+        self.inner.clear().await
+    }
+    async fn count(&self) -> Result<u64, SearchError> {
+        self.inner.count().await
+    }
+    async fn search(&self, request: SearchRequest) -> Result<SearchResults, SearchError> {
+        self.check()?;
+        self.inner.search(request).await
+    }
+    async fn suggest(
+        &self,
+        prefix: String,
+        limit: usize,
+        today: NaiveDate,
+    ) -> Result<Vec<Uuid>, SearchError> {
+        self.check()?;
+        self.inner.suggest(prefix, limit, today).await
+    }
+}
+
+#[tokio::test]
+async fn the_outbox_waits_while_the_engine_is_down_and_catches_up() {
+    let app = TestApp::spawn().await;
+    let provider = fixtures::provider(&app.db, "Verein").await;
+    let offer = fixtures::offer(&app.db, OfferSpec::new(provider, "Sprachcafé")).await;
+    angebotsplattform::service::outbox::enqueue(
+        &app.db,
+        entity::types::OutboxEntity::Offer,
+        offer,
+        entity::types::OutboxOperation::Upsert,
+    )
+    .await
+    .unwrap();
+    let engine = Arc::new(Flaky {
+        inner: EmbeddedIndex::in_memory(Thesaurus::shipped().unwrap()).unwrap(),
+        down: AtomicBool::new(true),
+    });
+    let report = indexer::drain_once(&app.db, &*engine, 100).await.unwrap();
+    assert!(report.failed);
+    let status = indexer::status(&app.db).await.unwrap();
+    assert_eq!(status.pending, 1);
+    assert!(status.last_error.unwrap().contains("switched off"));
+    let row = search_outbox::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.attempts, 1);
+    assert!(
+        row.next_attempt_at > row.created_at,
+        "retried later, not at once"
+    );
+
+    engine.down.store(false, Ordering::SeqCst);
+    let early = indexer::drain_once(&app.db, &*engine, 100).await.unwrap();
+    assert_eq!(early.rows, 0, "the row waits for its retry time");
+    // Let the retry time pass.
+    search_outbox::Entity::update_many()
+        .col_expr(
+            search_outbox::Column::NextAttemptAt,
+            Expr::value(angebotsplattform::clock::now()),
+        )
+        .filter(search_outbox::Column::Id.eq(row.id))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let report = indexer::drain_once(&app.db, &*engine, 100).await.unwrap();
+    assert_eq!((report.rows, report.indexed, report.failed), (1, 1, false));
+    assert_eq!(indexer::status(&app.db).await.unwrap().pending, 0);
+    assert_eq!(engine.count().await.unwrap(), 1);
+
+    // A full rebuild finds the same.
+    assert_eq!(indexer::reindex(&app.db, &*engine, 10).await.unwrap(), 1);
+}
