@@ -35,24 +35,34 @@ impl AppContext {
     /// Loads the token keys and opens the search index the settings name; fails when they
     /// are missing or unusable.
     pub fn new(db: DatabaseConnection, settings: Settings) -> Result<Self, StartError> {
-        let tokens = TokenKeys::from_settings(&settings)?;
         let thesaurus = Thesaurus::shipped().map_err(StartError::Data)?;
         let search = EmbeddedIndex::open(&settings.effective_search_dir(), thesaurus.clone())
             .map_err(|err| StartError::Data(format!("cannot open the search index: {err}")))?;
-        let settings_concurrency = settings.password_hash_concurrency;
+        Self::with_search(db, settings, Arc::new(search), Arc::new(thesaurus))
+    }
+
+    /// Like [`new`](Self::new), with a search index that is already open.
+    pub fn with_search(
+        db: DatabaseConnection,
+        settings: Settings,
+        search: Arc<dyn SearchIndex>,
+        thesaurus: Arc<Thesaurus>,
+    ) -> Result<Self, StartError> {
+        let tokens = TokenKeys::from_settings(&settings)?;
         let login_throttle = LoginThrottle::new(ThrottleLimits {
             per_account: settings.login_max_failures_per_account,
             per_address: settings.login_max_failures_per_address,
             window: std::time::Duration::from_secs(settings.login_throttle_window_secs),
         });
+        let hashing_threads = settings.password_hash_concurrency;
         Ok(Self {
             db,
             settings: Arc::new(settings),
             tokens: Arc::new(tokens),
             login_throttle: Arc::new(login_throttle),
-            passwords: Arc::new(Hasher::new(settings_concurrency)),
-            search: Arc::new(search),
-            thesaurus: Arc::new(thesaurus),
+            passwords: Arc::new(Hasher::new(hashing_threads)),
+            search,
+            thesaurus,
         })
     }
 

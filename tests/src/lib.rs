@@ -295,7 +295,14 @@ impl TestApp {
         let mut settings = (*self.app.settings).clone();
         change(&mut settings);
         self.limits = QueryLimits::from_settings(&settings);
-        self.app = AppContext::new(self.db.clone(), settings).expect("token keys");
+        // The search index stays open: a second writer on its directory would be refused.
+        self.app = AppContext::with_search(
+            self.db.clone(),
+            settings,
+            self.app.search.clone(),
+            self.app.thesaurus.clone(),
+        )
+        .expect("token keys");
     }
 
     /// Applies every pending search outbox row to the search index, as the indexer job does.
