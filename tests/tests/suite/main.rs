@@ -20,6 +20,7 @@ mod region_import;
 mod schema_drift;
 mod search_api;
 mod search_conformance;
+mod search_relevance;
 mod sessions;
 mod startup;
 mod statement_count;
