@@ -27,6 +27,12 @@ enum Workload {
     Me,
     /// `login` with e-mail and password: the cost of Argon2id.
     Login,
+    /// `searchOffers` for one word.
+    SearchWord,
+    /// `searchOffers` for three words, one with a typo.
+    SearchTypo,
+    /// `searchOffers` for a word with three filters and a radius, sorted by distance.
+    SearchFiltered,
 }
 
 #[derive(Debug, Parser)]
@@ -62,6 +68,15 @@ const NESTED_OFFER: &str =
   regions { code name parents { code name } }
   locations { name coordinates { lat lon } municipality { name } }
   schedules { weekday startDate endDate startTime endTime }";
+
+/// A search page as a newcomer app asks for it: hits with highlights and facets.
+const SEARCH: &str = "query($q: String, $filter: OfferFilter, $near: NearInput, $sort: SearchSort) {
+  searchOffers(query: $q, filter: $filter, near: $near, sort: $sort, first: 20, locale: \"en\") {
+    totalHits processingTimeMs
+    hits { distanceKm highlights { field snippet } offer { id title summary servedLocale cost { kind } provider { name } } }
+    facets { categories { value count } districts { value count } levels { value count } costs { value count } }
+  }
+}";
 
 struct Target {
     host: String,
@@ -186,6 +201,23 @@ async fn prepare(target: &Target, args: &Args) -> Result<(Vec<u8>, Option<String
             json!({ "query": "{ me { role account { email } } }" })
         }
         Workload::Login => json!({ "query": LOGIN, "variables": credentials()? }),
+        Workload::SearchWord => json!({
+            "query": SEARCH,
+            "variables": { "q": "Deutschkurs" }
+        }),
+        Workload::SearchTypo => json!({
+            "query": SEARCH,
+            "variables": { "q": "Deutschkurz am Morgen" }
+        }),
+        Workload::SearchFiltered => json!({
+            "query": SEARCH,
+            "variables": {
+                "q": "Deutsch",
+                "filter": { "childcare": true, "costs": ["FREE", "SUBSIDISED"], "levels": ["A1", "A2"] },
+                "near": { "lat": 47.35, "lon": 7.9, "radiusKm": 15 },
+                "sort": "DISTANCE"
+            }
+        }),
         Workload::OffersPage => json!({
             "query": format!("query($first: Int) {{ offers(first: $first, locale: \"fr\") {{ totalCount edges {{ node {{ {NESTED_OFFER} }} }} }} }}"),
             "variables": { "first": 50 }
