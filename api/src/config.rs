@@ -355,6 +355,28 @@ pub struct Settings {
     )]
     pub search_interval_ms: u64,
 
+    /// Milliseconds to wait for the search engine before answering from the database.
+    #[arg(long, env = "SEARCH_TIMEOUT_MS", default_value_t = 2000, global = true)]
+    pub search_timeout_ms: u64,
+
+    /// Engine failures in a row after which search answers from the database for a while.
+    #[arg(
+        long,
+        env = "SEARCH_BREAKER_FAILURES",
+        default_value_t = 5,
+        global = true
+    )]
+    pub search_breaker_failures: u32,
+
+    /// Seconds search answers from the database once the breaker has opened.
+    #[arg(
+        long,
+        env = "SEARCH_BREAKER_COOLDOWN_SECS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub search_breaker_cooldown_secs: u64,
+
     /// Longest search text, in characters.
     #[arg(
         long,

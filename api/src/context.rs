@@ -14,6 +14,7 @@ use crate::auth::{TokenKeys, Viewer};
 use crate::config::Settings;
 use crate::error::{ApiError, ApiResult};
 use crate::search::SearchIndex;
+use crate::search::breaker::CircuitBreaker;
 use crate::search::embedded::EmbeddedIndex;
 use crate::search::terms::Thesaurus;
 
@@ -29,6 +30,8 @@ pub struct AppContext {
     pub search: Arc<dyn SearchIndex>,
     /// The term file, for reading queries.
     pub thesaurus: Arc<Thesaurus>,
+    /// Stops asking a failing search engine for a while.
+    pub search_breaker: Arc<CircuitBreaker>,
 }
 
 impl AppContext {
@@ -55,6 +58,10 @@ impl AppContext {
             window: std::time::Duration::from_secs(settings.login_throttle_window_secs),
         });
         let hashing_threads = settings.password_hash_concurrency;
+        let search_breaker = CircuitBreaker::new(
+            settings.search_breaker_failures,
+            std::time::Duration::from_secs(settings.search_breaker_cooldown_secs),
+        );
         Ok(Self {
             db,
             settings: Arc::new(settings),
@@ -63,6 +70,7 @@ impl AppContext {
             passwords: Arc::new(Hasher::new(hashing_threads)),
             search,
             thesaurus,
+            search_breaker: Arc::new(search_breaker),
         })
     }
 

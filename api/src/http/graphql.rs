@@ -19,6 +19,7 @@ use crate::context::AppContext;
 use crate::graphql::AppSchema;
 use crate::graphql::loader::Loaders;
 use crate::graphql::locale::AcceptLanguage;
+use crate::graphql::search::notice::SearchNotice;
 use crate::http::caller;
 
 /// Executes a GraphQL request sent with `POST`.
@@ -174,15 +175,20 @@ async fn execute(
         Err(response) => return response,
     };
     let request_id = meta.request_id.clone().unwrap_or_default();
+    let notice = std::sync::Arc::new(SearchNotice::default());
     let request = request
         .data(Loaders::new(&app.db))
         .data(AcceptLanguage(accept_language))
-        .data(meta);
+        .data(meta)
+        .data(notice.clone());
     let limit = Duration::from_secs(app.settings.request_timeout_secs);
     match tokio::time::timeout(limit, schema.execute(request)).await {
-        Ok(response) => HttpResponse::Ok()
-            .insert_header(("X-Request-Id", request_id))
-            .json(response),
+        Ok(mut response) => {
+            notice.write(&mut response);
+            HttpResponse::Ok()
+                .insert_header(("X-Request-Id", request_id))
+                .json(response)
+        }
         Err(_) => {
             tracing::warn!(seconds = limit.as_secs(), "GraphQL request timed out");
             refusal(

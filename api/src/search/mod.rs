@@ -3,6 +3,7 @@
 //! outbox by the indexer. Only published, current offers are indexed; nothing personal is.
 
 pub mod analysis;
+pub mod breaker;
 pub mod document;
 pub mod embedded;
 pub mod indexer;

@@ -5,8 +5,9 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use entity::types::{CefrLevel, CostKind, LanguageRole, OfferStatus};
 use entity::{
     category, offer, offer_category, offer_language, offer_location, offer_region, offer_schedule,
+    offer_translation,
 };
-use sea_orm::sea_query::{Query, SelectStatement};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
@@ -16,6 +17,7 @@ use crate::error::{ApiError, ApiResult, FieldError};
 use crate::service::page::{
     KeysetOrder, Page, PageArgs, date_key, keyset_page, text_key, timestamp_key,
 };
+use crate::service::provider::escape_like;
 use crate::service::region;
 
 /// Most values one list filter takes; longer lists are refused rather than sent to the
@@ -98,6 +100,9 @@ pub struct OfferFilter {
     pub updated_since: Option<DateTime<Utc>>,
     /// Staff only; the public sees published offers.
     pub statuses: Vec<OfferStatus>,
+    /// Words that must each occur in a title or summary (any language, any case); used when
+    /// search answers from the database.
+    pub text_words: Vec<String>,
 }
 
 /// How a list of offers is sorted.
@@ -310,6 +315,22 @@ async fn filter_condition<C: ConnectionTrait>(
     }
     if let Some(since) = filter.updated_since {
         all = all.add(offer::Column::UpdatedAt.gte(clock::normalise(since)));
+    }
+    for word in &filter.text_words {
+        let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
+        let lower = |column: offer_translation::Column| {
+            Expr::expr(Func::lower(Expr::col(column)))
+                .like(LikeExpr::new(pattern.clone()).escape('\\'))
+        };
+        all = all.add(
+            offer::Column::Id.in_subquery(offer_ids_where(
+                offer_translation::Entity,
+                offer_translation::Column::OfferId,
+                Condition::any()
+                    .add(lower(offer_translation::Column::Title))
+                    .add(lower(offer_translation::Column::Summary)),
+            )),
+        );
     }
     Ok(all)
 }

@@ -66,7 +66,7 @@ pub async fn list<C: ConnectionTrait>(
 }
 
 /// Escapes the wildcard characters of `LIKE` so user input matches literally.
-fn escape_like(text: &str) -> String {
+pub(crate) fn escape_like(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {

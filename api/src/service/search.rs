@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -14,10 +15,12 @@ use uuid::Uuid;
 
 use crate::clock;
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::search::breaker::CircuitBreaker;
 use crate::search::query::{self, QueryUnit};
 use crate::search::terms::Thesaurus;
 use crate::search::{Facets, Near, SearchFilter, SearchIndex, SearchRequest, SearchSort};
-use crate::service::offer::{Audience, OfferFilter, TimeOfDay};
+use crate::service::offer::{Audience, OfferFilter, OfferOrder, TimeOfDay};
+use crate::service::page::PageArgs;
 use crate::service::region;
 
 /// Largest radius, in kilometres.
@@ -184,10 +187,21 @@ async fn request(
     })
 }
 
-/// Runs a search on `index`.
+/// How a search guards itself against a failing engine.
+#[derive(Debug, Clone, Copy)]
+pub struct EngineGuard<'a> {
+    pub breaker: &'a CircuitBreaker,
+    /// Longest wait for the engine before answering from the database.
+    pub timeout: Duration,
+}
+
+/// Runs a search on `index`; when the engine fails, is too slow or its breaker is open, the
+/// answer comes from the database (`engine` says `database`): words matched in titles and
+/// summaries, the filter applied, soonest first, without facets, radius or corrections.
 pub async fn search(
     db: &DatabaseConnection,
     index: &dyn SearchIndex,
+    guard: EngineGuard<'_>,
     thesaurus: &Thesaurus,
     search: &OfferSearch,
     max_chars: usize,
@@ -196,10 +210,34 @@ pub async fn search(
     let started = std::time::Instant::now();
     let request = request(db, search, max_chars, max_page).await?;
     let offset = request.offset;
-    let results = index.search(request).await.map_err(|err| {
-        tracing::error!(error = %err, engine = index.name(), "search failed");
-        ApiError::ServiceUnavailable
-    })?;
+    let limit = request.limit;
+    let answered = if guard.breaker.allow() {
+        match tokio::time::timeout(guard.timeout, index.search(request)).await {
+            Ok(Ok(results)) => {
+                guard.breaker.success();
+                Some(results)
+            }
+            Ok(Err(err)) => {
+                tracing::error!(error = %err, engine = index.name(), "search failed; answering from the database");
+                guard.breaker.failure();
+                None
+            }
+            Err(_) => {
+                tracing::error!(
+                    engine = index.name(),
+                    "search timed out; answering from the database"
+                );
+                guard.breaker.failure();
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let units = Arc::new(query::parse(thesaurus, &search.text));
+    let Some(results) = answered else {
+        return database_search(db, search, offset, limit, units, started).await;
+    };
     let ids: Vec<Uuid> = results.hits.iter().map(|h| h.id).collect();
     // The index may lag a moment behind the catalogue: what the public may no longer see is
     // dropped here.
@@ -226,11 +264,68 @@ pub async fn search(
         total: results.total,
         facets: results.facets,
         corrected: results.corrected,
-        units: Arc::new(query::parse(thesaurus, &search.text)),
+        units,
         end_cursor: (shown > 0).then(|| offset_cursor(last - 1)),
         has_next_page: (last as u64) < results.total,
         processing_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         engine: index.name(),
+    })
+}
+
+/// Deepest position the database fallback pages to.
+const FALLBACK_MAX_DEPTH: usize = 1000;
+
+async fn database_search(
+    db: &DatabaseConnection,
+    search: &OfferSearch,
+    offset: usize,
+    limit: usize,
+    units: Arc<Vec<QueryUnit>>,
+    started: std::time::Instant,
+) -> ApiResult<OfferSearchResult> {
+    if offset + limit > FALLBACK_MAX_DEPTH {
+        return Err(ApiError::ServiceUnavailable);
+    }
+    let mut filter = search.filter.clone();
+    filter.text_words = search
+        .text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(query::MAX_WORDS)
+        .map(str::to_lowercase)
+        .collect();
+    let args = PageArgs::new(
+        i32::try_from(offset + limit).ok(),
+        None,
+        None,
+        None,
+        u32::try_from(FALLBACK_MAX_DEPTH).unwrap_or(u32::MAX),
+    )?
+    .counting(true);
+    let page =
+        crate::service::offer::list(db, &Audience::Public, &filter, OfferOrder::default(), &args)
+            .await?;
+    let total = page.total_count;
+    let hits: Vec<FoundOffer> = page
+        .models()
+        .into_iter()
+        .skip(offset)
+        .map(|offer| FoundOffer {
+            offer,
+            distance_km: None,
+        })
+        .collect();
+    let last = offset + hits.len();
+    Ok(OfferSearchResult {
+        end_cursor: (!hits.is_empty()).then(|| offset_cursor(last - 1)),
+        has_next_page: (last as u64) < total,
+        hits,
+        total,
+        facets: Facets::default(),
+        corrected: None,
+        units,
+        processing_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        engine: "database",
     })
 }
 

@@ -191,9 +191,18 @@ async fn published_offers_are_found_and_archived_ones_leave() {
 struct Flaky {
     inner: EmbeddedIndex,
     down: AtomicBool,
+    searches: std::sync::atomic::AtomicUsize,
 }
 
 impl Flaky {
+    fn new(down: bool) -> Self {
+        Self {
+            inner: EmbeddedIndex::in_memory(Thesaurus::shipped().unwrap()).unwrap(),
+            down: AtomicBool::new(down),
+            searches: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
     fn check(&self) -> Result<(), SearchError> {
         if self.down.load(Ordering::SeqCst) {
             Err(SearchError::Unavailable("switched off by the test".into()))
@@ -224,6 +233,7 @@ impl SearchIndex for Flaky {
         self.inner.count().await
     }
     async fn search(&self, request: SearchRequest) -> Result<SearchResults, SearchError> {
+        self.searches.fetch_add(1, Ordering::SeqCst);
         self.check()?;
         self.inner.search(request).await
     }
@@ -251,10 +261,7 @@ async fn the_outbox_waits_while_the_engine_is_down_and_catches_up() {
     )
     .await
     .unwrap();
-    let engine = Arc::new(Flaky {
-        inner: EmbeddedIndex::in_memory(Thesaurus::shipped().unwrap()).unwrap(),
-        down: AtomicBool::new(true),
-    });
+    let engine = Arc::new(Flaky::new(true));
     let report = indexer::drain_once(&app.db, &*engine, 100).await.unwrap();
     assert!(report.failed);
     let status = indexer::status(&app.db).await.unwrap();
@@ -291,4 +298,47 @@ async fn the_outbox_waits_while_the_engine_is_down_and_catches_up() {
 
     // A full rebuild finds the same.
     assert_eq!(indexer::reindex(&app.db, &*engine, 10).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn a_failing_engine_is_answered_from_the_database_and_the_breaker_opens() {
+    let mut app = TestApp::spawn_with(|s| {
+        s.search_breaker_failures = 2;
+        s.search_breaker_cooldown_secs = 60;
+    })
+    .await;
+    let provider = fixtures::provider(&app.db, "Verein").await;
+    fixtures::offer(&app.db, OfferSpec::new(provider, "Sprachcafé am Markt")).await;
+    fixtures::offer(&app.db, OfferSpec::new(provider, "Nähatelier")).await;
+    let engine = Arc::new(Flaky::new(true));
+    app.app = angebotsplattform::context::AppContext::with_search(
+        app.db.clone(),
+        (*app.app.settings).clone(),
+        engine.clone(),
+        app.app.thesaurus.clone(),
+    )
+    .unwrap();
+    for _ in 0..3 {
+        let response = app.graphql(SEARCH, json!({ "q": "sprachcafé" })).await;
+        assert!(response.get("errors").is_none(), "{response}");
+        assert_eq!(response["data"]["searchOffers"]["totalHits"], 1);
+        assert_eq!(
+            response["data"]["searchOffers"]["hits"][0]["offer"]["title"],
+            "Sprachcafé am Markt"
+        );
+        assert_eq!(response["extensions"]["search"]["engine"], "database");
+        assert_eq!(response["extensions"]["search"]["degraded"], true);
+    }
+    assert_eq!(
+        engine.searches.load(Ordering::SeqCst),
+        2,
+        "after two failures the breaker stops asking the engine"
+    );
+    let healthy = TestApp::spawn().await;
+    let plain = healthy.graphql(SEARCH, json!({ "q": "x" })).await;
+    assert!(
+        plain
+            .get("extensions")
+            .is_none_or(|e| e.get("search").is_none())
+    );
 }

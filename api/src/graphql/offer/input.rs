@@ -142,6 +142,7 @@ impl OfferFilterInput {
             online: self.online,
             updated_since: self.updated_since,
             statuses: list(self.statuses),
+            text_words: Vec::new(),
         })
     }
 }

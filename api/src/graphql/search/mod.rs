@@ -1,5 +1,6 @@
 //! Search in GraphQL: `searchOffers`, `suggestOffers` and, for admins, `searchIndexStatus`.
 
+pub mod notice;
 mod query;
 mod types;
 

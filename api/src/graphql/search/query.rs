@@ -11,13 +11,14 @@ use crate::graphql::locale::Lang;
 use crate::graphql::offer::Offer;
 use crate::graphql::offer::input::OfferFilterInput;
 use crate::graphql::prefetch;
+use crate::graphql::search::notice::SearchNotice;
 use crate::graphql::search::types::{
     FacetValue, NearInput, OfferSearchResult, SearchFacets, SearchHit, SearchIndexStatus,
     SearchPageInfo, SearchSort,
 };
 use crate::search::{self, Near, indexer};
 use crate::service;
-use crate::service::search::OfferSearch;
+use crate::service::search::{EngineGuard, OfferSearch};
 
 #[derive(Default)]
 pub struct SearchQuery;
@@ -74,15 +75,25 @@ impl SearchQuery {
             first: usize::try_from(first.unwrap_or(20)).unwrap_or(0),
             after,
         };
+        let guard = EngineGuard {
+            breaker: &app.search_breaker,
+            timeout: std::time::Duration::from_millis(app.settings.search_timeout_ms.max(1)),
+        };
         let found = service::search::search(
             &app.db,
             &*app.search,
+            guard,
             &app.thesaurus,
             &search,
             app.settings.search_max_query_chars,
             app.settings.max_page_size as usize,
         )
         .await?;
+        if found.engine == "database"
+            && let Some(notice) = ctx.data_opt::<std::sync::Arc<SearchNotice>>()
+        {
+            notice.degraded();
+        }
         let models: Vec<_> = found.hits.iter().map(|h| h.offer.clone()).collect();
         prefetch::offer_page(ctx, &models).await?;
         let facets = &found.facets;
