@@ -235,30 +235,22 @@ async fn write_parts<C: ConnectionTrait>(
     let now = clock::now();
     if replace {
         // Schedules point at locations, so they go first.
-        offer_schedule::Entity::delete_many()
-            .filter(offer_schedule::Column::OfferId.eq(offer_id))
-            .exec(txn)
-            .await?;
-        offer_location::Entity::delete_many()
-            .filter(offer_location::Column::OfferId.eq(offer_id))
-            .exec(txn)
-            .await?;
-        offer_translation::Entity::delete_many()
-            .filter(offer_translation::Column::OfferId.eq(offer_id))
-            .exec(txn)
-            .await?;
-        offer_language::Entity::delete_many()
-            .filter(offer_language::Column::OfferId.eq(offer_id))
-            .exec(txn)
-            .await?;
-        offer_category::Entity::delete_many()
-            .filter(offer_category::Column::OfferId.eq(offer_id))
-            .exec(txn)
-            .await?;
-        offer_region::Entity::delete_many()
-            .filter(offer_region::Column::OfferId.eq(offer_id))
-            .exec(txn)
-            .await?;
+        macro_rules! delete_parts {
+            ($($table:ident),*) => {
+                $($table::Entity::delete_many()
+                    .filter($table::Column::OfferId.eq(offer_id))
+                    .exec(txn)
+                    .await?;)*
+            };
+        }
+        delete_parts!(
+            offer_schedule,
+            offer_location,
+            offer_translation,
+            offer_language,
+            offer_category,
+            offer_region
+        );
     }
     let translations: Vec<_> = draft
         .translations

@@ -284,17 +284,6 @@ async fn revoke_family<C: ConnectionTrait>(
         .rows_affected)
 }
 
-/// Revokes every sign-in of an account (its password changed, or it was disabled).
-pub async fn revoke_account<C: ConnectionTrait>(db: &C, account_id: Uuid) -> ApiResult<()> {
-    refresh_token::Entity::update_many()
-        .col_expr(refresh_token::Column::RevokedAt, Expr::value(clock::now()))
-        .filter(refresh_token::Column::AccountId.eq(account_id))
-        .filter(refresh_token::Column::RevokedAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
 /// Whether a sign-in is still live (not signed out, not revoked, not expired).
 pub async fn is_live<C: ConnectionTrait>(db: &C, family: Uuid) -> ApiResult<bool> {
     Ok(refresh_token::Entity::find()

@@ -6,6 +6,7 @@ use entity::user_account;
 
 use crate::context::{AppContext, RequestMeta};
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::graphql::loader::Loaders;
 use crate::graphql::locale::Lang;
 use crate::graphql::offer::input::ids;
 use crate::graphql::provider::Provider;
@@ -72,28 +73,34 @@ pub struct AccountScope(pub Scope);
 impl AccountScope {
     /// Providers whose offers the account edits.
     async fn providers(&self, ctx: &Context<'_>) -> ApiResult<Vec<Provider>> {
-        let app = AppContext::of(ctx)?;
         let lang = Lang::resolve(ctx, None);
-        let mut out = Vec::new();
-        for id in &self.0.provider_ids {
-            if let Some(model) = service::provider::by_id(&app.db, *id).await? {
-                out.push(Provider::new(model, lang.clone()));
-            }
-        }
-        Ok(out)
+        let found = Loaders::of(ctx)?
+            .provider
+            .load_many(self.0.provider_ids.iter().copied())
+            .await?;
+        Ok(self
+            .0
+            .provider_ids
+            .iter()
+            .filter_map(|id| found.get(id).cloned())
+            .map(|m| Provider::new(m, lang.clone()))
+            .collect())
     }
 
     /// Regions the account coordinates.
     async fn regions(&self, ctx: &Context<'_>) -> ApiResult<Vec<Region>> {
-        let app = AppContext::of(ctx)?;
         let lang = Lang::resolve(ctx, None);
-        let mut out = Vec::new();
-        for id in &self.0.region_ids {
-            if let Some(model) = service::region::by_id(&app.db, *id).await? {
-                out.push(Region::new(model, lang.clone()));
-            }
-        }
-        Ok(out)
+        let found = Loaders::of(ctx)?
+            .region
+            .load_many(self.0.region_ids.iter().copied())
+            .await?;
+        Ok(self
+            .0
+            .region_ids
+            .iter()
+            .filter_map(|id| found.get(id).cloned())
+            .map(|m| Region::new(m, lang.clone()))
+            .collect())
     }
 
     /// Global ids of the mentoring pools the account coordinates.
