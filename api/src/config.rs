@@ -342,6 +342,38 @@ pub struct Settings {
     #[arg(long, env = "SEARCH_DIR", global = true)]
     pub search_dir: Option<PathBuf>,
 
+    /// Meilisearch server to search with (e.g. `http://127.0.0.1:7700`); the embedded engine
+    /// is used when unset.
+    #[arg(long, env = "MEILI_URL", global = true)]
+    pub meili_url: Option<String>,
+
+    /// API key for Meilisearch (an admin key: the platform creates its index and settings).
+    #[arg(long, env = "MEILI_API_KEY", global = true, hide_env_values = true)]
+    pub meili_api_key: Option<SecretString>,
+
+    /// Name of the Meilisearch index holding the offers.
+    #[arg(long, env = "MEILI_INDEX", default_value = "offers", global = true)]
+    pub meili_index: String,
+
+    /// Seconds to wait for Meilisearch to finish a write before the batch counts as failed
+    /// (and is retried).
+    #[arg(
+        long,
+        env = "MEILI_TASK_TIMEOUT_SECS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub meili_task_timeout_secs: u64,
+
+    /// Most hits Meilisearch counts exactly for one search (its `maxTotalHits`).
+    #[arg(
+        long,
+        env = "MEILI_MAX_TOTAL_HITS",
+        default_value_t = 100_000,
+        global = true
+    )]
+    pub meili_max_total_hits: usize,
+
     /// Outbox rows the search indexer applies per batch.
     #[arg(long, env = "SEARCH_BATCH_SIZE", default_value_t = 500, global = true)]
     pub search_batch_size: u64,

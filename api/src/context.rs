@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use async_graphql::Context;
 use sea_orm::DatabaseConnection;
+use secrecy::ExposeSecret;
 use uuid::Uuid;
 
 use crate::StartError;
@@ -16,7 +17,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::search::SearchIndex;
 use crate::search::breaker::CircuitBreaker;
 use crate::search::embedded::EmbeddedIndex;
+use crate::search::meili::{MeiliConfig, MeiliIndex};
 use crate::search::terms::Thesaurus;
+use crate::service::search::EngineGuard;
 
 /// What every request can reach: the database pool, the settings, the token keys and the
 /// sign-in throttle.
@@ -39,9 +42,8 @@ impl AppContext {
     /// are missing or unusable.
     pub fn new(db: DatabaseConnection, settings: Settings) -> Result<Self, StartError> {
         let thesaurus = Thesaurus::shipped().map_err(StartError::Data)?;
-        let search = EmbeddedIndex::open(&settings.effective_search_dir(), thesaurus.clone())
-            .map_err(|err| StartError::Data(format!("cannot open the search index: {err}")))?;
-        Self::with_search(db, settings, Arc::new(search), Arc::new(thesaurus))
+        let search = open_search(&settings, &thesaurus)?;
+        Self::with_search(db, settings, search, Arc::new(thesaurus))
     }
 
     /// Like [`new`](Self::new), with a search index that is already open.
@@ -74,12 +76,50 @@ impl AppContext {
         })
     }
 
+    /// How searches guard themselves against a failing engine.
+    pub fn search_guard(&self) -> EngineGuard<'_> {
+        EngineGuard {
+            breaker: &self.search_breaker,
+            timeout: std::time::Duration::from_millis(self.settings.search_timeout_ms.max(1)),
+        }
+    }
+
     /// The application context of a resolver.
     pub fn of<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a Self> {
         ctx.data_opt::<Self>().ok_or_else(|| {
             tracing::error!("schema was built without the application context");
             ApiError::Internal
         })
+    }
+}
+
+/// The search engine the settings name: Meilisearch when `MEILI_URL` is set, the embedded
+/// index otherwise.
+fn open_search(
+    settings: &Settings,
+    thesaurus: &Thesaurus,
+) -> Result<Arc<dyn SearchIndex>, StartError> {
+    match settings.meili_url.as_deref().map(str::trim) {
+        Some(url) if !url.is_empty() => {
+            let config = MeiliConfig {
+                url: url.to_owned(),
+                api_key: settings
+                    .meili_api_key
+                    .as_ref()
+                    .map(|key| key.expose_secret().to_owned()),
+                index: settings.meili_index.clone(),
+                task_timeout: std::time::Duration::from_secs(settings.meili_task_timeout_secs),
+                max_total_hits: settings.meili_max_total_hits,
+            };
+            let index = MeiliIndex::new(config, thesaurus.clone())
+                .map_err(|err| StartError::Data(err.to_string()))?;
+            Ok(Arc::new(index))
+        }
+        _ => {
+            let index = EmbeddedIndex::open(&settings.effective_search_dir(), thesaurus.clone())
+                .map_err(|err| StartError::Data(format!("cannot open the search index: {err}")))?;
+            Ok(Arc::new(index))
+        }
     }
 }
 

@@ -10,6 +10,7 @@
 
 pub mod accounts;
 pub mod fixtures;
+pub mod meili_mock;
 
 use std::path::PathBuf;
 

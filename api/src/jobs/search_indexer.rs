@@ -1,5 +1,6 @@
 //! Drains the search outbox into the search index, and fills an empty index from the
-//! database when the server starts (a new installation, or a deleted index directory).
+//! database when the server starts (a new installation, a deleted index directory, a new
+//! Meilisearch server), retrying until the engine answers.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,18 +17,13 @@ pub fn spawn(
     interval: Duration,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        match index.count().await {
-            Ok(0) => match indexer::reindex(&db, &*index, batch.max(1)).await {
-                Ok(count) => tracing::info!(count, engine = index.name(), "search index built"),
-                Err(err) => {
-                    tracing::warn!(error = %err, "search index not built; the outbox will fill it")
-                }
-            },
-            Ok(_) => {}
-            Err(err) => tracing::warn!(error = %err, "search index unreadable"),
-        }
+        // Until the engine has answered once, each round first checks whether it is empty.
+        let mut built = false;
         let mut since_prune = 0u32;
         loop {
+            if !built {
+                built = build_if_empty(&db, &*index, batch.max(1)).await;
+            }
             let report = indexer::drain_once(&db, &*index, batch.max(1)).await;
             let busy = matches!(report, Ok(r) if r.rows as u64 == batch && !r.failed);
             if let Err(err) = report {
@@ -45,4 +41,27 @@ pub fn spawn(
             }
         }
     })
+}
+
+/// Fills an empty index from the database; false when the engine could not be asked or the
+/// build failed (the caller tries again next round: the outbox alone would never bring
+/// back offers that did not change).
+async fn build_if_empty(db: &DatabaseConnection, index: &dyn SearchIndex, batch: u64) -> bool {
+    match index.count().await {
+        Ok(0) => match indexer::reindex(db, index, batch).await {
+            Ok(count) => {
+                tracing::info!(count, engine = index.name(), "search index built");
+                true
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "search index not built yet; will retry");
+                false
+            }
+        },
+        Ok(_) => true,
+        Err(err) => {
+            tracing::warn!(error = %err, engine = index.name(), "search engine unreachable; will retry");
+            false
+        }
+    }
 }

@@ -22,14 +22,14 @@ use tantivy::{
     DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentOrdinal,
     SegmentReader, TantivyDocument, Term,
 };
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, OwnedMutexGuard};
 use uuid::Uuid;
 
 use crate::search::query::{self, QueryUnit, QueryWord};
 use crate::search::terms::Thesaurus;
 use crate::search::{
-    FACETS, Facets, Near, OfferDocument, SearchError, SearchHit, SearchIndex, SearchRequest,
-    SearchResults, SearchSort, analysis,
+    FACETS, Facets, Near, OfferDocument, Rebuild, SearchError, SearchHit, SearchIndex,
+    SearchRequest, SearchResults, SearchSort, analysis, distance_km,
 };
 
 /// Memory the index writer may buffer before it flushes a segment.
@@ -100,7 +100,7 @@ fn days(date: NaiveDate) -> i64 {
 
 struct Inner {
     reader: IndexReader,
-    writer: Mutex<IndexWriter<TantivyDocument>>,
+    writer: Arc<Mutex<IndexWriter<TantivyDocument>>>,
     fields: Fields,
     thesaurus: Thesaurus,
 }
@@ -148,7 +148,7 @@ impl EmbeddedIndex {
         Ok(Self {
             inner: Arc::new(Inner {
                 reader,
-                writer: Mutex::new(writer),
+                writer: Arc::new(Mutex::new(writer)),
                 fields,
                 thesaurus,
             }),
@@ -210,6 +210,48 @@ impl EmbeddedIndex {
     async fn commit(&self, writer: &mut IndexWriter<TantivyDocument>) -> Result<(), SearchError> {
         writer.commit().map_err(engine_error)?;
         self.inner.reader.reload().map_err(engine_error)
+    }
+}
+
+/// A rebuild of the embedded index: everything is deleted and added under one writer lock
+/// and becomes visible with a single commit, so searches see the old documents until then.
+struct EmbeddedRebuild {
+    index: EmbeddedIndex,
+    writer: Option<OwnedMutexGuard<IndexWriter<TantivyDocument>>>,
+}
+
+#[async_trait::async_trait]
+impl Rebuild for EmbeddedRebuild {
+    async fn add(&mut self, documents: Vec<OfferDocument>) -> Result<(), SearchError> {
+        let writer = self
+            .writer
+            .as_mut()
+            .ok_or_else(|| engine_error("the rebuild is finished"))?;
+        for doc in &documents {
+            writer
+                .add_document(self.index.document(doc))
+                .map_err(engine_error)?;
+        }
+        Ok(())
+    }
+
+    async fn finish(mut self: Box<Self>) -> Result<(), SearchError> {
+        let mut writer = self
+            .writer
+            .take()
+            .ok_or_else(|| engine_error("the rebuild is finished"))?;
+        self.index.commit(&mut writer).await
+    }
+}
+
+impl Drop for EmbeddedRebuild {
+    fn drop(&mut self) {
+        // Abandoned before `finish`: forget the uncommitted deletions and additions.
+        if let Some(writer) = self.writer.as_mut()
+            && let Err(err) = writer.rollback()
+        {
+            tracing::error!(error = %err, "could not abandon a search index rebuild");
+        }
     }
 }
 
@@ -373,15 +415,6 @@ fn build_query(
         clauses.push((Occur::Must, Box::new(BooleanQuery::union(any))));
     }
     Box::new(BooleanQuery::new(clauses))
-}
-
-/// Great-circle distance in kilometres.
-pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (lat1, lon1) = (a.0.to_radians(), a.1.to_radians());
-    let (lat2, lon2) = (b.0.to_radians(), b.1.to_radians());
-    let h = ((lat2 - lat1) / 2.0).sin().powi(2)
-        + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
-    2.0 * 6371.0 * h.sqrt().asin()
 }
 
 /// One match as collected.
@@ -721,5 +754,14 @@ impl SearchIndex for EmbeddedIndex {
     ) -> Result<Vec<Uuid>, SearchError> {
         let inner = self.inner.clone();
         blocking(move || inner.suggest(&prefix, limit, today)).await
+    }
+
+    async fn rebuild(&self) -> Result<Box<dyn Rebuild>, SearchError> {
+        let writer = self.inner.writer.clone().lock_owned().await;
+        writer.delete_all_documents().map_err(engine_error)?;
+        Ok(Box::new(EmbeddedRebuild {
+            index: self.clone(),
+            writer: Some(writer),
+        }))
     }
 }

@@ -221,14 +221,17 @@ pub async fn status(db: &DatabaseConnection) -> ApiResult<OutboxStatus> {
     })
 }
 
-/// Rebuilds the index from the database: every searchable offer, in batches. Returns how
-/// many offers were indexed.
+/// Rebuilds the index from the database: every searchable offer, in batches, into a new
+/// generation that replaces the live one at the end (searches keep answering meanwhile).
+/// Changes the outbox delivered to the old generation during the rebuild are delivered
+/// again afterwards. Returns how many offers were indexed.
 pub async fn reindex(
     db: &DatabaseConnection,
     index: &dyn SearchIndex,
     batch: u64,
 ) -> ApiResult<usize> {
-    index.clear().await.map_err(search_failed)?;
+    let started = clock::now();
+    let mut rebuild = index.rebuild().await.map_err(search_failed)?;
     let today = clock::now().date_naive();
     let mut after: Option<Uuid> = None;
     let mut total = 0;
@@ -253,9 +256,25 @@ pub async fn reindex(
         };
         let documents = document::load(db, &ids).await?;
         total += documents.len();
-        index.upsert(documents).await.map_err(search_failed)?;
+        rebuild.add(documents).await.map_err(search_failed)?;
         after = Some(last);
     }
+    rebuild.finish().await.map_err(search_failed)?;
+    // A change committed while the rebuild ran may have been read before it happened and
+    // applied to the generation just replaced: apply every such change again.
+    search_outbox::Entity::update_many()
+        .col_expr(
+            search_outbox::Column::ProcessedAt,
+            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+        )
+        .col_expr(
+            search_outbox::Column::NextAttemptAt,
+            Expr::value(clock::now()),
+        )
+        .filter(search_outbox::Column::CreatedAt.gte(started))
+        .filter(search_outbox::Column::ProcessedAt.is_not_null())
+        .exec(db)
+        .await?;
     Ok(total)
 }
 

@@ -7,6 +7,7 @@ pub mod breaker;
 pub mod document;
 pub mod embedded;
 pub mod indexer;
+pub mod meili;
 pub mod query;
 pub mod terms;
 
@@ -135,4 +136,28 @@ pub trait SearchIndex: Send + Sync {
         limit: usize,
         today: NaiveDate,
     ) -> Result<Vec<Uuid>, SearchError>;
+
+    /// Starts a full rebuild. Searches keep answering from the current documents until the
+    /// rebuild is finished; then the rebuilt set replaces them at once.
+    async fn rebuild(&self) -> Result<Box<dyn Rebuild>, SearchError>;
+}
+
+/// A full rebuild in progress (see [`SearchIndex::rebuild`]). Dropping it unfinished
+/// abandons it and leaves the current documents in place.
+#[async_trait::async_trait]
+pub trait Rebuild: Send {
+    /// Adds documents to the rebuilt set.
+    async fn add(&mut self, documents: Vec<OfferDocument>) -> Result<(), SearchError>;
+
+    /// Makes the rebuilt set the live one.
+    async fn finish(self: Box<Self>) -> Result<(), SearchError>;
+}
+
+/// Great-circle distance in kilometres between two (lat, lon) points.
+pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (lat1, lon1) = (a.0.to_radians(), a.1.to_radians());
+    let (lat2, lon2) = (b.0.to_radians(), b.1.to_radians());
+    let h = ((lat2 - lat1) / 2.0).sin().powi(2)
+        + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().asin()
 }

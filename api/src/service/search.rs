@@ -10,7 +10,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use entity::offer;
 use entity::types::OfferStatus;
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, EntityTrait};
 use uuid::Uuid;
 
 use crate::clock;
@@ -18,7 +18,9 @@ use crate::error::{ApiError, ApiResult, FieldError};
 use crate::search::breaker::CircuitBreaker;
 use crate::search::query::{self, QueryUnit};
 use crate::search::terms::Thesaurus;
-use crate::search::{Facets, Near, SearchFilter, SearchIndex, SearchRequest, SearchSort};
+use crate::search::{
+    Facets, Near, SearchFilter, SearchIndex, SearchRequest, SearchSort, distance_km,
+};
 use crate::service::offer::{Audience, OfferFilter, OfferOrder, TimeOfDay};
 use crate::service::page::PageArgs;
 use crate::service::region;
@@ -26,12 +28,30 @@ use crate::service::region;
 /// Largest radius, in kilometres.
 const MAX_RADIUS_KM: f64 = 200.0;
 
+/// The centre of a search circle.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Centre {
+    Point {
+        lat: f64,
+        lon: f64,
+    },
+    /// A region's centre (municipalities, districts and the canton have one).
+    Region(Uuid),
+}
+
+/// A circle to search in, as asked.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Around {
+    pub centre: Centre,
+    pub radius_km: f64,
+}
+
 /// A search as asked.
 #[derive(Debug, Clone, Default)]
 pub struct OfferSearch {
     pub text: String,
     pub filter: OfferFilter,
-    pub near: Option<Near>,
+    pub near: Option<Around>,
     pub sort: SearchSort,
     pub first: usize,
     pub after: Option<String>,
@@ -93,14 +113,39 @@ async fn request(
             format!("must lie between 1 and {max_page}"),
         ));
     }
-    if let Some(near) = search.near {
-        if !(-90.0..=90.0).contains(&near.lat) {
+    let mut near = None;
+    if let Some(around) = search.near {
+        let (lat, lon) = match around.centre {
+            Centre::Point { lat, lon } => (lat, lon),
+            Centre::Region(id) => {
+                let centre = entity::region::Entity::find_by_id(id)
+                    .one(db)
+                    .await?
+                    .and_then(|r| r.lat.zip(r.lon));
+                match centre {
+                    Some(point) => point,
+                    None => {
+                        errors.push(FieldError::new(
+                            "near.regionId",
+                            "no such region, or it has no centre",
+                        ));
+                        (0.0, 0.0)
+                    }
+                }
+            }
+        };
+        if !(-90.0..=90.0).contains(&lat) {
             errors.push(FieldError::new("near.lat", "must lie between -90 and 90"));
         }
-        if !(-180.0..=180.0).contains(&near.lon) {
+        if !(-180.0..=180.0).contains(&lon) {
             errors.push(FieldError::new("near.lon", "must lie between -180 and 180"));
         }
-        if !(near.radius_km > 0.0 && near.radius_km <= MAX_RADIUS_KM) {
+        near = Some(Near {
+            lat,
+            lon,
+            radius_km: around.radius_km,
+        });
+        if !(around.radius_km > 0.0 && around.radius_km <= MAX_RADIUS_KM) {
             errors.push(FieldError::new(
                 "near.radiusKm",
                 format!("must be above 0 and at most {MAX_RADIUS_KM}"),
@@ -179,7 +224,7 @@ async fn request(
             online: filter.online,
             updated_since: filter.updated_since,
         },
-        near: search.near,
+        near,
         sort: search.sort,
         offset,
         limit: search.first,
@@ -197,7 +242,8 @@ pub struct EngineGuard<'a> {
 
 /// Runs a search on `index`; when the engine fails, is too slow or its breaker is open, the
 /// answer comes from the database (`engine` says `database`): words matched in titles and
-/// summaries, the filter applied, soonest first, without facets, radius or corrections.
+/// summaries, the filter and radius applied, soonest (or nearest) first, without facets or
+/// corrections.
 pub async fn search(
     db: &DatabaseConnection,
     index: &dyn SearchIndex,
@@ -209,8 +255,7 @@ pub async fn search(
 ) -> ApiResult<OfferSearchResult> {
     let started = std::time::Instant::now();
     let request = request(db, search, max_chars, max_page).await?;
-    let offset = request.offset;
-    let limit = request.limit;
+    let (offset, limit, near, sort) = (request.offset, request.limit, request.near, request.sort);
     let answered = if guard.breaker.allow() {
         match tokio::time::timeout(guard.timeout, index.search(request)).await {
             Ok(Ok(results)) => {
@@ -236,7 +281,13 @@ pub async fn search(
     };
     let units = Arc::new(query::parse(thesaurus, &search.text));
     let Some(results) = answered else {
-        return database_search(db, search, offset, limit, units, started).await;
+        let fallback = Fallback {
+            offset,
+            limit,
+            near,
+            sort,
+        };
+        return database_search(db, search, fallback, units, started).await;
     };
     let ids: Vec<Uuid> = results.hits.iter().map(|h| h.id).collect();
     // The index may lag a moment behind the catalogue: what the public may no longer see is
@@ -275,14 +326,27 @@ pub async fn search(
 /// Deepest position the database fallback pages to.
 const FALLBACK_MAX_DEPTH: usize = 1000;
 
+/// What the database fallback pages and places by.
+struct Fallback {
+    offset: usize,
+    limit: usize,
+    near: Option<Near>,
+    sort: SearchSort,
+}
+
 async fn database_search(
     db: &DatabaseConnection,
     search: &OfferSearch,
-    offset: usize,
-    limit: usize,
+    fallback: Fallback,
     units: Arc<Vec<QueryUnit>>,
     started: std::time::Instant,
 ) -> ApiResult<OfferSearchResult> {
+    let Fallback {
+        offset,
+        limit,
+        near,
+        sort,
+    } = fallback;
     if offset + limit > FALLBACK_MAX_DEPTH {
         return Err(ApiError::ServiceUnavailable);
     }
@@ -294,8 +358,14 @@ async fn database_search(
         .take(query::MAX_WORDS)
         .map(str::to_lowercase)
         .collect();
+    // Within a circle every candidate up to the depth limit is placed, then paged.
+    let depth = if near.is_some() {
+        FALLBACK_MAX_DEPTH
+    } else {
+        offset + limit
+    };
     let args = PageArgs::new(
-        i32::try_from(offset + limit).ok(),
+        i32::try_from(depth).ok(),
         None,
         None,
         None,
@@ -305,16 +375,31 @@ async fn database_search(
     let page =
         crate::service::offer::list(db, &Audience::Public, &filter, OfferOrder::default(), &args)
             .await?;
-    let total = page.total_count;
-    let hits: Vec<FoundOffer> = page
-        .models()
-        .into_iter()
-        .skip(offset)
-        .map(|offer| FoundOffer {
-            offer,
-            distance_km: None,
-        })
-        .collect();
+    let (total, hits) = match near {
+        None => (
+            page.total_count,
+            page.models()
+                .into_iter()
+                .skip(offset)
+                .map(|offer| FoundOffer {
+                    offer,
+                    distance_km: None,
+                })
+                .collect::<Vec<_>>(),
+        ),
+        Some(near) => {
+            let mut placed = within(db, page.models(), near).await?;
+            if sort == SearchSort::Distance {
+                placed.sort_by(|a, b| {
+                    a.distance_km
+                        .unwrap_or(f64::MAX)
+                        .total_cmp(&b.distance_km.unwrap_or(f64::MAX))
+                });
+            }
+            let total = placed.len() as u64;
+            (total, placed.into_iter().skip(offset).take(limit).collect())
+        }
+    };
     let last = offset + hits.len();
     Ok(OfferSearchResult {
         end_cursor: (!hits.is_empty()).then(|| offset_cursor(last - 1)),
@@ -329,31 +414,110 @@ async fn database_search(
     })
 }
 
-/// Offers whose title starts like `prefix`, for search as you type.
+/// The offers whose place (their first location with coordinates, as the index has it) lies
+/// in the circle, with their distance.
+async fn within(
+    db: &DatabaseConnection,
+    offers: Vec<offer::Model>,
+    near: Near,
+) -> ApiResult<Vec<FoundOffer>> {
+    let ids: Vec<Uuid> = offers.iter().map(|o| o.id).collect();
+    let locations = crate::service::offer_parts::locations(db, &ids).await?;
+    Ok(offers
+        .into_iter()
+        .filter_map(|offer| {
+            let point = locations
+                .get(&offer.id)?
+                .iter()
+                .find_map(|l| l.lat.zip(l.lon))?;
+            let distance = distance_km((near.lat, near.lon), point);
+            (distance <= near.radius_km).then_some(FoundOffer {
+                offer,
+                distance_km: Some(distance),
+            })
+        })
+        .collect())
+}
+
+/// Offers whose title starts like `prefix`, for search as you type, and which engine
+/// answered. Guarded like
+/// [`search`]: when the engine fails, the database answers with offers whose title or
+/// summary contains the words typed.
 pub async fn suggest(
     db: &DatabaseConnection,
     index: &dyn SearchIndex,
+    guard: EngineGuard<'_>,
     prefix: &str,
     limit: usize,
-) -> ApiResult<Vec<offer::Model>> {
+) -> ApiResult<(Vec<offer::Model>, &'static str)> {
     if prefix.chars().count() > 100 {
         return Err(ApiError::bad_input("`prefix` takes at most 100 characters"));
     }
     if !(1..=20).contains(&limit) {
         return Err(ApiError::bad_input("`limit` must lie between 1 and 20"));
     }
-    let ids = index
-        .suggest(prefix.to_owned(), limit, clock::now().date_naive())
+    let asked = if guard.breaker.allow() {
+        let today = clock::now().date_naive();
+        match tokio::time::timeout(
+            guard.timeout,
+            index.suggest(prefix.to_owned(), limit, today),
+        )
         .await
-        .map_err(|err| {
-            tracing::error!(error = %err, "suggestions failed");
-            ApiError::ServiceUnavailable
-        })?;
+        {
+            Ok(Ok(ids)) => {
+                guard.breaker.success();
+                Some(ids)
+            }
+            Ok(Err(err)) => {
+                tracing::error!(error = %err, engine = index.name(), "suggestions failed; answering from the database");
+                guard.breaker.failure();
+                None
+            }
+            Err(_) => {
+                tracing::error!(
+                    engine = index.name(),
+                    "suggestions timed out; answering from the database"
+                );
+                guard.breaker.failure();
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let Some(ids) = asked else {
+        return Ok((database_suggest(db, prefix, limit).await?, "database"));
+    };
     let mut visible: HashMap<Uuid, offer::Model> =
         crate::service::offer::visible_by_ids(db, &Audience::Public, &ids)
             .await?
             .into_iter()
             .map(|m| (m.id, m))
             .collect();
-    Ok(ids.iter().filter_map(|id| visible.remove(id)).collect())
+    let offers = ids.iter().filter_map(|id| visible.remove(id)).collect();
+    Ok((offers, index.name()))
+}
+
+async fn database_suggest(
+    db: &DatabaseConnection,
+    prefix: &str,
+    limit: usize,
+) -> ApiResult<Vec<offer::Model>> {
+    let filter = OfferFilter {
+        text_words: prefix
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take(query::MAX_WORDS)
+            .map(str::to_lowercase)
+            .collect(),
+        ..OfferFilter::default()
+    };
+    if filter.text_words.is_empty() {
+        return Ok(Vec::new());
+    }
+    let args = PageArgs::new(i32::try_from(limit).ok(), None, None, None, 20)?;
+    let page =
+        crate::service::offer::list(db, &Audience::Public, &filter, OfferOrder::default(), &args)
+            .await?;
+    Ok(page.models())
 }

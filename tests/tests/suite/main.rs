@@ -9,6 +9,7 @@
 mod data_integrity;
 mod demo;
 mod ids;
+mod meili_contract;
 mod migrations;
 mod offer_filters;
 mod permissions;

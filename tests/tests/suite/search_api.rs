@@ -8,7 +8,7 @@ use angebotsplattform::search::embedded::EmbeddedIndex;
 use angebotsplattform::search::indexer;
 use angebotsplattform::search::terms::Thesaurus;
 use angebotsplattform::search::{
-    OfferDocument, SearchError, SearchIndex, SearchRequest, SearchResults,
+    OfferDocument, Rebuild, SearchError, SearchIndex, SearchRequest, SearchResults,
 };
 use chrono::NaiveDate;
 use entity::search_outbox;
@@ -19,7 +19,7 @@ use tests::fixtures::{self, OfferSpec};
 use tests::{TestApp, error_code};
 use uuid::Uuid;
 
-use crate::ids::provider_gid;
+use crate::ids::{provider_gid, region_gid};
 
 const SEARCH: &str = "query($q: String, $f: OfferFilter, $near: NearInput, $sort: SearchSort, $first: Int, $after: String) {
   searchOffers(query: $q, filter: $f, near: $near, sort: $sort, first: $first, after: $after, locale: \"de\") {
@@ -246,6 +246,10 @@ impl SearchIndex for Flaky {
         self.check()?;
         self.inner.suggest(prefix, limit, today).await
     }
+    async fn rebuild(&self) -> Result<Box<dyn Rebuild>, SearchError> {
+        self.check()?;
+        self.inner.rebuild().await
+    }
 }
 
 #[tokio::test]
@@ -341,4 +345,76 @@ async fn a_failing_engine_is_answered_from_the_database_and_the_breaker_opens() 
             .get("extensions")
             .is_none_or(|e| e.get("search").is_none())
     );
+}
+
+#[tokio::test]
+async fn a_circle_around_a_region_holds_with_the_engine_and_with_the_database() {
+    let mut app = TestApp::spawn().await;
+    let provider = fixtures::provider(&app.db, "Verein").await;
+    let mut olten = OfferSpec::new(provider, "Sprachtreff Olten");
+    olten.location = Some("2571");
+    let olten = fixtures::offer(&app.db, olten).await;
+    let mut grenchen = OfferSpec::new(provider, "Sprachtreff Grenchen");
+    grenchen.location = Some("2546");
+    fixtures::offer(&app.db, grenchen).await;
+    indexer::reindex(&app.db, &*app.app.search, 100)
+        .await
+        .unwrap();
+    let around = region_gid(fixtures::region_id(&app.db, "2572").await);
+    let variables = json!({
+        "q": "sprachtreff",
+        "near": { "regionId": around, "radiusKm": 10 },
+        "sort": "DISTANCE",
+    });
+
+    let found = app.data(SEARCH, variables.clone()).await["searchOffers"].clone();
+    assert_eq!(found["totalHits"], 1);
+    assert_eq!(found["hits"][0]["offer"]["title"], "Sprachtreff Olten");
+    assert!(found["hits"][0]["distanceKm"].as_f64().unwrap() < 1.0);
+
+    app.app = angebotsplattform::context::AppContext::with_search(
+        app.db.clone(),
+        (*app.app.settings).clone(),
+        Arc::new(Flaky::new(true)),
+        app.app.thesaurus.clone(),
+    )
+    .unwrap();
+    let response = app.graphql(SEARCH, variables).await;
+    assert_eq!(response["extensions"]["search"]["engine"], "database");
+    let fallback = &response["data"]["searchOffers"];
+    assert_eq!(fallback["totalHits"], 1, "the database keeps the radius");
+    assert_eq!(
+        fallback["hits"][0]["offer"]["id"],
+        crate::ids::offer_gid(olten).as_str()
+    );
+    assert!(fallback["hits"][0]["distanceKm"].as_f64().unwrap() < 1.0);
+
+    let suggested = app
+        .graphql(
+            "{ suggestOffers(prefix: \"sprachtr\") { title } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(suggested["extensions"]["search"]["engine"], "database");
+    assert_eq!(
+        suggested["data"]["suggestOffers"].as_array().unwrap().len(),
+        2,
+        "suggestions are answered from the database too"
+    );
+
+    for (near, field) in [
+        (json!({ "radiusKm": 5 }), "near"),
+        (
+            json!({ "lat": 47.3, "lon": 7.9, "regionId": around, "radiusKm": 5 }),
+            "near",
+        ),
+        (
+            json!({ "regionId": provider_gid(provider), "radiusKm": 5 }),
+            "near.regionId",
+        ),
+    ] {
+        let bad = app.graphql(SEARCH, json!({ "q": "x", "near": near })).await;
+        assert_eq!(error_code(&bad), Some("BAD_USER_INPUT"), "{bad}");
+        assert_eq!(bad["errors"][0]["extensions"]["fields"][0]["field"], field);
+    }
 }

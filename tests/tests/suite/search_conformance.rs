@@ -2,8 +2,10 @@
 //! engine always runs; Meilisearch runs when `TEST_MEILI_URL` is set.
 
 use std::sync::Arc;
+use std::time::Duration as StdDuration;
 
 use angebotsplattform::search::embedded::EmbeddedIndex;
+use angebotsplattform::search::meili::{MeiliConfig, MeiliIndex};
 use angebotsplattform::search::terms::Thesaurus;
 use angebotsplattform::search::{
     Near, OfferDocument, SearchFilter, SearchIndex, SearchRequest, SearchSort,
@@ -62,16 +64,24 @@ async fn titles(
         .collect()
 }
 
-/// Every engine to check.
+/// Every engine to check: the embedded one, and Meilisearch (a fresh index per test) when
+/// `TEST_MEILI_URL` names a server (`TEST_MEILI_API_KEY` its key, if it needs one).
 fn engines() -> Vec<Arc<dyn SearchIndex>> {
-    let engines: Vec<Arc<dyn SearchIndex>> = vec![Arc::new(
+    let mut engines: Vec<Arc<dyn SearchIndex>> = vec![Arc::new(
         EmbeddedIndex::in_memory(Thesaurus::shipped().unwrap()).unwrap(),
     )];
     match std::env::var("TEST_MEILI_URL") {
         Ok(url) if !url.trim().is_empty() => {
-            eprintln!(
-                "TEST_MEILI_URL is set, but the Meilisearch engine is not part of this build yet"
-            );
+            let config = MeiliConfig {
+                url: url.trim().to_owned(),
+                api_key: std::env::var("TEST_MEILI_API_KEY").ok(),
+                index: format!("conformance_{}", Uuid::now_v7().simple()),
+                task_timeout: StdDuration::from_secs(60),
+                max_total_hits: 10_000,
+            };
+            engines.push(Arc::new(
+                MeiliIndex::new(config, Thesaurus::shipped().unwrap()).unwrap(),
+            ));
         }
         _ => eprintln!("search conformance: Meilisearch skipped (TEST_MEILI_URL not set)"),
     }
@@ -250,5 +260,39 @@ async fn updates_deletes_suggestions_and_corrections() {
         assert_eq!(results.corrected.as_deref(), Some("kurs"));
         index.clear().await.unwrap();
         assert_eq!(index.count().await.unwrap(), 0);
+    }
+}
+
+#[tokio::test]
+async fn a_rebuild_replaces_the_documents_at_once() {
+    for index in engines() {
+        let docs = corpus();
+        index.upsert(docs.clone()).await.unwrap();
+        let fresh = doc("Nähkurs für Anfängerinnen");
+        let mut rebuild = index.rebuild().await.unwrap();
+        rebuild.add(vec![fresh.clone()]).await.unwrap();
+        assert_eq!(
+            titles(&*index, &docs, request("Treffpunkt")).await,
+            ["Treffpunkt Zürich-Strasse"],
+            "{}: searches answer from the old documents during a rebuild",
+            index.name()
+        );
+        rebuild.finish().await.unwrap();
+        assert_eq!(index.count().await.unwrap(), 1);
+        let hits = index.search(request("Nähkurs")).await.unwrap().hits;
+        assert_eq!(hits.iter().map(|h| h.id).collect::<Vec<_>>(), [fresh.id]);
+        assert!(
+            index
+                .search(request("Treffpunkt"))
+                .await
+                .unwrap()
+                .hits
+                .is_empty()
+        );
+
+        // An abandoned rebuild changes nothing.
+        let rebuild = index.rebuild().await.unwrap();
+        drop(rebuild);
+        assert_eq!(index.count().await.unwrap(), 1);
     }
 }

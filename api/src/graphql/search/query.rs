@@ -6,19 +6,20 @@ use async_graphql::{Context, Object};
 
 use crate::clock;
 use crate::context::{AppContext, RequestMeta};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult, FieldError};
 use crate::graphql::locale::Lang;
 use crate::graphql::offer::Offer;
 use crate::graphql::offer::input::OfferFilterInput;
 use crate::graphql::prefetch;
+use crate::graphql::relay::{NodeType, expect_global_id};
 use crate::graphql::search::notice::SearchNotice;
 use crate::graphql::search::types::{
     FacetValue, NearInput, OfferSearchResult, SearchFacets, SearchHit, SearchIndexStatus,
     SearchPageInfo, SearchSort,
 };
-use crate::search::{self, Near, indexer};
+use crate::search::{self, indexer};
 use crate::service;
-use crate::service::search::{EngineGuard, OfferSearch};
+use crate::service::search::{Around, Centre, OfferSearch};
 
 #[derive(Default)]
 pub struct SearchQuery;
@@ -62,11 +63,7 @@ impl SearchQuery {
         let search = OfferSearch {
             text: query.unwrap_or_default(),
             filter: filter.unwrap_or_default().into_service()?,
-            near: near.map(|n| Near {
-                lat: n.lat,
-                lon: n.lon,
-                radius_km: n.radius_km,
-            }),
+            near: near.map(around).transpose()?,
             sort: match sort.unwrap_or_default() {
                 SearchSort::Relevance => search::SearchSort::Relevance,
                 SearchSort::StartDate => search::SearchSort::StartDate,
@@ -75,10 +72,7 @@ impl SearchQuery {
             first: usize::try_from(first.unwrap_or(20)).unwrap_or(0),
             after,
         };
-        let guard = EngineGuard {
-            breaker: &app.search_breaker,
-            timeout: std::time::Duration::from_millis(app.settings.search_timeout_ms.max(1)),
-        };
+        let guard = app.search_guard();
         let found = service::search::search(
             &app.db,
             &*app.search,
@@ -139,7 +133,14 @@ impl SearchQuery {
         let app = AppContext::of(ctx)?;
         let lang = Lang::resolve(ctx, locale.as_deref());
         let limit = usize::try_from(limit).unwrap_or(0);
-        let models = service::search::suggest(&app.db, &*app.search, &prefix, limit).await?;
+        let (models, engine) =
+            service::search::suggest(&app.db, &*app.search, app.search_guard(), &prefix, limit)
+                .await?;
+        if engine == "database"
+            && let Some(notice) = ctx.data_opt::<std::sync::Arc<SearchNotice>>()
+        {
+            notice.degraded();
+        }
         Ok(models
             .into_iter()
             .map(|m| Offer::new(m, lang.clone()))
@@ -163,4 +164,29 @@ impl SearchQuery {
             last_error: status.last_error,
         })
     }
+}
+
+/// The service's circle from the input: exactly one centre, a point or a region.
+fn around(near: NearInput) -> ApiResult<Around> {
+    let centre = match (near.lat, near.lon, near.region_id) {
+        (Some(lat), Some(lon), None) => Centre::Point { lat, lon },
+        (None, None, Some(id)) => {
+            Centre::Region(expect_global_id(&id, NodeType::Region).map_err(|_| {
+                ApiError::invalid_fields(vec![FieldError::new(
+                    "near.regionId",
+                    "is not a region id",
+                )])
+            })?)
+        }
+        _ => {
+            return Err(ApiError::invalid_fields(vec![FieldError::new(
+                "near",
+                "give either `lat` and `lon`, or `regionId`",
+            )]));
+        }
+    };
+    Ok(Around {
+        centre,
+        radius_km: near.radius_km,
+    })
 }

@@ -14,11 +14,13 @@ use crate::search::query::{QueryUnit, highlight};
 /// Longest text a highlight is made from, in characters.
 const HIGHLIGHT_CHARS: usize = 300;
 
-/// A circle to search in (WGS84).
-#[derive(Debug, Clone, Copy, InputObject)]
+/// A circle to search in: around a point (WGS84 `lat` and `lon`), or around the centre of
+/// a region (`regionId`, e.g. a municipality) — one of the two.
+#[derive(Debug, Clone, InputObject)]
 pub struct NearInput {
-    pub lat: f64,
-    pub lon: f64,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub region_id: Option<async_graphql::ID>,
     pub radius_km: f64,
 }
 

@@ -1,0 +1,715 @@
+//! The Meilisearch engine, for production: offers live in one index whose settings
+//! (searchable, filterable and sortable attributes, ranking, synonyms from the term file,
+//! typo rules) are applied by this code before its first write. Every write waits for its
+//! task, so a batch counts as indexed only once Meilisearch has applied it; a full rebuild
+//! fills a second index and swaps it in, so searches never see a half-built index.
+
+use std::collections::{BTreeSet, HashMap};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{Datelike, NaiveDate};
+use meilisearch_sdk::client::{Client, SwapIndexes};
+use meilisearch_sdk::errors::Error as MeiliError;
+use meilisearch_sdk::indexes::Index;
+use meilisearch_sdk::search::{MatchingStrategies, Selectors};
+use meilisearch_sdk::settings::{
+    FacetingSettings, MinWordSizeForTypos, PaginationSetting, Settings, TypoToleranceSettings,
+};
+use meilisearch_sdk::task_info::TaskInfo;
+use meilisearch_sdk::tasks::Task;
+use serde::{Deserialize, Serialize};
+use tokio::sync::OnceCell;
+use uuid::Uuid;
+
+use crate::search::terms::Thesaurus;
+use crate::search::{
+    FACETS, Facets, OfferDocument, Rebuild, SearchError, SearchHit, SearchIndex, SearchRequest,
+    SearchResults, SearchSort, analysis, distance_km,
+};
+
+/// How often a write's task is polled while it runs.
+const TASK_POLL: Duration = Duration::from_millis(50);
+/// `valid_until` of offers without an end, so one range filter covers both kinds.
+const NO_END: i64 = 100_000_000;
+/// Words of a query checked for a correction when nothing matched.
+const MAX_CORRECTED_WORDS: usize = 8;
+/// Facet values listed per facet (districts, languages and categories stay well below).
+const MAX_VALUES_PER_FACET: usize = 500;
+
+/// Attributes searched, most important first (Meilisearch ranks by this order).
+const SEARCHABLE: [&str; 4] = ["title", "parts", "body", "context"];
+/// Attributes filtered by; `words` holds the folded title words, for corrections.
+const FILTERABLE: [&str; 16] = [
+    "category",
+    "region",
+    "district",
+    "provider",
+    "language",
+    "level",
+    "cost",
+    "weekday",
+    "time_of_day",
+    "childcare",
+    "online",
+    "starts_on",
+    "valid_until",
+    "updated_at",
+    "_geo",
+    "words",
+];
+const SORTABLE: [&str; 2] = ["starts_on", "_geo"];
+/// `sort` first: a requested order (start date, distance) is strict, and without one the
+/// usual relevance rules decide.
+const RANKING: [&str; 6] = [
+    "sort",
+    "words",
+    "typo",
+    "proximity",
+    "attribute",
+    "exactness",
+];
+
+/// How to reach Meilisearch.
+#[derive(Debug, Clone)]
+pub struct MeiliConfig {
+    pub url: String,
+    pub api_key: Option<String>,
+    /// The live index's name; rebuilds use `<index>_rebuild` next to it.
+    pub index: String,
+    /// Longest wait for one request or write task.
+    pub task_timeout: Duration,
+    /// `maxTotalHits`: results are counted exactly up to this many.
+    pub max_total_hits: usize,
+}
+
+/// An offer as Meilisearch stores it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+struct MeiliDocument {
+    id: Uuid,
+    title: Vec<String>,
+    body: Vec<String>,
+    context: Vec<String>,
+    /// The parts of the compound words in titles and texts.
+    parts: String,
+    words: Vec<String>,
+    category: Vec<String>,
+    region: Vec<Uuid>,
+    district: Vec<String>,
+    provider: Uuid,
+    language: Vec<String>,
+    level: Option<String>,
+    cost: String,
+    weekday: Vec<String>,
+    time_of_day: Vec<String>,
+    childcare: bool,
+    online: bool,
+    /// Days since the Common Era, as the embedded engine keeps them.
+    starts_on: i64,
+    valid_until: i64,
+    updated_at: i64,
+    #[serde(rename = "_geo", skip_serializing_if = "Option::is_none", default)]
+    geo: Option<GeoPoint>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+struct GeoPoint {
+    lat: f64,
+    lng: f64,
+}
+
+/// The fields read back from a hit.
+#[derive(Debug, Deserialize)]
+struct HitFields {
+    id: Uuid,
+    #[serde(rename = "_geo", default)]
+    geo: Option<GeoPoint>,
+}
+
+fn days(date: NaiveDate) -> i64 {
+    i64::from(date.num_days_from_ce())
+}
+
+impl MeiliDocument {
+    fn of(doc: &OfferDocument) -> Self {
+        let text_words = doc
+            .titles
+            .iter()
+            .chain(&doc.bodies)
+            .flat_map(|t| analysis::tokens(t));
+        let parts: Vec<String> = text_words
+            .filter_map(|w| analysis::decompound(&w))
+            .flatten()
+            .collect();
+        let words: BTreeSet<String> = doc
+            .titles
+            .iter()
+            .flat_map(|t| analysis::tokens(t))
+            .collect();
+        Self {
+            id: doc.id,
+            title: doc.titles.clone(),
+            body: doc.bodies.clone(),
+            context: doc.context.clone(),
+            parts: parts.join(" "),
+            words: words.into_iter().collect(),
+            category: doc.categories.clone(),
+            region: doc.regions.clone(),
+            district: doc.districts.clone(),
+            provider: doc.provider_id,
+            language: doc.instruction_languages.clone(),
+            level: doc.level.clone(),
+            cost: doc.cost.clone(),
+            weekday: doc.weekdays.iter().map(i16::to_string).collect(),
+            time_of_day: doc.times_of_day.clone(),
+            childcare: doc.childcare,
+            online: doc.online,
+            starts_on: days(doc.starts_on),
+            valid_until: doc.valid_until.map_or(NO_END, days),
+            updated_at: doc.updated_at.timestamp(),
+            geo: doc.point.map(|(lat, lng)| GeoPoint { lat, lng }),
+        }
+    }
+}
+
+/// The index settings the platform relies on.
+fn index_settings(thesaurus: &Thesaurus, max_total_hits: usize) -> Settings {
+    Settings::new()
+        .with_searchable_attributes(SEARCHABLE)
+        .with_filterable_attributes(FILTERABLE)
+        .with_sortable_attributes(SORTABLE)
+        .with_ranking_rules(RANKING)
+        .with_synonyms(synonyms(thesaurus))
+        .with_typo_tolerance(TypoToleranceSettings {
+            enabled: Some(true),
+            disable_on_attributes: Some(Vec::new()),
+            disable_on_words: Some(Vec::new()),
+            // The platform's rule: one typo from 5 letters, two from 9.
+            min_word_size_for_typos: Some(MinWordSizeForTypos {
+                one_typo: Some(5),
+                two_typos: Some(9),
+            }),
+            disable_on_numbers: None,
+        })
+        .with_faceting(FacetingSettings {
+            max_values_per_facet: MAX_VALUES_PER_FACET,
+            sort_facet_values_by: None,
+        })
+        .with_pagination(PaginationSetting { max_total_hits })
+}
+
+/// The term file as Meilisearch synonyms: every term of a concept stands for every other.
+pub fn synonyms(thesaurus: &Thesaurus) -> HashMap<String, Vec<String>> {
+    let mut out: HashMap<String, BTreeSet<String>> = HashMap::new();
+    for concept in &thesaurus.concepts {
+        let terms: Vec<String> = concept.terms.iter().map(|t| t.join(" ")).collect();
+        for term in &terms {
+            let entry = out.entry(term.clone()).or_default();
+            entry.extend(terms.iter().filter(|other| *other != term).cloned());
+        }
+    }
+    out.into_iter()
+        .filter(|(_, others)| !others.is_empty())
+        .map(|(term, others)| (term, others.into_iter().collect()))
+        .collect()
+}
+
+/// A filter value in Meilisearch's syntax.
+fn quoted(value: &str) -> String {
+    format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn any_of<T: ToString>(field: &str, values: &[T]) -> Option<String> {
+    if values.is_empty() {
+        return None;
+    }
+    let list: Vec<String> = values.iter().map(|v| quoted(&v.to_string())).collect();
+    Some(format!("{field} IN [{}]", list.join(", ")))
+}
+
+/// The filter expression of a search: only offers still running, plus what was asked.
+pub fn filter_expression(request: &SearchRequest) -> String {
+    let filter = &request.filter;
+    let mut parts = vec![format!("valid_until >= {}", days(request.today))];
+    parts.extend(
+        [
+            any_of("category", &filter.categories),
+            any_of("region", &filter.regions),
+            any_of("provider", &filter.providers),
+            any_of("language", &filter.languages),
+            any_of("level", &filter.levels),
+            any_of("cost", &filter.costs),
+            any_of("weekday", &filter.weekdays),
+            any_of("time_of_day", &filter.times_of_day),
+        ]
+        .into_iter()
+        .flatten(),
+    );
+    if let Some(childcare) = filter.childcare {
+        parts.push(format!("childcare = {childcare}"));
+    }
+    if let Some(online) = filter.online {
+        parts.push(format!("online = {online}"));
+    }
+    if let Some(after) = filter.starts_after {
+        parts.push(format!("starts_on >= {}", days(after)));
+    }
+    if let Some(before) = filter.starts_before {
+        parts.push(format!("starts_on <= {}", days(before)));
+    }
+    if let Some(since) = filter.updated_since {
+        parts.push(format!("updated_at >= {}", since.timestamp()));
+    }
+    if let Some(near) = request.near {
+        parts.push(format!(
+            "_geoRadius({}, {}, {})",
+            near.lat,
+            near.lon,
+            (near.radius_km * 1000.0).round()
+        ));
+    }
+    parts.join(" AND ")
+}
+
+/// The sort of a search, if it asks for one.
+fn sort_expression(request: &SearchRequest, has_words: bool) -> Option<String> {
+    match (request.sort, request.near) {
+        (SearchSort::Distance, Some(near)) => {
+            Some(format!("_geoPoint({}, {}):asc", near.lat, near.lon))
+        }
+        (SearchSort::StartDate, _) | (SearchSort::Distance, None) => {
+            Some("starts_on:asc".to_owned())
+        }
+        (SearchSort::Relevance, _) if !has_words => Some("starts_on:asc".to_owned()),
+        (SearchSort::Relevance, _) => None,
+    }
+}
+
+fn failure(err: MeiliError) -> SearchError {
+    match err {
+        MeiliError::Meilisearch(err) => SearchError::Engine(err.error_message),
+        MeiliError::Timeout => SearchError::Unavailable("a Meilisearch task timed out".into()),
+        other => SearchError::Unavailable(other.to_string()),
+    }
+}
+
+/// A Meilisearch index of offers.
+#[derive(Clone)]
+pub struct MeiliIndex {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    client: Client,
+    config: MeiliConfig,
+    thesaurus: Thesaurus,
+    /// Set once the live index exists with the current settings.
+    ready: OnceCell<()>,
+}
+
+impl MeiliIndex {
+    /// A client for the configured server; nothing is sent until the first use.
+    pub fn new(config: MeiliConfig, thesaurus: Thesaurus) -> Result<Self, SearchError> {
+        let client = Client::new(config.url.trim_end_matches('/'), config.api_key.clone())
+            .map_err(|err| SearchError::Engine(format!("bad Meilisearch settings: {err}")))?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                client,
+                config,
+                thesaurus,
+                ready: OnceCell::new(),
+            }),
+        })
+    }
+
+    /// Creates the live index and applies its settings, once per process (again after a
+    /// failure). Called before every use, so a server that was down at start-up is set up
+    /// when it comes back.
+    pub async fn prepare(&self) -> Result<(), SearchError> {
+        self.inner
+            .ready
+            .get_or_try_init(|| self.set_up(&self.inner.config.index))
+            .await
+            .map(|_| ())
+    }
+
+    fn live(&self) -> Index {
+        self.inner.client.index(&self.inner.config.index)
+    }
+
+    fn staging_name(&self) -> String {
+        format!("{}_rebuild", self.inner.config.index)
+    }
+
+    /// One call to the server, bounded by the task timeout.
+    async fn call<T>(
+        &self,
+        request: impl Future<Output = Result<T, MeiliError>>,
+    ) -> Result<T, SearchError> {
+        tokio::time::timeout(self.inner.config.task_timeout, request)
+            .await
+            .map_err(|_| SearchError::Unavailable("Meilisearch did not answer in time".into()))?
+            .map_err(failure)
+    }
+
+    /// Waits for a write to finish; its failure is the write's failure.
+    async fn wait(&self, task: TaskInfo) -> Result<Task, SearchError> {
+        let task = self
+            .inner
+            .client
+            .wait_for_task(task, Some(TASK_POLL), Some(self.inner.config.task_timeout))
+            .await
+            .map_err(failure)?;
+        match task {
+            Task::Failed { content } => Err(SearchError::Engine(format!(
+                "Meilisearch task failed: {}",
+                content.error.error_message
+            ))),
+            other => Ok(other),
+        }
+    }
+
+    /// Sends a write and waits for it.
+    async fn write(
+        &self,
+        request: impl Future<Output = Result<TaskInfo, MeiliError>>,
+    ) -> Result<(), SearchError> {
+        let task = self.call(request).await?;
+        self.wait(task).await.map(|_| ())
+    }
+
+    /// Creates `uid` when missing and applies the settings to it.
+    async fn set_up(&self, uid: &str) -> Result<(), SearchError> {
+        let client = &self.inner.client;
+        let created = self.call(client.create_index(uid, Some("id"))).await?;
+        match self.wait(created).await {
+            Ok(_) => {}
+            Err(err) => {
+                // Creating an index that exists fails harmlessly; anything else does not.
+                let exists = self.call(client.get_index(uid)).await.is_ok();
+                if !exists {
+                    return Err(err);
+                }
+            }
+        }
+        let settings = index_settings(&self.inner.thesaurus, self.inner.config.max_total_hits);
+        self.write(client.index(uid).set_settings(&settings))
+            .await?;
+        tracing::info!(index = uid, "Meilisearch index settings applied");
+        Ok(())
+    }
+
+    async fn add_to(&self, index: &Index, documents: &[OfferDocument]) -> Result<(), SearchError> {
+        if documents.is_empty() {
+            return Ok(());
+        }
+        let documents: Vec<MeiliDocument> = documents.iter().map(MeiliDocument::of).collect();
+        self.write(index.add_or_replace(&documents, Some("id")))
+            .await
+    }
+
+    /// Runs one search with a word-matching strategy.
+    async fn run(
+        &self,
+        request: &SearchRequest,
+        strategy: MatchingStrategies,
+    ) -> Result<SearchResults, SearchError> {
+        let has_words = !analysis::tokens(&request.text).is_empty();
+        let filter = filter_expression(request);
+        let sort = sort_expression(request, has_words);
+        let sort_list: Vec<&str> = sort.iter().map(String::as_str).collect();
+        let retrieve = ["id", "_geo"];
+        let index = self.live();
+        let mut query = index.search();
+        query
+            .with_query(&request.text)
+            .with_filter(&filter)
+            .with_facets(Selectors::Some(&FACETS))
+            .with_attributes_to_retrieve(Selectors::Some(&retrieve))
+            .with_show_ranking_score(true)
+            .with_matching_strategy(strategy);
+        if !sort_list.is_empty() {
+            query.with_sort(&sort_list);
+        }
+        // Whole pages give an exact total; an odd offset only an estimate.
+        let exact = request.limit > 0 && request.offset.is_multiple_of(request.limit);
+        if exact {
+            query
+                .with_page(request.offset / request.limit + 1)
+                .with_hits_per_page(request.limit);
+        } else {
+            query.with_offset(request.offset).with_limit(request.limit);
+        }
+        let found = self.call(query.execute::<HitFields>()).await?;
+        let total = if exact {
+            found.total_hits
+        } else {
+            found.estimated_total_hits
+        };
+        let hits = found
+            .hits
+            .into_iter()
+            .map(|hit| SearchHit {
+                id: hit.result.id,
+                score: hit.ranking_score.unwrap_or_default() as f32,
+                distance_km: request
+                    .near
+                    .zip(hit.result.geo)
+                    .map(|(near, point)| distance_km((near.lat, near.lon), (point.lat, point.lng))),
+            })
+            .collect();
+        let mut facets = Facets::new();
+        for (name, counts) in found.facet_distribution.unwrap_or_default() {
+            let Some(name) = FACETS.iter().find(|f| **f == name) else {
+                continue;
+            };
+            facets.insert(
+                name,
+                counts
+                    .into_iter()
+                    .map(|(value, count)| (value, count as u64))
+                    .collect(),
+            );
+        }
+        Ok(SearchResults {
+            hits,
+            total: total.unwrap_or_default() as u64,
+            facets,
+            corrected: None,
+        })
+    }
+
+    /// The query with each word no title contains replaced by the closest one that does,
+    /// found among the indexed title words that start like it.
+    async fn correction(&self, text: &str) -> Result<Option<String>, SearchError> {
+        let index = self.live();
+        let mut changed = false;
+        let mut corrected = Vec::new();
+        for word in analysis::tokens(text).into_iter().take(MAX_CORRECTED_WORDS) {
+            let stem: String = word.chars().take(3).collect();
+            let mut query = index.facet_search("words");
+            query.with_facet_query(&stem);
+            let found = self.call(query.execute()).await?;
+            if found.facet_hits.iter().any(|hit| hit.value == word) {
+                corrected.push(word);
+                continue;
+            }
+            let best = found
+                .facet_hits
+                .iter()
+                .filter_map(|hit| {
+                    analysis::distance_within(&word, &hit.value, 2)
+                        .map(|d| (d, std::cmp::Reverse(hit.count), hit.value.clone()))
+                })
+                .min();
+            match best {
+                Some((_, _, value)) => {
+                    changed = true;
+                    corrected.push(value);
+                }
+                None => corrected.push(word),
+            }
+        }
+        Ok(changed.then(|| corrected.join(" ")))
+    }
+}
+
+#[async_trait::async_trait]
+impl SearchIndex for MeiliIndex {
+    fn name(&self) -> &'static str {
+        "meilisearch"
+    }
+
+    async fn upsert(&self, documents: Vec<OfferDocument>) -> Result<(), SearchError> {
+        self.prepare().await?;
+        self.add_to(&self.live(), &documents).await
+    }
+
+    async fn delete(&self, ids: Vec<Uuid>) -> Result<(), SearchError> {
+        self.prepare().await?;
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+        self.write(self.live().delete_documents(&ids)).await
+    }
+
+    async fn clear(&self) -> Result<(), SearchError> {
+        self.prepare().await?;
+        self.write(self.live().delete_all_documents()).await
+    }
+
+    async fn count(&self) -> Result<u64, SearchError> {
+        self.prepare().await?;
+        let stats = self.call(self.live().get_stats()).await?;
+        Ok(stats.number_of_documents as u64)
+    }
+
+    async fn search(&self, request: SearchRequest) -> Result<SearchResults, SearchError> {
+        self.prepare().await?;
+        let words = analysis::tokens(&request.text).len();
+        let mut results = self.run(&request, MatchingStrategies::ALL).await?;
+        if results.total == 0 && words > 1 {
+            // Nothing has every word: settle for the best partial matches.
+            results = self.run(&request, MatchingStrategies::FREQUENCY).await?;
+        }
+        if results.total == 0 && words > 0 {
+            results.corrected = self.correction(&request.text).await?;
+        }
+        Ok(results)
+    }
+
+    async fn suggest(
+        &self,
+        prefix: String,
+        limit: usize,
+        today: NaiveDate,
+    ) -> Result<Vec<Uuid>, SearchError> {
+        self.prepare().await?;
+        if analysis::tokens(&prefix).is_empty() {
+            return Ok(Vec::new());
+        }
+        let filter = format!("valid_until >= {}", days(today));
+        let retrieve = ["id"];
+        let title = ["title"];
+        let index = self.live();
+        let mut query = index.search();
+        query
+            .with_query(&prefix)
+            .with_filter(&filter)
+            .with_attributes_to_search_on(&title)
+            .with_attributes_to_retrieve(Selectors::Some(&retrieve))
+            .with_limit(limit.max(1));
+        let found = self.call(query.execute::<HitFields>()).await?;
+        Ok(found.hits.into_iter().map(|hit| hit.result.id).collect())
+    }
+
+    async fn rebuild(&self) -> Result<Box<dyn Rebuild>, SearchError> {
+        self.prepare().await?;
+        let staging = self.staging_name();
+        // A rebuild abandoned earlier leaves its index behind: start from nothing.
+        let deleted = self
+            .call(self.inner.client.index(&staging).delete())
+            .await?;
+        if let Err(err) = self.wait(deleted).await {
+            tracing::debug!(error = %err, "no earlier rebuild index to delete");
+        }
+        self.set_up(&staging).await?;
+        Ok(Box::new(MeiliRebuild {
+            engine: self.clone(),
+            staging: self.inner.client.index(&staging),
+        }))
+    }
+}
+
+/// A rebuild into `<index>_rebuild`, swapped with the live index when finished.
+struct MeiliRebuild {
+    engine: MeiliIndex,
+    staging: Index,
+}
+
+#[async_trait::async_trait]
+impl Rebuild for MeiliRebuild {
+    async fn add(&mut self, documents: Vec<OfferDocument>) -> Result<(), SearchError> {
+        self.engine.add_to(&self.staging, &documents).await
+    }
+
+    async fn finish(self: Box<Self>) -> Result<(), SearchError> {
+        let engine = &self.engine;
+        let swap = SwapIndexes {
+            indexes: (engine.inner.config.index.clone(), self.staging.uid.clone()),
+            rename: None,
+        };
+        engine
+            .write(engine.inner.client.swap_indexes([&swap]))
+            .await?;
+        // The staging name now holds the replaced documents.
+        if let Err(err) = engine.write(self.staging.delete()).await {
+            tracing::warn!(error = %err, "could not delete the replaced search index");
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::{Near, SearchFilter};
+
+    #[test]
+    fn filters_quote_values_and_combine_with_and() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default();
+        let request = SearchRequest {
+            filter: SearchFilter {
+                levels: vec!["A1".into(), "A\"2".into()],
+                weekdays: vec![1, 3],
+                childcare: Some(true),
+                ..SearchFilter::default()
+            },
+            near: Some(Near {
+                lat: 47.35,
+                lon: 7.9,
+                radius_km: 2.5,
+            }),
+            today,
+            ..SearchRequest::default()
+        };
+        assert_eq!(
+            filter_expression(&request),
+            format!(
+                "valid_until >= {} AND level IN [\"A1\", \"A\\\"2\"] AND weekday IN [\"1\", \"3\"] \
+                 AND childcare = true AND _geoRadius(47.35, 7.9, 2500)",
+                days(today)
+            )
+        );
+    }
+
+    #[test]
+    fn synonyms_map_every_term_of_a_concept_to_the_others() {
+        let thesaurus = Thesaurus::parse(
+            "concept,locale,terms\ngerman,de,deutschkurs\ngerman,en,german course\n",
+        )
+        .unwrap_or_default();
+        let map = synonyms(&thesaurus);
+        assert_eq!(map["deutschkurs"], ["german course"]);
+        assert_eq!(map["german course"], ["deutschkurs"]);
+    }
+
+    #[test]
+    fn documents_carry_days_words_and_the_point() {
+        let doc = OfferDocument {
+            id: Uuid::nil(),
+            provider_id: Uuid::nil(),
+            titles: vec!["Deutschkurs am Abend".into()],
+            bodies: vec![],
+            context: vec![],
+            categories: vec![],
+            regions: vec![],
+            districts: vec![],
+            instruction_languages: vec![],
+            level: None,
+            cost: "FREE".into(),
+            childcare: false,
+            online: false,
+            weekdays: vec![2],
+            times_of_day: vec![],
+            starts_on: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default(),
+            valid_until: None,
+            updated_at: chrono::DateTime::default(),
+            point: Some((47.0, 7.0)),
+        };
+        let stored = MeiliDocument::of(&doc);
+        assert_eq!(stored.words, ["abend", "am", "deutschkurs"]);
+        assert_eq!(stored.valid_until, NO_END);
+        assert_eq!(stored.weekday, ["2"]);
+        assert!(stored.parts.contains("kurs"));
+        assert_eq!(
+            stored.geo,
+            Some(GeoPoint {
+                lat: 47.0,
+                lng: 7.0
+            })
+        );
+    }
+}
