@@ -15,6 +15,7 @@ pub mod graphql;
 pub mod http;
 pub mod ids;
 pub mod jobs;
+pub mod matching;
 pub mod reference;
 pub mod search;
 pub mod service;

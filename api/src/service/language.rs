@@ -20,6 +20,48 @@ pub fn is_known(code: &str) -> bool {
     KNOWN.contains(&code)
 }
 
+/// The English name of a language, for explanations (the common ones; others show as
+/// their code).
+pub fn english_name(code: &str) -> Option<&'static str> {
+    const NAMES: &[(&str, &str)] = &[
+        ("de", "German"),
+        ("gsw", "Swiss German"),
+        ("fr", "French"),
+        ("it", "Italian"),
+        ("rm", "Romansh"),
+        ("en", "English"),
+        ("ar", "Arabic"),
+        ("ti", "Tigrinya"),
+        ("am", "Amharic"),
+        ("fa", "Persian"),
+        ("prs", "Dari"),
+        ("ps", "Pashto"),
+        ("ku", "Kurdish"),
+        ("ckb", "Sorani"),
+        ("kmr", "Kurmanji"),
+        ("uk", "Ukrainian"),
+        ("ru", "Russian"),
+        ("tr", "Turkish"),
+        ("es", "Spanish"),
+        ("pt", "Portuguese"),
+        ("sq", "Albanian"),
+        ("so", "Somali"),
+        ("ta", "Tamil"),
+        ("ur", "Urdu"),
+        ("sr", "Serbian"),
+        ("hr", "Croatian"),
+        ("bs", "Bosnian"),
+        ("zh", "Chinese"),
+        ("vi", "Vietnamese"),
+        ("pl", "Polish"),
+        ("ro", "Romanian"),
+    ];
+    NAMES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, name)| *name)
+}
+
 /// A locale tag's language part, lower-cased: `de-CH` → `de`.
 pub fn base(tag: &str) -> String {
     tag.split(['-', '_'])

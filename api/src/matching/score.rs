@@ -1,0 +1,399 @@
+//! The soft criteria: how well a mentor fits a request, as a weighted sum of values between
+//! 0 and 1, each with its reason in words ("both speak Tigrinya", "4 km apart").
+
+use entity::types::Proficiency;
+use uuid::Uuid;
+
+use crate::matching::{MentorProfile, PoolRules, RequestProfile, Slot, rules};
+use crate::search::distance_km;
+use crate::service::language;
+
+/// Weekly time together that counts as a full fit, in minutes.
+const FULL_OVERLAP_MINUTES: u32 = 180;
+
+/// One criterion's part of a score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reason {
+    pub criterion: &'static str,
+    pub weight: f64,
+    /// How well the pair does on it, 0 to 1.
+    pub value: f64,
+    pub explanation: String,
+}
+
+/// A mentor who may be matched, with the fit and its reasons.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub mentor_id: Uuid,
+    pub score: f64,
+    pub reasons: Vec<Reason>,
+}
+
+fn factor(level: Proficiency) -> f64 {
+    match level {
+        Proficiency::Native => 1.0,
+        Proficiency::Fluent => 0.9,
+        Proficiency::Good => 0.7,
+        Proficiency::Basic => 0.4,
+    }
+}
+
+fn level_name(level: f64) -> &'static str {
+    if level >= 0.9 {
+        "fluently"
+    } else if level >= 0.7 {
+        "well"
+    } else {
+        "a little"
+    }
+}
+
+fn is_german(code: &str) -> bool {
+    code == "de" || code == "gsw"
+}
+
+/// A common language to start with, and German to practise.
+fn languages(request: &RequestProfile, mentor: &MentorProfile) -> (f64, String) {
+    let mut best: Option<(f64, &str)> = None;
+    for (code, theirs) in &request.languages {
+        let Some((_, ours)) = mentor.languages.iter().find(|(c, _)| c == code) else {
+            continue;
+        };
+        let level = factor(*theirs).min(factor(*ours));
+        // Prefer a language other than German at the same level: it is the way in.
+        let better = match best {
+            None => true,
+            Some((b, c)) => level > b || (level == b && is_german(c) && !is_german(code)),
+        };
+        if better {
+            best = Some((level, code));
+        }
+    }
+    let german = mentor
+        .languages
+        .iter()
+        .filter(|(c, _)| is_german(c))
+        .map(|(_, l)| factor(*l))
+        .fold(0.0, f64::max);
+    let common = best.map_or(0.0, |(level, _)| level);
+    let value = 0.7 * common + 0.3 * german;
+    let mut explanation = match best {
+        Some((level, code)) => {
+            let name = language::english_name(code).unwrap_or(code);
+            format!("both speak {name} ({})", level_name(level))
+        }
+        None => "no language in common".to_owned(),
+    };
+    if german >= 0.9 && best.is_none_or(|(_, c)| !is_german(c)) {
+        explanation.push_str("; German to practise");
+    }
+    (value, explanation)
+}
+
+fn distance(request: &RequestProfile, mentor: &MentorProfile, half_km: f64) -> (f64, String) {
+    match request.home.zip(mentor.home) {
+        Some((a, b)) => {
+            let km = distance_km(a, b);
+            let value = 0.5f64.powf(km / half_km);
+            let explanation = if km < 1.0 {
+                "live in the same place".to_owned()
+            } else {
+                format!("{} km apart", km.round())
+            };
+            (value, explanation)
+        }
+        None => (0.0, "home not known".to_owned()),
+    }
+}
+
+/// Minutes a week both are free.
+pub fn overlap_minutes(a: &[Slot], b: &[Slot]) -> u32 {
+    let mut total = 0;
+    for x in a {
+        for y in b.iter().filter(|y| y.weekday == x.weekday) {
+            total += x.end.min(y.end).saturating_sub(x.start.max(y.start));
+        }
+    }
+    total
+}
+
+fn duration(minutes: u32) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+fn availability(request: &RequestProfile, mentor: &MentorProfile) -> (f64, String) {
+    let minutes = overlap_minutes(&request.availability, &mentor.availability);
+    let value = (f64::from(minutes) / f64::from(FULL_OVERLAP_MINUTES)).min(1.0);
+    let explanation = if minutes == 0 {
+        "no time in common during the week".to_owned()
+    } else {
+        format!("{} a week in common", duration(minutes))
+    };
+    (value, explanation)
+}
+
+fn topic_name(code: &str) -> String {
+    code.to_lowercase().replace('_', " ")
+}
+
+fn topics(request: &RequestProfile, mentor: &MentorProfile) -> (f64, String) {
+    if request.topics.is_empty() {
+        return (0.5, "no topics asked for".to_owned());
+    }
+    let shared: Vec<&String> = request
+        .topics
+        .iter()
+        .filter(|t| mentor.topics.contains(t))
+        .collect();
+    let value = shared.len() as f64 / request.topics.len() as f64;
+    let explanation = if shared.is_empty() {
+        "no topic in common".to_owned()
+    } else {
+        let names: Vec<String> = shared.iter().map(|t| topic_name(t)).collect();
+        format!("can help with {}", names.join(", "))
+    };
+    (value, explanation)
+}
+
+fn load(mentor: &MentorProfile) -> (f64, String) {
+    let capacity = mentor.capacity.max(1);
+    let value = 1.0 - f64::from(mentor.load.min(capacity)) / f64::from(capacity);
+    let explanation = if mentor.load == 0 {
+        "no current mentee".to_owned()
+    } else {
+        format!("{} of {} places taken", mentor.load, mentor.capacity)
+    };
+    (value, explanation)
+}
+
+fn waiting(request: &RequestProfile, alert_days: u32) -> (f64, String) {
+    let value = (f64::from(request.waiting_days) / f64::from(alert_days.max(1))).min(1.0);
+    let mut explanation = match request.waiting_days {
+        0 => "asked today".to_owned(),
+        1 => "waiting 1 day".to_owned(),
+        n => format!("waiting {n} days"),
+    };
+    if request.waiting_days >= alert_days {
+        explanation.push_str(", longer than the pool aims for");
+    }
+    (value, explanation)
+}
+
+/// Every criterion's part for a pair that passed the hard rules.
+pub fn reasons(request: &RequestProfile, mentor: &MentorProfile, rules: &PoolRules) -> Vec<Reason> {
+    let w = &rules.weights;
+    let parts = [
+        ("language", w.language, languages(request, mentor)),
+        (
+            "distance",
+            w.distance,
+            distance(request, mentor, w.distance_half_km),
+        ),
+        (
+            "availability",
+            w.availability,
+            availability(request, mentor),
+        ),
+        ("topics", w.topics, topics(request, mentor)),
+        ("load", w.load, load(mentor)),
+        (
+            "waiting",
+            w.waiting,
+            waiting(request, rules.waiting_alert_days),
+        ),
+    ];
+    parts
+        .into_iter()
+        .map(|(criterion, weight, (value, explanation))| Reason {
+            criterion,
+            weight,
+            value,
+            explanation,
+        })
+        .collect()
+}
+
+/// The pair's fit, or the rule it breaks.
+pub fn evaluate(
+    request: &RequestProfile,
+    mentor: &MentorProfile,
+    rules: &PoolRules,
+) -> Result<Candidate, rules::Exclusion> {
+    rules::check(request, mentor, rules)?;
+    let reasons = reasons(request, mentor, rules);
+    let score = reasons.iter().map(|r| r.weight * r.value).sum();
+    Ok(Candidate {
+        mentor_id: mentor.id,
+        score,
+        reasons,
+    })
+}
+
+/// The mentors who may be matched with `request`, best first (ties by id, so the order is
+/// stable).
+pub fn rank(
+    request: &RequestProfile,
+    mentors: &[MentorProfile],
+    rules: &PoolRules,
+) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = mentors
+        .iter()
+        .filter_map(|m| evaluate(request, m, rules).ok())
+        .collect();
+    out.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.mentor_id.cmp(&b.mentor_id))
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matching::rules::tests::{mentor, pool_rules, request};
+    use entity::types::Gender;
+
+    fn reason<'a>(c: &'a Candidate, criterion: &str) -> &'a Reason {
+        c.reasons
+            .iter()
+            .find(|r| r.criterion == criterion)
+            .unwrap_or_else(|| unreachable!("every criterion has a reason"))
+    }
+
+    #[test]
+    fn reasons_say_why_in_words() {
+        let pool = Uuid::now_v7();
+        let rules = pool_rules(pool);
+        let r = request(pool);
+        let mut m = mentor(pool);
+        m.languages.push(("ti".into(), Proficiency::Fluent));
+        m.home = Some((47.386, 7.90)); // 4 km north
+        m.load = 1;
+        let c = evaluate(&r, &m, &rules).unwrap_or_else(|e| unreachable!("{e:?}"));
+        assert_eq!(
+            reason(&c, "language").explanation,
+            "both speak Tigrinya (fluently); German to practise"
+        );
+        assert_eq!(reason(&c, "distance").explanation, "4 km apart");
+        assert_eq!(
+            reason(&c, "availability").explanation,
+            "1 h a week in common"
+        );
+        assert_eq!(reason(&c, "topics").explanation, "can help with paperwork");
+        assert_eq!(reason(&c, "load").explanation, "1 of 2 places taken");
+        assert_eq!(reason(&c, "waiting").explanation, "waiting 10 days");
+        let total: f64 = c.reasons.iter().map(|r| r.weight * r.value).sum();
+        assert!((c.score - total).abs() < 1e-9);
+    }
+
+    /// A change to a mentor that improves one criterion.
+    type Improvement = Box<dyn Fn(&mut MentorProfile)>;
+
+    #[test]
+    fn each_criterion_moves_the_ranking_its_way() {
+        let pool = Uuid::now_v7();
+        let rules = pool_rules(pool);
+        let r = request(pool);
+        let base = mentor(pool);
+        let better: Vec<(&str, Improvement)> = vec![
+            (
+                "language",
+                Box::new(|m| m.languages.push(("ti".into(), Proficiency::Native))),
+            ),
+            ("distance", Box::new(|m| m.home = Some((47.351, 7.901)))),
+            (
+                "availability",
+                Box::new(|m| {
+                    m.availability.push(Slot {
+                        weekday: 2,
+                        start: 17 * 60,
+                        end: 18 * 60,
+                    });
+                }),
+            ),
+            ("load", Box::new(|m| m.capacity = 3)),
+        ];
+        let mut worse = base.clone();
+        worse.home = Some((47.40, 7.95));
+        worse.load = 1;
+        for (criterion, improve) in better {
+            let mut m = worse.clone();
+            improve(&mut m);
+            let ranked = rank(&r, &[worse.clone(), m.clone()], &rules);
+            assert_eq!(ranked[0].mentor_id, m.id, "{criterion} raises the score");
+        }
+        // Topics: sharing the asked topic beats not sharing it.
+        let mut other = base.clone();
+        other.id = Uuid::now_v7();
+        other.topics = vec!["LEISURE".into()];
+        let ranked = rank(&r, &[other.clone(), base.clone()], &rules);
+        assert_eq!(ranked[0].mentor_id, base.id);
+        // Waiting raises a request's scores with every mentor.
+        let mut waited = r.clone();
+        waited.waiting_days = 40;
+        let before = evaluate(&r, &base, &rules)
+            .map(|c| c.score)
+            .unwrap_or_default();
+        let after = evaluate(&waited, &base, &rules)
+            .map(|c| c.score)
+            .unwrap_or_default();
+        assert!(after > before);
+    }
+
+    #[test]
+    fn weights_set_by_the_pool_change_the_order() {
+        let pool = Uuid::now_v7();
+        let mut rules = pool_rules(pool);
+        let r = request(pool);
+        // One speaks Tigrinya but lives far; the other lives next door, German only.
+        let mut speaker = mentor(pool);
+        speaker.languages.push(("ti".into(), Proficiency::Native));
+        speaker.home = Some((47.45, 7.90));
+        let mut neighbour = mentor(pool);
+        neighbour.home = Some((47.351, 7.90));
+        rules.weights.language = 10.0;
+        rules.weights.distance = 0.5;
+        assert_eq!(
+            rank(&r, &[neighbour.clone(), speaker.clone()], &rules)[0].mentor_id,
+            speaker.id
+        );
+        rules.weights.language = 0.5;
+        rules.weights.distance = 10.0;
+        assert_eq!(
+            rank(&r, &[neighbour.clone(), speaker.clone()], &rules)[0].mentor_id,
+            neighbour.id
+        );
+    }
+
+    #[test]
+    fn excluded_mentors_are_not_ranked() {
+        let pool = Uuid::now_v7();
+        let rules = pool_rules(pool);
+        let mut r = request(pool);
+        r.preferred_mentor_gender = Some(Gender::Female);
+        let mut man = mentor(pool);
+        man.gender = Some(Gender::Male);
+        let woman = mentor(pool);
+        let ranked = rank(&r, &[man, woman.clone()], &rules);
+        assert_eq!(ranked.len(), 1);
+        assert_eq!(ranked[0].mentor_id, woman.id);
+    }
+
+    #[test]
+    fn overlap_adds_up_per_weekday() {
+        let slot = |weekday, start, end| Slot {
+            weekday,
+            start,
+            end,
+        };
+        let a = [slot(1, 600, 720), slot(3, 1080, 1200)];
+        let b = [slot(1, 660, 900), slot(3, 1000, 1100), slot(4, 600, 700)];
+        assert_eq!(overlap_minutes(&a, &b), 60 + 20);
+        assert_eq!(duration(90), "1 h 30 min");
+    }
+}
