@@ -11,6 +11,7 @@
 pub mod accounts;
 pub mod fixtures;
 pub mod meili_mock;
+pub mod mentoring;
 
 use std::path::PathBuf;
 

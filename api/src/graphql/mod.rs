@@ -8,6 +8,7 @@ pub mod errors;
 pub mod limits;
 pub mod loader;
 pub mod locale;
+pub mod mentoring;
 pub mod node;
 pub mod offer;
 pub mod prefetch;
@@ -33,6 +34,7 @@ pub struct Query(
     audit::AuditQuery,
     api_client::ApiClientQuery,
     search::SearchQuery,
+    mentoring::MentoringQuery,
 );
 
 /// Every mutation of the API.
@@ -42,6 +44,7 @@ pub struct Mutation(
     offer::OfferMutation,
     provider::ProviderMutation,
     api_client::ApiClientMutation,
+    mentoring::MentoringMutation,
 );
 
 /// The executable schema.

@@ -86,6 +86,9 @@ async fn load(ctx: &Context<'_>, id: &str, lang: Lang) -> ApiResult<Option<Node>
         | NodeType::MentoringPool
         | NodeType::Invitation
         | NodeType::ApiClient
-        | NodeType::AuditEntry => None,
+        | NodeType::AuditEntry
+        | NodeType::Mentor
+        | NodeType::MentoringRequest
+        | NodeType::MentorMatch => None,
     })
 }

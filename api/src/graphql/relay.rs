@@ -22,6 +22,9 @@ pub enum NodeType {
     Invitation,
     ApiClient,
     AuditEntry,
+    Mentor,
+    MentoringRequest,
+    MentorMatch,
 }
 
 impl NodeType {
@@ -36,6 +39,9 @@ impl NodeType {
             Self::Invitation => "Invitation",
             Self::ApiClient => "ApiClient",
             Self::AuditEntry => "AuditEntry",
+            Self::Mentor => "Mentor",
+            Self::MentoringRequest => "MentoringRequest",
+            Self::MentorMatch => "MentorMatch",
         }
     }
 
@@ -50,6 +56,9 @@ impl NodeType {
             "Invitation" => Self::Invitation,
             "ApiClient" => Self::ApiClient,
             "AuditEntry" => Self::AuditEntry,
+            "Mentor" => Self::Mentor,
+            "MentoringRequest" => Self::MentoringRequest,
+            "MentorMatch" => Self::MentorMatch,
             _ => return None,
         })
     }

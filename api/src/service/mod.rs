@@ -7,6 +7,7 @@ pub mod audit;
 pub mod category;
 pub mod language;
 pub mod markdown;
+pub mod mentoring;
 pub mod offer;
 pub mod offer_draft;
 pub mod offer_parts;

@@ -10,6 +10,7 @@ mod data_integrity;
 mod demo;
 mod ids;
 mod meili_contract;
+mod mentoring;
 mod migrations;
 mod offer_filters;
 mod permissions;

@@ -3,7 +3,7 @@
 
 use angebotsplattform::auth::secret;
 use angebotsplattform::clock;
-use entity::types::{OfferStatus, Role};
+use entity::types::{MatchStatus, OfferStatus, Role};
 use entity::{invitation, provider};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use tests::TestApp;
 use tests::accounts::{Staff, TestScope};
 use tests::fixtures::{self, OfferSpec};
+use tests::mentoring::{self, Person};
 use uuid::Uuid;
 
 use crate::ids::{offer_gid, provider_gid};
@@ -48,6 +49,8 @@ use Expect::{Allowed as OK, Forbidden as FB, Unauthenticated as UA};
 struct World {
     provider_a: Uuid,
     provider_b: Uuid,
+    /// The coordinator's region; the mentoring records' pool serves it.
+    district: Uuid,
     staff: Vec<(Caller, Option<Staff>)>,
 }
 
@@ -84,6 +87,20 @@ async fn invitation_token(app: &TestApp) -> String {
     .await
     .unwrap();
     token
+}
+
+/// A fresh pool serving `region`, with a mentor and a request that fit each other.
+async fn mentoring_pair(app: &TestApp, region: Uuid) -> (Uuid, Uuid) {
+    let pool = mentoring::pool(&app.db, region, false).await;
+    let mentor = mentoring::mentor(&app.db, pool, Person::default()).await;
+    let request = mentoring::request(&app.db, pool, Person::default(), 3).await;
+    (request, mentor)
+}
+
+/// A global id of a mentoring record.
+fn gid(kind: &str, id: Uuid) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{kind}:{id}"))
 }
 
 /// One mutation: its document, how to make fresh variables, and the expected outcome per
@@ -185,6 +202,36 @@ const ROWS: &[Row] = &[
         query: "mutation($c: ID!) { revokeApiClient(id: $c) { active } }",
         expect: [UA, FB, FB, FB, OK],
     },
+    Row {
+        name: "proposeMatch",
+        query: "mutation($r: ID!, $m: ID!) { proposeMatch(requestId: $r, mentorId: $m) { status } }",
+        expect: [UA, FB, FB, OK, OK],
+    },
+    Row {
+        name: "acceptMatch",
+        query: "mutation($x: ID!) { acceptMatch(id: $x) { status } }",
+        expect: [UA, FB, FB, OK, OK],
+    },
+    Row {
+        name: "startMatch",
+        query: "mutation($x: ID!) { startMatch(id: $x) { status } }",
+        expect: [UA, FB, FB, OK, OK],
+    },
+    Row {
+        name: "declineMatch",
+        query: "mutation($x: ID!) { declineMatch(id: $x) { status } }",
+        expect: [UA, FB, FB, OK, OK],
+    },
+    Row {
+        name: "cancelMatch",
+        query: "mutation($x: ID!) { cancelMatch(id: $x) { status } }",
+        expect: [UA, FB, FB, OK, OK],
+    },
+    Row {
+        name: "endMatch",
+        query: "mutation($x: ID!) { endMatch(id: $x, reason: COMPLETED, evaluation: \"Gut\", rating: 5) { status } }",
+        expect: [UA, FB, FB, OK, OK],
+    },
 ];
 
 /// Fresh variables for one cell of a row.
@@ -253,6 +300,20 @@ async fn variables(app: &TestApp, world: &World, row: &str, admin: &str) -> Valu
                 .await;
             json!({ "c": created["createApiClient"]["client"]["id"] })
         }
+        "proposeMatch" => {
+            let (request, mentor) = mentoring_pair(app, world.district).await;
+            json!({ "r": gid("MentoringRequest", request), "m": gid("Mentor", mentor) })
+        }
+        "acceptMatch" | "startMatch" | "declineMatch" | "cancelMatch" | "endMatch" => {
+            let status = match row {
+                "acceptMatch" | "declineMatch" | "cancelMatch" => MatchStatus::Proposed,
+                "startMatch" => MatchStatus::Accepted,
+                _ => MatchStatus::Active,
+            };
+            let (request, mentor) = mentoring_pair(app, world.district).await;
+            let id = mentoring::a_match(&app.db, request, mentor, status).await;
+            json!({ "x": gid("MentorMatch", id) })
+        }
         other => unreachable!("no variables for {other}"),
     }
 }
@@ -319,6 +380,7 @@ async fn every_mutation_for_every_caller() {
             let world = World {
                 provider_a,
                 provider_b,
+                district,
                 staff: vec![(*caller, staff)],
             };
             let vars = variables(&app, &world, row.name, &setup_admin.token).await;

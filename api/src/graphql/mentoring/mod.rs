@@ -1,0 +1,230 @@
+//! Mentoring queries and mutations for coordinators (of the pool) and admins.
+
+pub mod types;
+
+use std::collections::HashMap;
+
+use async_graphql::{Context, ID, Object};
+use entity::{mentor, mentoring_request};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::context::{AppContext, RequestMeta};
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::relay::{NodeType, expect_global_id};
+use crate::service::mentoring::matches::{self, Step};
+use crate::service::mentoring::{access, proposals};
+use types::{
+    MatchEndReasonGql, MatchReason, Mentor, MentorCandidate, MentorMatch, MentoringPool,
+    PoolMatchProposal, ProposedMatch, UnmatchedRequest,
+};
+
+/// Most candidates listed at once.
+const MAX_CANDIDATES: i32 = 100;
+
+async fn mentors_by_id(
+    db: &DatabaseConnection,
+    ids: Vec<Uuid>,
+) -> ApiResult<HashMap<Uuid, mentor::Model>> {
+    Ok(mentor::Entity::find()
+        .filter(mentor::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect())
+}
+
+async fn requests_by_id(
+    db: &DatabaseConnection,
+    ids: Vec<Uuid>,
+) -> ApiResult<HashMap<Uuid, mentoring_request::Model>> {
+    Ok(mentoring_request::Entity::find()
+        .filter(mentoring_request::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect())
+}
+
+#[derive(Default)]
+pub struct MentoringQuery;
+
+#[Object]
+impl MentoringQuery {
+    /// The pools the caller coordinates (admins: all).
+    async fn mentoring_pools(&self, ctx: &Context<'_>) -> ApiResult<Vec<MentoringPool>> {
+        let app = AppContext::of(ctx)?;
+        let pools = access::pools(&app.db, &RequestMeta::of(ctx).viewer).await?;
+        Ok(pools.into_iter().map(MentoringPool::new).collect())
+    }
+
+    /// Mentors who may be matched with a request, best first, each with its score and the
+    /// reasons for it.
+    async fn mentor_candidates(
+        &self,
+        ctx: &Context<'_>,
+        request_id: ID,
+        #[graphql(default = 10)] first: i32,
+    ) -> ApiResult<Vec<MentorCandidate>> {
+        let app = AppContext::of(ctx)?;
+        if !(1..=MAX_CANDIDATES).contains(&first) {
+            return Err(ApiError::bad_input(format!(
+                "`first` must lie between 1 and {MAX_CANDIDATES}"
+            )));
+        }
+        let request_id = expect_global_id(&request_id, NodeType::MentoringRequest)?;
+        let ranked = proposals::candidates(
+            &app.db,
+            RequestMeta::of(ctx),
+            request_id,
+            usize::try_from(first).unwrap_or(0),
+        )
+        .await?;
+        let mut mentors =
+            mentors_by_id(&app.db, ranked.iter().map(|c| c.mentor_id).collect()).await?;
+        Ok(ranked
+            .into_iter()
+            .filter_map(|c| {
+                mentors.remove(&c.mentor_id).map(|m| MentorCandidate {
+                    mentor: m.into(),
+                    score: c.score,
+                    reasons: c.reasons.iter().map(MatchReason::from).collect(),
+                })
+            })
+            .collect())
+    }
+
+    /// The assignment of the pool's waiting requests to its mentors with the highest total
+    /// score under every rule and capacity; writes nothing.
+    async fn propose_pool_matches(
+        &self,
+        ctx: &Context<'_>,
+        pool_id: ID,
+    ) -> ApiResult<PoolMatchProposal> {
+        let app = AppContext::of(ctx)?;
+        let pool_id = expect_global_id(&pool_id, NodeType::MentoringPool)?;
+        let proposal = proposals::propose_pool(&app.db, RequestMeta::of(ctx), pool_id).await?;
+        let mut mentors = mentors_by_id(
+            &app.db,
+            proposal.pairs.iter().map(|p| p.mentor_id).collect(),
+        )
+        .await?;
+        let request_ids = proposal
+            .pairs
+            .iter()
+            .map(|p| p.request_id)
+            .chain(proposal.unplaced.iter().map(|u| u.request_id))
+            .collect();
+        let mut requests = requests_by_id(&app.db, request_ids).await?;
+        let pairs = proposal
+            .pairs
+            .iter()
+            .filter_map(|p| {
+                Some(ProposedMatch {
+                    request: requests.remove(&p.request_id)?.into(),
+                    mentor: Mentor::from(mentors.remove(&p.mentor_id)?),
+                    score: p.score,
+                    reasons: p.reasons.iter().map(MatchReason::from).collect(),
+                })
+            })
+            .collect();
+        let unmatched_requests = proposal
+            .unplaced
+            .iter()
+            .filter_map(|u| {
+                Some(UnmatchedRequest {
+                    request: requests.remove(&u.request_id)?.into(),
+                    reason: u.reason.clone(),
+                })
+            })
+            .collect();
+        Ok(PoolMatchProposal {
+            pairs,
+            total_score: proposal.total_score,
+            unmatched_requests,
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct MentoringMutation;
+
+async fn step(ctx: &Context<'_>, id: &ID, step: Step) -> ApiResult<MentorMatch> {
+    let app = AppContext::of(ctx)?;
+    let id = expect_global_id(id, NodeType::MentorMatch)?;
+    Ok(matches::advance(&app.db, RequestMeta::of(ctx), id, step)
+        .await?
+        .into())
+}
+
+#[Object]
+impl MentoringMutation {
+    /// Proposes a mentor for a request (coordinators of the pool). Refused with `CONFLICT`
+    /// when a rule forbids the pair, the mentor has no place left or the request already
+    /// has a live match.
+    async fn propose_match(
+        &self,
+        ctx: &Context<'_>,
+        request_id: ID,
+        mentor_id: ID,
+    ) -> ApiResult<MentorMatch> {
+        let app = AppContext::of(ctx)?;
+        let request_id = expect_global_id(&request_id, NodeType::MentoringRequest)?;
+        let mentor_id = expect_global_id(&mentor_id, NodeType::Mentor)?;
+        Ok(
+            matches::propose(&app.db, RequestMeta::of(ctx), request_id, mentor_id)
+                .await?
+                .into(),
+        )
+    }
+
+    /// Records that the mentor confirmed a proposed match.
+    async fn accept_match(&self, ctx: &Context<'_>, id: ID) -> ApiResult<MentorMatch> {
+        step(ctx, &id, Step::Accept).await
+    }
+
+    /// Records that the pair has met: the match is active and its review falls due.
+    async fn start_match(&self, ctx: &Context<'_>, id: ID) -> ApiResult<MentorMatch> {
+        step(ctx, &id, Step::Start).await
+    }
+
+    /// Records that the mentor (or the coordinator) declined; the pair is not proposed
+    /// again.
+    async fn decline_match(&self, ctx: &Context<'_>, id: ID) -> ApiResult<MentorMatch> {
+        step(ctx, &id, Step::Decline).await
+    }
+
+    /// Withdraws a match that has not started.
+    async fn cancel_match(&self, ctx: &Context<'_>, id: ID) -> ApiResult<MentorMatch> {
+        step(ctx, &id, Step::Cancel).await
+    }
+
+    /// Ends an active match with a reason and a short evaluation (rating 1–5).
+    async fn end_match(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        reason: MatchEndReasonGql,
+        evaluation: Option<String>,
+        rating: Option<i32>,
+    ) -> ApiResult<MentorMatch> {
+        let rating = rating
+            .map(|r| {
+                i16::try_from(r)
+                    .map_err(|_| ApiError::bad_input("`rating` must lie between 1 and 5"))
+            })
+            .transpose()?;
+        step(
+            ctx,
+            &id,
+            Step::End {
+                reason: reason.into(),
+                evaluation,
+                rating,
+            },
+        )
+        .await
+    }
+}

@@ -1,0 +1,111 @@
+//! Who may work with a pool's people: its coordinators (scoped to the pool, or to the
+//! region it serves) and admins. Everyone else learns nothing, not even whether a record
+//! exists: unknown and foreign records answer alike.
+
+use entity::types::Role;
+use entity::{mentor, mentor_match, mentoring_pool, mentoring_request};
+use sea_orm::{ConnectionTrait, EntityTrait};
+use uuid::Uuid;
+
+use crate::auth::{StaffViewer, Viewer};
+use crate::error::{ApiError, ApiResult};
+
+/// Whether `staff` coordinates `pool` (or administers everything).
+pub fn coordinates(staff: &StaffViewer, pool: &mentoring_pool::Model) -> bool {
+    match staff.role {
+        Role::Admin => true,
+        Role::Coordinator => {
+            staff.pool_ids.contains(&pool.id) || staff.region_ids.contains(&pool.region_id)
+        }
+        _ => false,
+    }
+}
+
+/// A coordinator or admin; `UNAUTHENTICATED` / `FORBIDDEN` for everyone else.
+pub fn mentoring_staff(viewer: &Viewer) -> ApiResult<&StaffViewer> {
+    let staff = viewer.staff()?;
+    match staff.role {
+        Role::Admin | Role::Coordinator => Ok(staff),
+        _ => Err(ApiError::Forbidden),
+    }
+}
+
+/// The pool, when the viewer coordinates it; `NOT_FOUND` for coordinators of other pools.
+pub async fn pool<C: ConnectionTrait>(
+    db: &C,
+    viewer: &Viewer,
+    pool_id: Uuid,
+) -> ApiResult<mentoring_pool::Model> {
+    let staff = mentoring_staff(viewer)?;
+    match mentoring_pool::Entity::find_by_id(pool_id).one(db).await? {
+        Some(pool) if coordinates(staff, &pool) => Ok(pool),
+        _ => Err(ApiError::NotFound("mentoring pool")),
+    }
+}
+
+/// A request with its pool, when the viewer coordinates the pool.
+pub async fn request<C: ConnectionTrait>(
+    db: &C,
+    viewer: &Viewer,
+    request_id: Uuid,
+) -> ApiResult<(mentoring_request::Model, mentoring_pool::Model)> {
+    mentoring_staff(viewer)?;
+    let request = mentoring_request::Entity::find_by_id(request_id)
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound("mentoring request"))?;
+    let pool = pool(db, viewer, request.pool_id)
+        .await
+        .map_err(|_| ApiError::NotFound("mentoring request"))?;
+    Ok((request, pool))
+}
+
+/// A mentor with their pool, when the viewer coordinates the pool.
+pub async fn mentor<C: ConnectionTrait>(
+    db: &C,
+    viewer: &Viewer,
+    mentor_id: Uuid,
+) -> ApiResult<(mentor::Model, mentoring_pool::Model)> {
+    mentoring_staff(viewer)?;
+    let found = mentor::Entity::find_by_id(mentor_id)
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound("mentor"))?;
+    let pool = pool(db, viewer, found.pool_id)
+        .await
+        .map_err(|_| ApiError::NotFound("mentor"))?;
+    Ok((found, pool))
+}
+
+/// A match with its request's pool, when the viewer coordinates that pool.
+pub async fn a_match<C: ConnectionTrait>(
+    db: &C,
+    viewer: &Viewer,
+    match_id: Uuid,
+) -> ApiResult<(mentor_match::Model, mentoring_pool::Model)> {
+    mentoring_staff(viewer)?;
+    let found = mentor_match::Entity::find_by_id(match_id)
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound("match"))?;
+    let (_, pool) = request(db, viewer, found.request_id)
+        .await
+        .map_err(|_| ApiError::NotFound("match"))?;
+    Ok((found, pool))
+}
+
+/// The pools the viewer coordinates (all of them for admins), by name.
+pub async fn pools<C: ConnectionTrait>(
+    db: &C,
+    viewer: &Viewer,
+) -> ApiResult<Vec<mentoring_pool::Model>> {
+    let staff = mentoring_staff(viewer)?;
+    let mut pools: Vec<mentoring_pool::Model> = mentoring_pool::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|p| coordinates(staff, p))
+        .collect();
+    pools.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(pools)
+}

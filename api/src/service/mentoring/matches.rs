@@ -1,0 +1,295 @@
+//! The match lifecycle: PROPOSED → ACCEPTED (the mentor confirms) → ACTIVE → ENDED, or
+//! DECLINED / CANCELLED on the way. A proposal takes one of the mentor's places; the
+//! places and the one live match per request hold under concurrency: a proposal first
+//! locks the mentor's row (PostgreSQL) or the database (SQLite) with a guarded write, then
+//! counts the live matches, and the database refuses a second live match per request.
+
+use chrono::{Duration, Months};
+use entity::mentor;
+use entity::mentor_match;
+use entity::mentoring_request;
+use entity::types::{MatchEndReason, MatchStatus, MentorStatus, RequestStatus};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::clock;
+use crate::context::RequestMeta;
+use crate::error::{ApiError, ApiResult};
+use crate::matching::score;
+use crate::service::audit::{self, Change};
+use crate::service::mentoring::{access, profiles};
+
+/// Longest evaluation text when a match ends.
+const MAX_EVALUATION_CHARS: usize = 2000;
+
+fn is_unique_violation(err: &DbErr) -> bool {
+    let text = err.to_string().to_lowercase();
+    text.contains("unique") || text.contains("duplicate key")
+}
+
+/// Proposes a mentor for a request. Fails with `CONFLICT` (and the rule in words) when the
+/// pair breaks a hard rule, the mentor has no place left, or the request already has a
+/// live match.
+pub async fn propose(
+    db: &DatabaseConnection,
+    meta: &RequestMeta,
+    request_id: Uuid,
+    mentor_id: Uuid,
+) -> ApiResult<mentor_match::Model> {
+    // Both must be visible to the caller before anything is written.
+    let (request, pool) = access::request(db, &meta.viewer, request_id).await?;
+    if let Err(err) = access::mentor(db, &meta.viewer, mentor_id).await
+        && !pool.allow_neighbouring_regions
+    {
+        // A mentor of a neighbouring pool may be proposed only where the pool allows it
+        // (the rules then check the distance).
+        return Err(err);
+    }
+    let now = clock::now();
+    let txn = db.begin().await?;
+    // The guarded write comes first: concurrent proposals for this mentor wait here.
+    let locked = mentor::Entity::update_many()
+        .col_expr(mentor::Column::UpdatedAt, Expr::value(now))
+        .filter(mentor::Column::Id.eq(mentor_id))
+        .filter(mentor::Column::Status.eq(MentorStatus::Active))
+        .filter(mentor::Column::ErasedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if locked.rows_affected == 0 {
+        return Err(ApiError::Conflict("the mentor is not active".into()));
+    }
+    if request.status != RequestStatus::Open || request.erased_at.is_some() {
+        return Err(ApiError::Conflict("the request is not open".into()));
+    }
+    let today = now.date_naive();
+    let rules = profiles::rules(&pool, today)?;
+    let mentor_profile = profiles::mentor(&txn, mentor_id)
+        .await?
+        .ok_or(ApiError::NotFound("mentor"))?;
+    let request_profile = profiles::requests(&txn, &pool, Some(request.id), today)
+        .await?
+        .pop()
+        .ok_or(ApiError::NotFound("mentoring request"))?;
+    let candidate = score::evaluate(&request_profile, &mentor_profile, &rules).map_err(|rule| {
+        ApiError::Conflict(format!(
+            "this mentor cannot be proposed: {}",
+            rule.explanation()
+        ))
+    })?;
+    let reasons: Vec<serde_json::Value> = candidate
+        .reasons
+        .iter()
+        .map(|r| {
+            json!({
+                "criterion": r.criterion, "weight": r.weight,
+                "value": r.value, "explanation": r.explanation,
+            })
+        })
+        .collect();
+    let id = crate::ids::new_id();
+    let inserted = mentor_match::Entity::insert(mentor_match::ActiveModel {
+        id: Set(id),
+        request_id: Set(request.id),
+        mentor_id: Set(mentor_id),
+        status: Set(MatchStatus::Proposed),
+        score: Set(Some(candidate.score)),
+        reasons: Set(serde_json::Value::Array(reasons)),
+        proposed_by: Set(meta.viewer.account_id()),
+        proposed_at: Set(now),
+        accepted_at: Set(None),
+        started_at: Set(None),
+        ended_at: Set(None),
+        review_due_on: Set(None),
+        end_reason: Set(None),
+        evaluation: Set(None),
+        rating: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_without_returning(&txn)
+    .await;
+    match inserted {
+        Ok(_) => {}
+        Err(err) if is_unique_violation(&err) => {
+            return Err(ApiError::Conflict(
+                "the request already has a live match".into(),
+            ));
+        }
+        Err(err) => return Err(err.into()),
+    }
+    audit::record(
+        &txn,
+        meta,
+        Change::new("mentor_match.propose", "mentor_match", id)
+            .with(json!({ "status": "PROPOSED" })),
+    )
+    .await?;
+    let created = mentor_match::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(ApiError::Internal)?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// A step of the lifecycle after the proposal.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// The mentor confirms.
+    Accept,
+    /// The pair has met; the review falls due after the pool's period.
+    Start,
+    /// The mentor or the coordinator declines; this pair is never proposed again.
+    Decline,
+    /// Withdrawn before it started.
+    Cancel,
+    /// Over, with a reason and a short evaluation.
+    End {
+        reason: MatchEndReason,
+        evaluation: Option<String>,
+        rating: Option<i16>,
+    },
+}
+
+impl Step {
+    fn starts_from(&self) -> &'static [MatchStatus] {
+        match self {
+            Self::Accept => &[MatchStatus::Proposed],
+            Self::Start => &[MatchStatus::Accepted],
+            Self::Decline | Self::Cancel => &[MatchStatus::Proposed, MatchStatus::Accepted],
+            Self::End { .. } => &[MatchStatus::Active],
+        }
+    }
+
+    fn action(&self) -> &'static str {
+        match self {
+            Self::Accept => "mentor_match.accept",
+            Self::Start => "mentor_match.start",
+            Self::Decline => "mentor_match.decline",
+            Self::Cancel => "mentor_match.cancel",
+            Self::End { .. } => "mentor_match.end",
+        }
+    }
+
+    fn to_state(&self) -> MatchStatus {
+        match self {
+            Self::Accept => MatchStatus::Accepted,
+            Self::Start => MatchStatus::Active,
+            Self::Decline => MatchStatus::Declined,
+            Self::Cancel => MatchStatus::Cancelled,
+            Self::End { .. } => MatchStatus::Ended,
+        }
+    }
+}
+
+/// Moves a match one step on; `CONFLICT` when it is not in a state the step starts from.
+pub async fn advance(
+    db: &DatabaseConnection,
+    meta: &RequestMeta,
+    match_id: Uuid,
+    step: Step,
+) -> ApiResult<mentor_match::Model> {
+    let (found, pool) = access::a_match(db, &meta.viewer, match_id).await?;
+    if let Step::End {
+        evaluation: Some(text),
+        rating,
+        ..
+    } = &step
+    {
+        if text.chars().count() > MAX_EVALUATION_CHARS {
+            return Err(ApiError::bad_input(format!(
+                "`evaluation` takes at most {MAX_EVALUATION_CHARS} characters"
+            )));
+        }
+        if rating.is_some_and(|r| !(1..=5).contains(&r)) {
+            return Err(ApiError::bad_input("`rating` must lie between 1 and 5"));
+        }
+    }
+    let now = clock::now();
+    let txn = db.begin().await?;
+    let mut update = mentor_match::Entity::update_many()
+        .col_expr(mentor_match::Column::Status, Expr::value(step.to_state()))
+        .col_expr(mentor_match::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            mentor_match::Column::Version,
+            Expr::col(mentor_match::Column::Version).add(1),
+        );
+    match &step {
+        Step::Accept => {
+            update = update.col_expr(mentor_match::Column::AcceptedAt, Expr::value(now));
+        }
+        Step::Start => {
+            let months = u32::try_from(pool.review_after_months).unwrap_or(6);
+            let due = now
+                .date_naive()
+                .checked_add_months(Months::new(months))
+                .unwrap_or(now.date_naive() + Duration::days(183));
+            update = update
+                .col_expr(mentor_match::Column::StartedAt, Expr::value(now))
+                .col_expr(mentor_match::Column::ReviewDueOn, Expr::value(due));
+        }
+        Step::End {
+            reason,
+            evaluation,
+            rating,
+        } => {
+            update = update
+                .col_expr(mentor_match::Column::EndedAt, Expr::value(now))
+                .col_expr(mentor_match::Column::EndReason, Expr::value(*reason))
+                .col_expr(
+                    mentor_match::Column::Evaluation,
+                    Expr::value(evaluation.clone()),
+                )
+                .col_expr(mentor_match::Column::Rating, Expr::value(*rating));
+        }
+        Step::Decline | Step::Cancel => {}
+    }
+    let changed = update
+        .filter(mentor_match::Column::Id.eq(found.id))
+        .filter(mentor_match::Column::Status.is_in(step.starts_from().iter().copied()))
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected == 0 {
+        return Err(ApiError::Conflict(format!(
+            "the match is {:?}; this step is not possible now",
+            found.status
+        )));
+    }
+    // The request follows its match: matched while it runs, closed when it has ended.
+    let request_state = match step {
+        Step::Start => Some((RequestStatus::Matched, None)),
+        Step::End { .. } => Some((RequestStatus::Closed, Some(now))),
+        _ => None,
+    };
+    if let Some((status, closed_at)) = request_state {
+        mentoring_request::Entity::update_many()
+            .col_expr(mentoring_request::Column::Status, Expr::value(status))
+            .col_expr(mentoring_request::Column::ClosedAt, Expr::value(closed_at))
+            .col_expr(mentoring_request::Column::UpdatedAt, Expr::value(now))
+            .filter(mentoring_request::Column::Id.eq(found.request_id))
+            .exec(&txn)
+            .await?;
+    }
+    let summary = match &step {
+        Step::End { reason, .. } => json!({ "status": step.to_state(), "reason": reason }),
+        _ => json!({ "status": step.to_state() }),
+    };
+    audit::record(
+        &txn,
+        meta,
+        Change::new(step.action(), "mentor_match", found.id).with(summary),
+    )
+    .await?;
+    let updated = mentor_match::Entity::find_by_id(found.id)
+        .one(&txn)
+        .await?
+        .ok_or(ApiError::Internal)?;
+    txn.commit().await?;
+    Ok(updated)
+}

@@ -1,0 +1,8 @@
+//! Mentoring pools: who may see and change a pool's people, loading mentors and requests as
+//! the matching sees them, ranked candidates and the pool-wide proposal, and the match
+//! lifecycle with its capacity guarantee.
+
+pub mod access;
+pub mod matches;
+pub mod profiles;
+pub mod proposals;

@@ -1,0 +1,264 @@
+//! Loads mentors and requests as the matching sees them: languages, weekly availability,
+//! home municipality centres, current load and earlier refusals. Sub-selects by pool keep
+//! the statements few and their parameter lists short, however large the pool.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{NaiveDate, Timelike};
+use entity::types::{MatchStatus, MentorStatus};
+use entity::{
+    mentor, mentor_availability, mentor_language, mentor_match, mentoring_pool, mentoring_request,
+    region, request_availability, request_language,
+};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult};
+use crate::matching::{MentorProfile, PoolRules, RequestProfile, Slot, Weights};
+
+/// Match states that hold one of a mentor's places.
+pub const LIVE: [MatchStatus; 3] = [
+    MatchStatus::Proposed,
+    MatchStatus::Accepted,
+    MatchStatus::Active,
+];
+
+/// The pool's rules for matching on `today`.
+pub fn rules(pool: &mentoring_pool::Model, today: NaiveDate) -> ApiResult<PoolRules> {
+    let weights = Weights::from_json(&pool.matching_weights).map_err(|err| {
+        tracing::error!(pool = %pool.id, error = %err, "stored matching weights are invalid");
+        ApiError::Internal
+    })?;
+    Ok(PoolRules {
+        pool_id: pool.id,
+        allow_neighbouring: pool.allow_neighbouring_regions,
+        police_record_valid_months: u32::try_from(pool.police_record_valid_months).unwrap_or(0),
+        waiting_alert_days: u32::try_from(pool.request_waiting_alert_days).unwrap_or(1),
+        weights,
+        today,
+    })
+}
+
+fn minutes(time: chrono::NaiveTime) -> u32 {
+    time.num_seconds_from_midnight() / 60
+}
+
+/// Ids of the mentors who could be matched for a pool: its active mentors, and with
+/// neighbouring pools allowed, every active mentor (the rules then keep the near ones).
+fn mentor_ids(pool: &mentoring_pool::Model) -> SelectStatement {
+    let mut select = Query::select();
+    select
+        .column(mentor::Column::Id)
+        .from(mentor::Entity)
+        .and_where(Expr::col(mentor::Column::Status).eq(MentorStatus::Active.into_value()))
+        .and_where(Expr::col(mentor::Column::ErasedAt).is_null());
+    if !pool.allow_neighbouring_regions {
+        select.and_where(Expr::col(mentor::Column::PoolId).eq(pool.id));
+    }
+    select.to_owned()
+}
+
+async fn centres<C: ConnectionTrait>(
+    db: &C,
+    ids: impl Iterator<Item = Uuid>,
+) -> ApiResult<HashMap<Uuid, (f64, f64)>> {
+    let ids: HashSet<Uuid> = ids.collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(Uuid, Option<f64>, Option<f64>)> = region::Entity::find()
+        .select_only()
+        .columns([region::Column::Id, region::Column::Lat, region::Column::Lon])
+        .filter(region::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, lat, lon)| Some((id, (lat?, lon?))))
+        .collect())
+}
+
+/// The mentors a pool's requests may be matched with.
+pub async fn candidate_mentors<C: ConnectionTrait>(
+    db: &C,
+    pool: &mentoring_pool::Model,
+) -> ApiResult<Vec<MentorProfile>> {
+    mentors_in(db, mentor_ids(pool)).await
+}
+
+/// One mentor, whatever their state.
+pub async fn mentor<C: ConnectionTrait>(db: &C, id: Uuid) -> ApiResult<Option<MentorProfile>> {
+    let ids = Query::select()
+        .column(mentor::Column::Id)
+        .from(mentor::Entity)
+        .and_where(Expr::col(mentor::Column::Id).eq(id))
+        .to_owned();
+    Ok(mentors_in(db, ids).await?.pop())
+}
+
+/// The mentors whose ids `ids` selects.
+async fn mentors_in<C: ConnectionTrait>(
+    db: &C,
+    ids: SelectStatement,
+) -> ApiResult<Vec<MentorProfile>> {
+    let mentors = mentor::Entity::find()
+        .filter(mentor::Column::Id.in_subquery(ids.clone()))
+        .all(db)
+        .await?;
+    let mut languages: HashMap<Uuid, Vec<_>> = HashMap::new();
+    for row in mentor_language::Entity::find()
+        .filter(mentor_language::Column::MentorId.in_subquery(ids.clone()))
+        .all(db)
+        .await?
+    {
+        languages
+            .entry(row.mentor_id)
+            .or_default()
+            .push((row.language, row.proficiency));
+    }
+    let mut slots: HashMap<Uuid, Vec<Slot>> = HashMap::new();
+    for row in mentor_availability::Entity::find()
+        .filter(mentor_availability::Column::MentorId.in_subquery(ids.clone()))
+        .all(db)
+        .await?
+    {
+        slots.entry(row.mentor_id).or_default().push(Slot {
+            weekday: row.weekday,
+            start: minutes(row.start_time),
+            end: minutes(row.end_time),
+        });
+    }
+    let loads: Vec<(Uuid, i64)> = mentor_match::Entity::find()
+        .select_only()
+        .column(mentor_match::Column::MentorId)
+        .column_as(mentor_match::Column::Id.count(), "load")
+        .filter(mentor_match::Column::MentorId.in_subquery(ids))
+        .filter(mentor_match::Column::Status.is_in(LIVE))
+        .group_by(mentor_match::Column::MentorId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let loads: HashMap<Uuid, i64> = loads.into_iter().collect();
+    let homes = centres(db, mentors.iter().filter_map(|m| m.municipality_id)).await?;
+    Ok(mentors
+        .into_iter()
+        .map(|m| MentorProfile {
+            id: m.id,
+            pool_id: m.pool_id,
+            active: m.status == MentorStatus::Active && m.erased_at.is_none(),
+            training_completed_on: m.training_completed_on,
+            police_record_issued_on: m.police_record_issued_on,
+            code_of_conduct_signed_on: m.code_of_conduct_signed_on,
+            gender: m.gender,
+            languages: languages.remove(&m.id).unwrap_or_default(),
+            home: m.municipality_id.and_then(|id| homes.get(&id).copied()),
+            availability: slots.remove(&m.id).unwrap_or_default(),
+            topics: m.topics.0.clone(),
+            capacity: u32::try_from(m.capacity).unwrap_or(0),
+            load: loads
+                .get(&m.id)
+                .map_or(0, |n| u32::try_from(*n).unwrap_or(u32::MAX)),
+        })
+        .collect())
+}
+
+/// Requests as profiles: the given ones, or with `None` every open request of the pool
+/// without a live match (those still waiting).
+pub async fn requests<C: ConnectionTrait>(
+    db: &C,
+    pool: &mentoring_pool::Model,
+    only: Option<Uuid>,
+    today: NaiveDate,
+) -> ApiResult<Vec<RequestProfile>> {
+    let mut select = Query::select();
+    select
+        .column(mentoring_request::Column::Id)
+        .from(mentoring_request::Entity)
+        .and_where(Expr::col(mentoring_request::Column::PoolId).eq(pool.id))
+        .and_where(Expr::col(mentoring_request::Column::ErasedAt).is_null());
+    match only {
+        Some(id) => {
+            select.and_where(Expr::col(mentoring_request::Column::Id).eq(id));
+        }
+        None => {
+            let live = Query::select()
+                .column(mentor_match::Column::RequestId)
+                .from(mentor_match::Entity)
+                .and_where(
+                    Expr::col(mentor_match::Column::Status)
+                        .is_in(LIVE.into_iter().map(|s| s.into_value())),
+                )
+                .to_owned();
+            select
+                .and_where(
+                    Expr::col(mentoring_request::Column::Status)
+                        .eq(entity::types::RequestStatus::Open.into_value()),
+                )
+                .and_where(Expr::col(mentoring_request::Column::Id).not_in_subquery(live));
+        }
+    }
+    let ids = select.to_owned();
+    let rows = mentoring_request::Entity::find()
+        .filter(mentoring_request::Column::Id.in_subquery(ids.clone()))
+        .all(db)
+        .await?;
+    let mut languages: HashMap<Uuid, Vec<_>> = HashMap::new();
+    for row in request_language::Entity::find()
+        .filter(request_language::Column::RequestId.in_subquery(ids.clone()))
+        .all(db)
+        .await?
+    {
+        languages
+            .entry(row.request_id)
+            .or_default()
+            .push((row.language, row.proficiency));
+    }
+    let mut slots: HashMap<Uuid, Vec<Slot>> = HashMap::new();
+    for row in request_availability::Entity::find()
+        .filter(request_availability::Column::RequestId.in_subquery(ids.clone()))
+        .all(db)
+        .await?
+    {
+        slots.entry(row.request_id).or_default().push(Slot {
+            weekday: row.weekday,
+            start: minutes(row.start_time),
+            end: minutes(row.end_time),
+        });
+    }
+    let mut declined: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for row in mentor_match::Entity::find()
+        .filter(mentor_match::Column::RequestId.in_subquery(ids))
+        .filter(mentor_match::Column::Status.eq(MatchStatus::Declined))
+        .all(db)
+        .await?
+    {
+        declined
+            .entry(row.request_id)
+            .or_default()
+            .push(row.mentor_id);
+    }
+    let homes = centres(db, rows.iter().filter_map(|r| r.municipality_id)).await?;
+    let mut out: Vec<RequestProfile> = rows
+        .into_iter()
+        .map(|r| RequestProfile {
+            id: r.id,
+            pool_id: r.pool_id,
+            preferred_mentor_gender: r.preferred_mentor_gender,
+            languages: languages.remove(&r.id).unwrap_or_default(),
+            home: r.municipality_id.and_then(|id| homes.get(&id).copied()),
+            availability: slots.remove(&r.id).unwrap_or_default(),
+            topics: r.topics.0.clone(),
+            waiting_days: u32::try_from(std::cmp::max(
+                (today - r.created_at.date_naive()).num_days(),
+                0,
+            ))
+            .unwrap_or(u32::MAX),
+            declined_by: declined.remove(&r.id).unwrap_or_default(),
+        })
+        .collect();
+    // Longest waiting first, so the proposal's order is stable and fair to read.
+    out.sort_by(|a, b| b.waiting_days.cmp(&a.waiting_days).then(a.id.cmp(&b.id)));
+    Ok(out)
+}
