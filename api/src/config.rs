@@ -418,6 +418,24 @@ pub struct Settings {
     )]
     pub search_max_query_chars: usize,
 
+    /// Days a closed mentoring request keeps its personal data before it is anonymised.
+    #[arg(
+        long,
+        env = "MENTORING_RETENTION_DAYS",
+        default_value_t = 365,
+        global = true
+    )]
+    pub mentoring_retention_days: u32,
+
+    /// Seconds between runs of the job that anonymises closed requests past retention.
+    #[arg(
+        long,
+        env = "RETENTION_INTERVAL_SECS",
+        default_value_t = 3600,
+        global = true
+    )]
+    pub retention_interval_secs: u64,
+
     /// Load the small demo data set when the database holds no offers.
     #[arg(long, env = "SEED_DEMO_WHEN_EMPTY", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub seed_demo_when_empty: bool,

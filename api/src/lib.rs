@@ -114,6 +114,10 @@ pub async fn serve(app: AppContext) -> Result<(), StartError> {
         app.db.clone(),
         std::time::Duration::from_secs(settings.expiry_interval_secs.max(1)),
     );
+    let retention = jobs::retention::spawn(
+        app.db.clone(),
+        std::time::Duration::from_secs(settings.retention_interval_secs.max(1)),
+    );
     let indexer = jobs::search_indexer::spawn(
         app.db.clone(),
         app.search.clone(),
@@ -133,6 +137,7 @@ pub async fn serve(app: AppContext) -> Result<(), StartError> {
     }
     let result = server.run().await;
     expiry.abort();
+    retention.abort();
     indexer.abort();
     result?;
     Ok(())

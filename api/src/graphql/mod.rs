@@ -35,6 +35,8 @@ pub struct Query(
     api_client::ApiClientQuery,
     search::SearchQuery,
     mentoring::MentoringQuery,
+    mentoring::people::PeopleQuery,
+    mentoring::statistics::StatisticsQuery,
 );
 
 /// Every mutation of the API.
@@ -45,6 +47,8 @@ pub struct Mutation(
     provider::ProviderMutation,
     api_client::ApiClientMutation,
     mentoring::MentoringMutation,
+    mentoring::intake::IntakeMutation,
+    mentoring::people::PeopleMutation,
 );
 
 /// The executable schema.

@@ -89,6 +89,7 @@ async fn load(ctx: &Context<'_>, id: &str, lang: Lang) -> ApiResult<Option<Node>
         | NodeType::AuditEntry
         | NodeType::Mentor
         | NodeType::MentoringRequest
-        | NodeType::MentorMatch => None,
+        | NodeType::MentorMatch
+        | NodeType::CheckIn => None,
     })
 }

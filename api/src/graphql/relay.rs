@@ -25,6 +25,7 @@ pub enum NodeType {
     Mentor,
     MentoringRequest,
     MentorMatch,
+    CheckIn,
 }
 
 impl NodeType {
@@ -42,6 +43,7 @@ impl NodeType {
             Self::Mentor => "Mentor",
             Self::MentoringRequest => "MentoringRequest",
             Self::MentorMatch => "MentorMatch",
+            Self::CheckIn => "CheckIn",
         }
     }
 
@@ -59,6 +61,7 @@ impl NodeType {
             "Mentor" => Self::Mentor,
             "MentoringRequest" => Self::MentoringRequest,
             "MentorMatch" => Self::MentorMatch,
+            "CheckIn" => Self::CheckIn,
             _ => return None,
         })
     }

@@ -2,4 +2,5 @@
 //! running it at once.
 
 pub mod expiry;
+pub mod retention;
 pub mod search_indexer;

@@ -14,6 +14,18 @@ use uuid::Uuid;
 
 pub use weights::Weights;
 
+/// What mentors help with and newcomers ask for.
+pub const TOPICS: [&str; 8] = [
+    "PAPERWORK",
+    "JOB_SEARCH",
+    "SCHOOL",
+    "GERMAN_CONVERSATION",
+    "LEISURE",
+    "HOUSING",
+    "HEALTH",
+    "CHILDCARE",
+];
+
 /// A weekly time window, in minutes after midnight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Slot {

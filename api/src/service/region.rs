@@ -199,3 +199,25 @@ pub async fn expand_for_filter<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> ApiR
     out.sort();
     Ok(out)
 }
+
+/// A region and every region it lies in, nearest first (municipality, district, mentoring
+/// region, canton…).
+pub async fn upward<C: ConnectionTrait>(db: &C, start: Uuid) -> ApiResult<Vec<Uuid>> {
+    let mut around = vec![start];
+    let mut frontier = vec![start];
+    // The graph is shallow; the bound keeps a cycle in bad data from looping.
+    for _ in 0..8 {
+        let parents = parent_ids(db, &frontier).await?;
+        frontier = parents
+            .values()
+            .flatten()
+            .copied()
+            .filter(|p| !around.contains(p))
+            .collect();
+        if frontier.is_empty() {
+            break;
+        }
+        around.extend(frontier.iter().copied());
+    }
+    Ok(around)
+}

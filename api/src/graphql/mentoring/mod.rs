@@ -1,5 +1,8 @@
 //! Mentoring queries and mutations for coordinators (of the pool) and admins.
 
+pub mod intake;
+pub mod people;
+pub mod statistics;
 pub mod types;
 
 use std::collections::HashMap;
@@ -154,9 +157,12 @@ pub struct MentoringMutation;
 async fn step(ctx: &Context<'_>, id: &ID, step: Step) -> ApiResult<MentorMatch> {
     let app = AppContext::of(ctx)?;
     let id = expect_global_id(id, NodeType::MentorMatch)?;
-    Ok(matches::advance(&app.db, RequestMeta::of(ctx), id, step)
-        .await?
-        .into())
+    let retention = app.settings.mentoring_retention_days;
+    Ok(
+        matches::advance(&app.db, RequestMeta::of(ctx), id, step, retention)
+            .await?
+            .into(),
+    )
 }
 
 #[Object]

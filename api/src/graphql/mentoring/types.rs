@@ -145,6 +145,8 @@ pub struct MentoringRequest {
     pub pool_id: ID,
     /// First name or pseudonym, as the newcomer chose.
     pub first_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
     pub status: RequestStatusGql,
     pub created_at: DateTime<Utc>,
 }
@@ -155,6 +157,8 @@ impl From<mentoring_request::Model> for MentoringRequest {
             id: global_id(NodeType::MentoringRequest, m.id),
             pool_id: global_id(NodeType::MentoringPool, m.pool_id),
             first_name: m.first_name,
+            email: m.email,
+            phone: m.phone,
             status: m.status.into(),
             created_at: m.created_at,
         }
@@ -217,9 +221,20 @@ pub struct PoolMatchProposal {
     pub unmatched_requests: Vec<UnmatchedRequest>,
 }
 
+/// How to reach a newcomer.
+#[derive(SimpleObject)]
+pub struct NewcomerContact {
+    pub first_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
 /// A match of a mentor with a request.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct MentorMatch {
+    #[graphql(skip)]
+    pub match_id: uuid::Uuid,
     pub id: ID,
     pub request_id: ID,
     pub mentor_id: ID,
@@ -237,6 +252,7 @@ pub struct MentorMatch {
 impl From<mentor_match::Model> for MentorMatch {
     fn from(m: mentor_match::Model) -> Self {
         Self {
+            match_id: m.id,
             id: global_id(NodeType::MentorMatch, m.id),
             request_id: global_id(NodeType::MentoringRequest, m.request_id),
             mentor_id: global_id(NodeType::Mentor, m.mentor_id),
@@ -249,5 +265,26 @@ impl From<mentor_match::Model> for MentorMatch {
             review_due_on: m.review_due_on,
             end_reason: m.end_reason.map(Into::into),
         }
+    }
+}
+
+#[async_graphql::ComplexObject]
+impl MentorMatch {
+    /// The newcomer's first name and contact, to pass on to the mentor: only while the
+    /// match is ACTIVE (null otherwise). Each disclosure is recorded in the audit log.
+    async fn newcomer_contact(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> crate::error::ApiResult<Option<NewcomerContact>> {
+        let app = crate::context::AppContext::of(ctx)?;
+        let meta = crate::context::RequestMeta::of(ctx);
+        let contact =
+            crate::service::mentoring::people::newcomer_contact(&app.db, meta, self.match_id)
+                .await?;
+        Ok(contact.map(|c| NewcomerContact {
+            first_name: c.first_name,
+            email: c.email,
+            phone: c.phone,
+        }))
     }
 }

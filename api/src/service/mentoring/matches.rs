@@ -5,10 +5,13 @@
 //! counts the live matches, and the database refuses a second live match per request.
 
 use chrono::{Duration, Months};
+use entity::match_check_in;
 use entity::mentor;
 use entity::mentor_match;
 use entity::mentoring_request;
-use entity::types::{MatchEndReason, MatchStatus, MentorStatus, RequestStatus};
+use entity::types::{
+    CheckInKind, CheckInOutcome, MatchEndReason, MatchStatus, MentorStatus, RequestStatus,
+};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
@@ -19,10 +22,11 @@ use uuid::Uuid;
 
 use crate::clock;
 use crate::context::RequestMeta;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, FieldError};
 use crate::matching::score;
 use crate::service::audit::{self, Change};
 use crate::service::mentoring::{access, profiles};
+use crate::service::text;
 
 /// Longest evaluation text when a match ends.
 const MAX_EVALUATION_CHARS: usize = 2000;
@@ -194,6 +198,7 @@ pub async fn advance(
     meta: &RequestMeta,
     match_id: Uuid,
     step: Step,
+    retention_days: u32,
 ) -> ApiResult<mentor_match::Model> {
     let (found, pool) = access::a_match(db, &meta.viewer, match_id).await?;
     if let Step::End {
@@ -268,7 +273,15 @@ pub async fn advance(
         _ => None,
     };
     if let Some((status, closed_at)) = request_state {
-        mentoring_request::Entity::update_many()
+        let mut update = mentoring_request::Entity::update_many();
+        if closed_at.is_some() {
+            // A closed request's personal data is kept for the retention period only.
+            update = update.col_expr(
+                mentoring_request::Column::RetentionUntil,
+                Expr::value(super::intake::retention_after(now, retention_days)),
+            );
+        }
+        update
             .col_expr(mentoring_request::Column::Status, Expr::value(status))
             .col_expr(mentoring_request::Column::ClosedAt, Expr::value(closed_at))
             .col_expr(mentoring_request::Column::UpdatedAt, Expr::value(now))
@@ -292,4 +305,78 @@ pub async fn advance(
         .ok_or(ApiError::Internal)?;
     txn.commit().await?;
     Ok(updated)
+}
+
+/// A follow-up contact with an active pair, as recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckIn {
+    pub occurred_on: chrono::NaiveDate,
+    pub kind: CheckInKind,
+    pub outcome: CheckInOutcome,
+    /// A short plain-text note; no sensitive details belong here.
+    pub note: Option<String>,
+}
+
+/// Records a check-in on an active match.
+pub async fn record_check_in(
+    db: &DatabaseConnection,
+    meta: &RequestMeta,
+    match_id: Uuid,
+    check_in: CheckIn,
+) -> ApiResult<match_check_in::Model> {
+    let (found, _) = access::a_match(db, &meta.viewer, match_id).await?;
+    let mut errors = Vec::new();
+    let today = clock::now().date_naive();
+    if check_in.occurred_on > today {
+        errors.push(FieldError::new(
+            "input.occurredOn",
+            "must not be in the future",
+        ));
+    }
+    if found
+        .started_at
+        .is_some_and(|s| check_in.occurred_on < s.date_naive())
+    {
+        errors.push(FieldError::new(
+            "input.occurredOn",
+            "must not be before the match started",
+        ));
+    }
+    text::plain("input.note", check_in.note.as_deref(), 0, 1000, &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::invalid_fields(errors));
+    }
+    if found.status != MatchStatus::Active {
+        return Err(ApiError::Conflict(
+            "check-ins are recorded on active matches".into(),
+        ));
+    }
+    let now = clock::now();
+    let id = crate::ids::new_id();
+    let txn = db.begin().await?;
+    match_check_in::Entity::insert(match_check_in::ActiveModel {
+        id: Set(id),
+        match_id: Set(found.id),
+        occurred_on: Set(check_in.occurred_on),
+        kind: Set(check_in.kind),
+        outcome: Set(check_in.outcome),
+        note: Set(check_in.note.map(|n| n.trim().to_owned())),
+        recorded_by: Set(meta.viewer.account_id()),
+        created_at: Set(now),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        meta,
+        Change::new("mentor_match.check_in", "mentor_match", found.id)
+            .with(json!({ "kind": check_in.kind, "outcome": check_in.outcome })),
+    )
+    .await?;
+    let created = match_check_in::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(ApiError::Internal)?;
+    txn.commit().await?;
+    Ok(created)
 }

@@ -3,6 +3,11 @@
 //! lifecycle with its capacity guarantee.
 
 pub mod access;
+pub mod erasure;
+pub mod intake;
 pub mod matches;
+pub mod people;
 pub mod profiles;
 pub mod proposals;
+pub mod screening;
+pub mod statistics;

@@ -1,0 +1,232 @@
+//! A pool's people for its coordinators: lists of mentors and requests, screening and
+//! status of mentors, erasure, and check-ins on matches.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::NaiveDate;
+use entity::types::{MentorStatus, RequestStatus};
+
+use crate::context::{AppContext, RequestMeta};
+use crate::error::ApiResult;
+use crate::graphql::mentoring::types::{
+    Mentor, MentorStatusGql, MentoringRequest, RequestStatusGql,
+};
+use crate::graphql::relay::{
+    NodeType, RelayConnection, connection, expect_global_id, global_id, page_args,
+};
+use crate::service::mentoring::matches::{self, CheckIn};
+use crate::service::mentoring::screening::{self, ScreeningStep};
+use crate::service::mentoring::{erasure, people};
+
+/// A screening step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(name = "ScreeningStep")]
+pub enum ScreeningStepGql {
+    IntroTraining,
+    /// The police record extract; `on` is its issue date.
+    PoliceRecord,
+    CodeOfConduct,
+}
+
+/// How a check-in happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(name = "CheckInKind", remote = "entity::types::CheckInKind")]
+pub enum CheckInKindGql {
+    Call,
+    Meeting,
+    Message,
+    Visit,
+}
+
+/// How a check-in went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(name = "CheckInOutcome", remote = "entity::types::CheckInOutcome")]
+pub enum CheckInOutcomeGql {
+    Good,
+    Concern,
+    NoContact,
+}
+
+/// A follow-up contact with an active pair.
+#[derive(Debug, Clone, InputObject)]
+pub struct CheckInInput {
+    pub occurred_on: NaiveDate,
+    pub kind: CheckInKindGql,
+    pub outcome: CheckInOutcomeGql,
+    /// Short, plain text; no sensitive details.
+    pub note: Option<String>,
+}
+
+/// A recorded check-in.
+#[derive(SimpleObject)]
+pub struct CheckInRecord {
+    pub id: ID,
+    pub occurred_on: NaiveDate,
+    pub kind: CheckInKindGql,
+    pub outcome: CheckInOutcomeGql,
+}
+
+/// Which mentors to list.
+#[derive(Debug, Clone, Default, InputObject)]
+pub struct MentorFilter {
+    pub statuses: Option<Vec<MentorStatusGql>>,
+}
+
+/// Which requests to list.
+#[derive(Debug, Clone, Default, InputObject)]
+pub struct MentoringRequestFilter {
+    pub statuses: Option<Vec<RequestStatusGql>>,
+    /// Only open requests waiting longer than the pool aims for.
+    #[graphql(default)]
+    pub waiting_too_long: bool,
+}
+
+#[derive(Default)]
+pub struct PeopleQuery;
+
+#[Object]
+impl PeopleQuery {
+    /// A pool's mentors (coordinators of the pool, admins).
+    async fn mentors(
+        &self,
+        ctx: &Context<'_>,
+        pool_id: ID,
+        filter: Option<MentorFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<RelayConnection<Mentor>> {
+        let app = AppContext::of(ctx)?;
+        let pool_id = expect_global_id(&pool_id, NodeType::MentoringPool)?;
+        let args = page_args(ctx, first, after, None, None)?;
+        let statuses: Vec<MentorStatus> = filter
+            .and_then(|f| f.statuses)
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        let page =
+            people::mentors(&app.db, RequestMeta::of(ctx), pool_id, &statuses, &args).await?;
+        Ok(connection(page, Mentor::from))
+    }
+
+    /// A pool's requests (coordinators of the pool, admins); each read is recorded in the
+    /// audit log.
+    async fn mentoring_requests(
+        &self,
+        ctx: &Context<'_>,
+        pool_id: ID,
+        filter: Option<MentoringRequestFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<RelayConnection<MentoringRequest>> {
+        let app = AppContext::of(ctx)?;
+        let pool_id = expect_global_id(&pool_id, NodeType::MentoringPool)?;
+        let args = page_args(ctx, first, after, None, None)?;
+        let filter = filter.unwrap_or_default();
+        let statuses: Vec<RequestStatus> = filter
+            .statuses
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        let page = people::requests(
+            &app.db,
+            RequestMeta::of(ctx),
+            pool_id,
+            &statuses,
+            filter.waiting_too_long,
+            &args,
+        )
+        .await?;
+        Ok(connection(page, MentoringRequest::from))
+    }
+}
+
+#[derive(Default)]
+pub struct PeopleMutation;
+
+#[Object]
+impl PeopleMutation {
+    /// Records a screening step of a mentor, done on `on`.
+    async fn screen_mentor(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        step: ScreeningStepGql,
+        on: NaiveDate,
+    ) -> ApiResult<Mentor> {
+        let app = AppContext::of(ctx)?;
+        let id = expect_global_id(&id, NodeType::Mentor)?;
+        let step = match step {
+            ScreeningStepGql::IntroTraining => ScreeningStep::IntroTraining,
+            ScreeningStepGql::PoliceRecord => ScreeningStep::PoliceRecord,
+            ScreeningStepGql::CodeOfConduct => ScreeningStep::CodeOfConduct,
+        };
+        Ok(
+            screening::screen(&app.db, RequestMeta::of(ctx), id, step, on)
+                .await?
+                .into(),
+        )
+    }
+
+    /// Moves a mentor to a status: ACTIVE needs complete screening, RETIRED no live
+    /// matches.
+    async fn set_mentor_status(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        status: MentorStatusGql,
+    ) -> ApiResult<Mentor> {
+        let app = AppContext::of(ctx)?;
+        let id = expect_global_id(&id, NodeType::Mentor)?;
+        Ok(screening::set_status(
+            &app.db,
+            RequestMeta::of(ctx),
+            id,
+            status.into(),
+            app.settings.mentoring_retention_days,
+        )
+        .await?
+        .into())
+    }
+
+    /// Records a check-in on an active match.
+    async fn record_check_in(
+        &self,
+        ctx: &Context<'_>,
+        match_id: ID,
+        input: CheckInInput,
+    ) -> ApiResult<CheckInRecord> {
+        let app = AppContext::of(ctx)?;
+        let match_id = expect_global_id(&match_id, NodeType::MentorMatch)?;
+        let check_in = CheckIn {
+            occurred_on: input.occurred_on,
+            kind: input.kind.into(),
+            outcome: input.outcome.into(),
+            note: input.note,
+        };
+        let saved =
+            matches::record_check_in(&app.db, RequestMeta::of(ctx), match_id, check_in).await?;
+        Ok(CheckInRecord {
+            id: global_id(NodeType::CheckIn, saved.id),
+            occurred_on: saved.occurred_on,
+            kind: saved.kind.into(),
+            outcome: saved.outcome.into(),
+        })
+    }
+
+    /// Removes a newcomer's personal data; the request stays as an anonymous count.
+    async fn erase_mentee(&self, ctx: &Context<'_>, id: ID) -> ApiResult<bool> {
+        let app = AppContext::of(ctx)?;
+        let id = expect_global_id(&id, NodeType::MentoringRequest)?;
+        erasure::erase_mentee(&app.db, RequestMeta::of(ctx), id).await?;
+        Ok(true)
+    }
+
+    /// Removes a mentor's personal data; the mentor stays as an anonymous count.
+    async fn erase_mentor(&self, ctx: &Context<'_>, id: ID) -> ApiResult<bool> {
+        let app = AppContext::of(ctx)?;
+        let id = expect_global_id(&id, NodeType::Mentor)?;
+        erasure::erase_mentor(&app.db, RequestMeta::of(ctx), id).await?;
+        Ok(true)
+    }
+}
