@@ -11,6 +11,7 @@ mod demo;
 mod ids;
 mod meili_contract;
 mod mentoring;
+mod mentoring_people;
 mod migrations;
 mod offer_filters;
 mod permissions;

@@ -232,6 +232,41 @@ const ROWS: &[Row] = &[
         query: "mutation($x: ID!) { endMatch(id: $x, reason: COMPLETED, evaluation: \"Gut\", rating: 5) { status } }",
         expect: [UA, FB, FB, OK, OK],
     },
+    Row {
+        name: "applyAsMentor",
+        query: "mutation($m: ID!) { applyAsMentor(input: { firstName: \"Eva\", lastName: \"Muster\", email: \"eva@example.org\", municipalityId: $m, languages: [{ language: \"de\", proficiency: NATIVE }], consent: true }) { id } }",
+        expect: [OK, OK, OK, OK, OK],
+    },
+    Row {
+        name: "requestMentor",
+        query: "mutation($m: ID!) { requestMentor(input: { firstName: \"Amanuel\", municipalityId: $m, languages: [{ language: \"ti\", proficiency: NATIVE }], consent: true }) { id } }",
+        expect: [OK, OK, OK, OK, OK],
+    },
+    Row {
+        name: "screenMentor",
+        query: "mutation($x: ID!) { screenMentor(id: $x, step: INTRO_TRAINING, on: \"2026-01-15\") { status } }",
+        expect: [UA, FB, FB, OK, OK],
+    },
+    Row {
+        name: "setMentorStatus",
+        query: "mutation($x: ID!) { setMentorStatus(id: $x, status: PAUSED) { status } }",
+        expect: [UA, FB, FB, OK, OK],
+    },
+    Row {
+        name: "recordCheckIn",
+        query: "mutation($x: ID!, $d: NaiveDate!) { recordCheckIn(matchId: $x, input: { occurredOn: $d, kind: CALL, outcome: GOOD }) { id } }",
+        expect: [UA, FB, FB, OK, OK],
+    },
+    Row {
+        name: "eraseMentee",
+        query: "mutation($x: ID!) { eraseMentee(id: $x) }",
+        expect: [UA, FB, FB, OK, OK],
+    },
+    Row {
+        name: "eraseMentor",
+        query: "mutation($x: ID!) { eraseMentor(id: $x) }",
+        expect: [UA, FB, FB, OK, OK],
+    },
 ];
 
 /// Fresh variables for one cell of a row.
@@ -313,6 +348,23 @@ async fn variables(app: &TestApp, world: &World, row: &str, admin: &str) -> Valu
             let (request, mentor) = mentoring_pair(app, world.district).await;
             let id = mentoring::a_match(&app.db, request, mentor, status).await;
             json!({ "x": gid("MentorMatch", id) })
+        }
+        "applyAsMentor" | "requestMentor" => {
+            mentoring_pair(app, world.district).await;
+            json!({ "m": gid("Region", fixtures::region_id(&app.db, "2581").await) })
+        }
+        "screenMentor" | "setMentorStatus" | "eraseMentor" => {
+            let (_, mentor) = mentoring_pair(app, world.district).await;
+            json!({ "x": gid("Mentor", mentor) })
+        }
+        "eraseMentee" => {
+            let (request, _) = mentoring_pair(app, world.district).await;
+            json!({ "x": gid("MentoringRequest", request) })
+        }
+        "recordCheckIn" => {
+            let (request, mentor) = mentoring_pair(app, world.district).await;
+            let id = mentoring::a_match(&app.db, request, mentor, MatchStatus::Active).await;
+            json!({ "x": gid("MentorMatch", id), "d": clock::now().date_naive() })
         }
         other => unreachable!("no variables for {other}"),
     }
