@@ -454,6 +454,11 @@ async fn a_coordinator_reaches_nothing_of_another_pool() {
         ));
     }
     attempts.push((
+        "recordCheckIn",
+        "mutation($x: ID!) { recordCheckIn(matchId: $x, input: { occurredOn: \"2026-01-01\", kind: CALL, outcome: GOOD }) { id } }".to_owned(),
+        json!({ "x": gid("MentorMatch", a_match) }),
+    ));
+    attempts.push((
         "endMatch",
         "mutation($x: ID!) { endMatch(id: $x, reason: OTHER) { status } }".to_owned(),
         json!({ "x": gid("MentorMatch", a_match) }),
