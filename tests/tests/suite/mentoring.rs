@@ -393,7 +393,14 @@ async fn the_pool_proposal_beats_greedy_and_explains_who_is_left() {
         unmatched["reason"].as_str().unwrap().contains("preference"),
         "{unmatched}"
     );
-    // Nothing was written.
+    // Each request shown counts as read.
+    let reads = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("mentoring_request.read"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(reads.len(), 3);
+    // No match was written.
     assert!(
         entity::mentor_match::Entity::find()
             .all(&app.db)

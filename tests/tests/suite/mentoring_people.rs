@@ -520,3 +520,54 @@ async fn statistics_and_people_stay_within_the_pool() {
         2
     );
 }
+
+#[tokio::test]
+async fn coordinators_tune_their_pools_weights_within_bounds() {
+    let app = TestApp::spawn().await;
+    let olten = fixtures::region_id(&app.db, "SO-D-OLTEN").await;
+    let pool = mentoring::pool(&app.db, olten, false).await;
+    let staff = coordinator(&app, olten).await;
+    let update =
+        "mutation($x: ID!, $i: MentoringPoolInput!) { updateMentoringPool(id: $x, input: $i) {
+        allowNeighbouringRegions matchingWeights { language distance } } }";
+    let changed = app
+        .data_as(
+            Some(&staff.token),
+            update,
+            json!({ "x": gid("MentoringPool", pool), "i": {
+                "matchingWeights": { "language": 6 }, "allowNeighbouringRegions": true } }),
+        )
+        .await;
+    assert_eq!(
+        changed["updateMentoringPool"],
+        json!({ "allowNeighbouringRegions": true, "matchingWeights": { "language": 6.0, "distance": 2.0 } })
+    );
+    let bad = app
+        .graphql_as(
+            Some(&staff.token),
+            update,
+            json!({ "x": gid("MentoringPool", pool), "i": {
+                "matchingWeights": { "topics": 12 }, "reviewAfterMonths": 0 } }),
+        )
+        .await;
+    assert_eq!(error_code(&bad), Some("BAD_USER_INPUT"));
+    let fields: Vec<&str> = bad["errors"][0]["extensions"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["input.matchingWeights", "input.reviewAfterMonths"]);
+    let pools = app
+        .data_as(
+            Some(&staff.token),
+            "{ mentoringPools { matchingWeights { language topics } reviewAfterMonths } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        pools["mentoringPools"][0],
+        json!({ "matchingWeights": { "language": 6.0, "topics": 1.5 }, "reviewAfterMonths": 6 }),
+        "a refused change changes nothing"
+    );
+}

@@ -267,6 +267,11 @@ const ROWS: &[Row] = &[
         query: "mutation($x: ID!) { eraseMentor(id: $x) }",
         expect: [UA, FB, FB, OK, OK],
     },
+    Row {
+        name: "updateMentoringPool",
+        query: "mutation($x: ID!) { updateMentoringPool(id: $x, input: { matchingWeights: { language: 5 } }) { id } }",
+        expect: [UA, FB, FB, OK, OK],
+    },
 ];
 
 /// Fresh variables for one cell of a row.
@@ -356,6 +361,10 @@ async fn variables(app: &TestApp, world: &World, row: &str, admin: &str) -> Valu
         "screenMentor" | "setMentorStatus" | "eraseMentor" => {
             let (_, mentor) = mentoring_pair(app, world.district).await;
             json!({ "x": gid("Mentor", mentor) })
+        }
+        "updateMentoringPool" => {
+            let pool = mentoring::pool(&app.db, world.district, false).await;
+            json!({ "x": gid("MentoringPool", pool) })
         }
         "eraseMentee" => {
             let (request, _) = mentoring_pair(app, world.district).await;

@@ -16,6 +16,7 @@ use crate::context::{AppContext, RequestMeta};
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::relay::{NodeType, expect_global_id};
 use crate::service::mentoring::matches::{self, Step};
+use crate::service::mentoring::pools::{self, PoolSettings};
 use crate::service::mentoring::{access, proposals};
 use types::{
     MatchEndReasonGql, MatchReason, Mentor, MentorCandidate, MentorMatch, MentoringPool,
@@ -151,6 +152,29 @@ impl MentoringQuery {
     }
 }
 
+/// Weights of the matching criteria, each between 0 and 10; left-out ones keep their value.
+#[derive(Debug, Clone, Default, async_graphql::InputObject)]
+pub struct MatchingWeightsInput {
+    pub language: Option<f64>,
+    pub distance: Option<f64>,
+    pub availability: Option<f64>,
+    pub topics: Option<f64>,
+    pub load: Option<f64>,
+    pub waiting: Option<f64>,
+    pub distance_half_km: Option<f64>,
+    pub neighbour_km: Option<f64>,
+}
+
+/// Changes to a pool's settings; left-out fields stay as they are.
+#[derive(Debug, Clone, Default, async_graphql::InputObject)]
+pub struct MentoringPoolInput {
+    pub matching_weights: Option<MatchingWeightsInput>,
+    pub allow_neighbouring_regions: Option<bool>,
+    pub police_record_valid_months: Option<i32>,
+    pub review_after_months: Option<i32>,
+    pub request_waiting_alert_days: Option<i32>,
+}
+
 #[derive(Default)]
 pub struct MentoringMutation;
 
@@ -167,6 +191,46 @@ async fn step(ctx: &Context<'_>, id: &ID, step: Step) -> ApiResult<MentorMatch> 
 
 #[Object]
 impl MentoringMutation {
+    /// Tunes a pool's matching (coordinators of the pool, admins).
+    async fn update_mentoring_pool(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: MentoringPoolInput,
+    ) -> ApiResult<MentoringPool> {
+        let app = AppContext::of(ctx)?;
+        let meta = RequestMeta::of(ctx);
+        let id = expect_global_id(&id, NodeType::MentoringPool)?;
+        let current = access::pool(&app.db, &meta.viewer, id).await?;
+        let weights = match input.matching_weights {
+            None => None,
+            Some(w) => {
+                let base = crate::matching::Weights::from_json(&current.matching_weights)
+                    .unwrap_or_default();
+                Some(crate::matching::Weights {
+                    language: w.language.unwrap_or(base.language),
+                    distance: w.distance.unwrap_or(base.distance),
+                    availability: w.availability.unwrap_or(base.availability),
+                    topics: w.topics.unwrap_or(base.topics),
+                    load: w.load.unwrap_or(base.load),
+                    waiting: w.waiting.unwrap_or(base.waiting),
+                    distance_half_km: w.distance_half_km.unwrap_or(base.distance_half_km),
+                    neighbour_km: w.neighbour_km.unwrap_or(base.neighbour_km),
+                })
+            }
+        };
+        let settings = PoolSettings {
+            weights,
+            allow_neighbouring_regions: input.allow_neighbouring_regions,
+            police_record_valid_months: input.police_record_valid_months,
+            review_after_months: input.review_after_months,
+            request_waiting_alert_days: input.request_waiting_alert_days,
+        };
+        Ok(MentoringPool::new(
+            pools::update(&app.db, meta, id, settings).await?,
+        ))
+    }
+
     /// Proposes a mentor for a request (coordinators of the pool). Refused with `CONFLICT`
     /// when a rule forbids the pair, the mentor has no place left or the request already
     /// has a live match.

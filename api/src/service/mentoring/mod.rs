@@ -7,6 +7,7 @@ pub mod erasure;
 pub mod intake;
 pub mod matches;
 pub mod people;
+pub mod pools;
 pub mod profiles;
 pub mod proposals;
 pub mod screening;

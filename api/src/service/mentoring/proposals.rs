@@ -3,7 +3,7 @@
 //! for it is itself recorded in the audit log.
 
 use entity::mentoring_request;
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, TransactionTrait};
 use uuid::Uuid;
 
 use crate::clock;
@@ -89,8 +89,19 @@ pub async fn propose_pool(
     let requests = profiles::requests(db, &pool, None, today).await?;
     let mentors = profiles::candidate_mentors(db, &pool).await?;
     let proposal = assign(&requests, &mentors, &rules);
+    let txn = db.begin().await?;
+    // The proposal shows every waiting request: each counts as read.
+    for request in &requests {
+        audit::record(
+            &txn,
+            meta,
+            Change::new("mentoring_request.read", "mentoring_request", request.id)
+                .with(serde_json::json!({ "via": "proposal" })),
+        )
+        .await?;
+    }
     audit::record(
-        db,
+        &txn,
         meta,
         Change::new("mentoring_pool.propose", "mentoring_pool", pool.id).with(serde_json::json!({
             "requests": requests.len(),
@@ -98,6 +109,7 @@ pub async fn propose_pool(
         })),
     )
     .await?;
+    txn.commit().await?;
     Ok(proposal)
 }
 
