@@ -33,6 +33,11 @@ enum Workload {
     SearchTypo,
     /// `searchOffers` for a word with three filters and a radius, sorted by distance.
     SearchFiltered,
+    /// `mentorCandidates` for an open request, ranked among every active mentor of the
+    /// canton (the first pool is set to accept neighbouring pools' mentors from any distance).
+    MentorCandidates,
+    /// `proposePoolMatches` for the second pool (run it with `--concurrency 1`).
+    ProposePool,
 }
 
 #[derive(Debug, Parser)]
@@ -194,6 +199,21 @@ async fn prepare(target: &Target, args: &Args) -> Result<(Vec<u8>, Option<String
         "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }";
     let mut authorization = None;
     let request = match workload {
+        Workload::MentorCandidates | Workload::ProposePool => {
+            let data = ask(LOGIN, credentials()?).await?;
+            let token = data["login"]["accessToken"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            authorization = Some(format!("Bearer {token}"));
+            let authed = Target {
+                host: target.host.clone(),
+                port: target.port,
+                path: target.path.clone(),
+                authorization: authorization.clone(),
+            };
+            mentoring_request(&authed, workload).await?
+        }
         Workload::Me => {
             let data = ask(LOGIN, credentials()?).await?;
             let token = data["login"]["accessToken"].as_str().unwrap_or_default();
@@ -241,6 +261,51 @@ async fn prepare(target: &Target, args: &Args) -> Result<(Vec<u8>, Option<String
     };
     let body = serde_json::to_vec(&request).map_err(|e| e.to_string())?;
     Ok((body, authorization))
+}
+
+/// Sends one query as the signed-in account of `target`.
+async fn ask_as(target: &Target, query: &str, variables: Value) -> Result<Value, String> {
+    let mut connection = Connection::open(target).await.map_err(|e| e.to_string())?;
+    let body = serde_json::to_vec(&json!({ "query": query, "variables": variables }))
+        .map_err(|e| e.to_string())?;
+    let (status, body) = connection
+        .post(target, &body)
+        .await
+        .map_err(|e| e.to_string())?;
+    let value: Value = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
+    if status != 200 || value.get("errors").is_some() {
+        return Err(format!("preparing failed: {value}"));
+    }
+    Ok(value["data"].clone())
+}
+
+/// The request of a mentoring workload: picks the pools and an open request first.
+async fn mentoring_request(target: &Target, workload: Workload) -> Result<Value, String> {
+    let pools = ask_as(target, "{ mentoringPools { id } }", json!({})).await?;
+    let pool = |i: usize| pools["mentoringPools"][i]["id"].clone();
+    if workload == Workload::ProposePool {
+        return Ok(json!({
+            "query": "query($p: ID!) { proposePoolMatches(poolId: $p) { totalScore pairs { score request { id } mentor { id } } unmatchedRequests { reason } } }",
+            "variables": { "p": pool(1) }
+        }));
+    }
+    ask_as(
+        target,
+        "mutation($p: ID!) { updateMentoringPool(id: $p, input: { allowNeighbouringRegions: true, matchingWeights: { neighbourKm: 500 } }) { id } }",
+        json!({ "p": pool(0) }),
+    )
+    .await?;
+    let open = ask_as(
+        target,
+        "query($p: ID!) { mentoringRequests(poolId: $p, filter: { statuses: [OPEN] }, first: 1) { edges { node { id } } } }",
+        json!({ "p": pool(0) }),
+    )
+    .await?;
+    let request = open["mentoringRequests"]["edges"][0]["node"]["id"].clone();
+    Ok(json!({
+        "query": "query($r: ID!) { mentorCandidates(requestId: $r, first: 10) { score mentor { id firstName } reasons { criterion explanation } } }",
+        "variables": { "r": request }
+    }))
 }
 
 #[derive(Default)]
