@@ -120,9 +120,18 @@ pub struct Mentor {
     pub pool_id: ID,
     pub first_name: String,
     pub last_name: String,
+    pub email: String,
+    pub phone: Option<String>,
     pub status: MentorStatusGql,
     /// Mentees at once.
     pub capacity: i32,
+    /// What the mentor helps with.
+    pub topics: Vec<String>,
+    pub training_completed_on: Option<NaiveDate>,
+    /// Issue date of the police record extract.
+    pub police_record_issued_on: Option<NaiveDate>,
+    pub code_of_conduct_signed_on: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
 }
 
 impl From<mentor::Model> for Mentor {
@@ -132,8 +141,15 @@ impl From<mentor::Model> for Mentor {
             pool_id: global_id(NodeType::MentoringPool, m.pool_id),
             first_name: m.first_name,
             last_name: m.last_name,
+            email: m.email,
+            phone: m.phone,
             status: m.status.into(),
             capacity: m.capacity,
+            topics: m.topics.0,
+            training_completed_on: m.training_completed_on,
+            police_record_issued_on: m.police_record_issued_on,
+            code_of_conduct_signed_on: m.code_of_conduct_signed_on,
+            created_at: m.created_at,
         }
     }
 }
@@ -148,6 +164,8 @@ pub struct MentoringRequest {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub status: RequestStatusGql,
+    /// What the newcomer would like help with.
+    pub topics: Vec<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -160,6 +178,7 @@ impl From<mentoring_request::Model> for MentoringRequest {
             email: m.email,
             phone: m.phone,
             status: m.status.into(),
+            topics: m.topics.0,
             created_at: m.created_at,
         }
     }
