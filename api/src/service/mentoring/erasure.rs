@@ -229,8 +229,22 @@ pub async fn erase_expired(db: &DatabaseConnection) -> ApiResult<usize> {
         .into_tuple()
         .all(db)
         .await?;
+    let mut erased = 0;
     for id in &requests {
         let txn = db.begin().await?;
+        // The guarded claim comes first: of several instances, one erases each record.
+        let claimed = mentoring_request::Entity::update_many()
+            .col_expr(
+                mentoring_request::Column::ErasedAt,
+                Expr::value(clock::now()),
+            )
+            .filter(mentoring_request::Column::Id.eq(*id))
+            .filter(mentoring_request::Column::ErasedAt.is_null())
+            .exec(&txn)
+            .await?;
+        if claimed.rows_affected == 0 {
+            continue;
+        }
         erase_request_data(&txn, *id).await?;
         audit::record_system(
             &txn,
@@ -239,9 +253,19 @@ pub async fn erase_expired(db: &DatabaseConnection) -> ApiResult<usize> {
         )
         .await?;
         txn.commit().await?;
+        erased += 1;
     }
     for id in &mentors {
         let txn = db.begin().await?;
+        let claimed = mentor::Entity::update_many()
+            .col_expr(mentor::Column::ErasedAt, Expr::value(clock::now()))
+            .filter(mentor::Column::Id.eq(*id))
+            .filter(mentor::Column::ErasedAt.is_null())
+            .exec(&txn)
+            .await?;
+        if claimed.rows_affected == 0 {
+            continue;
+        }
         erase_mentor_data(&txn, *id).await?;
         audit::record_system(
             &txn,
@@ -249,6 +273,7 @@ pub async fn erase_expired(db: &DatabaseConnection) -> ApiResult<usize> {
         )
         .await?;
         txn.commit().await?;
+        erased += 1;
     }
-    Ok(requests.len() + mentors.len())
+    Ok(erased)
 }
