@@ -436,6 +436,37 @@ pub struct Settings {
     )]
     pub retention_interval_secs: u64,
 
+    /// Redis server shared by the instances (e.g. `redis://127.0.0.1:6379`); limits are kept
+    /// per instance when unset.
+    #[arg(long, env = "REDIS_URL", global = true, hide_env_values = true)]
+    pub redis_url: Option<SecretString>,
+
+    /// Prefix of every key the platform writes to Redis (several platforms can share one).
+    #[arg(long, env = "REDIS_KEY_PREFIX", default_value = "ap:", global = true)]
+    pub redis_key_prefix: String,
+
+    /// Milliseconds to wait for Redis before falling back to the process.
+    #[arg(long, env = "REDIS_TIMEOUT_MS", default_value_t = 250, global = true)]
+    pub redis_timeout_ms: u64,
+
+    /// Requests per minute from one network address (a minute's worth may come at once).
+    #[arg(
+        long,
+        env = "RATE_LIMIT_PER_ADDRESS",
+        default_value_t = 600,
+        global = true
+    )]
+    pub rate_limit_per_address: u32,
+
+    /// Requests per minute for one API key, unless the key has its own limit.
+    #[arg(
+        long,
+        env = "RATE_LIMIT_PER_KEY",
+        default_value_t = 6000,
+        global = true
+    )]
+    pub rate_limit_per_key: u32,
+
     /// Load the small demo data set when the database holds no offers.
     #[arg(long, env = "SEED_DEMO_WHEN_EMPTY", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub seed_demo_when_empty: bool,

@@ -12,6 +12,9 @@ use crate::StartError;
 use crate::auth::password::Hasher;
 use crate::auth::throttle::{LoginThrottle, ThrottleLimits};
 use crate::auth::{TokenKeys, Viewer};
+use crate::cache::memory::MemoryLimiter;
+use crate::cache::redis_limiter::RedisLimiter;
+use crate::cache::{Limiters, RateLimiter};
 use crate::config::Settings;
 use crate::error::{ApiError, ApiResult};
 use crate::search::SearchIndex;
@@ -35,6 +38,8 @@ pub struct AppContext {
     pub thesaurus: Arc<Thesaurus>,
     /// Stops asking a failing search engine for a while.
     pub search_breaker: Arc<CircuitBreaker>,
+    /// Request rate limits, shared through Redis when configured.
+    pub limiters: Arc<Limiters>,
 }
 
 impl AppContext {
@@ -60,6 +65,7 @@ impl AppContext {
             window: std::time::Duration::from_secs(settings.login_throttle_window_secs),
         });
         let hashing_threads = settings.password_hash_concurrency;
+        let limiters = Arc::new(open_limiters(&settings)?);
         let search_breaker = CircuitBreaker::new(
             settings.search_breaker_failures,
             std::time::Duration::from_secs(settings.search_breaker_cooldown_secs),
@@ -73,6 +79,7 @@ impl AppContext {
             search,
             thesaurus,
             search_breaker: Arc::new(search_breaker),
+            limiters,
         })
     }
 
@@ -123,11 +130,31 @@ fn open_search(
     }
 }
 
+/// Rate limits in Redis when `REDIS_URL` is set (falling back to the process when it
+/// fails), in the process otherwise.
+fn open_limiters(settings: &Settings) -> Result<Limiters, StartError> {
+    let shared: Option<Arc<dyn RateLimiter>> = match &settings.redis_url {
+        Some(url) if !url.expose_secret().trim().is_empty() => {
+            let limiter = RedisLimiter::new(
+                url.expose_secret().trim(),
+                &settings.redis_key_prefix,
+                std::time::Duration::from_millis(settings.redis_timeout_ms.max(1)),
+            )
+            .map_err(|err| StartError::Data(format!("bad REDIS_URL: {err}")))?;
+            Some(Arc::new(limiter))
+        }
+        _ => None,
+    };
+    Ok(Limiters::new(shared, MemoryLimiter::default()))
+}
+
 /// The partner app that sent a request, named by its API key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiClient {
     pub id: Uuid,
     pub name: String,
+    /// Its own rate limit, if it has one.
+    pub requests_per_minute: Option<i32>,
 }
 
 /// What one request carries besides its query: who sends it, through which client, from

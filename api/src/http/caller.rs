@@ -33,6 +33,7 @@ pub async fn identify(app: &AppContext, http: &HttpRequest) -> Result<RequestMet
             Ok(Some(client)) => Some(ApiClient {
                 id: client.id,
                 name: client.name,
+                requests_per_minute: client.requests_per_minute,
             }),
             Ok(None) => return Err(unauthorized("unknown or revoked API key", false)),
             Err(err) => return Err(unavailable(&err)),

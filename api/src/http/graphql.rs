@@ -20,7 +20,7 @@ use crate::graphql::AppSchema;
 use crate::graphql::loader::Loaders;
 use crate::graphql::locale::AcceptLanguage;
 use crate::graphql::search::notice::SearchNotice;
-use crate::http::caller;
+use crate::http::{caller, rate_limit};
 
 /// Executes a GraphQL request sent with `POST`.
 pub async fn post(
@@ -174,6 +174,9 @@ async fn execute(
         Ok(meta) => meta,
         Err(response) => return response,
     };
+    if let Err(response) = rate_limit::check(app, &meta).await {
+        return response;
+    }
     let request_id = meta.request_id.clone().unwrap_or_default();
     let notice = std::sync::Arc::new(SearchNotice::default());
     let request = request

@@ -3,6 +3,7 @@
 pub mod caller;
 pub mod graphql;
 mod health;
+pub mod rate_limit;
 
 use actix_web::web;
 

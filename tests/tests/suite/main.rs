@@ -18,6 +18,7 @@ mod permissions;
 mod protection;
 mod publishing;
 mod queries;
+mod rate_limits;
 mod reference;
 mod region_import;
 mod schema_drift;

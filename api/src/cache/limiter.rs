@@ -1,0 +1,139 @@
+//! Rate limits as token buckets: a bucket holds up to a minute's allowance and refills
+//! continuously, so a client may burst but not exceed its rate over time. The shared
+//! limiter (Redis) holds across instances; when it fails, each instance limits on its own
+//! until it answers again, and requests keep being served.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use crate::cache::StoreError;
+use crate::cache::memory::MemoryLimiter;
+
+/// A rate: requests per minute, with a minute's worth as the burst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    pub per_minute: u32,
+}
+
+/// Whether a request may pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allowed,
+    /// Over the limit: try again after this long.
+    Limited {
+        retry_after: Duration,
+    },
+}
+
+/// A bucket's state: tokens left and when they were counted (milliseconds).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bucket {
+    pub tokens: f64,
+    pub at_ms: i64,
+}
+
+/// Takes one token from `bucket` (a full one when `None`) at `now_ms`: the new state and
+/// the decision. The Redis script does the same arithmetic.
+pub fn take(bucket: Option<Bucket>, limit: Limit, now_ms: i64) -> (Bucket, Decision) {
+    let capacity = f64::from(limit.per_minute.max(1));
+    let rate = capacity / 60_000.0;
+    let mut state = bucket.unwrap_or(Bucket {
+        tokens: capacity,
+        at_ms: now_ms,
+    });
+    if now_ms > state.at_ms {
+        state.tokens = (state.tokens + (now_ms - state.at_ms) as f64 * rate).min(capacity);
+        state.at_ms = now_ms;
+    }
+    if state.tokens >= 1.0 {
+        state.tokens -= 1.0;
+        (state, Decision::Allowed)
+    } else {
+        let wait_ms = ((1.0 - state.tokens) / rate).ceil().max(1.0) as u64;
+        (
+            state,
+            Decision::Limited {
+                retry_after: Duration::from_millis(wait_ms),
+            },
+        )
+    }
+}
+
+/// Something that keeps buckets by key.
+#[async_trait::async_trait]
+pub trait RateLimiter: Send + Sync {
+    /// Takes one token from the bucket `key`.
+    async fn take(&self, key: &str, limit: Limit) -> Result<Decision, StoreError>;
+}
+
+/// The limiters of an instance: the shared one if configured, and the in-process one it
+/// falls back to.
+pub struct Limiters {
+    shared: Option<Arc<dyn RateLimiter>>,
+    local: MemoryLimiter,
+    /// Whether the last call to the shared limiter failed (for logs and readiness).
+    degraded: AtomicBool,
+}
+
+impl Limiters {
+    pub fn new(shared: Option<Arc<dyn RateLimiter>>, local: MemoryLimiter) -> Self {
+        Self {
+            shared,
+            local,
+            degraded: AtomicBool::new(false),
+        }
+    }
+
+    /// Whether the shared limiter is failing and limits hold per instance for now.
+    pub fn degraded(&self) -> bool {
+        self.degraded.load(Ordering::Relaxed)
+    }
+
+    /// Takes a token from the shared bucket, or from this instance's when the shared store
+    /// fails.
+    pub async fn take(&self, key: &str, limit: Limit) -> Decision {
+        if let Some(shared) = &self.shared {
+            match shared.take(key, limit).await {
+                Ok(decision) => {
+                    if self.degraded.swap(false, Ordering::Relaxed) {
+                        tracing::info!("shared rate limits answer again");
+                    }
+                    return decision;
+                }
+                Err(err) => {
+                    if !self.degraded.swap(true, Ordering::Relaxed) {
+                        tracing::warn!(error = %err, "shared rate limits unavailable; limiting per instance");
+                    }
+                }
+            }
+        }
+        self.local.take_now(key, limit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bucket_bursts_a_minutes_worth_then_refills_at_the_rate() {
+        let limit = Limit { per_minute: 3 };
+        let mut state = None;
+        for _ in 0..3 {
+            let (next, decision) = take(state, limit, 0);
+            assert_eq!(decision, Decision::Allowed);
+            state = Some(next);
+        }
+        let (next, decision) = take(state, limit, 0);
+        assert_eq!(
+            decision,
+            Decision::Limited {
+                retry_after: Duration::from_secs(20)
+            }
+        );
+        // One token comes back every 20 s.
+        let (_, decision) = take(Some(next), limit, 20_000);
+        assert_eq!(decision, Decision::Allowed);
+    }
+}

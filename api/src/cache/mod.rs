@@ -1,0 +1,17 @@
+//! State shared between instances, kept in Redis when `REDIS_URL` is set and in the
+//! process otherwise, behind traits so both run the same code: request rate limits.
+
+pub mod limiter;
+pub mod memory;
+pub mod redis_limiter;
+
+pub use limiter::{Decision, Limit, Limiters, RateLimiter};
+
+/// Why the shared store could not answer; callers fall back to the process.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("Redis error: {0}")]
+    Redis(#[from] redis::RedisError),
+    #[error("Redis did not answer in time")]
+    Timeout,
+}
