@@ -10,10 +10,11 @@ use uuid::Uuid;
 
 use crate::StartError;
 use crate::auth::password::Hasher;
-use crate::auth::throttle::{LoginThrottle, ThrottleLimits};
+use crate::auth::throttle::{SignInThrottle, ThrottleLimits};
 use crate::auth::{TokenKeys, Viewer};
 use crate::cache::memory::MemoryLimiter;
 use crate::cache::redis_limiter::RedisLimiter;
+use crate::cache::redis_store::RedisStore;
 use crate::cache::{Limiters, RateLimiter};
 use crate::config::Settings;
 use crate::error::{ApiError, ApiResult};
@@ -31,7 +32,7 @@ pub struct AppContext {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
     pub tokens: Arc<TokenKeys>,
-    pub login_throttle: Arc<LoginThrottle>,
+    pub login_throttle: Arc<SignInThrottle>,
     pub passwords: Arc<Hasher>,
     pub search: Arc<dyn SearchIndex>,
     /// The term file, for reading queries.
@@ -59,13 +60,20 @@ impl AppContext {
         thesaurus: Arc<Thesaurus>,
     ) -> Result<Self, StartError> {
         let tokens = TokenKeys::from_settings(&settings)?;
-        let login_throttle = LoginThrottle::new(ThrottleLimits {
-            per_account: settings.login_max_failures_per_account,
-            per_address: settings.login_max_failures_per_address,
-            window: std::time::Duration::from_secs(settings.login_throttle_window_secs),
-        });
+        let redis = open_redis(&settings)?;
+        let login_throttle = SignInThrottle::new(
+            ThrottleLimits {
+                per_account: settings.login_max_failures_per_account,
+                per_address: settings.login_max_failures_per_address,
+                window: std::time::Duration::from_secs(settings.login_throttle_window_secs),
+            },
+            redis.clone(),
+        );
         let hashing_threads = settings.password_hash_concurrency;
-        let limiters = Arc::new(open_limiters(&settings)?);
+        let shared_limiter: Option<Arc<dyn RateLimiter>> = redis
+            .clone()
+            .map(|store| Arc::new(RedisLimiter::new(store)) as Arc<dyn RateLimiter>);
+        let limiters = Arc::new(Limiters::new(shared_limiter, MemoryLimiter::default()));
         let search_breaker = CircuitBreaker::new(
             settings.search_breaker_failures,
             std::time::Duration::from_secs(settings.search_breaker_cooldown_secs),
@@ -130,22 +138,20 @@ fn open_search(
     }
 }
 
-/// Rate limits in Redis when `REDIS_URL` is set (falling back to the process when it
-/// fails), in the process otherwise.
-fn open_limiters(settings: &Settings) -> Result<Limiters, StartError> {
-    let shared: Option<Arc<dyn RateLimiter>> = match &settings.redis_url {
+/// The Redis store `REDIS_URL` names, if any (nothing is sent until it is used).
+fn open_redis(settings: &Settings) -> Result<Option<Arc<RedisStore>>, StartError> {
+    match &settings.redis_url {
         Some(url) if !url.expose_secret().trim().is_empty() => {
-            let limiter = RedisLimiter::new(
+            let store = RedisStore::new(
                 url.expose_secret().trim(),
                 &settings.redis_key_prefix,
                 std::time::Duration::from_millis(settings.redis_timeout_ms.max(1)),
             )
             .map_err(|err| StartError::Data(format!("bad REDIS_URL: {err}")))?;
-            Some(Arc::new(limiter))
+            Ok(Some(Arc::new(store)))
         }
-        _ => None,
-    };
-    Ok(Limiters::new(shared, MemoryLimiter::default()))
+        _ => Ok(None),
+    }
 }
 
 /// The partner app that sent a request, named by its API key.

@@ -179,6 +179,13 @@ impl TestApp {
     /// Like [`spawn`](Self::spawn), with settings changed first.
     pub async fn spawn_with(change: impl FnOnce(&mut Settings)) -> Self {
         let mut database = TestDatabase::create().await;
+        // With a real Redis named, every test shares it, under a key prefix of its own.
+        if let Ok(url) = std::env::var("TEST_REDIS_URL")
+            && !url.trim().is_empty()
+        {
+            database.settings.redis_url = Some(url.trim().to_owned().into());
+            database.settings.redis_key_prefix = format!("test-{}:", uuid::Uuid::now_v7().simple());
+        }
         change(&mut database.settings);
         let mut db = db::open(database.options.clone())
             .await

@@ -2,12 +2,16 @@
 //! and per network address in a fixed window; past the limit, sign-ins are refused until the
 //! window ends (even with the right password, so guessing gains nothing).
 //!
-//! This store lives in the process. With several instances each counts on its own, which
-//! multiplies the limit by the number of instances; a shared store (Redis) replaces it there.
+//! [`LoginThrottle`] counts in the process; [`SignInThrottle`] counts in Redis when it is
+//! configured, so the limits hold across instances, and falls back to the process's counts
+//! while Redis fails.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use crate::cache::failures;
+use crate::cache::redis_store::RedisStore;
 
 /// Entries kept before expired ones are swept, so a flood of addresses cannot grow the map
 /// without bound.
@@ -42,7 +46,8 @@ impl LoginThrottle {
         }
     }
 
-    fn keys(account: &str, address: Option<&str>) -> [(String, bool); 2] {
+    /// The counters a sign-in touches: its account's and its address's.
+    pub fn keys(account: &str, address: Option<&str>) -> [(String, bool); 2] {
         [
             (format!("account:{account}"), true),
             (format!("address:{}", address.unwrap_or("unknown")), false),
@@ -98,6 +103,75 @@ impl LoginThrottle {
     pub fn record_success(&self, account: &str) {
         if let Ok(mut windows) = self.windows.lock() {
             windows.remove(&format!("account:{account}"));
+        }
+    }
+}
+
+/// Sign-in throttling for an instance.
+pub struct SignInThrottle {
+    limits: ThrottleLimits,
+    local: LoginThrottle,
+    shared: Option<Arc<RedisStore>>,
+}
+
+impl SignInThrottle {
+    pub fn new(limits: ThrottleLimits, shared: Option<Arc<RedisStore>>) -> Self {
+        Self {
+            limits,
+            local: LoginThrottle::new(limits),
+            shared,
+        }
+    }
+
+    /// Seconds until sign-ins are allowed again, when the account or address is locked.
+    pub async fn locked_for(&self, account: &str, address: Option<&str>) -> Option<u64> {
+        if let Some(store) = &self.shared {
+            let keys = LoginThrottle::keys(account, address);
+            let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
+            match failures::counts(store, &names).await {
+                Ok(counts) => {
+                    return keys
+                        .iter()
+                        .zip(counts)
+                        .filter_map(|((_, is_account), (count, left))| {
+                            let limit = if *is_account {
+                                self.limits.per_account
+                            } else {
+                                self.limits.per_address
+                            };
+                            (count >= limit).then(|| left.as_secs().max(1))
+                        })
+                        .max();
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, "shared sign-in counts unavailable; counting per instance")
+                }
+            }
+        }
+        self.local.locked_for(account, address)
+    }
+
+    /// Counts a failed sign-in (in this process too, so a Redis outage starts warm).
+    pub async fn record_failure(&self, account: &str, address: Option<&str>) {
+        self.local.record_failure(account, address);
+        if let Some(store) = &self.shared {
+            let names: Vec<String> = LoginThrottle::keys(account, address)
+                .into_iter()
+                .map(|(k, _)| k)
+                .collect();
+            if let Err(err) = failures::add(store, &names, self.limits.window).await {
+                tracing::warn!(error = %err, "could not count a failed sign-in in Redis");
+            }
+        }
+    }
+
+    /// Forgets the account's failures after a successful sign-in.
+    pub async fn record_success(&self, account: &str) {
+        self.local.record_success(account);
+        if let Some(store) = &self.shared
+            && let Err(err) = failures::clear(store, &format!("account:{account}")).await
+        {
+            tracing::warn!(error = %err, "could not clear sign-in failures in Redis");
         }
     }
 }

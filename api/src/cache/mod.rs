@@ -1,9 +1,11 @@
 //! State shared between instances, kept in Redis when `REDIS_URL` is set and in the
-//! process otherwise, behind traits so both run the same code: request rate limits.
+//! process otherwise, so both run the same code: request rate limits and sign-in throttling.
 
+pub mod failures;
 pub mod limiter;
 pub mod memory;
 pub mod redis_limiter;
+pub mod redis_store;
 
 pub use limiter::{Decision, Limit, Limiters, RateLimiter};
 

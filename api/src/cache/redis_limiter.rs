@@ -1,16 +1,14 @@
 //! Rate-limit buckets in Redis, shared by every instance: one Lua script reads, refills and
-//! takes atomically, on Redis's own clock (so instances' clocks need not agree). The
-//! connection is made on first use and re-made by the connection manager after failures;
-//! every call is bounded by a timeout.
+//! takes atomically, on Redis's own clock (so instances' clocks need not agree).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use redis::Script;
-use redis::aio::ConnectionManager;
-use tokio::sync::OnceCell;
 
 use crate::cache::StoreError;
 use crate::cache::limiter::{Decision, Limit, RateLimiter};
+use crate::cache::redis_store::RedisStore;
 
 /// The token bucket of `limiter::take`, in Lua.
 const TAKE: &str = r"
@@ -39,48 +37,34 @@ return {allowed, wait}
 ";
 
 pub struct RedisLimiter {
-    client: redis::Client,
-    connection: OnceCell<ConnectionManager>,
+    store: Arc<RedisStore>,
     script: Script,
-    prefix: String,
-    timeout: Duration,
 }
 
 impl RedisLimiter {
-    /// A limiter for the server at `url`; nothing is sent until the first request.
-    pub fn new(url: &str, prefix: &str, timeout: Duration) -> Result<Self, StoreError> {
-        Ok(Self {
-            client: redis::Client::open(url)?,
-            connection: OnceCell::new(),
+    pub fn new(store: Arc<RedisStore>) -> Self {
+        Self {
+            store,
             script: Script::new(TAKE),
-            prefix: prefix.to_owned(),
-            timeout,
-        })
-    }
-
-    async fn connection(&self) -> Result<ConnectionManager, StoreError> {
-        let manager = tokio::time::timeout(
-            self.timeout,
-            self.connection
-                .get_or_try_init(|| ConnectionManager::new(self.client.clone())),
-        )
-        .await
-        .map_err(|_| StoreError::Timeout)??;
-        Ok(manager.clone())
+        }
     }
 }
 
 #[async_trait::async_trait]
 impl RateLimiter for RedisLimiter {
     async fn take(&self, key: &str, limit: Limit) -> Result<Decision, StoreError> {
-        let mut connection = self.connection().await?;
-        let key = format!("{}rl:{key}", self.prefix);
-        let mut invocation = self.script.key(key);
+        let mut connection = self.store.connection().await?;
+        let mut invocation = self.script.key(self.store.key(&format!("rl:{key}")));
         invocation.arg(limit.per_minute.max(1));
-        let (allowed, wait_ms): (i64, i64) =
-            tokio::time::timeout(self.timeout, invocation.invoke_async(&mut connection))
-                .await
-                .map_err(|_| StoreError::Timeout)??;
+        let (allowed, wait_ms): (i64, i64) = self
+            .store
+            .bounded(async {
+                invocation
+                    .invoke_async(&mut connection)
+                    .await
+                    .map_err(StoreError::from)
+            })
+            .await?;
         Ok(if allowed == 1 {
             Decision::Allowed
         } else {

@@ -170,3 +170,48 @@ async fn requests_keep_succeeding_when_redis_is_gone() {
         "the instance still limits on its own"
     );
 }
+
+#[tokio::test]
+async fn failed_sign_ins_count_across_instances_sharing_redis() {
+    const PASSWORD: &str = "correct horse battery staple";
+    const LOGIN: &str =
+        "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }";
+    let mut with_redis = false;
+    let first = TestApp::spawn_with(|s| {
+        s.login_max_failures_per_account = 2;
+        with_redis = redis(s);
+    })
+    .await;
+    if !with_redis {
+        eprintln!("sign-in throttling across instances: skipped (TEST_REDIS_URL not set)");
+        return;
+    }
+    angebotsplattform::service::account::create_admin(
+        &first.db,
+        &first.app.settings,
+        "kanton@example.org",
+        "Kanton",
+        PASSWORD,
+    )
+    .await
+    .unwrap();
+    let mut second = TestApp::spawn_with(|_| {}).await;
+    let settings = (*first.app.settings).clone();
+    second.reconfigure(|s| *s = settings);
+    // The second instance reads the first one's database: one account, two instances.
+    second.app.db = first.db.clone();
+    for app in [&first, &second] {
+        let wrong = app
+            .graphql(LOGIN, json!({ "e": "kanton@example.org", "p": "not it" }))
+            .await;
+        assert_eq!(tests::error_code(&wrong), Some("UNAUTHENTICATED"));
+    }
+    let locked = first
+        .graphql(LOGIN, json!({ "e": "kanton@example.org", "p": PASSWORD }))
+        .await;
+    assert_eq!(
+        tests::error_code(&locked),
+        Some("RATE_LIMITED"),
+        "one failure on each instance reaches the limit of two: {locked}"
+    );
+}

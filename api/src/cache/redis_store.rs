@@ -1,0 +1,58 @@
+//! The connection to Redis shared by everything the platform keeps there: made on first use,
+//! re-made by the connection manager after failures, every call bounded by a timeout, and
+//! every key under the configured prefix.
+
+use std::future::Future;
+use std::time::Duration;
+
+use redis::aio::ConnectionManager;
+use tokio::sync::OnceCell;
+
+use crate::cache::StoreError;
+
+pub struct RedisStore {
+    client: redis::Client,
+    connection: OnceCell<ConnectionManager>,
+    prefix: String,
+    timeout: Duration,
+}
+
+impl RedisStore {
+    /// A store for the server at `url`; nothing is sent until the first call.
+    pub fn new(url: &str, prefix: &str, timeout: Duration) -> Result<Self, StoreError> {
+        Ok(Self {
+            client: redis::Client::open(url)?,
+            connection: OnceCell::new(),
+            prefix: prefix.to_owned(),
+            timeout,
+        })
+    }
+
+    /// The full name of a key.
+    pub fn key(&self, name: &str) -> String {
+        format!("{}{name}", self.prefix)
+    }
+
+    /// A connection (a cheap handle to the shared one).
+    pub async fn connection(&self) -> Result<ConnectionManager, StoreError> {
+        let manager = self
+            .bounded(async {
+                self.connection
+                    .get_or_try_init(|| ConnectionManager::new(self.client.clone()))
+                    .await
+                    .map_err(StoreError::from)
+            })
+            .await?;
+        Ok(manager.clone())
+    }
+
+    /// Runs a call under the timeout.
+    pub async fn bounded<T>(
+        &self,
+        call: impl Future<Output = Result<T, StoreError>>,
+    ) -> Result<T, StoreError> {
+        tokio::time::timeout(self.timeout, call)
+            .await
+            .map_err(|_| StoreError::Timeout)?
+    }
+}
