@@ -41,6 +41,8 @@ pub struct AppContext {
     pub search_breaker: Arc<CircuitBreaker>,
     /// Request rate limits, shared through Redis when configured.
     pub limiters: Arc<Limiters>,
+    /// The shared Redis, when `REDIS_URL` names one.
+    pub redis: Option<Arc<RedisStore>>,
 }
 
 impl AppContext {
@@ -88,6 +90,7 @@ impl AppContext {
             thesaurus,
             search_breaker: Arc::new(search_breaker),
             limiters,
+            redis,
         })
     }
 

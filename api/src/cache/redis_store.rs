@@ -55,4 +55,14 @@ impl RedisStore {
             .await
             .map_err(|_| StoreError::Timeout)?
     }
+
+    /// Whether Redis answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        let mut connection = self.connection().await?;
+        self.bounded(async {
+            let _: String = redis::cmd("PING").query_async(&mut connection).await?;
+            Ok(())
+        })
+        .await
+    }
 }

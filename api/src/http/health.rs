@@ -1,4 +1,5 @@
-//! `/healthz` (the process answers) and `/readyz` (its database answers too).
+//! `/healthz` (the process answers) and `/readyz` (its database answers too; Redis is
+//! reported).
 
 use actix_web::{HttpResponse, web};
 use sea_orm::ConnectionTrait;
@@ -11,19 +12,40 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "status": "ok" }))
 }
 
-/// The process can serve: its database answers.
+/// The process can serve: its database answers (else 503). Redis is reported as well: when
+/// it is down the process still serves, with limits per instance (`degraded`).
 pub async fn readyz(app: web::Data<AppContext>) -> HttpResponse {
     let backend = app.db.get_database_backend();
     let ping = app
         .db
         .execute_raw(sea_orm::Statement::from_string(backend, "SELECT 1"))
         .await;
-    match ping {
-        Ok(_) => HttpResponse::Ok().json(json!({ "status": "ready", "database": "up" })),
+    let database = match &ping {
+        Ok(_) => "up",
         Err(err) => {
             tracing::warn!(error = %err, "readiness check: database down");
-            HttpResponse::ServiceUnavailable()
-                .json(json!({ "status": "unavailable", "database": "down" }))
+            "down"
         }
+    };
+    let redis = match &app.redis {
+        None => "not configured",
+        Some(store) => match store.ping().await {
+            Ok(()) => "up",
+            Err(err) => {
+                tracing::warn!(error = %err, "readiness check: Redis down");
+                "down"
+            }
+        },
+    };
+    let status = match (database, redis) {
+        ("down", _) => "unavailable",
+        (_, "down") => "degraded",
+        _ => "ready",
+    };
+    let body = json!({ "status": status, "database": database, "redis": redis });
+    if database == "down" {
+        HttpResponse::ServiceUnavailable().json(body)
+    } else {
+        HttpResponse::Ok().json(body)
     }
 }

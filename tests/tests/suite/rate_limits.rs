@@ -75,6 +75,10 @@ async fn an_address_over_its_limit_gets_429_with_retry_after() {
         "another address has its own allowance"
     );
     assert!(!app.app.limiters.degraded(), "redis in use: {with_redis}");
+    let ready = app.request(TestRequest::get().uri("/readyz")).await;
+    let expected = if with_redis { "up" } else { "not configured" };
+    assert_eq!(ready.body["redis"], expected);
+    assert_eq!(ready.body["status"], "ready");
 }
 
 #[tokio::test]
@@ -168,6 +172,12 @@ async fn requests_keep_succeeding_when_redis_is_gone() {
     assert!(
         limited(&from(&app, "203.0.113.50", None).await),
         "the instance still limits on its own"
+    );
+    let ready = app.request(TestRequest::get().uri("/readyz")).await;
+    assert_eq!(ready.status, StatusCode::OK, "it still serves");
+    assert_eq!(
+        ready.body,
+        json!({ "status": "degraded", "database": "up", "redis": "down" })
     );
 }
 
