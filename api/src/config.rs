@@ -449,6 +449,11 @@ pub struct Settings {
     #[arg(long, env = "REDIS_TIMEOUT_MS", default_value_t = 250, global = true)]
     pub redis_timeout_ms: u64,
 
+    /// Seconds an instance may take a sign-in for live on Redis's word, without asking the
+    /// database (revocations reach every instance at once regardless).
+    #[arg(long, env = "SESSION_CACHE_SECS", default_value_t = 30, global = true)]
+    pub session_cache_secs: u64,
+
     /// Requests per minute from one network address (a minute's worth may come at once).
     #[arg(
         long,

@@ -13,6 +13,7 @@ use crate::context::{ApiClient, AppContext, RequestMeta};
 use crate::http::graphql::refusal;
 use crate::ids;
 use crate::service;
+use crate::service::account::SharedSessions;
 
 /// The header partner apps send their key in.
 pub const API_KEY_HEADER: &str = "X-Api-Key";
@@ -56,7 +57,11 @@ pub async fn identify(app: &AppContext, http: &HttpRequest) -> Result<RequestMet
                     return Err(unauthorized("invalid or expired access token", true));
                 }
             };
-            match service::account::load_viewer(&app.db, verified).await {
+            let shared = app.redis.as_deref().map(|store| SharedSessions {
+                store,
+                remember: std::time::Duration::from_secs(app.settings.session_cache_secs),
+            });
+            match service::account::load_viewer(&app.db, verified, shared.as_ref()).await {
                 Ok(Some(staff)) => Viewer::Staff(staff),
                 Ok(None) => {
                     return Err(unauthorized(

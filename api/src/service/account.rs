@@ -16,6 +16,8 @@ use uuid::Uuid;
 
 use crate::auth::token::VerifiedToken;
 use crate::auth::{StaffViewer, password, secret};
+use crate::cache::redis_store::RedisStore;
+use crate::cache::sessions;
 use crate::clock;
 use crate::config::Settings;
 use crate::context::{AppContext, RequestMeta};
@@ -29,6 +31,7 @@ use crate::service::text;
 pub async fn load_viewer<C: ConnectionTrait>(
     db: &C,
     token: VerifiedToken,
+    shared: Option<&SharedSessions<'_>>,
 ) -> ApiResult<Option<StaffViewer>> {
     let Some(account) = user_account::Entity::find_by_id(token.account_id)
         .filter(user_account::Column::Status.eq(AccountStatus::Active))
@@ -37,7 +40,7 @@ pub async fn load_viewer<C: ConnectionTrait>(
     else {
         return Ok(None);
     };
-    if !session::is_live(db, token.session_id).await? {
+    if !live(db, token.session_id, shared).await? {
         return Ok(None);
     }
     let scopes = account_scope::Entity::find()
@@ -52,6 +55,36 @@ pub async fn load_viewer<C: ConnectionTrait>(
         region_ids: scopes.iter().filter_map(|s| s.region_id).collect(),
         pool_ids: scopes.iter().filter_map(|s| s.pool_id).collect(),
     }))
+}
+
+/// Where sign-ins' liveness is shared between instances, and for how long a live one is
+/// remembered.
+pub struct SharedSessions<'a> {
+    pub store: &'a RedisStore,
+    pub remember: std::time::Duration,
+}
+
+/// Whether a sign-in is live: what Redis knows first, else the database (remembered then).
+async fn live<C: ConnectionTrait>(
+    db: &C,
+    session_id: Uuid,
+    shared: Option<&SharedSessions<'_>>,
+) -> ApiResult<bool> {
+    let Some(shared) = shared else {
+        return session::is_live(db, session_id).await;
+    };
+    match sessions::state(shared.store, session_id).await {
+        Ok(Some(known)) => return Ok(known),
+        Ok(None) => {}
+        Err(err) => tracing::warn!(error = %err, "session states in Redis unavailable"),
+    }
+    let live = session::is_live(db, session_id).await?;
+    if live
+        && let Err(err) = sessions::remember_live(shared.store, session_id, shared.remember).await
+    {
+        tracing::warn!(error = %err, "could not remember a live session in Redis");
+    }
+    Ok(live)
 }
 
 /// An account by id.

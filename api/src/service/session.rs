@@ -209,6 +209,7 @@ pub async fn refresh(app: &AppContext, meta: &RequestMeta, token: &str) -> ApiRe
         )
         .await?;
         txn.commit().await?;
+        announce_revoked(app, row.family_id).await;
         tracing::warn!(family = %row.family_id, "refresh token reused: sign-in revoked");
         return Err(ApiError::InvalidToken(WHAT));
     }
@@ -256,17 +257,37 @@ pub async fn logout(
     }
     let txn = app.db.begin().await?;
     let mut ended = false;
-    for (family, account_id) in families {
-        ended |= revoke_family(&txn, family, now).await? > 0;
+    for (family, account_id) in &families {
+        ended |= revoke_family(&txn, *family, now).await? > 0;
         audit::record(
             &txn,
             meta,
-            Change::new("session.logout", "user_account", account_id),
+            Change::new("session.logout", "user_account", *account_id),
         )
         .await?;
     }
     txn.commit().await?;
+    for (family, _) in families {
+        announce_revoked(app, family).await;
+    }
     Ok(ended)
+}
+
+/// Tells every instance through Redis that a sign-in has ended, so none serves it from
+/// memory; without Redis each instance asks the database anyway.
+async fn announce_revoked(app: &AppContext, family: Uuid) {
+    let Some(store) = &app.redis else {
+        return;
+    };
+    // As long as the sign-in's access tokens can live, with the clock leeway.
+    let ttl = std::time::Duration::from_secs(
+        app.settings
+            .access_token_ttl_secs
+            .saturating_add(app.settings.jwt_leeway_secs),
+    );
+    if let Err(err) = crate::cache::sessions::announce_revoked(store, family, ttl).await {
+        tracing::warn!(error = %err, "could not announce a revoked sign-in in Redis");
+    }
 }
 
 /// Revokes every live token of a family; returns how many.

@@ -19,6 +19,7 @@ mod protection;
 mod publishing;
 mod queries;
 mod rate_limits;
+mod redis_sessions;
 mod reference;
 mod region_import;
 mod schema_drift;
