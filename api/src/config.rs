@@ -454,6 +454,10 @@ pub struct Settings {
     #[arg(long, env = "SESSION_CACHE_SECS", default_value_t = 30, global = true)]
     pub session_cache_secs: u64,
 
+    /// Seconds anonymous catalogue answers are cached (0 turns the cache off).
+    #[arg(long, env = "RESPONSE_CACHE_SECS", default_value_t = 60, global = true)]
+    pub response_cache_secs: u64,
+
     /// Requests per minute from one network address (a minute's worth may come at once).
     #[arg(
         long,

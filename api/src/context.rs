@@ -15,6 +15,7 @@ use crate::auth::{TokenKeys, Viewer};
 use crate::cache::memory::MemoryLimiter;
 use crate::cache::redis_limiter::RedisLimiter;
 use crate::cache::redis_store::RedisStore;
+use crate::cache::responses::ResponseCache;
 use crate::cache::{Limiters, RateLimiter};
 use crate::config::Settings;
 use crate::error::{ApiError, ApiResult};
@@ -43,6 +44,8 @@ pub struct AppContext {
     pub limiters: Arc<Limiters>,
     /// The shared Redis, when `REDIS_URL` names one.
     pub redis: Option<Arc<RedisStore>>,
+    /// Answers to anonymous catalogue reads.
+    pub responses: Arc<ResponseCache>,
 }
 
 impl AppContext {
@@ -72,6 +75,7 @@ impl AppContext {
             redis.clone(),
         );
         let hashing_threads = settings.password_hash_concurrency;
+        let settings_cache_secs = settings.response_cache_secs;
         let shared_limiter: Option<Arc<dyn RateLimiter>> = redis
             .clone()
             .map(|store| Arc::new(RedisLimiter::new(store)) as Arc<dyn RateLimiter>);
@@ -90,6 +94,10 @@ impl AppContext {
             thesaurus,
             search_breaker: Arc::new(search_breaker),
             limiters,
+            responses: Arc::new(ResponseCache::new(
+                redis.clone(),
+                std::time::Duration::from_secs(settings_cache_secs),
+            )),
             redis,
         })
     }

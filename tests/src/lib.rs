@@ -72,6 +72,9 @@ impl TestDatabase {
         let mut settings = Settings::for_data_dir(dir.clone());
         // A secret per test, so no key file is written.
         settings.jwt_secret = Some(format!("test-secret-{}", uuid::Uuid::new_v4().simple()).into());
+        // Tests change data behind the API's back (fixtures): answers are cached only where a
+        // test turns the cache on.
+        settings.response_cache_secs = 0;
         match Backend::from_env() {
             Backend::Sqlite => {
                 let url = db::database_url(&settings).expect("sqlite url");

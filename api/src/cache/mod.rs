@@ -6,6 +6,7 @@ pub mod limiter;
 pub mod memory;
 pub mod redis_limiter;
 pub mod redis_store;
+pub mod responses;
 pub mod sessions;
 
 pub use limiter::{Decision, Limit, Limiters, RateLimiter};

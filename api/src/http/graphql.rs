@@ -20,7 +20,7 @@ use crate::graphql::AppSchema;
 use crate::graphql::loader::Loaders;
 use crate::graphql::locale::AcceptLanguage;
 use crate::graphql::search::notice::SearchNotice;
-use crate::http::{caller, rate_limit};
+use crate::http::{caller, rate_limit, response_cache};
 
 /// Executes a GraphQL request sent with `POST`.
 pub async fn post(
@@ -178,6 +178,16 @@ async fn execute(
         return response;
     }
     let request_id = meta.request_id.clone().unwrap_or_default();
+    let plan = response_cache::plan(app, &meta, &request, accept_language.as_deref()).await;
+    if let Some(key) = &plan.key
+        && let Some(body) = app.responses.get(key).await
+    {
+        return HttpResponse::Ok()
+            .content_type("application/json")
+            .insert_header(("X-Request-Id", request_id))
+            .insert_header(("X-Cache", "HIT"))
+            .body(body.as_ref().clone());
+    }
     let notice = std::sync::Arc::new(SearchNotice::default());
     let request = request
         .data(Loaders::new(&app.db))
@@ -188,9 +198,33 @@ async fn execute(
     match tokio::time::timeout(limit, schema.execute(request)).await {
         Ok(mut response) => {
             notice.write(&mut response);
-            HttpResponse::Ok()
-                .insert_header(("X-Request-Id", request_id))
-                .json(response)
+            let succeeded = response.errors.is_empty();
+            if plan.bumps && succeeded {
+                app.responses.bump().await;
+            }
+            let body = match serde_json::to_vec(&response) {
+                Ok(body) => body,
+                Err(err) => {
+                    tracing::error!(error = %err, "could not encode a GraphQL response");
+                    return refusal(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "INTERNAL_SERVER_ERROR",
+                        "internal error",
+                    );
+                }
+            };
+            let mut reply = HttpResponse::Ok();
+            reply
+                .content_type("application/json")
+                .insert_header(("X-Request-Id", request_id));
+            if let Some(key) = &plan.key {
+                // A degraded search answer is not kept: the next request tries the engine.
+                if succeeded && !response.extensions.contains_key("search") {
+                    app.responses.put(key, body.clone()).await;
+                }
+                reply.insert_header(("X-Cache", "MISS"));
+            }
+            reply.body(body)
         }
         Err(_) => {
             tracing::warn!(seconds = limit.as_secs(), "GraphQL request timed out");

@@ -4,6 +4,7 @@ pub mod caller;
 pub mod graphql;
 mod health;
 pub mod rate_limit;
+pub mod response_cache;
 
 use actix_web::web;
 

@@ -22,6 +22,7 @@ mod rate_limits;
 mod redis_sessions;
 mod reference;
 mod region_import;
+mod response_cache;
 mod schema_drift;
 mod search_api;
 mod search_conformance;
