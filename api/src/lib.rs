@@ -113,6 +113,7 @@ pub async fn serve(app: AppContext) -> Result<(), StartError> {
     let schema = build_schema(app.clone(), &limits);
     let expiry = jobs::expiry::spawn(
         app.db.clone(),
+        app.responses.clone(),
         std::time::Duration::from_secs(settings.expiry_interval_secs.max(1)),
     );
     let retention = jobs::retention::spawn(

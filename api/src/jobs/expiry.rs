@@ -4,14 +4,21 @@
 //! lasting (status, audit entry, search outbox row). Instances may run it at the same time:
 //! the archiving statement is guarded, so each offer is archived once.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 
+use crate::cache::responses::ResponseCache;
 use crate::service::offer_write;
 
 /// Runs the job every `interval` until the process ends.
-pub fn spawn(db: DatabaseConnection, interval: Duration) -> tokio::task::JoinHandle<()> {
+/// Archived offers change public data: cached answers are invalidated.
+pub fn spawn(
+    db: DatabaseConnection,
+    responses: Arc<ResponseCache>,
+    interval: Duration,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -19,7 +26,10 @@ pub fn spawn(db: DatabaseConnection, interval: Duration) -> tokio::task::JoinHan
             ticker.tick().await;
             match offer_write::archive_expired(&db).await {
                 Ok(0) => {}
-                Ok(count) => tracing::info!(count, "archived offers past their end date"),
+                Ok(count) => {
+                    tracing::info!(count, "archived offers past their end date");
+                    responses.bump().await;
+                }
                 // Already logged where it happened; the next tick tries again.
                 Err(err) => tracing::warn!(error = %err, "expiry job failed; will retry"),
             }
