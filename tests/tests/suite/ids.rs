@@ -15,6 +15,11 @@ pub fn region_gid(id: Uuid) -> String {
     global_id(NodeType::Region, id).0
 }
 
+/// The global id of any record.
+pub fn gid(kind: NodeType, id: Uuid) -> String {
+    global_id(kind, id).0
+}
+
 /// The uuid inside a global id.
 pub fn uuid_of(global: &str) -> Uuid {
     angebotsplattform::graphql::relay::parse_global_id(global)

@@ -2,6 +2,7 @@
 //! match lifecycle with its capacity guarantee (also under concurrency), and scopes: a
 //! coordinator of one pool reaches nothing of another.
 
+use angebotsplattform::graphql::relay::NodeType;
 use entity::types::{MatchStatus, Proficiency, Role};
 use entity::{audit_log, mentoring_request};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -12,10 +13,7 @@ use tests::mentoring::{self, Person};
 use tests::{TestApp, error_code};
 use uuid::Uuid;
 
-fn gid(kind: &str, id: Uuid) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{kind}:{id}"))
-}
+use crate::ids::gid;
 
 async fn coordinator(app: &TestApp, region: Uuid) -> Staff {
     app.staff(
@@ -73,7 +71,7 @@ async fn candidates_are_ranked_with_reasons_and_the_rules_hold() {
         .data_as(
             Some(&staff.token),
             CANDIDATES,
-            json!({ "r": gid("MentoringRequest", request) }),
+            json!({ "r": gid(NodeType::MentoringRequest, request) }),
         )
         .await["mentorCandidates"]
         .clone();
@@ -85,10 +83,10 @@ async fn candidates_are_ranked_with_reasons_and_the_rules_hold() {
         .collect();
     assert_eq!(
         ids,
-        [gid("Mentor", speaker), gid("Mentor", other)],
+        [gid(NodeType::Mentor, speaker), gid(NodeType::Mentor, other)],
         "the Tigrinya speaker first; the man is left out (a woman was asked for)"
     );
-    assert!(!ids.contains(&gid("Mentor", man).as_str()));
+    assert!(!ids.contains(&gid(NodeType::Mentor, man).as_str()));
     let reasons = &ranked[0]["reasons"];
     let explanation = |criterion: &str| -> String {
         reasons
@@ -130,7 +128,7 @@ async fn candidates_are_ranked_with_reasons_and_the_rules_hold() {
         .data_as(
             Some(&staff.token),
             CANDIDATES,
-            json!({ "r": gid("MentoringRequest", request) }),
+            json!({ "r": gid(NodeType::MentoringRequest, request) }),
         )
         .await;
     assert_eq!(again["mentorCandidates"].as_array().unwrap().len(), 1);
@@ -138,7 +136,7 @@ async fn candidates_are_ranked_with_reasons_and_the_rules_hold() {
         .graphql_as(
             Some(&staff.token),
             PROPOSE,
-            json!({ "r": gid("MentoringRequest", request), "m": gid("Mentor", speaker) }),
+            json!({ "r": gid(NodeType::MentoringRequest, request), "m": gid(NodeType::Mentor, speaker) }),
         )
         .await;
     assert_eq!(error_code(&refused), Some("CONFLICT"), "{refused}");
@@ -159,7 +157,7 @@ async fn the_lifecycle_keeps_places_and_one_live_match_per_request() {
         .data_as(
             Some(&staff.token),
             PROPOSE,
-            json!({ "r": gid("MentoringRequest", first), "m": gid("Mentor", mentor) }),
+            json!({ "r": gid(NodeType::MentoringRequest, first), "m": gid(NodeType::Mentor, mentor) }),
         )
         .await["proposeMatch"]
         .clone();
@@ -168,7 +166,7 @@ async fn the_lifecycle_keeps_places_and_one_live_match_per_request() {
         .graphql_as(
             Some(&staff.token),
             PROPOSE,
-            json!({ "r": gid("MentoringRequest", second), "m": gid("Mentor", mentor) }),
+            json!({ "r": gid(NodeType::MentoringRequest, second), "m": gid(NodeType::Mentor, mentor) }),
         )
         .await;
     assert_eq!(error_code(&no_place), Some("CONFLICT"));
@@ -182,7 +180,7 @@ async fn the_lifecycle_keeps_places_and_one_live_match_per_request() {
         .graphql_as(
             Some(&staff.token),
             PROPOSE,
-            json!({ "r": gid("MentoringRequest", first), "m": gid("Mentor", other_mentor) }),
+            json!({ "r": gid(NodeType::MentoringRequest, first), "m": gid(NodeType::Mentor, other_mentor) }),
         )
         .await;
     assert_eq!(
@@ -238,7 +236,7 @@ async fn the_lifecycle_keeps_places_and_one_live_match_per_request() {
         .data_as(
             Some(&staff.token),
             PROPOSE,
-            json!({ "r": gid("MentoringRequest", second), "m": gid("Mentor", mentor) }),
+            json!({ "r": gid(NodeType::MentoringRequest, second), "m": gid(NodeType::Mentor, mentor) }),
         )
         .await;
     assert_eq!(now_free["proposeMatch"]["status"], "PROPOSED");
@@ -271,7 +269,7 @@ async fn concurrent_proposals_cannot_overbook_a_mentor() {
         app.graphql_as(
             Some(token),
             PROPOSE,
-            json!({ "r": gid("MentoringRequest", *request), "m": gid("Mentor", mentor) }),
+            json!({ "r": gid(NodeType::MentoringRequest, *request), "m": gid(NodeType::Mentor, mentor) }),
         )
     });
     let results: Vec<Value> = futures_util::future::join_all(attempts).await;
@@ -361,7 +359,7 @@ async fn the_pool_proposal_beats_greedy_and_explains_who_is_left() {
             "query($p: ID!) { proposePoolMatches(poolId: $p) {
                totalScore pairs { request { id } mentor { id } score }
                unmatchedRequests { request { id } reason } } }",
-            json!({ "p": gid("MentoringPool", pool) }),
+            json!({ "p": gid(NodeType::MentoringPool, pool) }),
         )
         .await["proposePoolMatches"]
         .clone();
@@ -377,17 +375,17 @@ async fn the_pool_proposal_beats_greedy_and_explains_who_is_left() {
         })
         .collect();
     assert!(pairs.contains(&(
-        gid("MentoringRequest", arabic_request),
-        gid("Mentor", universal)
+        gid(NodeType::MentoringRequest, arabic_request),
+        gid(NodeType::Mentor, universal)
     )));
     assert!(pairs.contains(&(
-        gid("MentoringRequest", tigrinya_request),
-        gid("Mentor", tigrinya)
+        gid(NodeType::MentoringRequest, tigrinya_request),
+        gid(NodeType::Mentor, tigrinya)
     )));
     let unmatched = &proposal["unmatchedRequests"][0];
     assert_eq!(
         unmatched["request"]["id"],
-        gid("MentoringRequest", unplaceable)
+        gid(NodeType::MentoringRequest, unplaceable)
     );
     assert!(
         unmatched["reason"].as_str().unwrap().contains("preference"),
@@ -428,47 +426,47 @@ async fn a_coordinator_reaches_nothing_of_another_pool() {
         .await;
     assert_eq!(
         pools["mentoringPools"],
-        json!([{ "id": gid("MentoringPool", own_pool) }])
+        json!([{ "id": gid(NodeType::MentoringPool, own_pool) }])
     );
 
     let mut attempts: Vec<(&str, String, Value)> = vec![
         (
             "mentorCandidates",
             CANDIDATES.to_owned(),
-            json!({ "r": gid("MentoringRequest", request) }),
+            json!({ "r": gid(NodeType::MentoringRequest, request) }),
         ),
         (
             "proposePoolMatches",
             "query($p: ID!) { proposePoolMatches(poolId: $p) { totalScore } }".to_owned(),
-            json!({ "p": gid("MentoringPool", foreign_pool) }),
+            json!({ "p": gid(NodeType::MentoringPool, foreign_pool) }),
         ),
         (
             "proposeMatch (foreign request)",
             PROPOSE.to_owned(),
-            json!({ "r": gid("MentoringRequest", request), "m": gid("Mentor", mentor) }),
+            json!({ "r": gid(NodeType::MentoringRequest, request), "m": gid(NodeType::Mentor, mentor) }),
         ),
         (
             "proposeMatch (foreign mentor)",
             PROPOSE.to_owned(),
-            json!({ "r": gid("MentoringRequest", own_request), "m": gid("Mentor", mentor) }),
+            json!({ "r": gid(NodeType::MentoringRequest, own_request), "m": gid(NodeType::Mentor, mentor) }),
         ),
     ];
     for step in ["acceptMatch", "startMatch", "declineMatch", "cancelMatch"] {
         attempts.push((
             step,
             format!("mutation($x: ID!) {{ {step}(id: $x) {{ status }} }}"),
-            json!({ "x": gid("MentorMatch", a_match) }),
+            json!({ "x": gid(NodeType::MentorMatch, a_match) }),
         ));
     }
     attempts.push((
         "recordCheckIn",
         "mutation($x: ID!) { recordCheckIn(matchId: $x, input: { occurredOn: \"2026-01-01\", kind: CALL, outcome: GOOD }) { id } }".to_owned(),
-        json!({ "x": gid("MentorMatch", a_match) }),
+        json!({ "x": gid(NodeType::MentorMatch, a_match) }),
     ));
     attempts.push((
         "endMatch",
         "mutation($x: ID!) { endMatch(id: $x, reason: OTHER) { status } }".to_owned(),
-        json!({ "x": gid("MentorMatch", a_match) }),
+        json!({ "x": gid(NodeType::MentorMatch, a_match) }),
     ));
     for (name, query, variables) in attempts {
         let response = app.graphql_as(Some(&staff.token), &query, variables).await;

@@ -2,6 +2,7 @@
 //! with audited reads, contact disclosure only for active matches, erasure and retention,
 //! and the statistics that stay true after erasure.
 
+use angebotsplattform::graphql::relay::NodeType;
 use chrono::{Duration, Utc};
 use entity::types::{MatchStatus, MentorStatus, RequestSource, RequestStatus, Role};
 use entity::{audit_log, mentor, mentor_language, mentoring_request, request_language};
@@ -14,19 +15,7 @@ use tests::mentoring::{self, Person};
 use tests::{TestApp, error_code};
 use uuid::Uuid;
 
-fn gid(kind: &str, id: Uuid) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{kind}:{id}"))
-}
-
-fn uuid_of(global: &str) -> Uuid {
-    use base64::Engine;
-    let text = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(global)
-        .unwrap();
-    let text = String::from_utf8(text).unwrap();
-    Uuid::parse_str(text.split_once(':').unwrap().1).unwrap()
-}
+use crate::ids::{gid, uuid_of};
 
 async fn coordinator(app: &TestApp, region: Uuid) -> Staff {
     app.staff(
@@ -62,7 +51,7 @@ async fn intake_needs_consent_finds_the_pool_and_echoes_nothing_personal() {
     let app = TestApp::spawn().await;
     let olten = fixtures::region_id(&app.db, "SO-D-OLTEN").await;
     let pool = mentoring::pool(&app.db, olten, false).await;
-    let home = gid("Region", fixtures::region_id(&app.db, "2581").await);
+    let home = gid(NodeType::Region, fixtures::region_id(&app.db, "2581").await);
 
     let refused = app.graphql(APPLY, json!({ "m": home, "c": false })).await;
     assert_eq!(error_code(&refused), Some("BAD_USER_INPUT"));
@@ -77,7 +66,7 @@ async fn intake_needs_consent_finds_the_pool_and_echoes_nothing_personal() {
     );
 
     let applied = app.data(APPLY, json!({ "m": home, "c": true })).await["applyAsMentor"].clone();
-    assert_eq!(applied["poolId"], gid("MentoringPool", pool));
+    assert_eq!(applied["poolId"], gid(NodeType::MentoringPool, pool));
     assert!(
         !applied.to_string().contains("Eva"),
         "the receipt names no one"
@@ -93,7 +82,7 @@ async fn intake_needs_consent_finds_the_pool_and_echoes_nothing_personal() {
     assert_eq!(logged.len(), 1);
     assert!(!logged[0].summary.to_string().contains("Eva"));
 
-    let outside = gid("Region", fixtures::region_id(&app.db, "2401").await);
+    let outside = gid(NodeType::Region, fixtures::region_id(&app.db, "2401").await);
     let unserved = app.graphql(REQUEST, json!({ "m": outside })).await;
     assert_eq!(
         unserved["errors"][0]["extensions"]["fields"][0]["message"],
@@ -127,7 +116,7 @@ async fn only_a_fully_screened_mentor_becomes_active() {
     let olten = fixtures::region_id(&app.db, "SO-D-OLTEN").await;
     mentoring::pool(&app.db, olten, false).await;
     let staff = coordinator(&app, olten).await;
-    let home = gid("Region", fixtures::region_id(&app.db, "2581").await);
+    let home = gid(NodeType::Region, fixtures::region_id(&app.db, "2581").await);
     let applied =
         app.data(APPLY, json!({ "m": home, "c": true })).await["applyAsMentor"]["id"].clone();
     let today = Utc::now().date_naive();
@@ -196,7 +185,7 @@ async fn lists_record_each_read_and_contact_is_disclosed_only_when_active() {
             Some(&staff.token),
             "query($p: ID!, $f: MentoringRequestFilter) { mentoringRequests(poolId: $p, filter: $f, first: 10) {
                totalCount edges { node { id firstName } } } }",
-            json!({ "p": gid("MentoringPool", pool) }),
+            json!({ "p": gid(NodeType::MentoringPool, pool) }),
         )
         .await;
     assert_eq!(listed["mentoringRequests"]["totalCount"], 2);
@@ -216,18 +205,18 @@ async fn lists_record_each_read_and_contact_is_disclosed_only_when_active() {
         .data_as(
             Some(&staff.token),
             "query($p: ID!) { mentoringRequests(poolId: $p, filter: { waitingTooLong: true }) { edges { node { id } } } }",
-            json!({ "p": gid("MentoringPool", pool) }),
+            json!({ "p": gid(NodeType::MentoringPool, pool) }),
         )
         .await;
     assert_eq!(
         late["mentoringRequests"]["edges"],
-        json!([{ "node": { "id": gid("MentoringRequest", waiting) } }])
+        json!([{ "node": { "id": gid(NodeType::MentoringRequest, waiting) } }])
     );
     let mentors = app
         .data_as(
             Some(&staff.token),
             "query($p: ID!) { mentors(poolId: $p, filter: { statuses: [ACTIVE] }) { totalCount } }",
-            json!({ "p": gid("MentoringPool", pool) }),
+            json!({ "p": gid(NodeType::MentoringPool, pool) }),
         )
         .await;
     assert_eq!(mentors["mentors"]["totalCount"], 1);
@@ -236,7 +225,7 @@ async fn lists_record_each_read_and_contact_is_disclosed_only_when_active() {
         .data_as(
             Some(&staff.token),
             "mutation($r: ID!, $m: ID!) { proposeMatch(requestId: $r, mentorId: $m) { id newcomerContact { firstName } } }",
-            json!({ "r": gid("MentoringRequest", waiting), "m": gid("Mentor", mentor) }),
+            json!({ "r": gid(NodeType::MentoringRequest, waiting), "m": gid(NodeType::Mentor, mentor) }),
         )
         .await["proposeMatch"]
         .clone();
@@ -286,7 +275,7 @@ async fn erasure_removes_personal_data_and_keeps_the_counts() {
     mentoring::a_match(&app.db, request, mentor, MatchStatus::Active).await;
 
     let period = json!({
-        "p": gid("MentoringPool", pool),
+        "p": gid(NodeType::MentoringPool, pool),
         "from": (Utc::now() - Duration::days(30)).to_rfc3339(),
         "to": (Utc::now() + Duration::days(1)).to_rfc3339(),
     });
@@ -304,7 +293,7 @@ async fn erasure_removes_personal_data_and_keeps_the_counts() {
         .data_as(
             Some(&staff.token),
             "mutation($x: ID!) { eraseMentee(id: $x) }",
-            json!({ "x": gid("MentoringRequest", request) }),
+            json!({ "x": gid(NodeType::MentoringRequest, request) }),
         )
         .await;
     assert_eq!(erased["eraseMentee"], true);
@@ -340,7 +329,7 @@ async fn erasure_removes_personal_data_and_keeps_the_counts() {
         .data_as(
             Some(&staff.token),
             "query($p: ID!) { mentoringRequests(poolId: $p) { totalCount } }",
-            json!({ "p": gid("MentoringPool", pool) }),
+            json!({ "p": gid(NodeType::MentoringPool, pool) }),
         )
         .await;
     assert_eq!(listed["mentoringRequests"]["totalCount"], 0);
@@ -348,7 +337,7 @@ async fn erasure_removes_personal_data_and_keeps_the_counts() {
     app.data_as(
         Some(&staff.token),
         "mutation($x: ID!) { eraseMentor(id: $x) }",
-        json!({ "x": gid("Mentor", mentor) }),
+        json!({ "x": gid(NodeType::Mentor, mentor) }),
     )
     .await;
     let gone = mentor::Entity::find_by_id(mentor)
@@ -440,31 +429,31 @@ async fn statistics_and_people_stay_within_the_pool() {
     let attempts = [
         (
             "query($p: ID!) { mentors(poolId: $p) { totalCount } }",
-            json!({ "p": gid("MentoringPool", foreign) }),
+            json!({ "p": gid(NodeType::MentoringPool, foreign) }),
         ),
         (
             "query($p: ID!) { mentoringRequests(poolId: $p) { totalCount } }",
-            json!({ "p": gid("MentoringPool", foreign) }),
+            json!({ "p": gid(NodeType::MentoringPool, foreign) }),
         ),
         (
             "query($p: ID!, $f: DateTime!, $t: DateTime!) { poolStatistics(poolId: $p, from: $f, to: $t) { poolName } }",
-            json!({ "p": gid("MentoringPool", foreign), "f": from, "t": to }),
+            json!({ "p": gid(NodeType::MentoringPool, foreign), "f": from, "t": to }),
         ),
         (
             "mutation($x: ID!) { screenMentor(id: $x, step: INTRO_TRAINING, on: \"2026-01-01\") { status } }",
-            json!({ "x": gid("Mentor", mentor) }),
+            json!({ "x": gid(NodeType::Mentor, mentor) }),
         ),
         (
             "mutation($x: ID!) { setMentorStatus(id: $x, status: PAUSED) { status } }",
-            json!({ "x": gid("Mentor", mentor) }),
+            json!({ "x": gid(NodeType::Mentor, mentor) }),
         ),
         (
             "mutation($x: ID!) { eraseMentor(id: $x) }",
-            json!({ "x": gid("Mentor", mentor) }),
+            json!({ "x": gid(NodeType::Mentor, mentor) }),
         ),
         (
             "mutation($x: ID!) { eraseMentee(id: $x) }",
-            json!({ "x": gid("MentoringRequest", request) }),
+            json!({ "x": gid(NodeType::MentoringRequest, request) }),
         ),
     ];
     for (query, variables) in attempts {
@@ -485,7 +474,7 @@ async fn statistics_and_people_stay_within_the_pool() {
         .await;
     assert_eq!(
         programme["programmeStatistics"]["pools"],
-        json!([{ "poolId": gid("MentoringPool", own) }]),
+        json!([{ "poolId": gid(NodeType::MentoringPool, own) }]),
         "a coordinator's programme is their pools"
     );
     assert_eq!(
@@ -498,7 +487,7 @@ async fn statistics_and_people_stay_within_the_pool() {
             Some(&admin.token),
             "query($f: DateTime!, $t: DateTime!, $r: ID) { programmeStatistics(regionId: $r, from: $f, to: $t) {
                total { requestsReceived } pools { poolId } } }",
-            json!({ "f": from, "t": to, "r": gid("Region", olten) }),
+            json!({ "f": from, "t": to, "r": gid(NodeType::Region, olten) }),
         )
         .await;
     assert_eq!(
@@ -534,7 +523,7 @@ async fn coordinators_tune_their_pools_weights_within_bounds() {
         .data_as(
             Some(&staff.token),
             update,
-            json!({ "x": gid("MentoringPool", pool), "i": {
+            json!({ "x": gid(NodeType::MentoringPool, pool), "i": {
                 "matchingWeights": { "language": 6 }, "allowNeighbouringRegions": true } }),
         )
         .await;
@@ -546,7 +535,7 @@ async fn coordinators_tune_their_pools_weights_within_bounds() {
         .graphql_as(
             Some(&staff.token),
             update,
-            json!({ "x": gid("MentoringPool", pool), "i": {
+            json!({ "x": gid(NodeType::MentoringPool, pool), "i": {
                 "matchingWeights": { "topics": 12 }, "reviewAfterMonths": 0 } }),
         )
         .await;

@@ -3,6 +3,7 @@
 
 use angebotsplattform::auth::secret;
 use angebotsplattform::clock;
+use angebotsplattform::graphql::relay::NodeType;
 use entity::types::{MatchStatus, OfferStatus, Role};
 use entity::{invitation, provider};
 use sea_orm::sea_query::Expr;
@@ -14,7 +15,7 @@ use tests::fixtures::{self, OfferSpec};
 use tests::mentoring::{self, Person};
 use uuid::Uuid;
 
-use crate::ids::{offer_gid, provider_gid};
+use crate::ids::{gid, offer_gid, provider_gid};
 
 /// The callers of the matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,12 +96,6 @@ async fn mentoring_pair(app: &TestApp, region: Uuid) -> (Uuid, Uuid) {
     let mentor = mentoring::mentor(&app.db, pool, Person::default()).await;
     let request = mentoring::request(&app.db, pool, Person::default(), 3).await;
     (request, mentor)
-}
-
-/// A global id of a mentoring record.
-fn gid(kind: &str, id: Uuid) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{kind}:{id}"))
 }
 
 /// One mutation: its document, how to make fresh variables, and the expected outcome per
@@ -342,7 +337,7 @@ async fn variables(app: &TestApp, world: &World, row: &str, admin: &str) -> Valu
         }
         "proposeMatch" => {
             let (request, mentor) = mentoring_pair(app, world.district).await;
-            json!({ "r": gid("MentoringRequest", request), "m": gid("Mentor", mentor) })
+            json!({ "r": gid(NodeType::MentoringRequest, request), "m": gid(NodeType::Mentor, mentor) })
         }
         "acceptMatch" | "startMatch" | "declineMatch" | "cancelMatch" | "endMatch" => {
             let status = match row {
@@ -352,28 +347,28 @@ async fn variables(app: &TestApp, world: &World, row: &str, admin: &str) -> Valu
             };
             let (request, mentor) = mentoring_pair(app, world.district).await;
             let id = mentoring::a_match(&app.db, request, mentor, status).await;
-            json!({ "x": gid("MentorMatch", id) })
+            json!({ "x": gid(NodeType::MentorMatch, id) })
         }
         "applyAsMentor" | "requestMentor" => {
             mentoring_pair(app, world.district).await;
-            json!({ "m": gid("Region", fixtures::region_id(&app.db, "2581").await) })
+            json!({ "m": gid(NodeType::Region, fixtures::region_id(&app.db, "2581").await) })
         }
         "screenMentor" | "setMentorStatus" | "eraseMentor" => {
             let (_, mentor) = mentoring_pair(app, world.district).await;
-            json!({ "x": gid("Mentor", mentor) })
+            json!({ "x": gid(NodeType::Mentor, mentor) })
         }
         "updateMentoringPool" => {
             let pool = mentoring::pool(&app.db, world.district, false).await;
-            json!({ "x": gid("MentoringPool", pool) })
+            json!({ "x": gid(NodeType::MentoringPool, pool) })
         }
         "eraseMentee" => {
             let (request, _) = mentoring_pair(app, world.district).await;
-            json!({ "x": gid("MentoringRequest", request) })
+            json!({ "x": gid(NodeType::MentoringRequest, request) })
         }
         "recordCheckIn" => {
             let (request, mentor) = mentoring_pair(app, world.district).await;
             let id = mentoring::a_match(&app.db, request, mentor, MatchStatus::Active).await;
-            json!({ "x": gid("MentorMatch", id), "d": clock::now().date_naive() })
+            json!({ "x": gid(NodeType::MentorMatch, id), "d": clock::now().date_naive() })
         }
         other => unreachable!("no variables for {other}"),
     }
