@@ -458,6 +458,39 @@ pub struct Settings {
     #[arg(long, env = "RESPONSE_CACHE_SECS", default_value_t = 60, global = true)]
     pub response_cache_secs: u64,
 
+    /// Accept automatic persisted queries: a client may send a query's SHA-256 alone once it
+    /// has sent the text with it. Registered operations are answered by hash either way.
+    #[arg(long, env = "AUTOMATIC_PERSISTED_QUERIES", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub automatic_persisted_queries: bool,
+
+    /// Seconds an automatically persisted query is kept in Redis after it was last sent.
+    #[arg(
+        long,
+        env = "PERSISTED_QUERY_TTL_SECS",
+        default_value_t = 7 * 24 * 3600,
+        global = true
+    )]
+    pub persisted_query_ttl_secs: u64,
+
+    /// Persisted query texts each instance keeps in memory.
+    #[arg(
+        long,
+        env = "PERSISTED_QUERY_CAPACITY",
+        default_value_t = 10_000,
+        global = true
+    )]
+    pub persisted_query_capacity: usize,
+
+    /// `max-age` of anonymous answers to `GET` requests, for browsers, sites and CDNs
+    /// (0 sends `no-cache`: they must ask again, and get 304 while nothing changed).
+    #[arg(
+        long,
+        env = "HTTP_CACHE_MAX_AGE_SECS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub http_cache_max_age_secs: u64,
+
     /// Requests per minute from one network address (a minute's worth may come at once).
     #[arg(
         long,

@@ -13,6 +13,7 @@ use crate::auth::password::Hasher;
 use crate::auth::throttle::{SignInThrottle, ThrottleLimits};
 use crate::auth::{TokenKeys, Viewer};
 use crate::cache::memory::MemoryLimiter;
+use crate::cache::persisted::PersistedQueries;
 use crate::cache::redis_limiter::RedisLimiter;
 use crate::cache::redis_store::RedisStore;
 use crate::cache::responses::ResponseCache;
@@ -46,6 +47,8 @@ pub struct AppContext {
     pub redis: Option<Arc<RedisStore>>,
     /// Answers to anonymous catalogue reads.
     pub responses: Arc<ResponseCache>,
+    /// Query texts clients persisted, found by their hash.
+    pub persisted: Arc<PersistedQueries>,
 }
 
 impl AppContext {
@@ -76,6 +79,8 @@ impl AppContext {
         );
         let hashing_threads = settings.password_hash_concurrency;
         let settings_cache_secs = settings.response_cache_secs;
+        let settings_persisted_ttl = settings.persisted_query_ttl_secs;
+        let settings_persisted_capacity = settings.persisted_query_capacity;
         let shared_limiter: Option<Arc<dyn RateLimiter>> = redis
             .clone()
             .map(|store| Arc::new(RedisLimiter::new(store)) as Arc<dyn RateLimiter>);
@@ -97,6 +102,11 @@ impl AppContext {
             responses: Arc::new(ResponseCache::new(
                 redis.clone(),
                 std::time::Duration::from_secs(settings_cache_secs),
+            )),
+            persisted: Arc::new(PersistedQueries::new(
+                redis.clone(),
+                std::time::Duration::from_secs(settings_persisted_ttl),
+                settings_persisted_capacity,
             )),
             redis,
         })
@@ -172,6 +182,8 @@ pub struct ApiClient {
     pub name: String,
     /// Its own rate limit, if it has one.
     pub requests_per_minute: Option<i32>,
+    /// Whether it may send registered operations only.
+    pub allow_list_only: bool,
 }
 
 /// What one request carries besides its query: who sends it, through which client, from

@@ -31,6 +31,7 @@ pub mod region;
 pub mod region_edge;
 pub mod region_name;
 pub mod region_postcode;
+pub mod registered_operation;
 pub mod request_availability;
 pub mod request_language;
 pub mod search_outbox;

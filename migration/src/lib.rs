@@ -15,6 +15,7 @@ mod m20261122_000005_mentoring;
 mod m20261122_000006_access_scope;
 mod m20261122_000007_audit_outbox;
 mod m20261122_000008_offer_review;
+mod m20261122_000009_registered_operation;
 
 /// Runs the platform's migrations.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_access_scope::Migration),
             Box::new(m20261122_000007_audit_outbox::Migration),
             Box::new(m20261122_000008_offer_review::Migration),
+            Box::new(m20261122_000009_registered_operation::Migration),
         ]
     }
 }

@@ -1,9 +1,11 @@
 //! State shared between instances, kept in Redis when `REDIS_URL` is set and in the
-//! process otherwise, so both run the same code: request rate limits and sign-in throttling.
+//! process otherwise, so both run the same code: request rate limits, sign-in throttling,
+//! session liveness, cached answers and persisted queries.
 
 pub mod failures;
 pub mod limiter;
 pub mod memory;
+pub mod persisted;
 pub mod redis_limiter;
 pub mod redis_store;
 pub mod responses;

@@ -11,6 +11,7 @@ pub mod locale;
 pub mod mentoring;
 pub mod node;
 pub mod offer;
+pub mod operation;
 pub mod prefetch;
 pub mod provider;
 pub mod region;
@@ -33,6 +34,7 @@ pub struct Query(
     account::AccountQuery,
     audit::AuditQuery,
     api_client::ApiClientQuery,
+    operation::OperationQuery,
     search::SearchQuery,
     mentoring::MentoringQuery,
     mentoring::people::PeopleQuery,
@@ -46,6 +48,7 @@ pub struct Mutation(
     offer::OfferMutation,
     provider::ProviderMutation,
     api_client::ApiClientMutation,
+    operation::OperationMutation,
     mentoring::MentoringMutation,
     mentoring::intake::IntakeMutation,
     mentoring::people::PeopleMutation,

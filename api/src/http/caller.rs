@@ -35,6 +35,7 @@ pub async fn identify(app: &AppContext, http: &HttpRequest) -> Result<RequestMet
                 id: client.id,
                 name: client.name,
                 requests_per_minute: client.requests_per_minute,
+                allow_list_only: client.allow_list_only,
             }),
             Ok(None) => return Err(unauthorized("unknown or revoked API key", false)),
             Err(err) => return Err(unavailable(&err)),

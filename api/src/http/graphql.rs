@@ -20,7 +20,8 @@ use crate::graphql::AppSchema;
 use crate::graphql::loader::Loaders;
 use crate::graphql::locale::AcceptLanguage;
 use crate::graphql::search::notice::SearchNotice;
-use crate::http::{caller, rate_limit, response_cache};
+use crate::http::caching::{HttpCaching, finish};
+use crate::http::{caller, persisted, rate_limit, response_cache};
 
 /// Executes a GraphQL request sent with `POST`.
 pub async fn post(
@@ -70,7 +71,8 @@ pub async fn post(
     execute(&schema, &app, &http, request).await
 }
 
-/// `GET /graphql`: a query in the URL (never a mutation), else the GraphiQL page.
+/// `GET /graphql`: a query in the URL (never a mutation), by text or by persisted hash;
+/// without either, the GraphiQL page.
 pub async fn get(
     schema: web::Data<AppSchema>,
     app: web::Data<AppContext>,
@@ -84,7 +86,7 @@ pub async fn get(
             "invalid query string",
         );
     };
-    let Some(query) = params.query else {
+    if params.query.is_none() && params.extensions.is_none() {
         if app.settings.graphiql_enabled() {
             return HttpResponse::Ok()
                 .content_type("text/html; charset=utf-8")
@@ -95,31 +97,6 @@ pub async fn get(
             "BAD_USER_INPUT",
             "missing `query` parameter",
         );
-    };
-    // Only reads may travel in a URL: links and prefetches must never change anything.
-    if let Ok(document) = async_graphql::parser::parse_query(&query) {
-        let operation = match &params.operation_name {
-            Some(name) => document
-                .operations
-                .iter()
-                .find(|(n, _)| n.is_some_and(|n| n.as_str() == name))
-                .map(|(_, op)| op.node.ty),
-            None => document.operations.iter().next().map(|(_, op)| op.node.ty),
-        };
-        if matches!(
-            operation,
-            Some(OperationType::Mutation | OperationType::Subscription)
-        ) {
-            let mut response = refusal(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "BAD_USER_INPUT",
-                "mutations must be sent with POST",
-            );
-            response
-                .headers_mut()
-                .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
-            return response;
-        }
     }
     let variables = match params.variables.as_deref().map(serde_json::from_str) {
         None => async_graphql::Variables::default(),
@@ -132,7 +109,20 @@ pub async fn get(
             );
         }
     };
-    let mut request = async_graphql::Request::new(query).variables(variables);
+    let extensions = match params.extensions.as_deref().map(serde_json::from_str) {
+        None => async_graphql::Extensions::default(),
+        Some(Ok(extensions)) => extensions,
+        Some(Err(_)) => {
+            return refusal(
+                StatusCode::BAD_REQUEST,
+                "BAD_USER_INPUT",
+                "`extensions` is not a JSON object",
+            );
+        }
+    };
+    let mut request =
+        async_graphql::Request::new(params.query.unwrap_or_default()).variables(variables);
+    request.extensions = extensions;
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
     }
@@ -146,6 +136,39 @@ pub struct GetParams {
     query: Option<String>,
     operation_name: Option<String>,
     variables: Option<String>,
+    extensions: Option<String>,
+}
+
+/// Refuses a mutation or subscription sent with `GET`: links and prefetches must never
+/// change anything.
+fn refuse_writes_in_url(request: &async_graphql::Request) -> Result<(), HttpResponse> {
+    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+        // The executor reports the syntax error.
+        return Ok(());
+    };
+    let operation = match &request.operation_name {
+        Some(name) => document
+            .operations
+            .iter()
+            .find(|(n, _)| n.is_some_and(|n| n.as_str() == name))
+            .map(|(_, op)| op.node.ty),
+        None => document.operations.iter().next().map(|(_, op)| op.node.ty),
+    };
+    if matches!(
+        operation,
+        Some(OperationType::Mutation | OperationType::Subscription)
+    ) {
+        let mut response = refusal(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "BAD_USER_INPUT",
+            "mutations must be sent with POST",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+        return Err(response);
+    }
+    Ok(())
 }
 
 /// Runs a request with fresh loaders, the caller's language and the time limit.
@@ -177,16 +200,26 @@ async fn execute(
     if let Err(response) = rate_limit::check(app, &meta).await {
         return response;
     }
+    let mut request = request;
+    if let Err(response) = persisted::resolve(app, &meta, &mut request).await {
+        return response;
+    }
+    let in_url = http.method() == actix_web::http::Method::GET;
+    if in_url && let Err(response) = refuse_writes_in_url(&request) {
+        return response;
+    }
+    let http_cache = in_url.then(|| HttpCaching::for_request(app, &meta, http));
     let request_id = meta.request_id.clone().unwrap_or_default();
     let plan = response_cache::plan(app, &meta, &request, accept_language.as_deref()).await;
     if let Some(key) = &plan.key
         && let Some(body) = app.responses.get(key).await
     {
-        return HttpResponse::Ok()
+        let mut reply = HttpResponse::Ok();
+        reply
             .content_type("application/json")
             .insert_header(("X-Request-Id", request_id))
-            .insert_header(("X-Cache", "HIT"))
-            .body(body.as_ref().clone());
+            .insert_header(("X-Cache", "HIT"));
+        return finish(reply, body.as_ref().clone(), http_cache.as_ref(), true);
     }
     let notice = std::sync::Arc::new(SearchNotice::default());
     let request = request
@@ -217,14 +250,15 @@ async fn execute(
             reply
                 .content_type("application/json")
                 .insert_header(("X-Request-Id", request_id));
+            // A degraded search answer is not kept: the next request tries the engine.
+            let keep = succeeded && !response.extensions.contains_key("search");
             if let Some(key) = &plan.key {
-                // A degraded search answer is not kept: the next request tries the engine.
-                if succeeded && !response.extensions.contains_key("search") {
+                if keep {
                     app.responses.put(key, body.clone()).await;
                 }
                 reply.insert_header(("X-Cache", "MISS"));
             }
-            reply.body(body)
+            finish(reply, body, http_cache.as_ref(), keep)
         }
         Err(_) => {
             tracing::warn!(seconds = limit.as_secs(), "GraphQL request timed out");

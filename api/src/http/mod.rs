@@ -1,8 +1,10 @@
 //! HTTP routes: GraphQL (POST), GraphiQL (GET), and health checks.
 
+pub mod caching;
 pub mod caller;
 pub mod graphql;
 mod health;
+pub mod persisted;
 pub mod rate_limit;
 pub mod response_cache;
 

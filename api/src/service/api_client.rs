@@ -113,6 +113,61 @@ pub async fn revoke(
     Ok(client)
 }
 
+/// What an admin changes on a client; `None` leaves a setting as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ClientChanges {
+    /// `Some(None)` returns the client to the platform's default limit.
+    pub requests_per_minute: Option<Option<i32>>,
+    pub allow_list_only: Option<bool>,
+}
+
+/// Changes a client's limit or allow-list mode (admins).
+pub async fn update(
+    db: &DatabaseConnection,
+    meta: &RequestMeta,
+    id: Uuid,
+    changes: &ClientChanges,
+) -> ApiResult<api_client::Model> {
+    meta.viewer.admin()?;
+    if changes
+        .requests_per_minute
+        .is_some_and(|limit| limit.is_some_and(|n| n <= 0))
+    {
+        return Err(ApiError::invalid_fields(vec![FieldError::new(
+            "requestsPerMinute",
+            "must be positive",
+        )]));
+    }
+    let txn = db.begin().await?;
+    let mut update = api_client::Entity::update_many()
+        .col_expr(api_client::Column::UpdatedAt, Expr::value(clock::now()))
+        .filter(api_client::Column::Id.eq(id));
+    if let Some(limit) = changes.requests_per_minute {
+        update = update.col_expr(api_client::Column::RequestsPerMinute, Expr::value(limit));
+    }
+    if let Some(only) = changes.allow_list_only {
+        update = update.col_expr(api_client::Column::AllowListOnly, Expr::value(only));
+    }
+    if update.exec(&txn).await?.rows_affected == 0 {
+        return Err(ApiError::NotFound("API client"));
+    }
+    audit::record(
+        &txn,
+        meta,
+        Change::new("api_client.update", "api_client", id).with(json!({
+            "requestsPerMinute": changes.requests_per_minute,
+            "allowListOnly": changes.allow_list_only,
+        })),
+    )
+    .await?;
+    let client = api_client::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(ApiError::NotFound("API client"))?;
+    txn.commit().await?;
+    Ok(client)
+}
+
 /// Every client, by name (admins).
 pub async fn list(
     db: &DatabaseConnection,

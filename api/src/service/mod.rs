@@ -12,6 +12,7 @@ pub mod offer;
 pub mod offer_draft;
 pub mod offer_parts;
 pub mod offer_write;
+pub mod operation;
 pub mod outbox;
 pub mod page;
 pub mod provider;

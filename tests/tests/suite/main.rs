@@ -15,6 +15,7 @@ mod mentoring_people;
 mod migrations;
 mod offer_filters;
 mod permissions;
+mod persisted_queries;
 mod protection;
 mod publishing;
 mod queries;

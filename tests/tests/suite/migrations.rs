@@ -81,6 +81,7 @@ fn entity_columns() -> Vec<(String, BTreeSet<String>)> {
         of(provider::Entity),
         of(provider_translation::Entity),
         of(refresh_token::Entity),
+        of(registered_operation::Entity),
         of(region::Entity),
         of(region_edge::Entity),
         of(region_name::Entity),

@@ -198,6 +198,21 @@ const ROWS: &[Row] = &[
         expect: [UA, FB, FB, FB, OK],
     },
     Row {
+        name: "updateApiClient",
+        query: "mutation($c: ID!) { updateApiClient(id: $c, input: { allowListOnly: true }) { allowListOnly } }",
+        expect: [UA, FB, FB, FB, OK],
+    },
+    Row {
+        name: "registerOperation",
+        query: "mutation($d: String!) { registerOperation(document: $d) { sha256 } }",
+        expect: [UA, FB, FB, FB, OK],
+    },
+    Row {
+        name: "unregisterOperation",
+        query: "mutation($h: String!) { unregisterOperation(sha256: $h) { sha256 } }",
+        expect: [UA, FB, FB, FB, OK],
+    },
+    Row {
         name: "proposeMatch",
         query: "mutation($r: ID!, $m: ID!) { proposeMatch(requestId: $r, mentorId: $m) { status } }",
         expect: [UA, FB, FB, OK, OK],
@@ -325,7 +340,20 @@ async fn variables(app: &TestApp, world: &World, row: &str, admin: &str) -> Valu
         }
         "archiveOffer" => json!({ "o": offer_in(app, a, OfferStatus::Published).await }),
         "createApiClient" => json!({ "n": format!("App {}", Uuid::now_v7().simple()) }),
-        "revokeApiClient" => {
+        "registerOperation" => {
+            json!({ "d": format!("query Op{} {{ categories {{ code }} }}", Uuid::now_v7().simple()) })
+        }
+        "unregisterOperation" => {
+            let registered = app
+                .data_as(
+                    Some(admin),
+                    "mutation($d: String!) { registerOperation(document: $d) { sha256 } }",
+                    json!({ "d": format!("query Op{} {{ categories {{ label }} }}", Uuid::now_v7().simple()) }),
+                )
+                .await;
+            json!({ "h": registered["registerOperation"]["sha256"] })
+        }
+        "revokeApiClient" | "updateApiClient" => {
             let created = app
                 .data_as(
                     Some(admin),

@@ -1,0 +1,190 @@
+//! Documents clients persisted automatically (the APQ protocol): the text of a query, found
+//! by the SHA-256 of that text. With Redis they are shared by every instance, so a client
+//! that registered a hash on one instance can send only the hash to the next; each process
+//! also keeps the documents it used last. A document is named by its own hash, so a copy can
+//! never be stale: what may differ between the two stores is only whether it is there.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+
+use crate::cache::StoreError;
+use crate::cache::redis_store::RedisStore;
+
+/// The lower-case hex SHA-256 of a document, as clients compute it.
+pub fn sha256_hex(document: &str) -> String {
+    hex_digest(document.as_bytes())
+}
+
+/// The lower-case hex SHA-256 of any bytes.
+pub fn hex_digest(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Whether `text` can be a SHA-256 in hex.
+pub fn is_sha256_hex(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+pub struct PersistedQueries {
+    shared: Option<Arc<RedisStore>>,
+    ttl: Duration,
+    local: Mutex<LocalDocuments>,
+}
+
+/// The documents the process keeps, dropped oldest first beyond the capacity.
+struct LocalDocuments {
+    capacity: usize,
+    by_hash: HashMap<String, Arc<str>>,
+    order: VecDeque<String>,
+}
+
+impl LocalDocuments {
+    fn insert(&mut self, hash: &str, document: Arc<str>) {
+        if self.capacity == 0 || self.by_hash.contains_key(hash) {
+            return;
+        }
+        while self.by_hash.len() >= self.capacity {
+            match self.order.pop_front() {
+                Some(oldest) => {
+                    self.by_hash.remove(&oldest);
+                }
+                None => break,
+            }
+        }
+        self.by_hash.insert(hash.to_owned(), document);
+        self.order.push_back(hash.to_owned());
+    }
+}
+
+impl PersistedQueries {
+    /// A store keeping up to `capacity` documents in the process and, with Redis, each
+    /// document for `ttl` after it was last stored there.
+    pub fn new(shared: Option<Arc<RedisStore>>, ttl: Duration, capacity: usize) -> Self {
+        Self {
+            shared,
+            ttl,
+            local: Mutex::new(LocalDocuments {
+                capacity,
+                by_hash: HashMap::new(),
+                order: VecDeque::new(),
+            }),
+        }
+    }
+
+    /// The document with this hash, if any store holds it.
+    pub async fn get(&self, hash: &str) -> Option<Arc<str>> {
+        if let Some(document) = self.local_get(hash) {
+            return Some(document);
+        }
+        let store = self.shared.as_ref()?;
+        match shared_get(store, hash).await {
+            Ok(Some(document)) => {
+                let document: Arc<str> = document.into();
+                self.remember(hash, document.clone());
+                Some(document)
+            }
+            Ok(None) => None,
+            Err(err) => {
+                // The client will send the full text again; nothing is lost.
+                tracing::warn!(error = %err, "persisted query store unavailable");
+                None
+            }
+        }
+    }
+
+    /// Stores a document under its hash (the caller has checked that they match).
+    pub async fn put(&self, hash: &str, document: &str) {
+        self.remember(hash, document.into());
+        if let Some(store) = &self.shared
+            && let Err(err) = shared_put(store, hash, document, self.ttl).await
+        {
+            tracing::warn!(error = %err, "could not share a persisted query");
+        }
+    }
+
+    /// Keeps a document in the process only (a registered one, read from the database).
+    pub fn remember(&self, hash: &str, document: Arc<str>) {
+        if let Ok(mut local) = self.local.lock() {
+            local.insert(hash, document);
+        }
+    }
+
+    fn local_get(&self, hash: &str) -> Option<Arc<str>> {
+        self.local.lock().ok()?.by_hash.get(hash).cloned()
+    }
+}
+
+async fn shared_get(store: &RedisStore, hash: &str) -> Result<Option<String>, StoreError> {
+    let mut connection = store.connection().await?;
+    let key = store.key(&format!("pq:{hash}"));
+    store
+        .bounded(async {
+            Ok(redis::cmd("GET")
+                .arg(&key)
+                .query_async(&mut connection)
+                .await?)
+        })
+        .await
+}
+
+async fn shared_put(
+    store: &RedisStore,
+    hash: &str,
+    document: &str,
+    ttl: Duration,
+) -> Result<(), StoreError> {
+    let mut connection = store.connection().await?;
+    let key = store.key(&format!("pq:{hash}"));
+    let seconds = ttl.as_secs().max(1);
+    store
+        .bounded(async {
+            let _: () = redis::cmd("SET")
+                .arg(&key)
+                .arg(document)
+                .arg("EX")
+                .arg(seconds)
+                .query_async(&mut connection)
+                .await?;
+            Ok(())
+        })
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_like_clients_do() {
+        assert_eq!(
+            sha256_hex("{ __typename }"),
+            "7f56e67dd21ab3f30d1ff8b7bed08893f0a0db86449836189b361dd1e56ddb4b"
+        );
+        assert!(is_sha256_hex(&sha256_hex("x")));
+        assert!(!is_sha256_hex("abc"));
+        assert!(!is_sha256_hex(&"g".repeat(64)));
+    }
+
+    #[tokio::test]
+    async fn the_process_keeps_the_newest_documents_up_to_its_capacity() {
+        let store = PersistedQueries::new(None, Duration::from_secs(60), 2);
+        for document in ["{ a }", "{ b }", "{ c }"] {
+            store.put(&sha256_hex(document), document).await;
+        }
+        assert!(store.get(&sha256_hex("{ a }")).await.is_none());
+        assert_eq!(
+            store.get(&sha256_hex("{ c }")).await.as_deref(),
+            Some("{ c }")
+        );
+        assert_eq!(
+            store.get(&sha256_hex("{ b }")).await.as_deref(),
+            Some("{ b }")
+        );
+    }
+}
