@@ -139,13 +139,11 @@ pub struct GetParams {
     extensions: Option<String>,
 }
 
-/// Refuses a mutation or subscription sent with `GET`: links and prefetches must never
-/// change anything.
-fn refuse_writes_in_url(request: &async_graphql::Request) -> Result<(), HttpResponse> {
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
-        // The executor reports the syntax error.
-        return Ok(());
-    };
+/// The refusal of a mutation or subscription sent with `GET`: links and prefetches must
+/// never change anything.
+fn write_in_url(request: &async_graphql::Request) -> Option<HttpResponse> {
+    // A syntax error is left to the executor to report.
+    let document = async_graphql::parser::parse_query(&request.query).ok()?;
     let operation = match &request.operation_name {
         Some(name) => document
             .operations
@@ -166,9 +164,9 @@ fn refuse_writes_in_url(request: &async_graphql::Request) -> Result<(), HttpResp
         response
             .headers_mut()
             .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
-        return Err(response);
+        return Some(response);
     }
-    Ok(())
+    None
 }
 
 /// Runs a request with fresh loaders, the caller's language and the time limit.
@@ -205,7 +203,7 @@ async fn execute(
         return response;
     }
     let in_url = http.method() == actix_web::http::Method::GET;
-    if in_url && let Err(response) = refuse_writes_in_url(&request) {
+    if in_url && let Some(response) = write_in_url(&request) {
         return response;
     }
     let http_cache = in_url.then(|| HttpCaching::for_request(app, &meta, http));

@@ -28,7 +28,7 @@ pub async fn resolve(
     request: &mut async_graphql::Request,
 ) -> Result<(), HttpResponse> {
     let allow_list_only = meta.client.as_ref().is_some_and(|c| c.allow_list_only);
-    let hash = match persisted_hash(request)? {
+    let hash = match persisted_hash(request).map_err(BadExtension::into_response)? {
         Some(hash) => hash,
         None if allow_list_only => {
             let hash = sha256_hex(&request.query);
@@ -72,33 +72,41 @@ pub async fn resolve(
     Ok(())
 }
 
+/// Why the `persistedQuery` extension of a request is unusable.
+struct BadExtension {
+    code: &'static str,
+    message: &'static str,
+}
+
+impl BadExtension {
+    fn into_response(self) -> HttpResponse {
+        refusal(StatusCode::BAD_REQUEST, self.code, self.message)
+    }
+}
+
 /// The hash a request names, checked; `None` when it names none.
-fn persisted_hash(request: &async_graphql::Request) -> Result<Option<String>, HttpResponse> {
+fn persisted_hash(request: &async_graphql::Request) -> Result<Option<String>, BadExtension> {
     let Some(value) = request.extensions.0.get("persistedQuery") else {
         return Ok(None);
     };
     let value = value.clone().into_json().unwrap_or_default();
     let version = value.get("version").and_then(serde_json::Value::as_i64);
     if version != Some(1) {
-        return Err(refusal(
-            StatusCode::BAD_REQUEST,
-            "PERSISTED_QUERY_NOT_SUPPORTED",
-            "only version 1 of persisted queries is supported",
-        ));
+        return Err(BadExtension {
+            code: "PERSISTED_QUERY_NOT_SUPPORTED",
+            message: "only version 1 of persisted queries is supported",
+        });
     }
-    let hash = value
+    value
         .get("sha256Hash")
         .and_then(serde_json::Value::as_str)
         .map(str::to_ascii_lowercase)
-        .filter(|hash| is_sha256_hex(hash));
-    match hash {
-        Some(hash) => Ok(Some(hash)),
-        None => Err(refusal(
-            StatusCode::BAD_REQUEST,
-            "BAD_USER_INPUT",
-            "`persistedQuery.sha256Hash` must be 64 hexadecimal characters",
-        )),
-    }
+        .filter(|hash| is_sha256_hex(hash))
+        .map(Some)
+        .ok_or(BadExtension {
+            code: "BAD_USER_INPUT",
+            message: "`persistedQuery.sha256Hash` must be 64 hexadecimal characters",
+        })
 }
 
 /// The registered operation's text, or the refusal an allow-list client gets.
