@@ -20,6 +20,7 @@ use crate::cache::responses::ResponseCache;
 use crate::cache::{Limiters, RateLimiter};
 use crate::config::Settings;
 use crate::error::{ApiError, ApiResult};
+use crate::events::EventBus;
 use crate::search::SearchIndex;
 use crate::search::breaker::CircuitBreaker;
 use crate::search::embedded::EmbeddedIndex;
@@ -49,6 +50,8 @@ pub struct AppContext {
     pub responses: Arc<ResponseCache>,
     /// Query texts clients persisted, found by their hash.
     pub persisted: Arc<PersistedQueries>,
+    /// Change events for subscriptions, shared through Redis when configured.
+    pub events: Arc<EventBus>,
 }
 
 impl AppContext {
@@ -108,6 +111,7 @@ impl AppContext {
                 std::time::Duration::from_secs(settings_persisted_ttl),
                 settings_persisted_capacity,
             )),
+            events: Arc::new(EventBus::new(redis.clone())),
             redis,
         })
     }

@@ -12,6 +12,7 @@ pub mod context;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod ids;
@@ -114,6 +115,7 @@ pub async fn serve(app: AppContext) -> Result<(), StartError> {
     let expiry = jobs::expiry::spawn(
         app.db.clone(),
         app.responses.clone(),
+        app.events.clone(),
         std::time::Duration::from_secs(settings.expiry_interval_secs.max(1)),
     );
     let retention = jobs::retention::spawn(

@@ -12,6 +12,8 @@ pub mod accounts;
 pub mod fixtures;
 pub mod meili_mock;
 pub mod mentoring;
+pub mod proxy;
+pub mod ws;
 
 use std::path::PathBuf;
 

@@ -20,4 +20,6 @@ pub enum StoreError {
     Redis(#[from] redis::RedisError),
     #[error("Redis did not answer in time")]
     Timeout,
+    #[error("could not encode a value for Redis: {0}")]
+    Encode(#[from] serde_json::Error),
 }

@@ -56,6 +56,13 @@ impl RedisStore {
             .map_err(|_| StoreError::Timeout)?
     }
 
+    /// A connection of its own for receiving published messages (a subscribed connection
+    /// can do nothing else, so it is never the shared one).
+    pub async fn pubsub(&self) -> Result<redis::aio::PubSub, StoreError> {
+        self.bounded(async { Ok(self.client.get_async_pubsub().await?) })
+            .await
+    }
+
     /// Whether Redis answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
         let mut connection = self.connection().await?;

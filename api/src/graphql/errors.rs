@@ -6,8 +6,12 @@
 
 use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextRequest, NextSubscribe,
+};
 use async_graphql::{Response, ServerError};
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
 
 use crate::error::ApiError;
 
@@ -30,6 +34,23 @@ impl Extension for ErrorCodesExtension {
             classify(error);
         }
         response
+    }
+
+    /// Subscription events do not pass through `request`: each is classified here.
+    fn subscribe<'s>(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        stream: BoxStream<'s, Response>,
+        next: NextSubscribe<'_>,
+    ) -> BoxStream<'s, Response> {
+        next.run(ctx, stream)
+            .map(|mut response| {
+                for error in &mut response.errors {
+                    classify(error);
+                }
+                response
+            })
+            .boxed()
     }
 }
 

@@ -157,6 +157,28 @@ impl Loaders {
         }
     }
 
+    /// Loaders that batch but keep nothing: for subscriptions, whose context lives as long
+    /// as the connection, so a cache would serve every later event what the first one read.
+    pub fn uncached(db: &DatabaseConnection) -> Self {
+        let loaders = Self::new(db);
+        loaders.provider.enable_all_cache(false);
+        loaders.provider_translations.enable_all_cache(false);
+        loaders.region.enable_all_cache(false);
+        loaders.region_names.enable_all_cache(false);
+        loaders.region_postcodes.enable_all_cache(false);
+        loaders.region_parents.enable_all_cache(false);
+        loaders.region_served_by.enable_all_cache(false);
+        loaders.category.enable_all_cache(false);
+        loaders.category_labels.enable_all_cache(false);
+        loaders.offer_translations.enable_all_cache(false);
+        loaders.offer_categories.enable_all_cache(false);
+        loaders.offer_regions.enable_all_cache(false);
+        loaders.offer_languages.enable_all_cache(false);
+        loaders.offer_locations.enable_all_cache(false);
+        loaders.offer_schedules.enable_all_cache(false);
+        loaders
+    }
+
     /// The request's loaders.
     pub fn of<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a Self> {
         ctx.data_opt::<Self>().ok_or_else(|| {

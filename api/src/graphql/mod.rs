@@ -17,8 +17,9 @@ pub mod provider;
 pub mod region;
 pub mod relay;
 pub mod search;
+pub mod subscription;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use async_graphql::{MergedObject, Schema};
 
 use crate::config::Settings;
 use crate::context::AppContext;
@@ -55,7 +56,7 @@ pub struct Mutation(
 );
 
 /// The executable schema.
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, subscription::Subscription>;
 
 /// Limits that keep one query from taking the server down.
 #[derive(Debug, Clone)]
@@ -82,13 +83,17 @@ impl QueryLimits {
 
 /// Builds the schema with the application's shared state.
 pub fn build_schema(app: AppContext, limits: &QueryLimits) -> AppSchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .data(app)
-        .extension(errors::ErrorCodes)
-        .extension(limits::AliasLimit(limits.max_aliases))
-        .limit_depth(limits.max_depth)
-        .limit_complexity(limits.max_complexity)
-        .limit_directives(limits.max_directives);
+    let mut builder = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        subscription::Subscription,
+    )
+    .data(app)
+    .extension(errors::ErrorCodes)
+    .extension(limits::AliasLimit(limits.max_aliases))
+    .limit_depth(limits.max_depth)
+    .limit_complexity(limits.max_complexity)
+    .limit_directives(limits.max_directives);
     if !limits.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }
@@ -97,7 +102,11 @@ pub fn build_schema(app: AppContext, limits: &QueryLimits) -> AppSchema {
 
 /// The schema in SDL, as `schema.graphql` holds it.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .finish()
-        .sdl()
+    Schema::build(
+        Query::default(),
+        Mutation::default(),
+        subscription::Subscription,
+    )
+    .finish()
+    .sdl()
 }

@@ -8,7 +8,7 @@
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse};
 
-use crate::auth::Viewer;
+use crate::auth::{StaffViewer, Viewer};
 use crate::context::{ApiClient, AppContext, RequestMeta};
 use crate::http::graphql::refusal;
 use crate::ids;
@@ -51,26 +51,18 @@ pub async fn identify(app: &AppContext, http: &HttpRequest) -> Result<RequestMet
                     true,
                 ));
             };
-            let verified = match app.tokens.verify(token) {
-                Ok(verified) => verified,
-                Err(reason) => {
-                    tracing::info!(%reason, "access token refused");
+            match staff_for_token(app, token).await {
+                Ok(staff) => Viewer::Staff(staff),
+                Err(TokenRefusal::Invalid) => {
                     return Err(unauthorized("invalid or expired access token", true));
                 }
-            };
-            let shared = app.redis.as_deref().map(|store| SharedSessions {
-                store,
-                remember: std::time::Duration::from_secs(app.settings.session_cache_secs),
-            });
-            match service::account::load_viewer(&app.db, verified, shared.as_ref()).await {
-                Ok(Some(staff)) => Viewer::Staff(staff),
-                Ok(None) => {
+                Err(TokenRefusal::Ended) => {
                     return Err(unauthorized(
                         "the session has ended or the account is disabled",
                         true,
                     ));
                 }
-                Err(err) => return Err(unavailable(&err)),
+                Err(TokenRefusal::Unavailable(err)) => return Err(unavailable(&err)),
             }
         }
         Err(()) => return Err(unauthorized("unreadable Authorization header", true)),
@@ -86,6 +78,35 @@ pub async fn identify(app: &AppContext, http: &HttpRequest) -> Result<RequestMet
     })
 }
 
+/// Why an access token does not name a signed-in staff member.
+#[derive(Debug)]
+pub enum TokenRefusal {
+    /// Malformed, forged or expired.
+    Invalid,
+    /// Signed out, revoked, or the account is disabled.
+    Ended,
+    /// The database could not be asked.
+    Unavailable(crate::error::ApiError),
+}
+
+/// The staff member an access token names, if their session is live (Redis is asked first
+/// when configured; the database decides).
+pub async fn staff_for_token(app: &AppContext, token: &str) -> Result<StaffViewer, TokenRefusal> {
+    let verified = app.tokens.verify(token).map_err(|reason| {
+        tracing::info!(%reason, "access token refused");
+        TokenRefusal::Invalid
+    })?;
+    let shared = app.redis.as_deref().map(|store| SharedSessions {
+        store,
+        remember: std::time::Duration::from_secs(app.settings.session_cache_secs),
+    });
+    match service::account::load_viewer(&app.db, verified, shared.as_ref()).await {
+        Ok(Some(staff)) => Ok(staff),
+        Ok(None) => Err(TokenRefusal::Ended),
+        Err(err) => Err(TokenRefusal::Unavailable(err)),
+    }
+}
+
 /// A header's value as text; `Err` when it is not visible ASCII.
 fn header_text<'a>(http: &'a HttpRequest, name: &str) -> Result<Option<&'a str>, ()> {
     match http.headers().get(name) {
@@ -95,7 +116,7 @@ fn header_text<'a>(http: &'a HttpRequest, name: &str) -> Result<Option<&'a str>,
 }
 
 /// The token of a `Bearer` authorization (scheme in any case).
-fn bearer(value: &str) -> Option<&str> {
+pub fn bearer(value: &str) -> Option<&str> {
     let (scheme, token) = value.split_once(' ')?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)

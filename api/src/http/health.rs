@@ -13,7 +13,8 @@ pub async fn healthz() -> HttpResponse {
 }
 
 /// The process can serve: its database answers (else 503). Redis is reported as well: when
-/// it is down the process still serves, with limits per instance (`degraded`).
+/// it is down the process still serves, with limits per instance and events for its own
+/// subscribers only (`degraded`).
 pub async fn readyz(app: web::Data<AppContext>) -> HttpResponse {
     let backend = app.db.get_database_backend();
     let ping = app
@@ -37,12 +38,20 @@ pub async fn readyz(app: web::Data<AppContext>) -> HttpResponse {
             }
         },
     };
-    let status = match (database, redis) {
-        ("down", _) => "unavailable",
-        (_, "down") => "degraded",
+    // Subscribers hear other instances' changes only while the relay listens.
+    let events = app.events.relay().name();
+    let status = match (database, redis, events) {
+        ("down", _, _) => "unavailable",
+        (_, "down", _) | (_, _, "reconnecting") => "degraded",
         _ => "ready",
     };
-    let body = json!({ "status": status, "database": database, "redis": redis });
+    let body = json!({
+        "status": status,
+        "database": database,
+        "redis": redis,
+        "events": events,
+        "subscribers": app.events.subscriber_count(),
+    });
     if database == "down" {
         HttpResponse::ServiceUnavailable().json(body)
     } else {

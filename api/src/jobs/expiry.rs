@@ -10,13 +10,15 @@ use std::time::Duration;
 use sea_orm::DatabaseConnection;
 
 use crate::cache::responses::ResponseCache;
+use crate::events::{EventBus, OfferChange, publish};
 use crate::service::offer_write;
 
 /// Runs the job every `interval` until the process ends.
-/// Archived offers change public data: cached answers are invalidated.
+/// Archived offers change public data: cached answers are invalidated and subscribers told.
 pub fn spawn(
     db: DatabaseConnection,
     responses: Arc<ResponseCache>,
+    events: Arc<EventBus>,
     interval: Duration,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
@@ -25,10 +27,16 @@ pub fn spawn(
         loop {
             ticker.tick().await;
             match offer_write::archive_expired(&db).await {
-                Ok(0) => {}
-                Ok(count) => {
-                    tracing::info!(count, "archived offers past their end date");
+                Ok(archived) if archived.is_empty() => {}
+                Ok(archived) => {
+                    tracing::info!(
+                        count = archived.len(),
+                        "archived offers past their end date"
+                    );
                     responses.bump().await;
+                    for offer in &archived {
+                        publish::offer_changed(&db, &events, offer, OfferChange::Withdrawn).await;
+                    }
                 }
                 // Already logged where it happened; the next tick tries again.
                 Err(err) => tracing::warn!(error = %err, "expiry job failed; will retry"),

@@ -33,7 +33,11 @@ use crate::service::text;
 const MAX_REVIEW_NOTE: usize = 2000;
 
 /// Whether the public sees an offer in this state on `today`.
-fn publicly_visible(status: OfferStatus, valid_until: Option<NaiveDate>, today: NaiveDate) -> bool {
+pub fn publicly_visible(
+    status: OfferStatus,
+    valid_until: Option<NaiveDate>,
+    today: NaiveDate,
+) -> bool {
     status == OfferStatus::Published && valid_until.is_none_or(|until| until >= today)
 }
 
@@ -526,8 +530,8 @@ fn status_name(status: OfferStatus) -> &'static str {
 
 /// Archives published offers past their end date, with an audit entry and an outbox row
 /// each. One guarded `UPDATE … RETURNING` does the work, so several instances running this
-/// at once archive each offer exactly once. Returns how many were archived.
-pub async fn archive_expired(db: &DatabaseConnection) -> ApiResult<usize> {
+/// at once archive each offer exactly once. Returns the offers it archived.
+pub async fn archive_expired(db: &DatabaseConnection) -> ApiResult<Vec<offer::Model>> {
     let now = clock::now();
     let today = now.date_naive();
     let txn = db.begin().await?;
@@ -557,5 +561,5 @@ pub async fn archive_expired(db: &DatabaseConnection) -> ApiResult<usize> {
     let ids: Vec<Uuid> = expired.iter().map(|m| m.id).collect();
     outbox::enqueue_many(&txn, OutboxEntity::Offer, &ids, OutboxOperation::Delete).await?;
     txn.commit().await?;
-    Ok(expired.len())
+    Ok(expired)
 }

@@ -31,4 +31,5 @@ mod search_relevance;
 mod sessions;
 mod startup;
 mod statement_count;
+mod subscriptions;
 mod tokens;

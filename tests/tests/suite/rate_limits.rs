@@ -177,7 +177,14 @@ async fn requests_keep_succeeding_when_redis_is_gone() {
     assert_eq!(ready.status, StatusCode::OK, "it still serves");
     assert_eq!(
         ready.body,
-        json!({ "status": "degraded", "database": "up", "redis": "down" })
+        json!({
+            "status": "degraded",
+            "database": "up",
+            "redis": "down",
+            // Nobody has subscribed yet, so no relay has tried to listen.
+            "events": "idle",
+            "subscribers": 0
+        })
     );
 }
 

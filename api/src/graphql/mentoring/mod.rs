@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::context::{AppContext, RequestMeta};
 use crate::error::{ApiError, ApiResult};
+use crate::events::publish;
 use crate::graphql::relay::{NodeType, expect_global_id};
 use crate::service::mentoring::matches::{self, Step};
 use crate::service::mentoring::pools::{self, PoolSettings};
@@ -182,11 +183,9 @@ async fn step(ctx: &Context<'_>, id: &ID, step: Step) -> ApiResult<MentorMatch> 
     let app = AppContext::of(ctx)?;
     let id = expect_global_id(id, NodeType::MentorMatch)?;
     let retention = app.settings.mentoring_retention_days;
-    Ok(
-        matches::advance(&app.db, RequestMeta::of(ctx), id, step, retention)
-            .await?
-            .into(),
-    )
+    let changed = matches::advance(&app.db, RequestMeta::of(ctx), id, step, retention).await?;
+    publish::match_changed(&app.db, &app.events, &changed).await;
+    Ok(changed.into())
 }
 
 #[Object]
@@ -243,11 +242,10 @@ impl MentoringMutation {
         let app = AppContext::of(ctx)?;
         let request_id = expect_global_id(&request_id, NodeType::MentoringRequest)?;
         let mentor_id = expect_global_id(&mentor_id, NodeType::Mentor)?;
-        Ok(
-            matches::propose(&app.db, RequestMeta::of(ctx), request_id, mentor_id)
-                .await?
-                .into(),
-        )
+        let proposed =
+            matches::propose(&app.db, RequestMeta::of(ctx), request_id, mentor_id).await?;
+        publish::match_changed(&app.db, &app.events, &proposed).await;
+        Ok(proposed.into())
     }
 
     /// Records that the mentor confirmed a proposed match.

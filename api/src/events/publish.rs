@@ -1,0 +1,65 @@
+//! What the writers tell the event bus, after their change is committed. A failure to
+//! describe a change (the database gone between commit and here) loses the notice, never
+//! the change: it is logged, and subscribers read the current state when they next ask.
+
+use entity::{mentor_match, mentoring_request, offer, offer_region};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use uuid::Uuid;
+
+use crate::error::ApiResult;
+use crate::events::{Event, EventBus, OfferChange};
+
+/// An offer changed in a way the public may see.
+pub async fn offer_changed<C: ConnectionTrait>(
+    db: &C,
+    bus: &EventBus,
+    offer: &offer::Model,
+    change: OfferChange,
+) {
+    match offer_regions(db, offer.id).await {
+        Ok(region_ids) => {
+            bus.publish(Event::Offer {
+                offer_id: offer.id,
+                change,
+                region_ids,
+            })
+            .await;
+        }
+        Err(err) => tracing::warn!(error = %err, "offer event not published"),
+    }
+}
+
+/// A match changed state.
+pub async fn match_changed<C: ConnectionTrait>(
+    db: &C,
+    bus: &EventBus,
+    a_match: &mentor_match::Model,
+) {
+    let pool = mentoring_request::Entity::find_by_id(a_match.request_id)
+        .select_only()
+        .column(mentoring_request::Column::PoolId)
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await;
+    match pool {
+        Ok(Some(pool_id)) => {
+            bus.publish(Event::Match {
+                match_id: a_match.id,
+                pool_id,
+            })
+            .await;
+        }
+        Ok(None) => {}
+        Err(err) => tracing::warn!(error = %err, "match event not published"),
+    }
+}
+
+async fn offer_regions<C: ConnectionTrait>(db: &C, offer_id: Uuid) -> ApiResult<Vec<Uuid>> {
+    Ok(offer_region::Entity::find()
+        .select_only()
+        .column(offer_region::Column::RegionId)
+        .filter(offer_region::Column::OfferId.eq(offer_id))
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?)
+}
