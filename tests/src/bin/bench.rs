@@ -38,6 +38,10 @@ enum Workload {
     MentorCandidates,
     /// `proposePoolMatches` for the second pool (run it with `--concurrency 1`).
     ProposePool,
+    /// What a regional site's visitors ask for, anonymously: 200 offers by id (in German or
+    /// French) and the first page in four languages, popular ones far more often than the
+    /// rest (the n-th of 204 requests is drawn with a cubic skew towards the start).
+    CatalogueMix,
 }
 
 #[derive(Debug, Parser)]
@@ -122,8 +126,13 @@ impl Connection {
         })
     }
 
-    /// Posts a body and returns the status and response body.
-    async fn post(&mut self, target: &Target, body: &[u8]) -> std::io::Result<(u16, Vec<u8>)> {
+    /// Posts a body and returns the status, the response body and, when the answer says,
+    /// whether it came from the response cache (`X-Cache`).
+    async fn post(
+        &mut self,
+        target: &Target,
+        body: &[u8],
+    ) -> std::io::Result<(u16, Vec<u8>, Option<bool>)> {
         let authorization = target
             .authorization
             .as_deref()
@@ -147,6 +156,7 @@ impl Connection {
             .and_then(|s| s.parse().ok())
             .unwrap_or(0);
         let mut length = 0usize;
+        let mut cached = None;
         loop {
             let mut line = String::new();
             if self.stream.read_line(&mut line).await? == 0 {
@@ -156,27 +166,32 @@ impl Connection {
             if line.is_empty() {
                 break;
             }
-            if let Some((name, value)) = line.split_once(':')
-                && name.eq_ignore_ascii_case("content-length")
-            {
-                length = value.trim().parse().unwrap_or(0);
+            if let Some((name, value)) = line.split_once(':') {
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse().unwrap_or(0);
+                } else if name.eq_ignore_ascii_case("x-cache") {
+                    cached = Some(value.trim().eq_ignore_ascii_case("hit"));
+                }
             }
         }
         let mut body = vec![0; length];
         self.stream.read_exact(&mut body).await?;
-        Ok((status, body))
+        Ok((status, body, cached))
     }
 }
 
 /// Finds what the workload needs (an offer id, a region id, a token) before the run;
-/// returns the request body and the `Authorization` header to send.
-async fn prepare(target: &Target, args: &Args) -> Result<(Vec<u8>, Option<String>), String> {
+/// returns the request bodies (most workloads have one) and the `Authorization` header.
+async fn prepare(
+    target: &Target,
+    args: &Args,
+) -> Result<(Vec<Vec<u8>>, Option<String>), String> {
     let workload = args.workload;
     let mut connection = Connection::open(target).await.map_err(|e| e.to_string())?;
     let mut ask = async |query: &str, variables: Value| -> Result<Value, String> {
         let body = serde_json::to_vec(&json!({ "query": query, "variables": variables }))
             .map_err(|e| e.to_string())?;
-        let (status, body) = connection
+        let (status, body, _) = connection
             .post(target, &body)
             .await
             .map_err(|e| e.to_string())?;
@@ -250,6 +265,33 @@ async fn prepare(target: &Target, args: &Args) -> Result<(Vec<u8>, Option<String
                 "variables": { "id": id }
             })
         }
+        Workload::CatalogueMix => {
+            let data = ask("{ offers(first: 100) { edges { node { id } } } }", json!({})).await?;
+            let ids: Vec<Value> = data["offers"]["edges"]
+                .as_array()
+                .map(|edges| edges.iter().map(|e| e["node"]["id"].clone()).collect())
+                .unwrap_or_default();
+            let mut bodies = Vec::new();
+            for locale in ["de", "fr", "en", "ti"] {
+                bodies.push(json!({
+                    "query": format!("query($first: Int, $locale: String) {{ offers(first: $first, locale: $locale) {{ totalCount edges {{ node {{ {NESTED_OFFER} }} }} }} }}"),
+                    "variables": { "first": 50, "locale": locale }
+                }));
+            }
+            for id in &ids {
+                for locale in ["de", "fr"] {
+                    bodies.push(json!({
+                        "query": format!("query($id: ID!, $locale: String) {{ offer(id: $id, locale: $locale) {{ {NESTED_OFFER} }} }}"),
+                        "variables": { "id": id, "locale": locale }
+                    }));
+                }
+            }
+            let bodies = bodies
+                .iter()
+                .map(|b| serde_json::to_vec(b).map_err(|e| e.to_string()))
+                .collect::<Result<Vec<_>, _>>()?;
+            return Ok((bodies, None));
+        }
         Workload::OffersFiltered => {
             let data = ask(r#"{ region(code: "2581") { id } }"#, json!({})).await?;
             let region = data["region"]["id"].clone();
@@ -260,7 +302,7 @@ async fn prepare(target: &Target, args: &Args) -> Result<(Vec<u8>, Option<String
         }
     };
     let body = serde_json::to_vec(&request).map_err(|e| e.to_string())?;
-    Ok((body, authorization))
+    Ok((vec![body], authorization))
 }
 
 /// Sends one query as the signed-in account of `target`.
@@ -268,7 +310,7 @@ async fn ask_as(target: &Target, query: &str, variables: Value) -> Result<Value,
     let mut connection = Connection::open(target).await.map_err(|e| e.to_string())?;
     let body = serde_json::to_vec(&json!({ "query": query, "variables": variables }))
         .map_err(|e| e.to_string())?;
-    let (status, body) = connection
+    let (status, body, _) = connection
         .post(target, &body)
         .await
         .map_err(|e| e.to_string())?;
@@ -312,15 +354,42 @@ async fn mentoring_request(target: &Target, workload: Workload) -> Result<Value,
 struct Tally {
     latencies: Vec<Duration>,
     errors: usize,
+    hits: usize,
+    misses: usize,
+}
+
+/// Draws which body to send: a cubic skew, so the first bodies are asked for most often,
+/// as popular pages are. A small xorshift generator is enough for this.
+struct Picker {
+    state: u64,
+    count: usize,
+}
+
+impl Picker {
+    fn next(&mut self) -> usize {
+        if self.count <= 1 {
+            return 0;
+        }
+        self.state ^= self.state << 13;
+        self.state ^= self.state >> 7;
+        self.state ^= self.state << 17;
+        let uniform = (self.state >> 11) as f64 / (1u64 << 53) as f64;
+        ((uniform.powi(3) * self.count as f64) as usize).min(self.count - 1)
+    }
 }
 
 async fn client(
     target: std::sync::Arc<Target>,
-    body: std::sync::Arc<Vec<u8>>,
+    bodies: std::sync::Arc<Vec<Vec<u8>>>,
+    seed: u64,
     until: Instant,
     warmup_end: Instant,
 ) -> Tally {
     let mut tally = Tally::default();
+    let mut picker = Picker {
+        state: seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
+        count: bodies.len(),
+    };
     let mut connection = None;
     while Instant::now() < until {
         if connection.is_none() {
@@ -334,14 +403,20 @@ async fn client(
         let Some(open) = connection.as_mut() else {
             continue;
         };
+        let body = &bodies[picker.next()];
         let started = Instant::now();
-        let result = open.post(&target, &body).await;
+        let result = open.post(&target, body).await;
         let elapsed = started.elapsed();
         let counted = started >= warmup_end;
         match result {
-            Ok((200, reply)) if !has_errors(&reply) => {
+            Ok((200, reply, cached)) if !has_errors(&reply) => {
                 if counted {
                     tally.latencies.push(elapsed);
+                    match cached {
+                        Some(true) => tally.hits += 1,
+                        Some(false) => tally.misses += 1,
+                        None => {}
+                    }
                 }
             }
             Ok(_) => {
@@ -390,10 +465,10 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    let body = match prepare(&target, &args).await {
-        Ok((body, authorization)) => {
+    let bodies = match prepare(&target, &args).await {
+        Ok((bodies, authorization)) => {
             target.authorization = authorization;
-            std::sync::Arc::new(body)
+            std::sync::Arc::new(bodies)
         }
         Err(err) => {
             eprintln!("error: {err}");
@@ -406,14 +481,24 @@ async fn main() -> std::process::ExitCode {
     let warmup_end = started + warmup;
     let until = warmup_end + Duration::from_secs(args.seconds);
     let tasks: Vec<_> = (0..args.concurrency)
-        .map(|_| tokio::spawn(client(target.clone(), body.clone(), until, warmup_end)))
+        .map(|i| {
+            tokio::spawn(client(
+                target.clone(),
+                bodies.clone(),
+                i as u64 + 1,
+                until,
+                warmup_end,
+            ))
+        })
         .collect();
     let mut latencies = Vec::new();
-    let mut errors = 0;
+    let (mut errors, mut hits, mut misses) = (0, 0, 0);
     for task in tasks {
         if let Ok(tally) = task.await {
             latencies.extend(tally.latencies);
             errors += tally.errors;
+            hits += tally.hits;
+            misses += tally.misses;
         }
     }
     latencies.sort();
@@ -438,6 +523,14 @@ async fn main() -> std::process::ExitCode {
             percentile(&latencies, p).as_secs_f64() * 1000.0
         );
     }
+    if hits + misses > 0 {
+        println!(
+            "cache hits    {hits} of {} ({:.1} %)",
+            hits + misses,
+            100.0 * hits as f64 / (hits + misses) as f64
+        );
+    }
+    println!("distinct      {} request bodies", bodies.len());
     if let Some(pid) = args.server_pid {
         match peak_memory_kib(pid) {
             Some(kib) => println!("server peak   {:.1} MiB", kib as f64 / 1024.0),
