@@ -182,10 +182,7 @@ impl Connection {
 
 /// Finds what the workload needs (an offer id, a region id, a token) before the run;
 /// returns the request bodies (most workloads have one) and the `Authorization` header.
-async fn prepare(
-    target: &Target,
-    args: &Args,
-) -> Result<(Vec<Vec<u8>>, Option<String>), String> {
+async fn prepare(target: &Target, args: &Args) -> Result<(Vec<Vec<u8>>, Option<String>), String> {
     let workload = args.workload;
     let mut connection = Connection::open(target).await.map_err(|e| e.to_string())?;
     let mut ask = async |query: &str, variables: Value| -> Result<Value, String> {
@@ -266,7 +263,11 @@ async fn prepare(
             })
         }
         Workload::CatalogueMix => {
-            let data = ask("{ offers(first: 100) { edges { node { id } } } }", json!({})).await?;
+            let data = ask(
+                "{ offers(first: 100) { edges { node { id } } } }",
+                json!({}),
+            )
+            .await?;
             let ids: Vec<Value> = data["offers"]["edges"]
                 .as_array()
                 .map(|edges| edges.iter().map(|e| e["node"]["id"].clone()).collect())
