@@ -509,6 +509,11 @@ pub struct Settings {
     )]
     pub rate_limit_per_key: u32,
 
+    /// Token a scraper must send as `Authorization: Bearer …` to read `/metrics`; when unset
+    /// the endpoint is open (keep it behind the internal network then).
+    #[arg(long, env = "METRICS_TOKEN", global = true, hide_env_values = true)]
+    pub metrics_token: Option<SecretString>,
+
     /// Load the small demo data set when the database holds no offers.
     #[arg(long, env = "SEED_DEMO_WHEN_EMPTY", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub seed_demo_when_empty: bool,

@@ -21,6 +21,7 @@ use crate::cache::{Limiters, RateLimiter};
 use crate::config::Settings;
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventBus;
+use crate::metrics::Metrics;
 use crate::search::SearchIndex;
 use crate::search::breaker::CircuitBreaker;
 use crate::search::embedded::EmbeddedIndex;
@@ -52,6 +53,8 @@ pub struct AppContext {
     pub persisted: Arc<PersistedQueries>,
     /// Change events for subscriptions, shared through Redis when configured.
     pub events: Arc<EventBus>,
+    /// Request counters and latencies for `/metrics`.
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppContext {
@@ -112,6 +115,7 @@ impl AppContext {
                 settings_persisted_capacity,
             )),
             events: Arc::new(EventBus::new(redis.clone())),
+            metrics: Arc::new(Metrics::default()),
             redis,
         })
     }

@@ -18,6 +18,7 @@ pub mod http;
 pub mod ids;
 pub mod jobs;
 pub mod matching;
+pub mod metrics;
 pub mod reference;
 pub mod search;
 pub mod service;

@@ -6,11 +6,12 @@
 //! as anonymous: a client should learn at once that its token needs refreshing.
 
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 
 use crate::auth::{StaffViewer, Viewer};
 use crate::context::{ApiClient, AppContext, RequestMeta};
 use crate::http::graphql::refusal;
+use crate::http::observe::RequestId;
 use crate::ids;
 use crate::service;
 use crate::service::account::SharedSessions;
@@ -20,7 +21,12 @@ pub const API_KEY_HEADER: &str = "X-Api-Key";
 
 /// The metadata of a request, or the response that refuses it.
 pub async fn identify(app: &AppContext, http: &HttpRequest) -> Result<RequestMeta, HttpResponse> {
-    let request_id = ids::new_id().simple().to_string();
+    // The observing middleware gave the request its id; a bare handler (tests) makes one.
+    let request_id = http
+        .extensions()
+        .get::<RequestId>()
+        .map(|id| id.0.clone())
+        .unwrap_or_else(|| ids::new_id().simple().to_string());
     let address = if app.settings.trust_forwarded_headers {
         http.connection_info()
             .realip_remote_addr()

@@ -21,7 +21,9 @@ use crate::graphql::loader::Loaders;
 use crate::graphql::locale::AcceptLanguage;
 use crate::graphql::search::notice::SearchNotice;
 use crate::http::caching::{HttpCaching, finish};
+use crate::http::observe::Executed;
 use crate::http::{caller, persisted, rate_limit, response_cache};
+use crate::metrics::Outcome;
 
 /// Executes a GraphQL request sent with `POST`.
 pub async fn post(
@@ -208,6 +210,7 @@ async fn execute(
     }
     let http_cache = in_url.then(|| HttpCaching::for_request(app, &meta, http));
     let request_id = meta.request_id.clone().unwrap_or_default();
+    let operation = operation_name(&request);
     let plan = response_cache::plan(app, &meta, &request, accept_language.as_deref()).await;
     if let Some(key) = &plan.key
         && let Some(body) = app.responses.get(key).await
@@ -217,7 +220,9 @@ async fn execute(
             .content_type("application/json")
             .insert_header(("X-Request-Id", request_id))
             .insert_header(("X-Cache", "HIT"));
-        return finish(reply, body.as_ref().clone(), http_cache.as_ref(), true);
+        app.metrics.record_cache(true);
+        let response = finish(reply, body.as_ref().clone(), http_cache.as_ref(), true);
+        return executed(response, operation, Outcome::Ok);
     }
     let notice = std::sync::Arc::new(SearchNotice::default());
     let request = request
@@ -230,6 +235,13 @@ async fn execute(
         Ok(mut response) => {
             notice.write(&mut response);
             let succeeded = response.errors.is_empty();
+            // The id ties an error a user reports to the server's log lines.
+            for error in &mut response.errors {
+                error
+                    .extensions
+                    .get_or_insert_with(Default::default)
+                    .set("requestId", request_id.clone());
+            }
             if plan.bumps && succeeded {
                 app.responses.bump().await;
             }
@@ -254,19 +266,57 @@ async fn execute(
                 if keep {
                     app.responses.put(key, body.clone()).await;
                 }
+                app.metrics.record_cache(false);
                 reply.insert_header(("X-Cache", "MISS"));
             }
-            finish(reply, body, http_cache.as_ref(), keep)
+            let outcome = if succeeded {
+                Outcome::Ok
+            } else {
+                Outcome::Errors
+            };
+            executed(
+                finish(reply, body, http_cache.as_ref(), keep),
+                operation,
+                outcome,
+            )
         }
         Err(_) => {
             tracing::warn!(seconds = limit.as_secs(), "GraphQL request timed out");
-            refusal(
+            let response = refusal(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "SERVICE_UNAVAILABLE",
                 "the request took too long and was stopped",
-            )
+            );
+            executed(response, operation, Outcome::Failed)
         }
     }
+}
+
+/// The name the request's operation goes by: the one the client chose, else the name in
+/// the document when it holds one operation.
+fn operation_name(request: &async_graphql::Request) -> Option<String> {
+    if let Some(name) = &request.operation_name {
+        return Some(name.clone());
+    }
+    let document = async_graphql::parser::parse_query(&request.query).ok()?;
+    let mut operations = document.operations.iter();
+    let (name, _) = operations.next()?;
+    if operations.next().is_some() {
+        return None;
+    }
+    name.map(|n| n.to_string())
+}
+
+/// Tells the observing middleware how the request went.
+fn executed(
+    mut response: HttpResponse,
+    operation: Option<String>,
+    outcome: Outcome,
+) -> HttpResponse {
+    response
+        .extensions_mut()
+        .insert(Executed { operation, outcome });
+    response
 }
 
 /// Reads the body up to `limit` bytes; a larger body is refused without reading it all.

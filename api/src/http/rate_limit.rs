@@ -29,6 +29,7 @@ pub async fn check(app: &AppContext, meta: &RequestMeta) -> Result<(), HttpRespo
     }
     for (key, limit) in buckets {
         if let Decision::Limited { retry_after } = app.limiters.take(&key, limit).await {
+            app.metrics.record_rate_limited();
             let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
             return Err(HttpResponse::build(StatusCode::TOO_MANY_REQUESTS)
                 .insert_header(("Retry-After", seconds.to_string()))

@@ -13,6 +13,7 @@ mod meili_contract;
 mod mentoring;
 mod mentoring_people;
 mod migrations;
+mod observability;
 mod offer_filters;
 mod permissions;
 mod persisted_queries;

@@ -1,0 +1,89 @@
+//! `GET /metrics`: the process's metrics in the Prometheus text format, with the gauges
+//! that are read when scraped (database pool, search outbox, subscriptions). With
+//! `METRICS_TOKEN` set, a scraper must present it.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+use secrecy::ExposeSecret;
+use sha2::{Digest, Sha256};
+
+use crate::context::AppContext;
+use crate::http::caller::bearer;
+use crate::http::graphql::refusal;
+use crate::metrics::Gauges;
+
+pub async fn metrics(app: web::Data<AppContext>, http: HttpRequest) -> HttpResponse {
+    if let Some(expected) = &app.settings.metrics_token {
+        let presented = http
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(bearer)
+            .unwrap_or_default();
+        // Compared as digests, so the time taken says nothing about the token.
+        if Sha256::digest(presented.as_bytes())
+            != Sha256::digest(expected.expose_secret().as_bytes())
+        {
+            return refusal(
+                StatusCode::UNAUTHORIZED,
+                "UNAUTHENTICATED",
+                "metrics need the metrics token",
+            );
+        }
+    }
+    let gauges = gauges(&app).await;
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(app.metrics.render(&gauges))
+}
+
+async fn gauges(app: &AppContext) -> Gauges {
+    let backend = app.db.get_database_backend();
+    let (db_pool_size, db_pool_idle) = match backend {
+        DatabaseBackend::Postgres => {
+            let pool = app.db.get_postgres_connection_pool();
+            (Some(u64::from(pool.size())), Some(pool.num_idle() as u64))
+        }
+        DatabaseBackend::Sqlite => {
+            let pool = app.db.get_sqlite_connection_pool();
+            (Some(u64::from(pool.size())), Some(pool.num_idle() as u64))
+        }
+        _ => (None, None),
+    };
+    let (outbox_pending, outbox_oldest_secs) = outbox(app, backend).await;
+    Gauges {
+        db_pool_size,
+        db_pool_idle,
+        outbox_pending,
+        outbox_oldest_secs,
+        subscribers: app.events.subscriber_count() as u64,
+    }
+}
+
+/// How many changes the search index still has to apply, and how old the oldest is.
+async fn outbox(app: &AppContext, backend: DatabaseBackend) -> (Option<u64>, Option<f64>) {
+    let statement = Statement::from_string(
+        backend,
+        "SELECT COUNT(*) AS pending, MIN(created_at) AS oldest FROM search_outbox WHERE processed_at IS NULL",
+    );
+    let row = match app.db.query_one_raw(statement).await {
+        Ok(Some(row)) => row,
+        Ok(None) => return (None, None),
+        Err(err) => {
+            tracing::warn!(error = %err, "metrics: outbox not readable");
+            return (None, None);
+        }
+    };
+    let pending = row
+        .try_get::<i64>("", "pending")
+        .ok()
+        .map(|n| n.max(0) as u64);
+    let oldest = row
+        .try_get::<Option<chrono::DateTime<chrono::Utc>>>("", "oldest")
+        .ok()
+        .flatten()
+        .map(|at| (crate::clock::now() - at).num_milliseconds().max(0) as f64 / 1000.0)
+        .or(pending.map(|_| 0.0));
+    (pending, oldest)
+}

@@ -1,0 +1,149 @@
+//! Request ids and metrics: every answer names its request, GraphQL errors carry the same
+//! id, and `/metrics` counts requests by operation and outcome next to the pool, outbox,
+//! cache and subscription gauges.
+
+use actix_web::http::StatusCode;
+use actix_web::test::TestRequest;
+use serde_json::json;
+use tests::TestApp;
+use tests::fixtures::{self, OfferSpec};
+
+fn request_id(reply: &tests::HttpReply) -> String {
+    reply
+        .headers
+        .get("X-Request-Id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn every_answer_names_its_request_and_errors_repeat_the_id() {
+    let app = TestApp::spawn().await;
+    let health = app.request(TestRequest::get().uri("/healthz")).await;
+    let first = request_id(&health);
+    assert!(!first.is_empty());
+
+    let failing = app
+        .request(
+            TestRequest::post()
+                .uri("/graphql")
+                .set_json(json!({ "query": "query Missing { offer(id: \"nope\") { id } }" })),
+        )
+        .await;
+    let id = request_id(&failing);
+    assert_ne!(id, first, "each request has its own id");
+    assert_eq!(failing.body["errors"][0]["extensions"]["requestId"], id);
+
+    // An id from a client is not taken unless the proxy in front is trusted.
+    let claimed = app
+        .request(
+            TestRequest::get()
+                .uri("/healthz")
+                .insert_header(("X-Request-Id", "from-the-client")),
+        )
+        .await;
+    assert_ne!(request_id(&claimed), "from-the-client");
+    let mut trusting = TestApp::spawn().await;
+    trusting.reconfigure(|s| s.trust_forwarded_headers = true);
+    let kept = trusting
+        .request(
+            TestRequest::get()
+                .uri("/healthz")
+                .insert_header(("X-Request-Id", "edge-4711")),
+        )
+        .await;
+    assert_eq!(request_id(&kept), "edge-4711");
+    let odd = trusting
+        .request(
+            TestRequest::get()
+                .uri("/healthz")
+                .insert_header(("X-Request-Id", "not a token; DROP")),
+        )
+        .await;
+    assert_ne!(request_id(&odd), "not a token; DROP");
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_operation_and_outcome() {
+    let app = TestApp::spawn_with(|s| s.response_cache_secs = 60).await;
+    let provider = fixtures::provider(&app.db, "Verein").await;
+    fixtures::offer(&app.db, OfferSpec::new(provider, "Sprachcafé")).await;
+    for _ in 0..2 {
+        app.graphql(
+            "query Catalogue { offers(first: 5) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    }
+    app.graphql("query Missing { offer(id: \"nope\") { id } }", json!({}))
+        .await;
+    let refused = app
+        .request(
+            TestRequest::post()
+                .uri("/graphql")
+                .insert_header(("Content-Type", "text/plain"))
+                .set_payload("{ offers { totalCount } }"),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+    let scraped = app.request(TestRequest::get().uri("/metrics")).await;
+    assert_eq!(scraped.status, StatusCode::OK);
+    let text = metrics_text(&app).await;
+    for line in [
+        "ap_graphql_requests_total{operation=\"Catalogue\",outcome=\"ok\"} 2",
+        "ap_graphql_requests_total{operation=\"Missing\",outcome=\"errors\"} 1",
+        "ap_graphql_requests_total{operation=\"anonymous\",outcome=\"refused\"} 1",
+        "ap_graphql_request_seconds_count{operation=\"Catalogue\"} 2",
+        "ap_response_cache_total{result=\"hit\"} 1",
+        // The failing read was cacheable too (and computed: answers with errors are not kept).
+        "ap_response_cache_total{result=\"miss\"} 2",
+        "ap_response_cache_hit_ratio 0.33",
+        "ap_rate_limited_total 0",
+        "ap_subscriptions 0",
+    ] {
+        assert!(text.contains(line), "missing `{line}` in:\n{text}");
+    }
+    // Fixtures write no outbox rows: nothing waits. The pool has connections open.
+    assert!(text.contains("ap_search_outbox_pending 0"), "{text}");
+    assert!(text.contains("ap_search_outbox_lag_seconds "), "{text}");
+    assert!(text.contains("ap_db_pool_connections "), "{text}");
+}
+
+async fn metrics_text(app: &TestApp) -> String {
+    let schema = angebotsplattform::build_schema(app.app.clone(), &app.limits);
+    let service = actix_web::test::init_service(
+        actix_web::App::new().configure(angebotsplattform::configure(schema, app.app.clone())),
+    )
+    .await;
+    let response =
+        actix_web::test::call_service(&service, TestRequest::get().uri("/metrics").to_request())
+            .await;
+    let bytes = actix_web::test::read_body(response).await;
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+#[tokio::test]
+async fn a_metrics_token_keeps_scrapers_honest() {
+    let app =
+        TestApp::spawn_with(|s| s.metrics_token = Some("scrape-secret".to_owned().into())).await;
+    let without = app.request(TestRequest::get().uri("/metrics")).await;
+    assert_eq!(without.status, StatusCode::UNAUTHORIZED);
+    let wrong = app
+        .request(
+            TestRequest::get()
+                .uri("/metrics")
+                .insert_header(("Authorization", "Bearer guess")),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    let right = app
+        .request(
+            TestRequest::get()
+                .uri("/metrics")
+                .insert_header(("Authorization", "Bearer scrape-secret")),
+        )
+        .await;
+    assert_eq!(right.status, StatusCode::OK);
+}
