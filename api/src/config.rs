@@ -509,6 +509,52 @@ pub struct Settings {
     )]
     pub rate_limit_per_key: u32,
 
+    /// Seconds to let requests in flight, then background jobs, finish after SIGTERM.
+    #[arg(
+        long,
+        env = "SHUTDOWN_TIMEOUT_SECS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub shutdown_timeout_secs: u64,
+
+    /// Open connections each worker thread accepts (there is one worker per CPU).
+    #[arg(
+        long,
+        env = "MAX_CONNECTIONS_PER_WORKER",
+        default_value_t = 25_000,
+        global = true
+    )]
+    pub max_connections_per_worker: usize,
+
+    /// Subscription (WebSocket) connections one instance holds open at most.
+    #[arg(
+        long,
+        env = "WS_MAX_CONNECTIONS",
+        default_value_t = 10_000,
+        global = true
+    )]
+    pub ws_max_connections: usize,
+
+    /// Bytes a subscription connection may send in a burst; its allowance refills at
+    /// `WS_INBOUND_BYTES_PER_SEC`. Beyond, the connection is closed.
+    #[arg(long, env = "WS_MAX_INBOUND_BURST_BYTES", default_value_t = 64 * 1024, global = true)]
+    pub ws_max_inbound_burst_bytes: usize,
+
+    /// Bytes per second a subscription connection may send in the long run.
+    #[arg(
+        long,
+        env = "WS_INBOUND_BYTES_PER_SEC",
+        default_value_t = 1024,
+        global = true
+    )]
+    pub ws_inbound_bytes_per_sec: usize,
+
+    /// Web origins allowed to call the API from a browser (`*` for any, the default; or a
+    /// comma-separated list such as `https://www.integration-so.ch,https://app.example.org`).
+    #[arg(long, env = "CORS_ALLOWED_ORIGINS", default_value = "*", global = true)]
+    pub cors_allowed_origins: String,
+
     /// Token a scraper must send as `Authorization: Bearer …` to read `/metrics`; when unset
     /// the endpoint is open (keep it behind the internal network then).
     #[arg(long, env = "METRICS_TOKEN", global = true, hide_env_values = true)]

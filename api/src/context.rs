@@ -55,6 +55,8 @@ pub struct AppContext {
     pub events: Arc<EventBus>,
     /// Request counters and latencies for `/metrics`.
     pub metrics: Arc<Metrics>,
+    /// One permit per open subscription connection (`WS_MAX_CONNECTIONS`).
+    pub ws_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppContext {
@@ -87,6 +89,7 @@ impl AppContext {
         let settings_cache_secs = settings.response_cache_secs;
         let settings_persisted_ttl = settings.persisted_query_ttl_secs;
         let settings_persisted_capacity = settings.persisted_query_capacity;
+        let settings_ws_connections = settings.ws_max_connections;
         let shared_limiter: Option<Arc<dyn RateLimiter>> = redis
             .clone()
             .map(|store| Arc::new(RedisLimiter::new(store)) as Arc<dyn RateLimiter>);
@@ -116,6 +119,7 @@ impl AppContext {
             )),
             events: Arc::new(EventBus::new(redis.clone())),
             metrics: Arc::new(Metrics::default()),
+            ws_slots: Arc::new(tokio::sync::Semaphore::new(settings_ws_connections)),
             redis,
         })
     }

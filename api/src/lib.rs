@@ -102,35 +102,44 @@ pub async fn prepare(db: &DatabaseConnection, settings: &Settings) -> Result<(),
 /// Registers the app's shared state and routes.
 pub fn configure(schema: AppSchema, app: AppContext) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
+        let origins = app.settings.cors_allowed_origins.clone();
         cfg.app_data(web::Data::new(schema))
             .app_data(web::Data::new(app));
-        http::configure(cfg);
+        http::configure(cfg, &origins);
     }
 }
 
-/// Serves the API until the process is stopped.
+/// Serves the API until the process is stopped. On SIGTERM or Ctrl-C it stops accepting
+/// connections, lets requests in flight finish (for up to `SHUTDOWN_TIMEOUT_SECS`), then
+/// asks the background jobs to stop after their current round and waits for them as long.
 pub async fn serve(app: AppContext) -> Result<(), StartError> {
     let settings = app.settings.clone();
     let limits = QueryLimits::from_settings(&settings);
     let schema = build_schema(app.clone(), &limits);
+    let (switch, stop) = jobs::stop_switch();
     let expiry = jobs::expiry::spawn(
         app.db.clone(),
         app.responses.clone(),
         app.events.clone(),
         std::time::Duration::from_secs(settings.expiry_interval_secs.max(1)),
+        stop.clone(),
     );
     let retention = jobs::retention::spawn(
         app.db.clone(),
         std::time::Duration::from_secs(settings.retention_interval_secs.max(1)),
+        stop.clone(),
     );
     let indexer = jobs::search_indexer::spawn(
         app.db.clone(),
         app.search.clone(),
         settings.search_batch_size,
         std::time::Duration::from_millis(settings.search_interval_ms.max(10)),
+        stop,
     );
     let server =
         HttpServer::new(move || App::new().configure(configure(schema.clone(), app.clone())))
+            .shutdown_timeout(settings.shutdown_timeout_secs)
+            .max_connections(settings.max_connections_per_worker)
             .bind(settings.listen_addr)
             .map_err(|source| StartError::Listen {
                 addr: settings.listen_addr,
@@ -141,9 +150,22 @@ pub async fn serve(app: AppContext) -> Result<(), StartError> {
         println!("GraphiQL: http://{addr}/graphql");
     }
     let result = server.run().await;
-    expiry.abort();
-    retention.abort();
-    indexer.abort();
+    tracing::info!("server stopped; stopping background jobs");
+    switch.stop();
+    let grace = std::time::Duration::from_secs(settings.shutdown_timeout_secs);
+    let jobs = [expiry, retention, indexer];
+    let aborts: Vec<_> = jobs.iter().map(|job| job.abort_handle()).collect();
+    if tokio::time::timeout(grace, futures_util::future::join_all(jobs))
+        .await
+        .is_err()
+    {
+        // A round still running past the grace period is cut off: its transaction rolls
+        // back, and its outbox rows are applied by the next start.
+        tracing::warn!("background jobs did not stop in time; cutting them off");
+        for abort in aborts {
+            abort.abort();
+        }
+    }
     result?;
     Ok(())
 }

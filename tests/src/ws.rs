@@ -177,3 +177,39 @@ impl WsClient {
             .unwrap();
     }
 }
+
+impl WsClient {
+    /// Sends raw text, as a client that ignores the protocol would.
+    pub async fn send_text(&mut self, text: String) {
+        self.socket.send(Message::Text(text.into())).await.unwrap();
+    }
+
+    /// Whether the server closes the connection (or it ends) within `wait`.
+    pub async fn closed_within(&mut self, wait: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match tokio::time::timeout(left, self.socket.next()).await {
+                Err(_) => return false,
+                Ok(None | Some(Err(_)) | Some(Ok(Message::Close(_)))) => return true,
+                Ok(Some(Ok(_))) => {}
+            }
+        }
+    }
+}
+
+/// Opens a WebSocket upgrade and returns the HTTP status of the answer (101 when accepted).
+pub async fn upgrade_status(addr: SocketAddr) -> u16 {
+    let mut request = format!("ws://{addr}/graphql")
+        .into_client_request()
+        .unwrap();
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        HeaderValue::from_static("graphql-transport-ws"),
+    );
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((_, response)) => response.status().as_u16(),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => response.status().as_u16(),
+        Err(other) => panic!("unexpected WebSocket failure: {other}"),
+    }
+}

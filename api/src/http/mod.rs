@@ -3,6 +3,7 @@
 
 pub mod caching;
 pub mod caller;
+pub mod cors;
 pub mod graphql;
 mod health;
 pub mod metrics_endpoint;
@@ -11,15 +12,17 @@ pub mod persisted;
 pub mod rate_limit;
 pub mod response_cache;
 pub mod subscriptions;
+pub mod ws_limits;
 
 use actix_web::middleware::from_fn;
 use actix_web::{guard, web};
 
 /// Registers every route on an actix `App` or scope, each behind the request-id, logging
-/// and metrics middleware.
-pub fn configure(cfg: &mut web::ServiceConfig) {
+/// and metrics middleware and the CORS policy of `cors_allowed_origins`.
+pub fn configure(cfg: &mut web::ServiceConfig, cors_allowed_origins: &str) {
     cfg.service(
         web::scope("")
+            .wrap(cors::policy(cors_allowed_origins))
             .wrap(from_fn(observe::observe))
             .route("/graphql", web::post().to(graphql::post))
             .route(

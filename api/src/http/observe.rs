@@ -45,7 +45,9 @@ pub async fn observe(
         .filter(|_| trust_incoming)
         .unwrap_or_else(|| ids::new_id().simple().to_string());
     request.extensions_mut().insert(RequestId(id.clone()));
-    let graphql = request.path() == "/graphql";
+    // Preflights are the browser's, not requests of the API.
+    let graphql =
+        request.path() == "/graphql" && request.method() != actix_web::http::Method::OPTIONS;
     let method = request.method().clone();
     let started = Instant::now();
     let mut response = next.call(request).await?;

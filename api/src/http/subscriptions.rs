@@ -20,7 +20,7 @@ use crate::graphql::locale::AcceptLanguage;
 use crate::graphql::subscription::SubscriberToken;
 use crate::http::caller::{self, TokenRefusal};
 use crate::http::graphql::refusal;
-use crate::http::rate_limit;
+use crate::http::{rate_limit, ws_limits};
 use crate::ids;
 
 /// Whether a request asks to become a WebSocket.
@@ -54,6 +54,19 @@ pub async fn connect(
     if let Err(response) = rate_limit::check(&app, &anonymous).await {
         return Ok(response);
     }
+    let Ok(slot) = app.ws_slots.clone().try_acquire_owned() else {
+        return Ok(refusal(
+            actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+            "SERVICE_UNAVAILABLE",
+            "too many subscription connections; try again later",
+        ));
+    };
+    let inbound = ws_limits::limited(
+        payload,
+        slot,
+        app.settings.ws_max_inbound_burst_bytes,
+        app.settings.ws_inbound_bytes_per_sec,
+    );
     let accept_language = http
         .headers()
         .get(header::ACCEPT_LANGUAGE)
@@ -62,7 +75,7 @@ pub async fn connect(
     let context = app.get_ref().clone();
     let started = GraphQLSubscription::new(AppSchema::clone(&schema))
         .on_connection_init(move |init| connection_data(context, init, address, accept_language))
-        .start(&http, payload);
+        .start(&http, Box::pin(inbound));
     match started {
         Ok(response) => Ok(response),
         Err(_) => Ok(refusal(

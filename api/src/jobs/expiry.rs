@@ -11,21 +11,22 @@ use sea_orm::DatabaseConnection;
 
 use crate::cache::responses::ResponseCache;
 use crate::events::{EventBus, OfferChange, publish};
+use crate::jobs::Stop;
 use crate::service::offer_write;
 
-/// Runs the job every `interval` until the process ends.
+/// Runs the job every `interval` until told to stop.
 /// Archived offers change public data: cached answers are invalidated and subscribers told.
 pub fn spawn(
     db: DatabaseConnection,
     responses: Arc<ResponseCache>,
     events: Arc<EventBus>,
     interval: Duration,
+    mut stop: Stop,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticker.tick().await;
+        while stop.before(ticker.tick()).await.is_some() {
             match offer_write::archive_expired(&db).await {
                 Ok(archived) if archived.is_empty() => {}
                 Ok(archived) => {

@@ -1,6 +1,45 @@
 //! Background work that runs beside the server. Every job is safe with several instances
-//! running it at once.
+//! running it at once, and stops at a safe point when asked: between two rounds, never in
+//! the middle of one (a round's writes are one transaction each).
 
 pub mod expiry;
 pub mod retention;
 pub mod search_indexer;
+
+use std::future::Future;
+
+use tokio::sync::watch;
+
+/// Tells the jobs to stop.
+pub struct StopSwitch(watch::Sender<bool>);
+
+impl StopSwitch {
+    pub fn stop(&self) {
+        // No job listening any more is fine.
+        let _ = self.0.send(true);
+    }
+}
+
+/// What a job watches to learn that it should stop.
+#[derive(Clone)]
+pub struct Stop(watch::Receiver<bool>);
+
+impl Stop {
+    /// Waits for `next` (a tick, a pause) unless asked to stop first; `None` means stop.
+    pub async fn before<T>(&mut self, next: impl Future<Output = T>) -> Option<T> {
+        if *self.0.borrow() {
+            return None;
+        }
+        tokio::select! {
+            value = next => Some(value),
+            // A dropped switch means the server is gone: stop as well.
+            _ = self.0.changed() => None,
+        }
+    }
+}
+
+/// A switch and what the jobs watch.
+pub fn stop_switch() -> (StopSwitch, Stop) {
+    let (sender, receiver) = watch::channel(false);
+    (StopSwitch(sender), Stop(receiver))
+}

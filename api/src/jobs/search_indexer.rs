@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 
+use crate::jobs::Stop;
 use crate::search::{SearchIndex, indexer};
 
 /// Drains whenever rows are due; waits `interval` when none are.
@@ -15,12 +16,13 @@ pub fn spawn(
     index: Arc<dyn SearchIndex>,
     batch: u64,
     interval: Duration,
+    mut stop: Stop,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         // Until the engine has answered once, each round first checks whether it is empty.
         let mut built = false;
         let mut since_prune = 0u32;
-        loop {
+        while stop.before(std::future::ready(())).await.is_some() {
             if !built {
                 built = build_if_empty(&db, &*index, batch.max(1)).await;
             }
@@ -36,8 +38,8 @@ pub fn spawn(
                     tracing::warn!(error = %err, "cannot prune the search outbox");
                 }
             }
-            if !busy {
-                tokio::time::sleep(interval).await;
+            if !busy && stop.before(tokio::time::sleep(interval)).await.is_none() {
+                break;
             }
         }
     })

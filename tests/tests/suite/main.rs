@@ -29,6 +29,7 @@ mod schema_drift;
 mod search_api;
 mod search_conformance;
 mod search_relevance;
+mod server_limits;
 mod sessions;
 mod startup;
 mod statement_count;
