@@ -1,5 +1,5 @@
-//! `/healthz` (the process answers) and `/readyz` (its database answers too; Redis is
-//! reported).
+//! `/healthz` (the process answers) and `/readyz` (its database answers too; Redis, the
+//! search engine and the subscription relay are reported).
 
 use actix_web::{HttpResponse, web};
 use sea_orm::ConnectionTrait;
@@ -38,17 +38,33 @@ pub async fn readyz(app: web::Data<AppContext>) -> HttpResponse {
             }
         },
     };
+    // Search falls back to the database when its engine fails: degraded, not down.
+    let search = {
+        let wait = std::time::Duration::from_millis(app.settings.search_timeout_ms.max(1));
+        match tokio::time::timeout(wait, app.search.count()).await {
+            Ok(Ok(_)) => "up",
+            Ok(Err(err)) => {
+                tracing::warn!(error = %err, "readiness check: search engine down");
+                "down"
+            }
+            Err(_) => {
+                tracing::warn!("readiness check: search engine did not answer in time");
+                "down"
+            }
+        }
+    };
     // Subscribers hear other instances' changes only while the relay listens.
     let events = app.events.relay().name();
-    let status = match (database, redis, events) {
-        ("down", _, _) => "unavailable",
-        (_, "down", _) | (_, _, "reconnecting") => "degraded",
+    let status = match (database, redis, search, events) {
+        ("down", _, _, _) => "unavailable",
+        (_, "down", _, _) | (_, _, "down", _) | (_, _, _, "reconnecting") => "degraded",
         _ => "ready",
     };
     let body = json!({
         "status": status,
         "database": database,
         "redis": redis,
+        "search": search,
         "events": events,
         "subscribers": app.events.subscriber_count(),
     });

@@ -147,3 +147,24 @@ async fn a_metrics_token_keeps_scrapers_honest() {
         .await;
     assert_eq!(right.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn readiness_reports_each_dependency() {
+    let app = TestApp::spawn().await;
+    let ready = app.request(TestRequest::get().uri("/readyz")).await;
+    assert_eq!(ready.status, StatusCode::OK);
+    assert_eq!(ready.body["database"], "up");
+    assert_eq!(ready.body["search"], "up");
+
+    // A search engine nobody answers for: still serving (search falls back to the
+    // database), but degraded.
+    let app = TestApp::spawn_with(|s| {
+        s.meili_url = Some("http://127.0.0.1:9".into());
+        s.search_timeout_ms = 500;
+    })
+    .await;
+    let ready = app.request(TestRequest::get().uri("/readyz")).await;
+    assert_eq!(ready.status, StatusCode::OK);
+    assert_eq!(ready.body["search"], "down");
+    assert_eq!(ready.body["status"], "degraded");
+}

@@ -181,6 +181,7 @@ async fn requests_keep_succeeding_when_redis_is_gone() {
             "status": "degraded",
             "database": "up",
             "redis": "down",
+            "search": "up",
             // Nobody has subscribed yet, so no relay has tried to listen.
             "events": "idle",
             "subscribers": 0
