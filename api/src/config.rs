@@ -518,6 +518,16 @@ pub struct Settings {
     )]
     pub shutdown_timeout_secs: u64,
 
+    /// Milliseconds a client has to send a request's head once connected (slow clients are
+    /// answered 408 and disconnected).
+    #[arg(
+        long,
+        env = "CLIENT_HEADER_TIMEOUT_MS",
+        default_value_t = 5000,
+        global = true
+    )]
+    pub client_header_timeout_ms: u64,
+
     /// Open connections each worker thread accepts (there is one worker per CPU).
     #[arg(
         long,

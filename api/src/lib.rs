@@ -139,6 +139,9 @@ pub async fn serve(app: AppContext) -> Result<(), StartError> {
     let server =
         HttpServer::new(move || App::new().configure(configure(schema.clone(), app.clone())))
             .shutdown_timeout(settings.shutdown_timeout_secs)
+            .client_request_timeout(std::time::Duration::from_millis(
+                settings.client_header_timeout_ms,
+            ))
             .max_connections(settings.max_connections_per_worker)
             .bind(settings.listen_addr)
             .map_err(|source| StartError::Listen {

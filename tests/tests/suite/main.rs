@@ -6,6 +6,7 @@
     reason = "helpers outside #[test] functions stop the test at a failed expectation too"
 )]
 
+mod abuse;
 mod data_integrity;
 mod demo;
 mod ids;
