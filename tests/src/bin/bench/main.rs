@@ -10,6 +10,8 @@
 use std::time::{Duration, Instant};
 
 use clap::{Parser, ValueEnum};
+
+mod suite;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
@@ -38,13 +40,17 @@ enum Workload {
     MentorCandidates,
     /// `proposePoolMatches` for the second pool (run it with `--concurrency 1`).
     ProposePool,
+    /// `suggestOffers` for a three-letter prefix, as a search box asks while typing.
+    Suggest,
+    /// `createOffer` then `publishOffer` of the new offer, as an admin: one write round.
+    CreatePublish,
     /// What a regional site's visitors ask for, anonymously: 200 offers by id (in German or
     /// French) and the first page in four languages, popular ones far more often than the
     /// rest (the n-th of 204 requests is drawn with a cubic skew towards the start).
     CatalogueMix,
 }
 
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(about = "Drives a GraphQL workload and prints throughput and latency")]
 struct Args {
     /// The GraphQL endpoint (plain HTTP).
@@ -67,6 +73,10 @@ struct Args {
     /// Its password.
     #[arg(long, env = "BENCH_PASSWORD", hide_env_values = true)]
     password: Option<String>,
+    /// Run the whole suite instead of one workload: seed, start the server, drive every
+    /// workload, print a table (see `suite.rs` for the options it takes).
+    #[command(flatten)]
+    suite: suite::SuiteArgs,
 }
 
 const NESTED_OFFER: &str =
@@ -180,9 +190,18 @@ impl Connection {
     }
 }
 
-/// Finds what the workload needs (an offer id, a region id, a token) before the run;
-/// returns the request bodies (most workloads have one) and the `Authorization` header.
-async fn prepare(target: &Target, args: &Args) -> Result<(Vec<Vec<u8>>, Option<String>), String> {
+/// What a run sends.
+struct Plan {
+    /// Request bodies, one drawn per request (most workloads have one).
+    bodies: Vec<Vec<u8>>,
+    /// `Authorization` header of every request.
+    authorization: Option<String>,
+    /// Each request creates an offer that a second request then publishes.
+    publish_created: bool,
+}
+
+/// Finds what the workload needs (an offer id, a region id, a token) before the run.
+async fn prepare(target: &Target, args: &Args) -> Result<Plan, String> {
     let workload = args.workload;
     let mut connection = Connection::open(target).await.map_err(|e| e.to_string())?;
     let mut ask = async |query: &str, variables: Value| -> Result<Value, String> {
@@ -291,7 +310,53 @@ async fn prepare(target: &Target, args: &Args) -> Result<(Vec<Vec<u8>>, Option<S
                 .iter()
                 .map(|b| serde_json::to_vec(b).map_err(|e| e.to_string()))
                 .collect::<Result<Vec<_>, _>>()?;
-            return Ok((bodies, None));
+            return Ok(Plan {
+                bodies,
+                authorization: None,
+                publish_created: false,
+            });
+        }
+        Workload::Suggest => json!({
+            "query": "query($p: String!) { suggestOffers(prefix: $p, limit: 8) { id title } }",
+            "variables": { "p": "Deu" }
+        }),
+        Workload::CreatePublish => {
+            let data = ask(LOGIN, credentials()?).await?;
+            let token = data["login"]["accessToken"].as_str().unwrap_or_default();
+            authorization = Some(format!("Bearer {token}"));
+            let authed = Target {
+                host: target.host.clone(),
+                port: target.port,
+                path: target.path.clone(),
+                authorization: authorization.clone(),
+            };
+            let providers = ask_as(
+                &authed,
+                "{ providers(first: 1) { edges { node { id } } } }",
+                json!({}),
+            )
+            .await?;
+            let region = ask_as(&authed, r#"{ region(code: "2581") { id } }"#, json!({})).await?;
+            let body = serde_json::to_vec(&json!({
+                "query": "mutation($i: CreateOfferInput!) { createOffer(input: $i) { id } }",
+                "variables": { "i": {
+                    "providerId": providers["providers"]["edges"][0]["node"]["id"],
+                    "kind": "COURSE",
+                    "defaultLocale": "de",
+                    "translations": [{ "locale": "de", "title": "Deutschkurs A2 am Abend", "summary": "Für Berufstätige." }],
+                    "categoryCodes": ["language"],
+                    "level": "A2",
+                    "cost": { "kind": "FREE" },
+                    "instructionLanguages": ["de"],
+                    "regionIds": [region["region"]["id"]]
+                } }
+            }))
+            .map_err(|e| e.to_string())?;
+            return Ok(Plan {
+                bodies: vec![body],
+                authorization,
+                publish_created: true,
+            });
         }
         Workload::OffersFiltered => {
             let data = ask(r#"{ region(code: "2581") { id } }"#, json!({})).await?;
@@ -303,7 +368,11 @@ async fn prepare(target: &Target, args: &Args) -> Result<(Vec<Vec<u8>>, Option<S
         }
     };
     let body = serde_json::to_vec(&request).map_err(|e| e.to_string())?;
-    Ok((vec![body], authorization))
+    Ok(Plan {
+        bodies: vec![body],
+        authorization,
+        publish_created: false,
+    })
 }
 
 /// Sends one query as the signed-in account of `target`.
@@ -381,12 +450,13 @@ impl Picker {
 
 async fn client(
     target: std::sync::Arc<Target>,
-    bodies: std::sync::Arc<Vec<Vec<u8>>>,
+    plan: std::sync::Arc<Plan>,
     seed: u64,
     until: Instant,
     warmup_end: Instant,
 ) -> Tally {
     let mut tally = Tally::default();
+    let bodies = &plan.bodies;
     let mut picker = Picker {
         state: seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
         count: bodies.len(),
@@ -406,7 +476,13 @@ async fn client(
         };
         let body = &bodies[picker.next()];
         let started = Instant::now();
-        let result = open.post(&target, body).await;
+        let mut result = open.post(&target, body).await;
+        if plan.publish_created
+            && let Ok((200, reply, _)) = &result
+            && let Some(publish) = publish_body(reply)
+        {
+            result = open.post(&target, &publish).await;
+        }
         let elapsed = started.elapsed();
         let counted = started >= warmup_end;
         match result {
@@ -436,6 +512,17 @@ async fn client(
     tally
 }
 
+/// The `publishOffer` request for the offer a `createOffer` answer names.
+fn publish_body(created: &[u8]) -> Option<Vec<u8>> {
+    let created: Value = serde_json::from_slice(created).ok()?;
+    let id = created["data"]["createOffer"]["id"].as_str()?;
+    serde_json::to_vec(&json!({
+        "query": "mutation($o: ID!) { publishOffer(id: $o) { status } }",
+        "variables": { "o": id }
+    }))
+    .ok()
+}
+
 fn has_errors(body: &[u8]) -> bool {
     serde_json::from_slice::<Value>(body).map_or(true, |v| v.get("errors").is_some())
 }
@@ -456,27 +543,35 @@ fn peak_memory_kib(pid: u32) -> Option<u64> {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
-    let args = Args::parse();
-    let mut target = match parse_url(&args.url) {
-        Ok(target) => target,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return std::process::ExitCode::FAILURE;
-        }
-    };
-    let bodies = match prepare(&target, &args).await {
-        Ok((bodies, authorization)) => {
-            target.authorization = authorization;
-            std::sync::Arc::new(bodies)
-        }
-        Err(err) => {
-            eprintln!("error: {err}");
-            return std::process::ExitCode::FAILURE;
-        }
-    };
+/// What one run measured.
+struct Report {
+    workload: Workload,
+    concurrency: usize,
+    seconds: u64,
+    requests: usize,
+    errors: usize,
+    p50: Duration,
+    p95: Duration,
+    p99: Duration,
+    hits: usize,
+    misses: usize,
+    distinct: usize,
+}
+
+impl Report {
+    fn throughput(&self) -> f64 {
+        self.requests as f64 / self.seconds as f64
+    }
+}
+
+/// Drives one workload against the server at `args.url`.
+async fn drive(args: &Args) -> Result<Report, String> {
+    let mut target = parse_url(&args.url)?;
+    let plan = prepare(&target, args).await?;
+    target.authorization = plan.authorization.clone();
+    let distinct = plan.bodies.len();
     let target = std::sync::Arc::new(target);
+    let plan = std::sync::Arc::new(plan);
     let warmup = Duration::from_secs(2);
     let started = Instant::now();
     let warmup_end = started + warmup;
@@ -485,7 +580,7 @@ async fn main() -> std::process::ExitCode {
         .map(|i| {
             tokio::spawn(client(
                 target.clone(),
-                bodies.clone(),
+                plan.clone(),
                 i as u64 + 1,
                 until,
                 warmup_end,
@@ -503,40 +598,63 @@ async fn main() -> std::process::ExitCode {
         }
     }
     latencies.sort();
-    let seconds = args.seconds as f64;
-    println!("workload      {:?}", args.workload);
-    println!("concurrency   {}", args.concurrency);
-    println!(
-        "duration      {} s (after {} s warm-up)",
-        args.seconds,
-        warmup.as_secs()
-    );
-    println!("requests      {}", latencies.len());
-    println!("errors        {errors}");
-    println!(
-        "throughput    {:.1} req/s",
-        latencies.len() as f64 / seconds
-    );
-    for p in [50.0, 95.0, 99.0] {
+    Ok(Report {
+        workload: args.workload,
+        concurrency: args.concurrency,
+        seconds: args.seconds.max(1),
+        requests: latencies.len(),
+        errors,
+        p50: percentile(&latencies, 50.0),
+        p95: percentile(&latencies, 95.0),
+        p99: percentile(&latencies, 99.0),
+        hits,
+        misses,
+        distinct,
+    })
+}
+
+fn print_report(report: &Report, server_pid: Option<u32>) {
+    println!("workload      {:?}", report.workload);
+    println!("concurrency   {}", report.concurrency);
+    println!("duration      {} s (after 2 s warm-up)", report.seconds);
+    println!("requests      {}", report.requests);
+    println!("errors        {}", report.errors);
+    println!("throughput    {:.1} req/s", report.throughput());
+    for (p, value) in [(50, report.p50), (95, report.p95), (99, report.p99)] {
+        println!("p{p:<12} {:.1} ms", value.as_secs_f64() * 1000.0);
+    }
+    if report.hits + report.misses > 0 {
         println!(
-            "p{:<12} {:.1} ms",
-            p as u32,
-            percentile(&latencies, p).as_secs_f64() * 1000.0
+            "cache hits    {} of {} ({:.1} %)",
+            report.hits,
+            report.hits + report.misses,
+            100.0 * report.hits as f64 / (report.hits + report.misses) as f64
         );
     }
-    if hits + misses > 0 {
-        println!(
-            "cache hits    {hits} of {} ({:.1} %)",
-            hits + misses,
-            100.0 * hits as f64 / (hits + misses) as f64
-        );
-    }
-    println!("distinct      {} request bodies", bodies.len());
-    if let Some(pid) = args.server_pid {
+    println!("distinct      {} request bodies", report.distinct);
+    if let Some(pid) = server_pid {
         match peak_memory_kib(pid) {
             Some(kib) => println!("server peak   {:.1} MiB", kib as f64 / 1024.0),
             None => println!("server peak   unknown (no /proc/{pid}/status)"),
         }
     }
-    std::process::ExitCode::SUCCESS
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let args = Args::parse();
+    let outcome = if args.suite.suite {
+        suite::run(&args).await
+    } else {
+        drive(&args)
+            .await
+            .map(|report| print_report(&report, args.server_pid))
+    };
+    match outcome {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }

@@ -1,0 +1,267 @@
+//! The whole benchmark in one command: seeds a fresh database at the chosen scale, builds
+//! the search index, creates an admin, starts the server (SQLite by default, or the given
+//! PostgreSQL and Redis), drives every workload in turn and prints one table with the
+//! server's peak memory.
+//!
+//! ```sh
+//! cargo build --release --workspace && target/release/bench --suite
+//! ```
+
+use std::io::Write;
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::{Args, Report, Workload, drive, peak_memory_kib};
+
+/// A file that marks a data directory as the suite's own, so it may be emptied.
+const MARKER: &str = ".bench-suite";
+/// The admin the suite signs in as.
+const ADMIN: &str = "bench@example.org";
+
+/// The suite's options.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SuiteArgs {
+    /// Run the whole suite rather than one workload.
+    #[arg(long)]
+    pub suite: bool,
+    /// The server binary (default: `angebotsplattform` next to this one).
+    #[arg(long)]
+    server_bin: Option<PathBuf>,
+    /// Directory for the embedded database and search index; emptied first (only if the
+    /// suite made it).
+    #[arg(long, default_value = "/tmp/angebotsplattform-bench")]
+    data_dir: PathBuf,
+    /// Seed and serve this PostgreSQL database (it must be empty) instead of SQLite.
+    #[arg(long)]
+    database_url: Option<String>,
+    /// Serve with this Redis.
+    #[arg(long)]
+    redis_url: Option<String>,
+    /// Offers to seed.
+    #[arg(long, default_value_t = 100_000)]
+    offers: u32,
+    /// Mentors to seed.
+    #[arg(long, default_value_t = 10_000)]
+    mentors: u32,
+    /// Mentoring requests to seed.
+    #[arg(long, default_value_t = 5_000)]
+    requests: u32,
+    /// Loopback port for the server.
+    #[arg(long, default_value_t = 18_090)]
+    port: u16,
+}
+
+/// The workloads of the suite, in the order they run (writes last).
+const WORKLOADS: [Workload; 8] = [
+    Workload::OfferById,
+    Workload::OffersPage,
+    Workload::SearchWord,
+    Workload::SearchTypo,
+    Workload::SearchFiltered,
+    Workload::Suggest,
+    Workload::MentorCandidates,
+    Workload::CreatePublish,
+];
+
+pub async fn run(args: &Args) -> Result<(), String> {
+    let suite = &args.suite;
+    let server = server_binary(suite)?;
+    prepare_data_dir(&suite.data_dir)?;
+    let mut common = vec![
+        "--data-dir".to_owned(),
+        suite.data_dir.display().to_string(),
+        "--seed-demo-when-empty".to_owned(),
+        "false".to_owned(),
+    ];
+    if let Some(url) = &suite.database_url {
+        common.extend(["--database-url".to_owned(), url.clone()]);
+    }
+
+    let started = Instant::now();
+    run_step(
+        &server,
+        &common,
+        &[
+            "seed-demo",
+            "--offers",
+            &suite.offers.to_string(),
+            "--mentors",
+            &suite.mentors.to_string(),
+            "--requests",
+            &suite.requests.to_string(),
+        ],
+        None,
+    )?;
+    println!("seeded in {:.1} s", started.elapsed().as_secs_f64());
+    let started = Instant::now();
+    run_step(&server, &common, &["reindex"], None)?;
+    println!("indexed in {:.1} s", started.elapsed().as_secs_f64());
+    let password = format!("bench-{}-password", std::process::id());
+    run_step(
+        &server,
+        &common,
+        &["create-admin", "--email", ADMIN],
+        Some(&password),
+    )?;
+
+    let mut serve = common.clone();
+    serve.extend([
+        "--listen".to_owned(),
+        format!("127.0.0.1:{}", suite.port),
+        "--rate-limit-per-address".to_owned(),
+        "1000000000".to_owned(),
+        // The suite measures the work itself; the response cache has its own figures.
+        "--response-cache-secs".to_owned(),
+        "0".to_owned(),
+    ]);
+    if let Some(url) = &suite.redis_url {
+        serve.extend(["--redis-url".to_owned(), url.clone()]);
+    }
+    let mut child = Command::new(&server)
+        .args(&serve)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", server.display()))?;
+    let result = drive_all(args, &mut child).await;
+    stop(&mut child);
+    let (reports, peak) = result?;
+    print_table(&reports, peak, suite);
+    Ok(())
+}
+
+/// Runs every workload against the started server.
+async fn drive_all(args: &Args, child: &mut Child) -> Result<(Vec<Report>, Option<u64>), String> {
+    wait_until_listening(args.suite.port, child)?;
+    let mut reports = Vec::new();
+    for workload in WORKLOADS {
+        let mut run = args.clone();
+        run.workload = workload;
+        run.url = format!("http://127.0.0.1:{}/graphql", args.suite.port);
+        run.email = Some(ADMIN.to_owned());
+        run.password = Some(format!("bench-{}-password", std::process::id()));
+        eprintln!("running {workload:?}…");
+        reports.push(drive(&run).await?);
+    }
+    Ok((reports, peak_memory_kib(child.id())))
+}
+
+fn server_binary(suite: &SuiteArgs) -> Result<PathBuf, String> {
+    let path = match &suite.server_bin {
+        Some(path) => path.clone(),
+        None => std::env::current_exe()
+            .map_err(|e| e.to_string())?
+            .with_file_name("angebotsplattform"),
+    };
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err(format!(
+            "no server binary at {}: run `cargo build --release --workspace` first, or pass --server-bin",
+            path.display()
+        ))
+    }
+}
+
+/// Empties the data directory, if it is the suite's own (or does not exist yet).
+fn prepare_data_dir(dir: &Path) -> Result<(), String> {
+    if dir.exists() {
+        if !dir.join(MARKER).is_file() {
+            return Err(format!(
+                "{} exists and was not made by the suite; choose another --data-dir",
+                dir.display()
+            ));
+        }
+        std::fs::remove_dir_all(dir).map_err(|e| e.to_string())?;
+    }
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join(MARKER), b"made by the benchmark suite\n").map_err(|e| e.to_string())
+}
+
+/// Runs one server command to its end, optionally feeding a line on standard input.
+fn run_step(
+    server: &Path,
+    common: &[String],
+    step: &[&str],
+    input: Option<&str>,
+) -> Result<(), String> {
+    let mut child = Command::new(server)
+        .args(common)
+        .args(step)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    if let (Some(line), Some(mut stdin)) = (input, child.stdin.take()) {
+        writeln!(stdin, "{line}").map_err(|e| e.to_string())?;
+    }
+    let output = child.wait_with_output().map_err(|e| e.to_string())?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` failed: {}",
+            step.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ))
+    }
+}
+
+fn wait_until_listening(port: u16, child: &mut Child) -> Result<(), String> {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while Instant::now() < deadline {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(());
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(format!("the server exited: {status}"));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Err("the server did not start listening within 2 minutes".into())
+}
+
+/// Stops the server as an orchestrator would: SIGTERM, then waiting.
+fn stop(child: &mut Child) {
+    let asked = Command::new("kill").arg(child.id().to_string()).status();
+    if asked.map(|s| !s.success()).unwrap_or(true) {
+        let _ = child.kill();
+    }
+    let _ = child.wait();
+}
+
+fn print_table(reports: &[Report], peak_kib: Option<u64>, suite: &SuiteArgs) {
+    let engine = match (&suite.database_url, &suite.redis_url) {
+        (Some(_), Some(_)) => "PostgreSQL + Redis",
+        (Some(_), None) => "PostgreSQL",
+        (None, Some(_)) => "SQLite + Redis",
+        (None, None) => "SQLite",
+    };
+    println!();
+    println!(
+        "{engine}: {} offers, {} mentors, {} requests",
+        suite.offers, suite.mentors, suite.requests
+    );
+    println!("| workload | clients | req/s | p50 | p95 | p99 | errors |");
+    println!("|---|---|---|---|---|---|---|");
+    let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
+    for report in reports {
+        println!(
+            "| {:?} | {} | {:.1} | {} | {} | {} | {} |",
+            report.workload,
+            report.concurrency,
+            report.throughput(),
+            ms(report.p50),
+            ms(report.p95),
+            ms(report.p99),
+            report.errors
+        );
+    }
+    match peak_kib {
+        Some(kib) => println!("server peak memory: {:.1} MiB", kib as f64 / 1024.0),
+        None => println!("server peak memory: unknown"),
+    }
+}
