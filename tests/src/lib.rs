@@ -226,6 +226,11 @@ impl TestApp {
         Self::spawn_with(|s| s.seed_demo_when_empty = true).await
     }
 
+    /// Where the test's database is reached, as the app was given it.
+    pub fn database_options(&self) -> sea_orm::ConnectOptions {
+        self._database.options.clone()
+    }
+
     /// Which engine the test runs on.
     pub fn backend(&self) -> DbBackend {
         self.db.get_database_backend()

@@ -9,6 +9,7 @@
 mod abuse;
 mod data_integrity;
 mod demo;
+mod faults;
 mod ids;
 mod meili_contract;
 mod mentoring;
