@@ -73,7 +73,10 @@ async fn writes_survive_the_database_going_away_under_load() {
     )
     .unwrap();
 
-    let provider_id = crate::ids::gid(angebotsplattform::graphql::relay::NodeType::Provider, provider);
+    let provider_id = crate::ids::gid(
+        angebotsplattform::graphql::relay::NodeType::Provider,
+        provider,
+    );
     let write = |n: usize| {
         let app = &app;
         let token = admin.token.clone();
@@ -81,7 +84,11 @@ async fn writes_survive_the_database_going_away_under_load() {
         async move {
             let reference = format!("fault-{n}");
             let response = app
-                .graphql_as(Some(&token), CREATE, json!({ "p": provider_id, "r": reference }))
+                .graphql_as(
+                    Some(&token),
+                    CREATE,
+                    json!({ "p": provider_id, "r": reference }),
+                )
                 .await;
             let outcome = match error_code(&response) {
                 None if response["data"]["createOffer"]["id"].is_string() => Outcome::Written,
@@ -120,8 +127,15 @@ async fn writes_survive_the_database_going_away_under_load() {
         .iter()
         .filter(|(_, o)| matches!(o, Outcome::Other(_)))
         .collect();
+    eprintln!(
+        "database cut under load: {} writes, {unavailable} refused while it was gone",
+        outcomes.len()
+    );
     assert!(unavailable > 0, "the outage was noticed: {outcomes:?}");
-    assert!(others.is_empty(), "only SERVICE_UNAVAILABLE while gone: {others:?}");
+    assert!(
+        others.is_empty(),
+        "only SERVICE_UNAVAILABLE while gone: {others:?}"
+    );
     let tail = &outcomes[outcomes.len().saturating_sub(4)..];
     assert!(
         tail.iter().all(|(_, o)| *o == Outcome::Written),
@@ -146,7 +160,10 @@ async fn writes_survive_the_database_going_away_under_load() {
             )
         })
         .collect();
-    assert!(stored.values().all(|n| *n == 1), "no duplicates: {stored:?}");
+    assert!(
+        stored.values().all(|n| *n == 1),
+        "no duplicates: {stored:?}"
+    );
     for (reference, outcome) in &outcomes {
         if *outcome == Outcome::Written {
             assert_eq!(stored.get(reference), Some(&1), "{reference} was confirmed");
