@@ -565,6 +565,10 @@ pub struct Settings {
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", default_value = "*", global = true)]
     pub cors_allowed_origins: String,
 
+    /// Most offers a region's calendar feed lists (the soonest first).
+    #[arg(long, env = "FEED_MAX_OFFERS", default_value_t = 500, global = true)]
+    pub feed_max_offers: u64,
+
     /// Token a scraper must send as `Authorization: Bearer …` to read `/metrics`; when unset
     /// the endpoint is open (keep it behind the internal network then).
     #[arg(long, env = "METRICS_TOKEN", global = true, hide_env_values = true)]

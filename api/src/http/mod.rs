@@ -1,9 +1,10 @@
 //! HTTP routes: GraphQL (POST; GET for reads and persisted queries; WebSocket upgrades for
-//! subscriptions), GraphiQL, health checks and metrics.
+//! subscriptions), GraphiQL, health checks, metrics and the iCalendar and JSON-LD feeds.
 
 pub mod caching;
 pub mod caller;
 pub mod cors;
+pub mod feeds;
 pub mod graphql;
 mod health;
 pub mod metrics_endpoint;
@@ -34,6 +35,18 @@ pub fn configure(cfg: &mut web::ServiceConfig, cors_allowed_origins: &str) {
             .route("/graphql", web::get().to(graphql::get))
             .route("/healthz", web::get().to(health::healthz))
             .route("/readyz", web::get().to(health::readyz))
-            .route("/metrics", web::get().to(metrics_endpoint::metrics)),
+            .route("/metrics", web::get().to(metrics_endpoint::metrics))
+            .route(
+                "/feeds/offers/{id}/calendar.ics",
+                web::get().to(feeds::offer_calendar),
+            )
+            .route(
+                "/feeds/offers/{id}/schema.jsonld",
+                web::get().to(feeds::offer_schema),
+            )
+            .route(
+                "/feeds/regions/{code}/calendar.ics",
+                web::get().to(feeds::region_calendar),
+            ),
     );
 }

@@ -10,6 +10,7 @@ mod abuse;
 mod data_integrity;
 mod demo;
 mod faults;
+mod feeds;
 mod ids;
 mod meili_contract;
 mod mentoring;
