@@ -183,6 +183,38 @@ mod tests {
     }
 
     #[test]
+    fn a_weekly_slot_first_meets_on_its_weekday() {
+        let slot = |start: &str, weekday: Option<i16>| offer_schedule::Model {
+            id: uuid::Uuid::nil(),
+            offer_id: uuid::Uuid::nil(),
+            location_id: None,
+            start_date: start.parse().unwrap_or_default(),
+            end_date: None,
+            weekday,
+            start_time: None,
+            end_time: None,
+            note: None,
+        };
+        // 2026-11-22 is a Sunday.
+        assert_eq!(
+            first_meeting(&slot("2026-11-22", Some(1))).to_string(),
+            "2026-11-23"
+        );
+        assert_eq!(
+            first_meeting(&slot("2026-11-22", Some(7))).to_string(),
+            "2026-11-22"
+        );
+        assert_eq!(
+            first_meeting(&slot("2026-11-23", Some(6))).to_string(),
+            "2026-11-28"
+        );
+        assert_eq!(
+            first_meeting(&slot("2026-11-22", None)).to_string(),
+            "2026-11-22"
+        );
+    }
+
+    #[test]
     fn texts_are_escaped() {
         assert_eq!(escape("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
     }
