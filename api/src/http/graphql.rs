@@ -22,6 +22,7 @@ use crate::graphql::locale::AcceptLanguage;
 use crate::graphql::search::notice::SearchNotice;
 use crate::http::caching::{HttpCaching, finish};
 use crate::http::observe::Executed;
+use crate::http::operation::{self, Operation};
 use crate::http::{caller, persisted, rate_limit, response_cache};
 use crate::metrics::Outcome;
 
@@ -143,32 +144,20 @@ pub struct GetParams {
 
 /// The refusal of a mutation or subscription sent with `GET`: links and prefetches must
 /// never change anything.
-fn write_in_url(request: &async_graphql::Request) -> Option<HttpResponse> {
-    // A syntax error is left to the executor to report.
-    let document = async_graphql::parser::parse_query(&request.query).ok()?;
-    let operation = match &request.operation_name {
-        Some(name) => document
-            .operations
-            .iter()
-            .find(|(n, _)| n.is_some_and(|n| n.as_str() == name))
-            .map(|(_, op)| op.node.ty),
-        None => document.operations.iter().next().map(|(_, op)| op.node.ty),
-    };
-    if matches!(
-        operation,
-        Some(OperationType::Mutation | OperationType::Subscription)
-    ) {
-        let mut response = refusal(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "BAD_USER_INPUT",
-            "mutations must be sent with POST",
-        );
-        response
-            .headers_mut()
-            .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
-        return Some(response);
+fn write_in_url(operation: Option<&Operation>) -> Option<HttpResponse> {
+    let kind = operation?.kind;
+    if !matches!(kind, OperationType::Mutation | OperationType::Subscription) {
+        return None;
     }
-    None
+    let mut response = refusal(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "BAD_USER_INPUT",
+        "mutations must be sent with POST",
+    );
+    response
+        .headers_mut()
+        .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+    Some(response)
 }
 
 /// Runs a request with fresh loaders, the caller's language and the time limit.
@@ -204,14 +193,26 @@ async fn execute(
     if let Err(response) = persisted::resolve(app, &meta, &mut request).await {
         return response;
     }
+    // Parsed once here for the checks below; the executor parses it again to run it.
+    let described = operation::describe(&request);
     let in_url = http.method() == actix_web::http::Method::GET;
-    if in_url && let Some(response) = write_in_url(&request) {
+    if in_url && let Some(response) = write_in_url(described.as_ref()) {
         return response;
     }
     let http_cache = in_url.then(|| HttpCaching::for_request(app, &meta, http));
     let request_id = meta.request_id.clone().unwrap_or_default();
-    let operation = operation_name(&request);
-    let plan = response_cache::plan(app, &meta, &request, accept_language.as_deref()).await;
+    let operation = described
+        .as_ref()
+        .and_then(|o| o.name.clone())
+        .or_else(|| request.operation_name.clone());
+    let plan = response_cache::plan(
+        app,
+        &meta,
+        &request,
+        described.as_ref(),
+        accept_language.as_deref(),
+    )
+    .await;
     if let Some(key) = &plan.key
         && let Some(body) = app.responses.get(key).await
     {
@@ -290,21 +291,6 @@ async fn execute(
             executed(response, operation, Outcome::Failed)
         }
     }
-}
-
-/// The name the request's operation goes by: the one the client chose, else the name in
-/// the document when it holds one operation.
-fn operation_name(request: &async_graphql::Request) -> Option<String> {
-    if let Some(name) = &request.operation_name {
-        return Some(name.clone());
-    }
-    let document = async_graphql::parser::parse_query(&request.query).ok()?;
-    let mut operations = document.operations.iter();
-    let (name, _) = operations.next()?;
-    if operations.next().is_some() {
-        return None;
-    }
-    name.map(|n| n.to_string())
 }
 
 /// Tells the observing middleware how the request went.

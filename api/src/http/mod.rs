@@ -9,6 +9,7 @@ pub mod graphql;
 mod health;
 pub mod metrics_endpoint;
 pub mod observe;
+pub mod operation;
 pub mod persisted;
 pub mod rate_limit;
 pub mod response_cache;

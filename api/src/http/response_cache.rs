@@ -2,11 +2,12 @@
 //! made only of public catalogue fields are cached; successful mutations that change public
 //! data bump the data version. Signed-in staff are never served from the cache.
 
-use async_graphql::parser::types::{OperationType, Selection};
+use async_graphql::parser::types::OperationType;
 
 use crate::auth::Viewer;
 use crate::cache::responses::CacheKey;
 use crate::context::{AppContext, RequestMeta};
+use crate::http::operation::Operation;
 
 /// Root fields whose answers are the same for every anonymous caller.
 const CACHEABLE: [&str; 7] = [
@@ -40,40 +41,21 @@ pub struct Plan {
     pub bumps: bool,
 }
 
-/// The operation's type and root field names; `None` when it cannot be told (then the
-/// request is neither cached nor trusted to leave public data alone).
-fn root_fields(query: &str, operation_name: Option<&str>) -> Option<(OperationType, Vec<String>)> {
-    let document = async_graphql::parser::parse_query(query).ok()?;
-    let operation = match operation_name {
-        Some(name) => document
-            .operations
-            .iter()
-            .find(|(n, _)| n.is_some_and(|n| n.as_str() == name))
-            .map(|(_, op)| op)?,
-        None => document.operations.iter().next().map(|(_, op)| op)?,
-    };
-    let mut names = Vec::new();
-    for item in &operation.node.selection_set.node.items {
-        match &item.node {
-            Selection::Field(field) => names.push(field.node.name.node.to_string()),
-            // Fragments at the root: too clever to judge cheaply, so not cached.
-            _ => return Some((operation.node.ty, Vec::new())),
-        }
-    }
-    Some((operation.node.ty, names))
-}
-
 /// Decides what the cache does with a request.
+/// An operation whose root fields cannot be told is neither cached nor trusted to leave
+/// public data alone.
 pub async fn plan(
     app: &AppContext,
     meta: &RequestMeta,
     request: &async_graphql::Request,
+    operation: Option<&Operation>,
     language: Option<&str>,
 ) -> Plan {
-    let Some((kind, fields)) = root_fields(&request.query, request.operation_name.as_deref())
-    else {
+    let Some(operation) = operation else {
         return Plan::default();
     };
+    let kind = operation.kind;
+    let fields = operation.root_fields.clone().unwrap_or_default();
     match kind {
         OperationType::Mutation => Plan {
             key: None,
