@@ -27,13 +27,7 @@ pub async fn identify(app: &AppContext, http: &HttpRequest) -> Result<RequestMet
         .get::<RequestId>()
         .map(|id| id.0.clone())
         .unwrap_or_else(|| ids::new_id().simple().to_string());
-    let address = if app.settings.trust_forwarded_headers {
-        http.connection_info()
-            .realip_remote_addr()
-            .map(str::to_owned)
-    } else {
-        http.peer_addr().map(|a| a.ip().to_string())
-    };
+    let address = address(app, http);
     let client = match header_text(http, API_KEY_HEADER) {
         Ok(None) => None,
         Ok(Some(key)) => match service::api_client::by_key(&app.db, key).await {
@@ -82,6 +76,17 @@ pub async fn identify(app: &AppContext, http: &HttpRequest) -> Result<RequestMet
         address,
         request_id: Some(request_id),
     })
+}
+
+/// The caller's network address: the peer's, or behind a trusted proxy the one it reports.
+pub fn address(app: &AppContext, http: &HttpRequest) -> Option<String> {
+    if app.settings.trust_forwarded_headers {
+        http.connection_info()
+            .realip_remote_addr()
+            .map(str::to_owned)
+    } else {
+        http.peer_addr().map(|a| a.ip().to_string())
+    }
 }
 
 /// Why an access token does not name a signed-in staff member.

@@ -18,7 +18,7 @@ use crate::graphql::locale::Lang;
 use crate::graphql::relay::{NodeType, expect_global_id};
 use crate::http::caching::{HttpCaching, finish};
 use crate::http::graphql::refusal;
-use crate::http::rate_limit;
+use crate::http::{caller, rate_limit};
 use crate::service;
 use crate::service::offer::{Audience, OfferFilter, OfferOrder};
 use crate::service::page::{Direction, PageArgs};
@@ -166,13 +166,7 @@ fn language(http: &HttpRequest, params: &FeedParams) -> Lang {
 }
 
 async fn limit(app: &AppContext, http: &HttpRequest) -> Result<(), HttpResponse> {
-    let address = if app.settings.trust_forwarded_headers {
-        http.connection_info()
-            .realip_remote_addr()
-            .map(str::to_owned)
-    } else {
-        http.peer_addr().map(|a| a.ip().to_string())
-    };
+    let address = caller::address(app, http);
     let meta = RequestMeta {
         address,
         ..RequestMeta::default()

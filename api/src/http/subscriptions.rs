@@ -40,13 +40,7 @@ pub async fn connect(
     payload: web::Payload,
 ) -> actix_web::Result<HttpResponse> {
     // Connecting counts against the address's rate limit like any request.
-    let address = if app.settings.trust_forwarded_headers {
-        http.connection_info()
-            .realip_remote_addr()
-            .map(str::to_owned)
-    } else {
-        http.peer_addr().map(|a| a.ip().to_string())
-    };
+    let address = caller::address(&app, &http);
     let anonymous = RequestMeta {
         address: address.clone(),
         ..RequestMeta::default()
