@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
-use crate::cache::StoreError;
 use crate::cache::redis_store::RedisStore;
 
 /// The lower-case hex SHA-256 of a document, as clients compute it.
@@ -83,7 +82,7 @@ impl PersistedQueries {
             return Some(document);
         }
         let store = self.shared.as_ref()?;
-        match shared_get(store, hash).await {
+        match store.get::<String>(&format!("pq:{hash}")).await {
             Ok(Some(document)) => {
                 let document: Arc<str> = document.into();
                 self.remember(hash, document.clone());
@@ -102,7 +101,9 @@ impl PersistedQueries {
     pub async fn put(&self, hash: &str, document: &str) {
         self.remember(hash, document.into());
         if let Some(store) = &self.shared
-            && let Err(err) = shared_put(store, hash, document, self.ttl).await
+            && let Err(err) = store
+                .set_expiring(&format!("pq:{hash}"), document, self.ttl)
+                .await
         {
             tracing::warn!(error = %err, "could not share a persisted query");
         }
@@ -118,42 +119,6 @@ impl PersistedQueries {
     fn local_get(&self, hash: &str) -> Option<Arc<str>> {
         self.local.lock().ok()?.by_hash.get(hash).cloned()
     }
-}
-
-async fn shared_get(store: &RedisStore, hash: &str) -> Result<Option<String>, StoreError> {
-    let mut connection = store.connection().await?;
-    let key = store.key(&format!("pq:{hash}"));
-    store
-        .bounded(async {
-            Ok(redis::cmd("GET")
-                .arg(&key)
-                .query_async(&mut connection)
-                .await?)
-        })
-        .await
-}
-
-async fn shared_put(
-    store: &RedisStore,
-    hash: &str,
-    document: &str,
-    ttl: Duration,
-) -> Result<(), StoreError> {
-    let mut connection = store.connection().await?;
-    let key = store.key(&format!("pq:{hash}"));
-    let seconds = ttl.as_secs().max(1);
-    store
-        .bounded(async {
-            let _: () = redis::cmd("SET")
-                .arg(&key)
-                .arg(document)
-                .arg("EX")
-                .arg(seconds)
-                .query_async(&mut connection)
-                .await?;
-            Ok(())
-        })
-        .await
 }
 
 #[cfg(test)]

@@ -56,6 +56,42 @@ impl RedisStore {
             .map_err(|_| StoreError::Timeout)?
     }
 
+    /// The value of a key under the prefix, if it is set.
+    pub async fn get<T: redis::FromRedisValue>(&self, name: &str) -> Result<Option<T>, StoreError> {
+        let mut connection = self.connection().await?;
+        let key = self.key(name);
+        self.bounded(async {
+            Ok(redis::cmd("GET")
+                .arg(&key)
+                .query_async(&mut connection)
+                .await?)
+        })
+        .await
+    }
+
+    /// Sets a key under the prefix that expires after `ttl` (at least a millisecond).
+    pub async fn set_expiring(
+        &self,
+        name: &str,
+        value: impl redis::ToRedisArgs + Send + Sync,
+        ttl: Duration,
+    ) -> Result<(), StoreError> {
+        let mut connection = self.connection().await?;
+        let key = self.key(name);
+        let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
+        self.bounded(async {
+            let _: () = redis::cmd("SET")
+                .arg(&key)
+                .arg(value)
+                .arg("PX")
+                .arg(millis)
+                .query_async(&mut connection)
+                .await?;
+            Ok(())
+        })
+        .await
+    }
+
     /// A connection of its own for receiving published messages (a subscribed connection
     /// can do nothing else, so it is never the shared one).
     pub async fn pubsub(&self) -> Result<redis::aio::PubSub, StoreError> {

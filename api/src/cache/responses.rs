@@ -92,7 +92,7 @@ impl ResponseCache {
                     .filter(|(expires, _)| *expires > Instant::now())
                     .map(|(_, body)| body.clone())
             }
-            Some(store) => match shared_get(store, key).await {
+            Some(store) => match store.get::<Vec<u8>>(&format!("rc:{key}")).await {
                 Ok(body) => body.map(Arc::new),
                 Err(err) => {
                     tracing::warn!(error = %err, "response cache read failed");
@@ -122,7 +122,10 @@ impl ResponseCache {
                 local.insert(key.to_owned(), (now + self.ttl, Arc::new(body)));
             }
             Some(store) => {
-                if let Err(err) = shared_put(store, key, body, self.ttl).await {
+                if let Err(err) = store
+                    .set_expiring(&format!("rc:{key}"), body, self.ttl)
+                    .await
+                {
                     tracing::warn!(error = %err, "response cache write failed");
                 }
             }
@@ -145,17 +148,7 @@ impl ResponseCache {
 }
 
 async fn shared_version(store: &RedisStore) -> Result<u64, StoreError> {
-    let mut connection = store.connection().await?;
-    let key = store.key("dv");
-    store
-        .bounded(async {
-            let version: Option<u64> = redis::cmd("GET")
-                .arg(&key)
-                .query_async(&mut connection)
-                .await?;
-            Ok(version.unwrap_or(0))
-        })
-        .await
+    Ok(store.get::<u64>("dv").await?.unwrap_or(0))
 }
 
 async fn shared_bump(store: &RedisStore) -> Result<(), StoreError> {
@@ -165,42 +158,6 @@ async fn shared_bump(store: &RedisStore) -> Result<(), StoreError> {
         .bounded(async {
             let _: u64 = redis::cmd("INCR")
                 .arg(&key)
-                .query_async(&mut connection)
-                .await?;
-            Ok(())
-        })
-        .await
-}
-
-async fn shared_get(store: &RedisStore, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
-    let mut connection = store.connection().await?;
-    let key = store.key(&format!("rc:{key}"));
-    store
-        .bounded(async {
-            Ok(redis::cmd("GET")
-                .arg(&key)
-                .query_async(&mut connection)
-                .await?)
-        })
-        .await
-}
-
-async fn shared_put(
-    store: &RedisStore,
-    key: &str,
-    body: Vec<u8>,
-    ttl: Duration,
-) -> Result<(), StoreError> {
-    let mut connection = store.connection().await?;
-    let key = store.key(&format!("rc:{key}"));
-    let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
-    store
-        .bounded(async {
-            let _: () = redis::cmd("SET")
-                .arg(&key)
-                .arg(body)
-                .arg("PX")
-                .arg(millis)
                 .query_async(&mut connection)
                 .await?;
             Ok(())
