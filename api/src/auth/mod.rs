@@ -4,6 +4,7 @@
 pub mod keys;
 pub mod password;
 pub mod secret;
+pub mod signed_in;
 pub mod throttle;
 pub mod token;
 pub mod viewer;

@@ -13,6 +13,7 @@ use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use crate::auth::Viewer;
+use crate::auth::signed_in::{TokenRefusal, staff_for_token};
 use crate::context::{AppContext, RequestMeta};
 use crate::error::ApiError;
 use crate::events::{Event, OfferChange};
@@ -20,7 +21,6 @@ use crate::graphql::locale::Lang;
 use crate::graphql::mentoring::types::MentorMatch;
 use crate::graphql::offer::Offer;
 use crate::graphql::relay::{NodeType, expect_global_id, global_id};
-use crate::http::caller::{TokenRefusal, staff_for_token};
 use crate::service;
 use crate::service::mentoring::access;
 use crate::service::offer::Audience;

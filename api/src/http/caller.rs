@@ -8,13 +8,13 @@
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 
-use crate::auth::{StaffViewer, Viewer};
+use crate::auth::Viewer;
+use crate::auth::signed_in::{self, TokenRefusal};
 use crate::context::{ApiClient, AppContext, RequestMeta};
 use crate::http::graphql::refusal;
 use crate::http::observe::RequestId;
 use crate::ids;
 use crate::service;
-use crate::service::account::SharedSessions;
 
 /// The header partner apps send their key in.
 pub const API_KEY_HEADER: &str = "X-Api-Key";
@@ -51,7 +51,7 @@ pub async fn identify(app: &AppContext, http: &HttpRequest) -> Result<RequestMet
                     true,
                 ));
             };
-            match staff_for_token(app, token).await {
+            match signed_in::staff_for_token(app, token).await {
                 Ok(staff) => Viewer::Staff(staff),
                 Err(TokenRefusal::Invalid) => {
                     return Err(unauthorized("invalid or expired access token", true));
@@ -86,35 +86,6 @@ pub fn address(app: &AppContext, http: &HttpRequest) -> Option<String> {
             .map(str::to_owned)
     } else {
         http.peer_addr().map(|a| a.ip().to_string())
-    }
-}
-
-/// Why an access token does not name a signed-in staff member.
-#[derive(Debug)]
-pub enum TokenRefusal {
-    /// Malformed, forged or expired.
-    Invalid,
-    /// Signed out, revoked, or the account is disabled.
-    Ended,
-    /// The database could not be asked.
-    Unavailable(crate::error::ApiError),
-}
-
-/// The staff member an access token names, if their session is live (Redis is asked first
-/// when configured; the database decides).
-pub async fn staff_for_token(app: &AppContext, token: &str) -> Result<StaffViewer, TokenRefusal> {
-    let verified = app.tokens.verify(token).map_err(|reason| {
-        tracing::info!(%reason, "access token refused");
-        TokenRefusal::Invalid
-    })?;
-    let shared = app.redis.as_deref().map(|store| SharedSessions {
-        store,
-        remember: std::time::Duration::from_secs(app.settings.session_cache_secs),
-    });
-    match service::account::load_viewer(&app.db, verified, shared.as_ref()).await {
-        Ok(Some(staff)) => Ok(staff),
-        Ok(None) => Err(TokenRefusal::Ended),
-        Err(err) => Err(TokenRefusal::Unavailable(err)),
     }
 }
 

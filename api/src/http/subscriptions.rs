@@ -13,12 +13,13 @@ use async_graphql::Data;
 use async_graphql_actix_web::GraphQLSubscription;
 
 use crate::auth::Viewer;
+use crate::auth::signed_in::{self, TokenRefusal};
 use crate::context::{AppContext, RequestMeta};
 use crate::graphql::AppSchema;
 use crate::graphql::loader::Loaders;
 use crate::graphql::locale::AcceptLanguage;
 use crate::graphql::subscription::SubscriberToken;
-use crate::http::caller::{self, TokenRefusal};
+use crate::http::caller;
 use crate::http::graphql::refusal;
 use crate::http::{rate_limit, ws_limits};
 use crate::ids;
@@ -91,7 +92,7 @@ async fn connection_data(
     let token = init_token(&init)?;
     let viewer = match &token {
         None => Viewer::Anonymous,
-        Some(token) => match caller::staff_for_token(&app, token).await {
+        Some(token) => match signed_in::staff_for_token(&app, token).await {
             Ok(staff) => Viewer::Staff(staff),
             Err(TokenRefusal::Unavailable(_)) => {
                 return Err("the service is temporarily unavailable".into());
