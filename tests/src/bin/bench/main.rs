@@ -105,6 +105,19 @@ struct Target {
     authorization: Option<String>,
 }
 
+impl Target {
+    /// The same endpoint, with the bearer token of a `login` answer.
+    fn signed_in(&self, login: &Value) -> Self {
+        let token = login["login"]["accessToken"].as_str().unwrap_or_default();
+        Self {
+            host: self.host.clone(),
+            port: self.port,
+            path: self.path.clone(),
+            authorization: Some(format!("Bearer {token}")),
+        }
+    }
+}
+
 fn parse_url(url: &str) -> Result<Target, String> {
     let rest = url
         .strip_prefix("http://")
@@ -231,24 +244,14 @@ async fn prepare(target: &Target, args: &Args) -> Result<Plan, String> {
     let mut authorization = None;
     let request = match workload {
         Workload::MentorCandidates | Workload::ProposePool => {
-            let data = ask(LOGIN, credentials()?).await?;
-            let token = data["login"]["accessToken"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned();
-            authorization = Some(format!("Bearer {token}"));
-            let authed = Target {
-                host: target.host.clone(),
-                port: target.port,
-                path: target.path.clone(),
-                authorization: authorization.clone(),
-            };
+            let authed = target.signed_in(&ask(LOGIN, credentials()?).await?);
+            authorization = authed.authorization.clone();
             mentoring_request(&authed, workload).await?
         }
         Workload::Me => {
-            let data = ask(LOGIN, credentials()?).await?;
-            let token = data["login"]["accessToken"].as_str().unwrap_or_default();
-            authorization = Some(format!("Bearer {token}"));
+            authorization = target
+                .signed_in(&ask(LOGIN, credentials()?).await?)
+                .authorization;
             json!({ "query": "{ me { role account { email } } }" })
         }
         Workload::Login => json!({ "query": LOGIN, "variables": credentials()? }),
@@ -321,15 +324,8 @@ async fn prepare(target: &Target, args: &Args) -> Result<Plan, String> {
             "variables": { "p": "Deu" }
         }),
         Workload::CreatePublish => {
-            let data = ask(LOGIN, credentials()?).await?;
-            let token = data["login"]["accessToken"].as_str().unwrap_or_default();
-            authorization = Some(format!("Bearer {token}"));
-            let authed = Target {
-                host: target.host.clone(),
-                port: target.port,
-                path: target.path.clone(),
-                authorization: authorization.clone(),
-            };
+            let authed = target.signed_in(&ask(LOGIN, credentials()?).await?);
+            authorization = authed.authorization.clone();
             let providers = ask_as(
                 &authed,
                 "{ providers(first: 1) { edges { node { id } } } }",
