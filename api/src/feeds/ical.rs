@@ -13,8 +13,10 @@ const TZID: &str = "Europe/Zurich";
 /// Central European time with its daylight saving rules (last Sunday of March and October).
 const VTIMEZONE: &str = "BEGIN:VTIMEZONE\r\nTZID:Europe/Zurich\r\nBEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nDTSTART:19810329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\nBEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\nDTSTART:19961027T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n";
 
-/// A calendar of the offers' schedules.
-pub fn render(name: &str, offers: &[FeedOffer], now: DateTime<Utc>) -> String {
+/// A calendar of the offers' schedules. It depends on the offers alone (each event is
+/// stamped with its offer's last change, not the time of the request), so an unchanged
+/// calendar keeps its `ETag` and caches can answer 304.
+pub fn render(name: &str, offers: &[FeedOffer]) -> String {
     let mut out = String::new();
     for line in [
         "BEGIN:VCALENDAR",
@@ -28,8 +30,8 @@ pub fn render(name: &str, offers: &[FeedOffer], now: DateTime<Utc>) -> String {
     push(&mut out, &format!("X-WR-CALNAME:{}", escape(name)));
     push(&mut out, &format!("X-WR-TIMEZONE:{TZID}"));
     out.push_str(VTIMEZONE);
-    let stamp = now.format("%Y%m%dT%H%M%SZ").to_string();
     for offer in offers {
+        let stamp = utc(offer.model.updated_at);
         for schedule in &offer.schedules {
             event(&mut out, offer, schedule, &stamp);
         }
@@ -43,6 +45,7 @@ fn event(out: &mut String, offer: &FeedOffer, schedule: &offer_schedule::Model, 
     push(out, "BEGIN:VEVENT");
     push(out, &format!("UID:{}@angebotsplattform", schedule.id));
     push(out, &format!("DTSTAMP:{stamp}"));
+    push(out, &format!("LAST-MODIFIED:{stamp}"));
     match (schedule.start_time, schedule.end_time) {
         (Some(start), end) => {
             let end = end.unwrap_or(start + Duration::hours(1));
@@ -127,6 +130,10 @@ fn first_meeting(schedule: &offer_schedule::Model) -> NaiveDate {
     let from = i64::from(schedule.start_date.weekday().number_from_monday());
     let ahead = (i64::from(weekday) - from).rem_euclid(7);
     schedule.start_date + Duration::days(ahead)
+}
+
+fn utc(at: DateTime<Utc>) -> String {
+    at.format("%Y%m%dT%H%M%SZ").to_string()
 }
 
 fn local(day: NaiveDate, time: NaiveTime) -> String {

@@ -39,11 +39,7 @@ pub async fn offer_calendar(
         Ok(offer) => offer,
         Err(response) => return response,
     };
-    let body = feeds::ical::render(
-        offer.title(),
-        std::slice::from_ref(&offer),
-        crate::clock::now(),
-    );
+    let body = feeds::ical::render(offer.title(), std::slice::from_ref(&offer));
     cached(
         &app,
         &http,
@@ -118,7 +114,7 @@ pub async fn region_calendar(
         Ok(offers) => offers,
         Err(err) => return unavailable(&err),
     };
-    let body = feeds::ical::render(&region.name, &offers, crate::clock::now());
+    let body = feeds::ical::render(&region.name, &offers);
     cached(
         &app,
         &http,
