@@ -4,6 +4,7 @@
 pub mod account;
 pub mod api_client;
 pub mod audit;
+pub mod bulk;
 pub mod category;
 pub mod language;
 pub mod markdown;

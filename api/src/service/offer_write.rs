@@ -6,7 +6,7 @@
 //! one wins, and on SQLite the transaction takes the write lock before it reads anything.
 //! The audit entry and the search outbox row are written in the same transaction.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::types::{LanguageRole, OfferStatus, OutboxEntity, OutboxOperation};
 use entity::{
     offer, offer_category, offer_language, offer_location, offer_region, offer_schedule,
@@ -26,8 +26,8 @@ use crate::error::{ApiError, ApiResult, FieldError};
 use crate::ids;
 use crate::service::audit::{self, Change};
 use crate::service::offer_draft::{self, CheckedDraft, OfferDraft, OfferPatch};
-use crate::service::outbox;
 use crate::service::text;
+use crate::service::{bulk, outbox};
 
 /// Longest reason a reviewer can give.
 const MAX_REVIEW_NOTE: usize = 2000;
@@ -42,7 +42,7 @@ pub fn publicly_visible(
 }
 
 /// The outbox operation that brings the search index in line with an offer's state.
-fn index_operation(model: &offer::Model) -> OutboxOperation {
+pub(crate) fn index_operation(model: &offer::Model) -> OutboxOperation {
     if publicly_visible(model.status, model.valid_until, clock::now().date_naive()) {
         OutboxOperation::Upsert
     } else {
@@ -51,7 +51,7 @@ fn index_operation(model: &offer::Model) -> OutboxOperation {
 }
 
 /// A unique key violation becomes `CONFLICT`; anything else stays a database error.
-fn conflict_on_duplicate(err: DbErr) -> ApiError {
+pub(crate) fn conflict_on_duplicate(err: DbErr) -> ApiError {
     if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
         ApiError::Conflict("this provider already has an offer with this external reference".into())
     } else {
@@ -72,44 +72,14 @@ pub async fn create(
         .await?
         .ok_or(ApiError::NotFound("provider"))?;
     let checked = offer_draft::check(db, draft, "input").await?;
-    let now = clock::now();
+    let model = new_offer(provider_id, &checked.draft, clock::now());
     let draft = &checked.draft;
-    let model = offer::Model {
-        id: ids::new_id(),
-        provider_id,
-        external_ref: draft.external_ref.clone(),
-        kind: draft.kind,
-        status: OfferStatus::Draft,
-        default_locale: draft.default_locale.clone(),
-        cefr_level: draft.level,
-        fide: draft.fide,
-        cost_kind: draft.cost.kind,
-        price_cents: draft.price_cents(),
-        price_unit: draft.cost.unit,
-        childcare: draft.childcare,
-        accessibility: CodeList(draft.accessibility.clone()),
-        target_groups: CodeList(draft.target_groups.clone()),
-        online: draft.online,
-        registration_url: draft.registration.url.clone(),
-        registration_email: draft.registration.email.clone(),
-        registration_phone: draft.registration.phone.clone(),
-        valid_from: draft.valid_from,
-        valid_until: draft.valid_until,
-        starts_on: draft.starts_on(now.date_naive()),
-        sort_title: draft.sort_title(),
-        published_at: None,
-        archived_at: None,
-        review_note: None,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    };
     let txn = db.begin().await?;
     offer::Entity::insert(offer::ActiveModel::from(model.clone()))
         .exec_without_returning(&txn)
         .await
         .map_err(conflict_on_duplicate)?;
-    write_parts(&txn, model.id, &checked, false).await?;
+    write_parts(&txn, &[(model.id, &checked)]).await?;
     audit::record(
         &txn,
         meta,
@@ -166,29 +136,11 @@ pub async fn update(
     let now = clock::now();
     let txn = db.begin().await?;
     let written = offer::Entity::update_many()
-        .set(offer::ActiveModel {
-            external_ref: Set(draft.external_ref.clone()),
-            kind: Set(draft.kind),
-            default_locale: Set(draft.default_locale.clone()),
-            cefr_level: Set(draft.level),
-            fide: Set(draft.fide),
-            cost_kind: Set(draft.cost.kind),
-            price_cents: Set(draft.price_cents()),
-            price_unit: Set(draft.cost.unit),
-            childcare: Set(draft.childcare),
-            accessibility: Set(CodeList(draft.accessibility.clone())),
-            target_groups: Set(CodeList(draft.target_groups.clone())),
-            online: Set(draft.online),
-            registration_url: Set(draft.registration.url.clone()),
-            registration_email: Set(draft.registration.email.clone()),
-            registration_phone: Set(draft.registration.phone.clone()),
-            valid_from: Set(draft.valid_from),
-            valid_until: Set(draft.valid_until),
-            starts_on: Set(draft.starts_on(current.created_at.date_naive())),
-            sort_title: Set(draft.sort_title()),
-            updated_at: Set(now),
-            ..Default::default()
-        })
+        .set(draft_columns(
+            draft,
+            draft.starts_on(current.created_at.date_naive()),
+            now,
+        ))
         .col_expr(
             offer::Column::Version,
             Expr::col(offer::Column::Version).add(1),
@@ -202,7 +154,8 @@ pub async fn update(
     if written.rows_affected == 0 {
         return Err(stale(expected_version));
     }
-    write_parts(&txn, id, &checked, true).await?;
+    delete_parts(&txn, &[id]).await?;
+    write_parts(&txn, &[(id, &checked)]).await?;
     let updated = offer::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -227,22 +180,80 @@ fn stale(version: i32) -> ApiError {
     ))
 }
 
-/// Replaces an offer's parts (translations, languages, categories, regions, locations,
-/// schedules) with the draft's.
-async fn write_parts<C: ConnectionTrait>(
-    txn: &C,
-    offer_id: Uuid,
-    checked: &CheckedDraft,
-    replace: bool,
-) -> ApiResult<()> {
-    let draft = &checked.draft;
-    let now = clock::now();
-    if replace {
+/// A new draft offer's row.
+pub(crate) fn new_offer(provider_id: Uuid, draft: &OfferDraft, now: DateTime<Utc>) -> offer::Model {
+    offer::Model {
+        id: ids::new_id(),
+        provider_id,
+        external_ref: draft.external_ref.clone(),
+        kind: draft.kind,
+        status: OfferStatus::Draft,
+        default_locale: draft.default_locale.clone(),
+        cefr_level: draft.level,
+        fide: draft.fide,
+        cost_kind: draft.cost.kind,
+        price_cents: draft.price_cents(),
+        price_unit: draft.cost.unit,
+        childcare: draft.childcare,
+        accessibility: CodeList(draft.accessibility.clone()),
+        target_groups: CodeList(draft.target_groups.clone()),
+        online: draft.online,
+        registration_url: draft.registration.url.clone(),
+        registration_email: draft.registration.email.clone(),
+        registration_phone: draft.registration.phone.clone(),
+        valid_from: draft.valid_from,
+        valid_until: draft.valid_until,
+        starts_on: draft.starts_on(now.date_naive()),
+        sort_title: draft.sort_title(),
+        published_at: None,
+        archived_at: None,
+        review_note: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// The columns an edit sets: every field of the draft (the workflow columns stay).
+pub(crate) fn draft_columns(
+    draft: &OfferDraft,
+    starts_on: NaiveDate,
+    now: DateTime<Utc>,
+) -> offer::ActiveModel {
+    offer::ActiveModel {
+        external_ref: Set(draft.external_ref.clone()),
+        kind: Set(draft.kind),
+        default_locale: Set(draft.default_locale.clone()),
+        cefr_level: Set(draft.level),
+        fide: Set(draft.fide),
+        cost_kind: Set(draft.cost.kind),
+        price_cents: Set(draft.price_cents()),
+        price_unit: Set(draft.cost.unit),
+        childcare: Set(draft.childcare),
+        accessibility: Set(CodeList(draft.accessibility.clone())),
+        target_groups: Set(CodeList(draft.target_groups.clone())),
+        online: Set(draft.online),
+        registration_url: Set(draft.registration.url.clone()),
+        registration_email: Set(draft.registration.email.clone()),
+        registration_phone: Set(draft.registration.phone.clone()),
+        valid_from: Set(draft.valid_from),
+        valid_until: Set(draft.valid_until),
+        starts_on: Set(starts_on),
+        sort_title: Set(draft.sort_title()),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
+/// Deletes the parts (translations, languages, categories, regions, locations, schedules)
+/// of these offers, before their drafts' parts are written again.
+pub(crate) async fn delete_parts<C: ConnectionTrait>(txn: &C, offer_ids: &[Uuid]) -> ApiResult<()> {
+    for chunk in offer_ids.chunks(bulk::IDS_PER_STATEMENT) {
         // Schedules point at locations, so they go first.
         macro_rules! delete_parts {
             ($($table:ident),*) => {
                 $($table::Entity::delete_many()
-                    .filter($table::Column::OfferId.eq(offer_id))
+                    .filter($table::Column::OfferId.is_in(chunk.iter().copied()))
                     .exec(txn)
                     .await?;)*
             };
@@ -256,98 +267,85 @@ async fn write_parts<C: ConnectionTrait>(
             offer_region
         );
     }
-    let translations: Vec<_> = draft
-        .translations
-        .iter()
-        .map(|t| offer_translation::ActiveModel {
-            offer_id: Set(offer_id),
-            locale: Set(t.locale.clone()),
-            title: Set(t.title.clone()),
-            summary: Set(t.summary.clone()),
-            description: Set(t.description.clone()),
-            machine_translated: Set(false),
-            source_hash: Set(None),
-            updated_at: Set(now),
-        })
-        .collect();
-    if !translations.is_empty() {
-        offer_translation::Entity::insert_many(translations)
-            .exec_without_returning(txn)
-            .await?;
-    }
-    let languages: Vec<_> = draft
-        .instruction_languages
-        .iter()
-        .map(|l| (l, LanguageRole::Instruction))
-        .chain(
+    Ok(())
+}
+
+/// Writes the parts of these offers' drafts, a few multi-row inserts for all of them.
+pub(crate) async fn write_parts<C: ConnectionTrait>(
+    txn: &C,
+    offers: &[(Uuid, &CheckedDraft)],
+) -> ApiResult<()> {
+    let now = clock::now();
+    let mut translations = Vec::new();
+    let mut languages = Vec::new();
+    let mut categories = Vec::new();
+    let mut regions = Vec::new();
+    let mut locations = Vec::new();
+    let mut schedules = Vec::new();
+    for (offer_id, checked) in offers {
+        let offer_id = *offer_id;
+        let draft = &checked.draft;
+        translations.extend(
             draft
-                .support_languages
+                .translations
                 .iter()
-                .map(|l| (l, LanguageRole::Support)),
-        )
-        .map(|(language, role)| offer_language::ActiveModel {
-            offer_id: Set(offer_id),
-            language: Set(language.clone()),
-            role: Set(role),
-        })
-        .collect();
-    if !languages.is_empty() {
-        offer_language::Entity::insert_many(languages)
-            .exec_without_returning(txn)
-            .await?;
-    }
-    let categories: Vec<_> = checked
-        .category_ids
-        .iter()
-        .map(|id| offer_category::ActiveModel {
-            offer_id: Set(offer_id),
-            category_id: Set(*id),
-        })
-        .collect();
-    if !categories.is_empty() {
-        offer_category::Entity::insert_many(categories)
-            .exec_without_returning(txn)
-            .await?;
-    }
-    let regions: Vec<_> = draft
-        .region_ids
-        .iter()
-        .map(|id| offer_region::ActiveModel {
+                .map(|t| offer_translation::ActiveModel {
+                    offer_id: Set(offer_id),
+                    locale: Set(t.locale.clone()),
+                    title: Set(t.title.clone()),
+                    summary: Set(t.summary.clone()),
+                    description: Set(t.description.clone()),
+                    machine_translated: Set(false),
+                    source_hash: Set(None),
+                    updated_at: Set(now),
+                }),
+        );
+        languages.extend(
+            draft
+                .instruction_languages
+                .iter()
+                .map(|l| (l, LanguageRole::Instruction))
+                .chain(
+                    draft
+                        .support_languages
+                        .iter()
+                        .map(|l| (l, LanguageRole::Support)),
+                )
+                .map(|(language, role)| offer_language::ActiveModel {
+                    offer_id: Set(offer_id),
+                    language: Set(language.clone()),
+                    role: Set(role),
+                }),
+        );
+        categories.extend(
+            checked
+                .category_ids
+                .iter()
+                .map(|id| offer_category::ActiveModel {
+                    offer_id: Set(offer_id),
+                    category_id: Set(*id),
+                }),
+        );
+        regions.extend(draft.region_ids.iter().map(|id| offer_region::ActiveModel {
             offer_id: Set(offer_id),
             region_id: Set(*id),
-        })
-        .collect();
-    if !regions.is_empty() {
-        offer_region::Entity::insert_many(regions)
-            .exec_without_returning(txn)
-            .await?;
-    }
-    let location_ids: Vec<Uuid> = draft.locations.iter().map(|_| ids::new_id()).collect();
-    let locations: Vec<_> = draft
-        .locations
-        .iter()
-        .zip(&location_ids)
-        .map(|(l, id)| offer_location::ActiveModel {
-            id: Set(*id),
-            offer_id: Set(offer_id),
-            name: Set(l.name.clone()),
-            street: Set(l.street.clone()),
-            postcode: Set(l.postcode.clone()),
-            locality: Set(l.locality.clone()),
-            municipality_id: Set(l.municipality_id),
-            lat: Set(l.lat),
-            lon: Set(l.lon),
-        })
-        .collect();
-    if !locations.is_empty() {
-        offer_location::Entity::insert_many(locations)
-            .exec_without_returning(txn)
-            .await?;
-    }
-    let schedules: Vec<_> = draft
-        .schedules
-        .iter()
-        .map(|s| offer_schedule::ActiveModel {
+        }));
+        // Ids in the draft's order: they are time-ordered, so the locations load back in it.
+        let location_ids: Vec<Uuid> = draft.locations.iter().map(|_| ids::new_id()).collect();
+        locations.extend(draft.locations.iter().zip(&location_ids).map(|(l, id)| {
+            offer_location::ActiveModel {
+                id: Set(*id),
+                offer_id: Set(offer_id),
+                name: Set(l.name.clone()),
+                street: Set(l.street.clone()),
+                postcode: Set(l.postcode.clone()),
+                locality: Set(l.locality.clone()),
+                municipality_id: Set(l.municipality_id),
+                lat: Set(l.lat),
+                lon: Set(l.lon),
+            }
+        }));
+        schedules.extend(draft.schedules.iter().map(|s| offer_schedule::ActiveModel {
             id: Set(ids::new_id()),
             offer_id: Set(offer_id),
             location_id: Set(s.location.and_then(|i| location_ids.get(i).copied())),
@@ -357,13 +355,14 @@ async fn write_parts<C: ConnectionTrait>(
             start_time: Set(s.start_time),
             end_time: Set(s.end_time),
             note: Set(s.note.clone()),
-        })
-        .collect();
-    if !schedules.is_empty() {
-        offer_schedule::Entity::insert_many(schedules)
-            .exec_without_returning(txn)
-            .await?;
+        }));
     }
+    bulk::insert_all(txn, translations).await?;
+    bulk::insert_all(txn, languages).await?;
+    bulk::insert_all(txn, categories).await?;
+    bulk::insert_all(txn, regions).await?;
+    bulk::insert_all(txn, locations).await?;
+    bulk::insert_all(txn, schedules).await?;
     Ok(())
 }
 

@@ -3,11 +3,12 @@
 
 use entity::search_outbox;
 use entity::types::{OutboxEntity, OutboxOperation};
-use sea_orm::{ActiveValue::NotSet, ActiveValue::Set, ConnectionTrait, EntityTrait};
+use sea_orm::{ActiveValue::NotSet, ActiveValue::Set, ConnectionTrait};
 use uuid::Uuid;
 
 use crate::clock;
 use crate::error::ApiResult;
+use crate::service::bulk;
 
 /// Asks the indexer to bring one record up to date (`Upsert`) or drop it (`Delete`).
 pub async fn enqueue<C: ConnectionTrait>(
@@ -30,20 +31,21 @@ pub async fn enqueue_many<C: ConnectionTrait>(
         return Ok(());
     }
     let now = clock::now();
-    let rows = entity_ids.iter().map(|id| search_outbox::ActiveModel {
-        id: NotSet,
-        entity_type: Set(entity),
-        entity_id: Set(*id),
-        operation: Set(operation),
-        created_at: Set(now),
-        attempts: Set(0),
-        last_error: Set(None),
-        next_attempt_at: Set(now),
-        locked_until: Set(None),
-        processed_at: Set(None),
-    });
-    search_outbox::Entity::insert_many(rows)
-        .exec_without_returning(db)
-        .await?;
+    let rows = entity_ids
+        .iter()
+        .map(|id| search_outbox::ActiveModel {
+            id: NotSet,
+            entity_type: Set(entity),
+            entity_id: Set(*id),
+            operation: Set(operation),
+            created_at: Set(now),
+            attempts: Set(0),
+            last_error: Set(None),
+            next_attempt_at: Set(now),
+            locked_until: Set(None),
+            processed_at: Set(None),
+        })
+        .collect();
+    bulk::insert_all(db, rows).await?;
     Ok(())
 }
