@@ -13,6 +13,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod exchange;
 pub mod feeds;
 pub mod graphql;
 pub mod http;

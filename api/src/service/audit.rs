@@ -13,6 +13,7 @@ use crate::clock;
 use crate::context::RequestMeta;
 use crate::error::ApiResult;
 use crate::ids;
+use crate::service::bulk;
 use crate::service::page::{KeysetOrder, Page, PageArgs, keyset_page, timestamp_key};
 
 /// One change to record.
@@ -76,27 +77,72 @@ pub async fn record_system<C: ConnectionTrait>(db: &C, change: Change) -> ApiRes
     insert(db, None, ActorRole::System, None, change).await
 }
 
+/// Who makes a batch of changes: a request's caller or the platform's operator.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub account_id: Option<Uuid>,
+    pub role: ActorRole,
+    pub request_id: Option<String>,
+}
+
+impl Actor {
+    /// The caller of a request.
+    pub fn of(meta: &RequestMeta) -> Self {
+        Self {
+            account_id: meta.viewer.account_id(),
+            role: meta.viewer.actor_role(),
+            request_id: meta.request_id.clone(),
+        }
+    }
+
+    /// The platform itself, or its operator at the command line.
+    pub fn system() -> Self {
+        Self {
+            account_id: None,
+            role: ActorRole::System,
+            request_id: None,
+        }
+    }
+}
+
+/// Records many changes by one actor with a few multi-row inserts.
+pub async fn record_many<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    changes: Vec<Change>,
+) -> ApiResult<()> {
+    let now = clock::now();
+    let rows = changes
+        .into_iter()
+        .map(|change| audit_log::ActiveModel {
+            id: Set(ids::new_id()),
+            actor_account_id: Set(actor.account_id),
+            actor_role: Set(actor.role),
+            action: Set(change.action.to_owned()),
+            entity_type: Set(change.entity_type.to_owned()),
+            entity_id: Set(change.entity_id),
+            summary: Set(change.summary),
+            request_id: Set(actor.request_id.clone()),
+            occurred_at: Set(now),
+        })
+        .collect();
+    bulk::insert_all(db, rows).await?;
+    Ok(())
+}
+
 async fn insert<C: ConnectionTrait>(
     db: &C,
-    actor: Option<Uuid>,
+    account_id: Option<Uuid>,
     role: ActorRole,
     request_id: Option<String>,
     change: Change,
 ) -> ApiResult<()> {
-    audit_log::Entity::insert(audit_log::ActiveModel {
-        id: Set(ids::new_id()),
-        actor_account_id: Set(actor),
-        actor_role: Set(role),
-        action: Set(change.action.to_owned()),
-        entity_type: Set(change.entity_type.to_owned()),
-        entity_id: Set(change.entity_id),
-        summary: Set(change.summary),
-        request_id: Set(request_id),
-        occurred_at: Set(clock::now()),
-    })
-    .exec_without_returning(db)
-    .await?;
-    Ok(())
+    let actor = Actor {
+        account_id,
+        role,
+        request_id,
+    };
+    record_many(db, &actor, vec![change]).await
 }
 
 /// Which entries a list holds.

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::graphql::offer::input::{Weekday, ids};
 use crate::graphql::offer::types::{CefrLevelGql, CostKindGql, OfferKindGql, PriceUnitGql};
-use crate::graphql::relay::{NodeType, expect_global_id};
+use crate::graphql::relay::{NodeType, expect_global_id, global_id};
 use crate::service::offer_draft::{
     CostDraft, LocationDraft, OfferDraft, OfferPatch, RegistrationDraft, ScheduleDraft,
     TranslationDraft,
@@ -300,5 +300,84 @@ impl UpdateOfferInput {
             schedules: self.schedules.map(|list| schedules(list, &mut errors)),
         };
         finish(patch, errors)
+    }
+}
+
+impl CreateOfferInput {
+    /// The input that creates this draft at this provider: the shape of a JSON offer file.
+    pub fn from_draft(provider_id: uuid::Uuid, draft: &OfferDraft) -> Self {
+        let registration = &draft.registration;
+        Self {
+            provider_id: global_id(NodeType::Provider, provider_id),
+            kind: draft.kind.into(),
+            default_locale: draft.default_locale.clone(),
+            external_ref: draft.external_ref.clone(),
+            translations: draft
+                .translations
+                .iter()
+                .map(|t| OfferTranslationInput {
+                    locale: t.locale.clone(),
+                    title: t.title.clone(),
+                    summary: t.summary.clone(),
+                    description: t.description.clone(),
+                })
+                .collect(),
+            category_codes: draft.category_codes.clone(),
+            level: draft.level.map(Into::into),
+            fide: draft.fide,
+            cost: OfferCostInput {
+                kind: draft.cost.kind.into(),
+                amount: draft.cost.price,
+                unit: draft.cost.unit.map(Into::into),
+            },
+            childcare: draft.childcare,
+            online: draft.online,
+            accessibility: draft.accessibility.clone(),
+            target_groups: draft.target_groups.clone(),
+            registration: (registration != &RegistrationDraft::default()).then(|| {
+                OfferRegistrationInput {
+                    url: registration.url.clone(),
+                    email: registration.email.clone(),
+                    phone: registration.phone.clone(),
+                }
+            }),
+            valid_from: draft.valid_from,
+            valid_until: draft.valid_until,
+            instruction_languages: draft.instruction_languages.clone(),
+            support_languages: draft.support_languages.clone(),
+            region_ids: draft
+                .region_ids
+                .iter()
+                .map(|id| global_id(NodeType::Region, *id))
+                .collect(),
+            locations: draft
+                .locations
+                .iter()
+                .map(|l| OfferLocationInput {
+                    name: l.name.clone(),
+                    street: l.street.clone(),
+                    postcode: l.postcode.clone(),
+                    locality: l.locality.clone(),
+                    municipality_id: l.municipality_id.map(|id| global_id(NodeType::Region, id)),
+                    coordinates: l
+                        .lat
+                        .zip(l.lon)
+                        .map(|(lat, lon)| GeoPointInput { lat, lon }),
+                })
+                .collect(),
+            schedules: draft
+                .schedules
+                .iter()
+                .map(|s| OfferScheduleInput {
+                    start_date: s.start_date,
+                    end_date: s.end_date,
+                    weekday: s.weekday.and_then(Weekday::from_iso),
+                    start_time: s.start_time,
+                    end_time: s.end_time,
+                    location_index: s.location.and_then(|i| i32::try_from(i).ok()),
+                    note: s.note.clone(),
+                })
+                .collect(),
+        }
     }
 }

@@ -1,0 +1,153 @@
+//! The JSON shape: an array of offers, each exactly what `createOffer` takes as `input`
+//! (`providerId`, `kind`, `translations`, …). Records are read with the GraphQL input
+//! type itself, so a file and the API can never disagree on a field.
+
+use async_graphql::{InputType, Value};
+
+use super::{FieldNames, FileOffer, FileRow, file_error};
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::graphql::offer::edit_input::CreateOfferInput;
+
+/// Reads a JSON file of offers.
+pub fn read(text: &str) -> ApiResult<Vec<FileRow>> {
+    let document: serde_json::Value = serde_json::from_str(text).map_err(|err| {
+        file_error(format!(
+            "the file is not valid JSON (line {}, column {})",
+            err.line(),
+            err.column()
+        ))
+    })?;
+    let serde_json::Value::Array(records) = document else {
+        return Err(file_error(
+            "a JSON file is an array of offers, each shaped like createOffer's input",
+        ));
+    };
+    Ok(records
+        .into_iter()
+        .enumerate()
+        .map(|(index, record)| read_record(index + 1, record))
+        .collect())
+}
+
+fn read_record(row: usize, record: serde_json::Value) -> FileRow {
+    let external_ref = record
+        .get("externalRef")
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_owned);
+    let (provider_id, draft) =
+        match CreateOfferInput::parse(Some(Value::from_json(record).unwrap_or(Value::Null))) {
+            Err(err) => {
+                let message = err.into_server_error(Default::default()).message;
+                (None, Err(vec![FieldError::new("offer", message)]))
+            }
+            Ok(input) => match input.into_service() {
+                Ok((provider_id, draft)) => (Some(provider_id), Ok(draft)),
+                Err(ApiError::BadUserInput { fields, message }) => {
+                    let fields = if fields.is_empty() {
+                        vec![FieldError::new("offer", message)]
+                    } else {
+                        fields
+                            .into_iter()
+                            .map(|f| {
+                                let field = f.field.strip_prefix("input.").unwrap_or(&f.field);
+                                FieldError::new(field, f.message)
+                            })
+                            .collect()
+                    };
+                    (None, Err(fields))
+                }
+                Err(other) => (None, Err(vec![FieldError::new("offer", other.to_string())])),
+            },
+        };
+    FileRow {
+        row,
+        external_ref,
+        provider_id,
+        draft,
+        names: FieldNames::Json,
+    }
+}
+
+/// Writes offers as a JSON array of `createOffer` inputs, without the fields left empty.
+pub fn write(offers: &[FileOffer]) -> ApiResult<String> {
+    let records: Vec<serde_json::Value> = offers
+        .iter()
+        .map(|o| {
+            let value = CreateOfferInput::from_draft(o.provider_id, &o.draft).to_value();
+            let mut json = value.into_json().map_err(|err| {
+                tracing::error!(error = %err, "an offer could not be written as JSON");
+                ApiError::Internal
+            })?;
+            drop_empty(&mut json);
+            Ok(json)
+        })
+        .collect::<ApiResult<_>>()?;
+    serde_json::to_string_pretty(&records).map_err(|err| {
+        tracing::error!(error = %err, "an offer export could not be encoded");
+        ApiError::Internal
+    })
+}
+
+/// Drops `null` members, and the lists left empty, which mean the same in an input.
+fn drop_empty(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(members) => {
+            members.retain(|_, v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()));
+            members.values_mut().for_each(drop_empty);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_empty),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_records_and_names_problems_by_path() {
+        let provider = crate::graphql::relay::global_id(
+            crate::graphql::relay::NodeType::Provider,
+            uuid::Uuid::from_u128(7),
+        );
+        let file = serde_json::json!([
+            {
+                "providerId": provider.to_string(),
+                "externalRef": "K-1",
+                "kind": "COURSE",
+                "defaultLocale": "de",
+                "translations": [{ "locale": "de", "title": "Deutsch A1" }],
+                "categoryCodes": ["language"],
+                "cost": { "kind": "FREE" }
+            },
+            { "externalRef": "K-2", "kind": "LECTURE" },
+            {
+                "providerId": provider.to_string(),
+                "kind": "COURSE",
+                "defaultLocale": "de",
+                "translations": [],
+                "categoryCodes": [],
+                "cost": { "kind": "FREE" },
+                "regionIds": ["nonsense"]
+            }
+        ])
+        .to_string();
+        let rows = read(&file).unwrap();
+        assert_eq!(rows[0].provider_id, Some(uuid::Uuid::from_u128(7)));
+        assert_eq!(rows[0].external_ref.as_deref(), Some("K-1"));
+        assert!(rows[0].draft.is_ok());
+        assert_eq!(rows[1].row, 2);
+        assert!(rows[1].draft.is_err());
+        let problems = rows[2].draft.as_ref().unwrap_err();
+        assert_eq!(problems[0].field, "regionIds[0]");
+        assert!(read("{}").is_err());
+        assert!(read("[").is_err());
+    }
+
+    #[test]
+    fn leaves_out_empty_members() {
+        let mut value = serde_json::json!({ "a": null, "b": [], "c": [{ "d": null, "e": 1 }] });
+        drop_empty(&mut value);
+        assert_eq!(value, serde_json::json!({ "c": [{ "e": 1 }] }));
+    }
+}

@@ -1,0 +1,186 @@
+//! Offer files: the CSV and JSON shapes in which providers import and export offers.
+//!
+//! Both carry what `createOffer` takes, so a file exported here imports unchanged. Reading a
+//! file never touches offers: it turns each row into a draft (or the row's problems), and
+//! the import service decides what to write. Problems with the file as a whole (too large,
+//! not UTF-8, missing columns, not a JSON array) are refused before any row is read.
+
+pub mod csv_file;
+pub mod json_file;
+pub mod region_codes;
+
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::service::offer_draft::OfferDraft;
+
+pub use region_codes::RegionCodes;
+
+/// The shape of an offer file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One row per offer; see [`csv_file`] for the columns.
+    Csv,
+    /// An array of `createOffer` inputs.
+    Json,
+}
+
+/// How large a file may be.
+#[derive(Debug, Clone, Copy)]
+pub struct FileLimits {
+    pub max_bytes: usize,
+    pub max_rows: usize,
+}
+
+/// One offer as read from a file.
+#[derive(Debug, Clone)]
+pub struct FileRow {
+    /// Where the offer stands: the spreadsheet row for CSV (the header is row 1), the
+    /// position from 1 for JSON.
+    pub row: usize,
+    /// The provider's reference, when the row gives one (also for rows with problems).
+    pub external_ref: Option<String>,
+    /// The provider the row names, when it names one (`providerId`).
+    pub provider_id: Option<Uuid>,
+    /// The offer, or every problem found while reading the row.
+    pub draft: Result<OfferDraft, Vec<FieldError>>,
+    /// How this row's fields are named in its file, for reporting problems.
+    pub names: FieldNames,
+}
+
+/// How a file names a draft's fields: JSON uses the draft's own paths, CSV its columns.
+#[derive(Debug, Clone)]
+pub enum FieldNames {
+    Json,
+    Csv {
+        /// The locale of each translation, in the draft's order.
+        locales: Vec<String>,
+        /// The column number of each location and schedule, in the draft's order.
+        locations: Vec<usize>,
+        schedules: Vec<usize>,
+    },
+}
+
+impl FieldNames {
+    /// The name the file uses for a field path of the draft (`translations[0].title` is
+    /// `title.de` in a CSV file).
+    pub fn name(&self, path: &str) -> String {
+        match self {
+            Self::Json => path.to_owned(),
+            Self::Csv {
+                locales,
+                locations,
+                schedules,
+            } => csv_file::column_for(path, locales, locations, schedules),
+        }
+    }
+}
+
+/// A stored offer to write into a file.
+#[derive(Debug, Clone)]
+pub struct FileOffer {
+    pub provider_id: Uuid,
+    pub draft: OfferDraft,
+}
+
+/// Reads a file of offers.
+pub fn read(
+    format: Format,
+    bytes: &[u8],
+    regions: &RegionCodes,
+    limits: FileLimits,
+) -> ApiResult<Vec<FileRow>> {
+    let text = text_of(bytes, limits.max_bytes)?;
+    let rows = match format {
+        Format::Csv => csv_file::read(text, regions)?,
+        Format::Json => json_file::read(text)?,
+    };
+    if rows.len() > limits.max_rows {
+        return Err(file_error(format!(
+            "the file holds {} offers; one import takes at most {} (IMPORT_MAX_ROWS): split it",
+            rows.len(),
+            limits.max_rows
+        )));
+    }
+    Ok(rows)
+}
+
+/// Writes offers into a file. `with_provider` adds the provider to every CSV row, for
+/// files that span providers (JSON records always name theirs).
+pub fn write(
+    format: Format,
+    offers: &[FileOffer],
+    regions: &RegionCodes,
+    with_provider: bool,
+) -> ApiResult<String> {
+    match format {
+        Format::Csv => csv_file::write(offers, regions, with_provider),
+        Format::Json => json_file::write(offers),
+    }
+}
+
+/// The file as text: at most `max_bytes`, UTF-8 (a byte-order mark is dropped), and not
+/// text that was decoded with the wrong encoding before it reached us.
+fn text_of(bytes: &[u8], max_bytes: usize) -> ApiResult<&str> {
+    if bytes.len() > max_bytes {
+        return Err(file_error(format!(
+            "the file is {:.1} MB; an import takes at most {:.1} MB (IMPORT_MAX_BYTES): split it",
+            megabytes(bytes.len()),
+            megabytes(max_bytes)
+        )));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|err| {
+        file_error(format!(
+            "the file is not UTF-8 text (at byte {}); save it as UTF-8 (in Excel: \"CSV UTF-8\")",
+            err.valid_up_to()
+        ))
+    })?;
+    // A replacement character means a client read a Latin-1 or Windows-1252 file as UTF-8
+    // and lost the umlauts on the way; importing it would store the damage.
+    if let Some(at) = text.find('\u{FFFD}') {
+        let line = text[..at].matches('\n').count() + 1;
+        return Err(file_error(format!(
+            "line {line} holds the replacement character �: the file was not read as UTF-8; \
+             save it as UTF-8 (in Excel: \"CSV UTF-8\") and send it again"
+        )));
+    }
+    if text.trim().is_empty() {
+        return Err(file_error("the file is empty"));
+    }
+    Ok(text)
+}
+
+fn megabytes(bytes: usize) -> f64 {
+    bytes as f64 / 1_000_000.0
+}
+
+/// A problem with the file as a whole.
+pub(crate) fn file_error(message: impl Into<String>) -> ApiError {
+    ApiError::invalid_fields(vec![FieldError::new("data", message)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_large_files_and_other_encodings() {
+        let too_big = text_of(&[b'a'; 2048], 1024).unwrap_err().to_string();
+        assert!(too_big.contains("IMPORT_MAX_BYTES"), "{too_big}");
+        let latin1 = text_of(b"title\nZ\xfcrich\n", 1024)
+            .unwrap_err()
+            .to_string();
+        assert!(latin1.contains("not UTF-8"), "{latin1}");
+        let mangled = text_of("title\nZ\u{FFFD}rich\n".as_bytes(), 1024)
+            .unwrap_err()
+            .to_string();
+        assert!(mangled.contains("line 2"), "{mangled}");
+        assert_eq!(
+            text_of(b"\xEF\xBB\xBFtitle\n", 1024).unwrap(),
+            "title\n",
+            "a byte-order mark is dropped"
+        );
+        assert!(text_of(b" \n", 1024).is_err());
+    }
+}
