@@ -31,6 +31,11 @@ pub enum Command {
         /// The CSV file to read.
         file: PathBuf,
     },
+    /// Import a file of offers into a provider (see README: "Importing and exporting
+    /// offers"). Exits with an error, writing nothing, when any row is invalid.
+    ImportOffers(ImportOffersArgs),
+    /// Export offers as a file that `import-offers` takes back unchanged.
+    ExportOffers(ExportOffersArgs),
     /// Rebuild the search index from the database (the server must be stopped when the
     /// index is the embedded one).
     Reindex,
@@ -49,6 +54,50 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+}
+
+/// The shape of an offer file on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FileFormat {
+    Csv,
+    Json,
+}
+
+/// What `import-offers` reads and how.
+#[derive(Debug, Clone, Args)]
+pub struct ImportOffersArgs {
+    /// The provider's id (as the API gives it, or its UUID).
+    #[arg(long)]
+    pub provider: String,
+    /// The file to read.
+    pub file: PathBuf,
+    /// The file's shape; by default taken from its extension (`.csv`, `.json`).
+    #[arg(long, value_enum)]
+    pub format: Option<FileFormat>,
+    /// Report what would change; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Archive the provider's offers that the file does not list.
+    #[arg(long)]
+    pub archive_missing: bool,
+}
+
+/// What `export-offers` writes.
+#[derive(Debug, Clone, Args)]
+pub struct ExportOffersArgs {
+    /// The provider's id (as the API gives it, or its UUID); without it, every provider's
+    /// offers.
+    #[arg(long)]
+    pub provider: Option<String>,
+    /// The file's shape.
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: FileFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Archived offers too.
+    #[arg(long)]
+    pub include_archived: bool,
 }
 
 /// How much demo data to generate.
@@ -568,6 +617,26 @@ pub struct Settings {
     /// Most offers a region's calendar feed lists (the soonest first).
     #[arg(long, env = "FEED_MAX_OFFERS", default_value_t = 500, global = true)]
     pub feed_max_offers: u64,
+
+    /// Largest offer file an import takes, in bytes. A signed-in staff member's GraphQL
+    /// request may be this large (others stay within `MAX_BODY_BYTES`), as may a file given
+    /// to `import-offers`.
+    #[arg(long, env = "IMPORT_MAX_BYTES", default_value_t = 32 * 1024 * 1024, global = true)]
+    pub import_max_bytes: usize,
+
+    /// Most offers one import takes.
+    #[arg(long, env = "IMPORT_MAX_ROWS", default_value_t = 20_000, global = true)]
+    pub import_max_rows: usize,
+
+    /// Most offers one `offerExport` query returns (the `export-offers` command has no
+    /// limit).
+    #[arg(
+        long,
+        env = "EXPORT_MAX_OFFERS",
+        default_value_t = 20_000,
+        global = true
+    )]
+    pub export_max_offers: u64,
 
     /// Token a scraper must send as `Authorization: Bearer …` to read `/metrics`; when unset
     /// the endpoint is open (keep it behind the internal network then).

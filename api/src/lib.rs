@@ -21,6 +21,7 @@ pub mod ids;
 pub mod jobs;
 pub mod matching;
 pub mod metrics;
+pub mod offer_files;
 pub mod reference;
 pub mod search;
 pub mod service;
@@ -222,6 +223,14 @@ pub async fn run_cli(cli: Cli) -> Result<(), StartError> {
                 report.created, report.updated, report.unchanged
             );
             Ok(())
+        }
+        Command::ImportOffers(args) => {
+            let db = db::open_from_settings(&settings).await?;
+            offer_files::import(&db, &settings, args).await
+        }
+        Command::ExportOffers(args) => {
+            let db = db::open_from_settings(&settings).await?;
+            offer_files::export(&db, args).await
         }
         Command::Reindex => {
             let db = db::open_from_settings(&settings).await?;

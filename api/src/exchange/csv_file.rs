@@ -160,10 +160,7 @@ impl Header {
                     .collect(),
             ));
         }
-        Ok(Self {
-            columns,
-            locales,
-        })
+        Ok(Self { columns, locales })
     }
 }
 
@@ -932,10 +929,13 @@ mod tests {
             provider_id: Uuid::from_u128(9),
             draft: rows[0].draft.clone().unwrap(),
         };
-        let written = write(&[offer.clone()], &regions(), false).unwrap();
+        let written = write(std::slice::from_ref(&offer), &regions(), false).unwrap();
         let again = read(&written, &regions()).unwrap();
         assert_eq!(again[0].draft.as_ref().unwrap(), &offer.draft);
-        assert_eq!(write(&[offer.clone()], &regions(), false).unwrap(), written);
+        assert_eq!(
+            write(std::slice::from_ref(&offer), &regions(), false).unwrap(),
+            written
+        );
         assert!(written.starts_with("externalRef,kind,defaultLocale,categories,"));
         assert!(written.contains("MONDAY,18:00,20:00,1"), "{written}");
     }

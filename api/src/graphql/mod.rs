@@ -31,6 +31,7 @@ pub struct Query(
     region::RegionQuery,
     category::CategoryQuery,
     offer::OfferQuery,
+    offer::OfferExchangeQuery,
     provider::ProviderQuery,
     account::AccountQuery,
     audit::AuditQuery,
@@ -47,6 +48,7 @@ pub struct Query(
 pub struct Mutation(
     account::AccountMutation,
     offer::OfferMutation,
+    offer::OfferExchangeMutation,
     provider::ProviderMutation,
     api_client::ApiClientMutation,
     operation::OperationMutation,

@@ -90,6 +90,25 @@ pub fn address(app: &AppContext, http: &HttpRequest) -> Option<String> {
 }
 
 /// A header's value as text; `Err` when it is not visible ASCII.
+/// How large this request's body may be: staff members with a valid access token may send
+/// offer files (`IMPORT_MAX_BYTES`), everyone else `MAX_BODY_BYTES`. Only the token's
+/// signature and expiry are checked here, which costs no database round trip; the request
+/// is identified fully before it runs.
+pub fn body_limit(app: &AppContext, http: &HttpRequest) -> usize {
+    let signed = header_text(http, header::AUTHORIZATION.as_str())
+        .ok()
+        .flatten()
+        .and_then(bearer)
+        .is_some_and(|token| app.tokens.verify(token).is_ok());
+    if signed {
+        app.settings
+            .max_body_bytes
+            .max(app.settings.import_max_bytes)
+    } else {
+        app.settings.max_body_bytes
+    }
+}
+
 fn header_text<'a>(http: &'a HttpRequest, name: &str) -> Result<Option<&'a str>, ()> {
     match http.headers().get(name) {
         None => Ok(None),

@@ -40,7 +40,7 @@ pub async fn post(
             "GraphQL requests must be sent as application/json",
         );
     }
-    let body = match read_body(payload, app.settings.max_body_bytes).await {
+    let body = match read_body(payload, caller::body_limit(&app, &http)).await {
         Ok(body) => body,
         Err(response) => return response,
     };

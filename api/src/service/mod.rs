@@ -11,6 +11,8 @@ pub mod markdown;
 pub mod mentoring;
 pub mod offer;
 pub mod offer_draft;
+pub mod offer_export;
+pub mod offer_import;
 pub mod offer_parts;
 pub mod offer_write;
 pub mod operation;

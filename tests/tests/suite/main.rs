@@ -17,6 +17,7 @@ mod mentoring;
 mod mentoring_people;
 mod migrations;
 mod observability;
+mod offer_files;
 mod offer_filters;
 mod permissions;
 mod persisted_queries;

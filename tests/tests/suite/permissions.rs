@@ -153,6 +153,11 @@ const ROWS: &[Row] = &[
         expect: [UA, OK, FB, FB, OK],
     },
     Row {
+        name: "importOffers",
+        query: "mutation($p: ID!, $d: String!) { importOffers(providerId: $p, format: CSV, data: $d) { written } }",
+        expect: [UA, OK, FB, FB, OK],
+    },
+    Row {
         name: "updateOffer",
         query: "mutation($o: ID!) { updateOffer(id: $o, expectedVersion: 1, input: { childcare: true }) { id } }",
         expect: [UA, OK, FB, FB, OK],
@@ -330,6 +335,13 @@ async fn variables(app: &TestApp, world: &World, row: &str, admin: &str) -> Valu
         "createProvider" => json!({ "n": format!("Verein {}", Uuid::now_v7().simple()) }),
         "updateProvider" | "updateProvider(trusted)" => json!({ "p": provider_gid(a) }),
         "createOffer" => json!({ "p": provider_gid(a) }),
+        "importOffers" => json!({
+            "p": provider_gid(a),
+            "d": format!(
+                "externalRef,kind,defaultLocale,title.de,categories,costKind\nK-{},COURSE,de,Deutsch A1,language,FREE\n",
+                Uuid::now_v7().simple()
+            ),
+        }),
         "updateOffer" => json!({ "o": offer_in(app, a, OfferStatus::Draft).await }),
         "submitOffer" => json!({ "o": offer_in(app, a, OfferStatus::Draft).await }),
         "publishOffer" | "rejectOffer" => {
