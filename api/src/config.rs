@@ -624,6 +624,16 @@ pub struct Settings {
     #[arg(long, env = "IMPORT_MAX_BYTES", default_value_t = 32 * 1024 * 1024, global = true)]
     pub import_max_bytes: usize,
 
+    /// Seconds an `importOffers` or `offerExport` request may run (other requests have
+    /// `REQUEST_TIMEOUT_SECS`); a stopped import writes nothing.
+    #[arg(
+        long,
+        env = "IMPORT_TIMEOUT_SECS",
+        default_value_t = 300,
+        global = true
+    )]
+    pub import_timeout_secs: u64,
+
     /// Most offers one import takes.
     #[arg(long, env = "IMPORT_MAX_ROWS", default_value_t = 20_000, global = true)]
     pub import_max_rows: usize,

@@ -16,6 +16,7 @@ mod m20261122_000006_access_scope;
 mod m20261122_000007_audit_outbox;
 mod m20261122_000008_offer_review;
 mod m20261122_000009_registered_operation;
+mod m20261122_000010_schedule_location_index;
 
 /// Runs the platform's migrations.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000007_audit_outbox::Migration),
             Box::new(m20261122_000008_offer_review::Migration),
             Box::new(m20261122_000009_registered_operation::Migration),
+            Box::new(m20261122_000010_schedule_location_index::Migration),
         ]
     }
 }

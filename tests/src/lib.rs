@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod fixtures;
 pub mod meili_mock;
 pub mod mentoring;
+pub mod offer_file;
 pub mod proxy;
 pub mod ws;
 

@@ -231,7 +231,7 @@ async fn execute(
         .data(AcceptLanguage(accept_language))
         .data(meta)
         .data(notice.clone());
-    let limit = Duration::from_secs(app.settings.request_timeout_secs);
+    let limit = time_limit(app, described.as_ref());
     match tokio::time::timeout(limit, schema.execute(request)).await {
         Ok(mut response) => {
             notice.write(&mut response);
@@ -291,6 +291,25 @@ async fn execute(
             executed(response, operation, Outcome::Failed)
         }
     }
+}
+
+/// Root fields that move whole offer files, and may take longer than other requests.
+const FILE_FIELDS: [&str; 2] = ["importOffers", "offerExport"];
+
+/// How long a request may run: `IMPORT_TIMEOUT_SECS` for imports and exports of offer
+/// files, `REQUEST_TIMEOUT_SECS` for everything else.
+fn time_limit(app: &AppContext, operation: Option<&Operation>) -> Duration {
+    let moves_files = operation
+        .and_then(|o| o.root_fields.as_ref())
+        .is_some_and(|fields| fields.iter().any(|f| FILE_FIELDS.contains(&f.as_str())));
+    let seconds = if moves_files {
+        app.settings
+            .import_timeout_secs
+            .max(app.settings.request_timeout_secs)
+    } else {
+        app.settings.request_timeout_secs
+    };
+    Duration::from_secs(seconds)
 }
 
 /// Tells the observing middleware how the request went.

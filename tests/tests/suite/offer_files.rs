@@ -570,6 +570,32 @@ async fn the_commands_import_and_export_files() {
     std::fs::remove_dir_all(dir).ok();
 }
 
+#[tokio::test]
+async fn a_file_of_many_offers_is_written_in_chunks_and_reads_back_unchanged() {
+    let app = TestApp::spawn().await;
+    let a = fixtures::provider(&app.db, "Verein Deutsch für alle").await;
+    let editor = app.editor(&[a]).await;
+    // Enough offers that offers, texts and schedules each need several multi-row inserts.
+    let file = tests::offer_file::csv(2_500, "");
+    let done = import(&app, &editor.token, a, "CSV", &file, false, false).await;
+    assert_eq!(done["created"], 2_500);
+    let slots = offer_schedule::Entity::find().count(&app.db).await.unwrap();
+    assert_eq!(slots, 5_000);
+    let outbox = search_outbox::Entity::find().count(&app.db).await.unwrap();
+    assert_eq!(outbox, 2_500);
+    let again = import(&app, &editor.token, a, "CSV", &file, false, false).await;
+    assert_eq!(again["unchanged"], 2_500);
+    let changed = tests::offer_file::csv(2_500, " (neu)");
+    let report = import(&app, &editor.token, a, "CSV", &changed, false, false).await;
+    assert_eq!(
+        (report["updated"].as_i64(), report["unchanged"].as_i64()),
+        (Some(250), Some(2_250))
+    );
+    let exported = export(&app, &editor.token, a, "CSV").await;
+    let back = import(&app, &editor.token, a, "CSV", &exported, false, false).await;
+    assert_eq!(back["unchanged"], 2_500);
+}
+
 fn tempdir() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("offer-files-{}", uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(&dir).unwrap();
