@@ -36,7 +36,7 @@ use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use super::{FieldNames, FileOffer, FileRow, RegionCodes, file_error};
-use crate::error::{ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, FieldError};
 use crate::graphql::relay::{NodeType, expect_global_id, global_id};
 use crate::service::offer_draft::{
     CostDraft, LocationDraft, OfferDraft, RegistrationDraft, ScheduleDraft, TranslationDraft,
@@ -153,7 +153,7 @@ impl Header {
             problems.push("needs a `title.<locale>` column, such as `title.de`".into());
         }
         if !problems.is_empty() {
-            return Err(crate::error::ApiError::invalid_fields(
+            return Err(ApiError::invalid_fields(
                 problems
                     .into_iter()
                     .map(|p| FieldError::new("header", p))
@@ -236,7 +236,11 @@ pub fn read(text: &str, regions: &RegionCodes) -> ApiResult<Vec<FileRow>> {
                     external_ref: None,
                     provider_id: None,
                     draft: Err(vec![FieldError::new("row", unreadable(&err))]),
-                    names: FieldNames::Json,
+                    names: FieldNames::Csv {
+                        locales: Vec::new(),
+                        locations: Vec::new(),
+                        schedules: Vec::new(),
+                    },
                 });
                 continue;
             }
@@ -646,7 +650,7 @@ pub fn write(
     let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
     let failed = |err: csv::Error| {
         tracing::error!(error = %err, "could not write an offer export");
-        crate::error::ApiError::Internal
+        ApiError::Internal
     };
     writer.write_record(&header).map_err(failed)?;
     for offer in offers {
@@ -686,9 +690,9 @@ pub fn write(
     }
     let bytes = writer.into_inner().map_err(|err| {
         tracing::error!(error = %err, "could not finish an offer export");
-        crate::error::ApiError::Internal
+        ApiError::Internal
     })?;
-    String::from_utf8(bytes).map_err(|_| crate::error::ApiError::Internal)
+    String::from_utf8(bytes).map_err(|_| ApiError::Internal)
 }
 
 /// The cells of [`FIXED`], in its order.
@@ -894,7 +898,7 @@ mod tests {
 
     #[test]
     fn refuses_unknown_and_missing_columns() {
-        let Err(crate::error::ApiError::BadUserInput { fields, .. }) =
+        let Err(ApiError::BadUserInput { fields, .. }) =
             read("externalRef,kind,titel.de\nK,COURSE,x\n", &regions())
         else {
             unreachable!("a bad header is refused")

@@ -41,9 +41,15 @@ impl RegionCodes {
         codes
     }
 
-    /// The region with this code.
+    /// The region with this code (or with this id, which exports write for a region that
+    /// has no code).
     pub fn id(&self, code: &str) -> Option<Uuid> {
-        self.by_code.get(&code.trim().to_uppercase()).copied()
+        let code = code.trim();
+        self.by_code.get(&code.to_uppercase()).copied().or_else(|| {
+            Uuid::parse_str(code)
+                .ok()
+                .filter(|id| self.by_id.contains_key(id))
+        })
     }
 
     /// The code of this region.

@@ -188,6 +188,8 @@ impl OfferExchangeMutation {
         let meta = RequestMeta::of(ctx);
         meta.viewer.staff()?;
         let provider_id = expect_global_id(&provider_id, NodeType::Provider)?;
+        // The service checks again; checking first spares reading the file of a caller
+        // who may not import it.
         meta.viewer.require_provider_editor(provider_id)?;
         let regions = RegionCodes::load(&app.db).await?;
         let limits = FileLimits {
