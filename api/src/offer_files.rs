@@ -59,8 +59,12 @@ pub async fn import(
     }
     let verb = if report.written {
         "imported"
-    } else {
+    } else if args.dry_run {
+        "checked (dry run, nothing written)"
+    } else if report.count(Outcome::Invalid) > 0 {
         "checked (nothing written)"
+    } else {
+        "compared (nothing to change)"
     };
     println!(
         "{verb} {} rows in {seconds:.1} s: {} created, {} updated, {} unchanged, {} archived, {} invalid",

@@ -133,51 +133,7 @@ pub(super) async fn make<C: ConnectionTrait>(
     rows: Vec<FileRow>,
     archive_missing: bool,
 ) -> ApiResult<Plan> {
-    let mut uses: HashMap<String, Vec<usize>> = HashMap::new();
-    for row in &rows {
-        if let Some(reference) = reference(row.external_ref.as_deref()) {
-            uses.entry(reference).or_default().push(row.row);
-        }
-    }
-
-    let mut pending: Vec<Pending> = Vec::with_capacity(rows.len());
-    for row in rows {
-        let external_ref = reference(row.external_ref.as_deref());
-        let (draft, mut problems) = match row.draft {
-            Ok(draft) => (Some(draft), Vec::new()),
-            Err(problems) => (None, problems),
-        };
-        match &external_ref {
-            None => problems.push(FieldError::new(
-                "externalRef",
-                "is required: the import finds an offer by its reference",
-            )),
-            Some(reference) => {
-                if let Some(rows) = uses.get(reference).filter(|rows| rows.len() > 1) {
-                    let rows: Vec<String> = rows.iter().map(usize::to_string).collect();
-                    problems.push(FieldError::new(
-                        "externalRef",
-                        format!("appears in rows {}: list each offer once", rows.join(", ")),
-                    ));
-                }
-            }
-        }
-        if let Some(named) = row.provider_id
-            && named != provider_id
-        {
-            problems.push(FieldError::new(
-                "providerId",
-                "names another provider than the one the file is imported into",
-            ));
-        }
-        pending.push(Pending {
-            row: row.row,
-            external_ref,
-            draft,
-            problems,
-            names: row.names,
-        });
-    }
+    let mut pending = pending_rows(rows, provider_id);
 
     // Every draft that could be read is checked, so a row's problems are all told at once.
     let mut indexes = Vec::new();
@@ -315,6 +271,58 @@ fn differing_fields(a: &OfferDraft, b: &OfferDraft) -> Vec<&'static str> {
         schedules => "schedules",
     );
     fields
+}
+
+/// The rows with the problems that need no database: a missing or repeated reference, a
+/// record of another provider.
+fn pending_rows(rows: Vec<FileRow>, provider_id: Uuid) -> Vec<Pending> {
+    let mut uses: HashMap<String, Vec<usize>> = HashMap::new();
+    for row in &rows {
+        if let Some(reference) = reference(row.external_ref.as_deref()) {
+            uses.entry(reference).or_default().push(row.row);
+        }
+    }
+
+    let mut pending: Vec<Pending> = Vec::with_capacity(rows.len());
+    for row in rows {
+        let external_ref = reference(row.external_ref.as_deref());
+        let (draft, mut problems) = match row.draft {
+            Ok(draft) => (Some(draft), Vec::new()),
+            Err(problems) => (None, problems),
+        };
+        match &external_ref {
+            None => problems.push(FieldError::new(
+                "externalRef",
+                "is required: the import finds an offer by its reference",
+            )),
+            Some(reference) => {
+                if let Some(rows) = uses.get(reference).filter(|rows| rows.len() > 1) {
+                    let rows: Vec<String> = rows.iter().map(usize::to_string).collect();
+                    problems.push(FieldError::new(
+                        "externalRef",
+                        format!("appears in rows {}: list each offer once", rows.join(", ")),
+                    ));
+                }
+            }
+        }
+        if let Some(named) = row.provider_id
+            && named != provider_id
+        {
+            problems.push(FieldError::new(
+                "providerId",
+                "names another provider than the one the file is imported into",
+            ));
+        }
+        pending.push(Pending {
+            row: row.row,
+            external_ref,
+            draft,
+            problems,
+            names: row.names,
+        });
+    }
+
+    pending
 }
 
 fn reference(value: Option<&str>) -> Option<String> {
