@@ -21,8 +21,9 @@ const CACHEABLE: [&str; 7] = [
 ];
 
 /// Mutations that change what the public sees.
-const PUBLIC_WRITES: [&str; 8] = [
+const PUBLIC_WRITES: [&str; 9] = [
     "createOffer",
+    "importOffers",
     "updateOffer",
     "submitOffer",
     "publishOffer",

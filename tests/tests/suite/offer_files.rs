@@ -596,6 +596,40 @@ async fn a_file_of_many_offers_is_written_in_chunks_and_reads_back_unchanged() {
     assert_eq!(back["unchanged"], 2_500);
 }
 
+#[tokio::test]
+async fn an_import_that_changes_a_public_offer_refreshes_cached_answers() {
+    let app = TestApp::spawn_with(|s| s.response_cache_secs = 60).await;
+    let a = fixtures::provider(&app.db, "Verein Deutsch für alle").await;
+    let editor = app.editor(&[a]).await;
+    let admin = app.admin().await;
+    let done = import(&app, &editor.token, a, "CSV", CSV, false, false).await;
+    let course = rows(&done, "CREATED")[0]["offerId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.data_as(
+        Some(&admin.token),
+        "mutation($o: ID!) { publishOffer(id: $o) { status } }",
+        json!({ "o": course }),
+    )
+    .await;
+    let titles = "{ offers(first: 5) { edges { node { title } } } }";
+    let before = app.data(titles, json!({})).await;
+    assert_eq!(
+        before["offers"]["edges"][0]["node"]["title"],
+        "Deutschkurs A1 mit Kinderhüte"
+    );
+
+    let renamed = CSV.replace("Deutschkurs A1 mit Kinderhüte", "Deutschkurs A1 (Montag)");
+    let report = import(&app, &editor.token, a, "CSV", &renamed, false, false).await;
+    assert_eq!(report["updated"], 1, "{report}");
+    let after = app.data(titles, json!({})).await;
+    assert_eq!(
+        after["offers"]["edges"][0]["node"]["title"], "Deutschkurs A1 (Montag)",
+        "the cached page was dropped"
+    );
+}
+
 fn tempdir() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("offer-files-{}", uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(&dir).unwrap();
