@@ -68,20 +68,17 @@ fn read_record(row: usize, record: serde_json::Value) -> FileRow {
     }
 }
 
-/// Writes offers as a JSON array of `createOffer` inputs, without the fields left empty.
+/// Writes offers as a JSON array of `createOffer` inputs, fields in the input type's order,
+/// without the ones left empty.
 pub fn write(offers: &[FileOffer]) -> ApiResult<String> {
-    let records: Vec<serde_json::Value> = offers
+    let records: Vec<Value> = offers
         .iter()
         .map(|o| {
-            let value = CreateOfferInput::from_draft(o.provider_id, &o.draft).to_value();
-            let mut json = value.into_json().map_err(|err| {
-                tracing::error!(error = %err, "an offer could not be written as JSON");
-                ApiError::Internal
-            })?;
-            drop_empty(&mut json);
-            Ok(json)
+            let mut value = CreateOfferInput::from_draft(o.provider_id, &o.draft).to_value();
+            drop_empty(&mut value);
+            value
         })
-        .collect::<ApiResult<_>>()?;
+        .collect();
     serde_json::to_string_pretty(&records).map_err(|err| {
         tracing::error!(error = %err, "an offer export could not be encoded");
         ApiError::Internal
@@ -89,13 +86,15 @@ pub fn write(offers: &[FileOffer]) -> ApiResult<String> {
 }
 
 /// Drops `null` members, and the lists left empty, which mean the same in an input.
-fn drop_empty(value: &mut serde_json::Value) {
+fn drop_empty(value: &mut Value) {
     match value {
-        serde_json::Value::Object(members) => {
-            members.retain(|_, v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()));
+        Value::Object(members) => {
+            members.retain(|_, v| {
+                !matches!(v, Value::Null) && !matches!(v, Value::List(items) if items.is_empty())
+            });
             members.values_mut().for_each(drop_empty);
         }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_empty),
+        Value::List(items) => items.iter_mut().for_each(drop_empty),
         _ => {}
     }
 }
@@ -146,8 +145,10 @@ mod tests {
 
     #[test]
     fn leaves_out_empty_members() {
-        let mut value = serde_json::json!({ "a": null, "b": [], "c": [{ "d": null, "e": 1 }] });
+        let json = serde_json::json!({ "a": null, "b": [], "c": [{ "d": null, "e": 1 }] });
+        let mut value = Value::from_json(json).unwrap();
         drop_empty(&mut value);
-        assert_eq!(value, serde_json::json!({ "c": [{ "e": 1 }] }));
+        let expected = Value::from_json(serde_json::json!({ "c": [{ "e": 1 }] })).unwrap();
+        assert_eq!(value, expected);
     }
 }

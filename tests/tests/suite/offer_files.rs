@@ -184,6 +184,11 @@ async fn a_json_file_round_trips_and_a_changed_record_updates() {
     assert_eq!(records[0]["providerId"], provider_gid(a).as_str());
     assert_eq!(records[0]["cost"]["amount"], "120.50");
     assert_eq!(records[0]["schedules"][1]["weekday"], "THURSDAY");
+    let at = |key: &str| exported.find(&format!("\"{key}\"")).unwrap();
+    assert!(
+        at("providerId") < at("kind") && at("kind") < at("translations"),
+        "fields come in createOffer's order"
+    );
 
     let same = import(&app, &editor.token, a, "JSON", &exported, false, false).await;
     assert_eq!(same["unchanged"], 3, "{same}");
