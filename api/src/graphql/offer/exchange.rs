@@ -68,6 +68,7 @@ pub struct OfferImportReport {
     dry_run: bool,
 }
 
+/// What an import did, or would do.
 #[Object]
 impl OfferImportReport {
     /// Whether anything was written: false for a dry run, and for a file with any invalid
