@@ -15,9 +15,10 @@ use uuid::Uuid;
 
 use super::geography::Place;
 use super::texts::{FIRST_NAMES, LAST_NAMES, NEWCOMER_LANGUAGES, TOPICS};
-use super::{DemoRng, DemoSize, Geography, insert_all};
+use super::{DemoRng, DemoSize, Geography};
 use crate::clock;
 use crate::error::ApiResult;
+use crate::service::bulk::insert_all;
 
 /// The weights a new pool starts with; coordinators tune them per pool.
 pub fn default_matching_weights() -> serde_json::Value {

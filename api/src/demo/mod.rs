@@ -11,7 +11,7 @@ mod offers;
 mod rng;
 mod texts;
 
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::error::{ApiError, ApiResult};
 pub use geography::Geography;
@@ -63,37 +63,6 @@ pub async fn seed(db: &DatabaseConnection, size: &DemoSize) -> ApiResult<DemoSum
         mentors,
         requests,
     })
-}
-
-/// Inserts rows in statements of a size both engines accept (SQLite allows 32,766 bound
-/// parameters per statement).
-pub(crate) async fn insert_all<A, C>(db: &C, rows: Vec<A>) -> ApiResult<()>
-where
-    A: ActiveModelTrait + Send,
-    C: ConnectionTrait,
-{
-    const MAX_PARAMETERS: usize = 30_000;
-    let columns = <A::Entity as EntityTrait>::Column::iter_len();
-    let per_statement = (MAX_PARAMETERS / columns.max(1)).max(1);
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<A> = rows.by_ref().take(per_statement).collect();
-        <A::Entity as EntityTrait>::insert_many(chunk)
-            .exec_without_returning(db)
-            .await?;
-    }
-    Ok(())
-}
-
-/// Counts the columns of an entity.
-trait ColumnCount {
-    fn iter_len() -> usize;
-}
-
-impl<T: sea_orm::Iterable> ColumnCount for T {
-    fn iter_len() -> usize {
-        T::iter().count()
-    }
 }
 
 /// The error for a seed whose data is already there.

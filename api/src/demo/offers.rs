@@ -14,9 +14,10 @@ use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrai
 use uuid::Uuid;
 
 use super::texts::{OFFER_TEMPLATES, OfferTemplate, PROVIDER_PATTERNS, place_sentence};
-use super::{DemoRng, DemoSize, Geography, already_seeded, insert_all};
+use super::{DemoRng, DemoSize, Geography, already_seeded};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
+use crate::service::bulk::insert_all;
 
 /// Offers written per transaction.
 const BATCH: usize = 2_000;
