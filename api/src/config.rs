@@ -653,9 +653,11 @@ pub struct Settings {
     #[arg(long, env = "METRICS_TOKEN", global = true, hide_env_values = true)]
     pub metrics_token: Option<SecretString>,
 
-    /// Load the small demo data set when the database holds no offers.
-    #[arg(long, env = "SEED_DEMO_WHEN_EMPTY", default_value_t = true, action = clap::ArgAction::Set, global = true)]
-    pub seed_demo_when_empty: bool,
+    /// Load the small demo data set when the database holds no offers; on in development
+    /// and off in production when unset, so a production instance never serves made-up
+    /// offers.
+    #[arg(long, env = "SEED_DEMO_WHEN_EMPTY", action = clap::ArgAction::Set, global = true)]
+    pub seed_demo_when_empty: Option<bool>,
 }
 
 impl Settings {
@@ -670,6 +672,12 @@ impl Settings {
     /// Whether introspection is answered.
     pub fn introspection_enabled(&self) -> bool {
         self.introspection.unwrap_or(self.mode == Mode::Development)
+    }
+
+    /// Whether an empty catalogue is filled with the demo data set.
+    pub fn seed_demo_enabled(&self) -> bool {
+        self.seed_demo_when_empty
+            .unwrap_or(self.mode == Mode::Development)
     }
 
     /// Whether the GraphiQL page is served.
@@ -692,7 +700,7 @@ impl Settings {
         settings.data_dir = data_dir;
         settings.database_url = None;
         settings.db_max_connections = 8;
-        settings.seed_demo_when_empty = false;
+        settings.seed_demo_when_empty = Some(false);
         settings
     }
 }

@@ -204,7 +204,8 @@ pub struct ApiClient {
 pub struct RequestMeta {
     pub viewer: Viewer,
     pub client: Option<ApiClient>,
-    /// The caller's network address, for sign-in throttling.
+    /// The caller's network as the limits count it (an IPv4 address or an IPv6 /64), for
+    /// rate limits and sign-in throttling.
     pub address: Option<String>,
     /// Ties log lines and audit entries of one request together.
     pub request_id: Option<String>,

@@ -46,6 +46,9 @@ pub enum ApiError {
     RateLimited { retry_after_secs: u64 },
     #[error("not allowed")]
     Forbidden,
+    /// Not allowed, with the rule in words (e.g. a setting only administrators change).
+    #[error("{0}")]
+    NotAllowed(String),
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("{0}")]
@@ -82,7 +85,7 @@ impl ApiError {
                 "UNAUTHENTICATED"
             }
             Self::RateLimited { .. } => "RATE_LIMITED",
-            Self::Forbidden => "FORBIDDEN",
+            Self::Forbidden | Self::NotAllowed(_) => "FORBIDDEN",
             Self::NotFound(_) => "NOT_FOUND",
             Self::Conflict(_) => "CONFLICT",
             Self::ServiceUnavailable => "SERVICE_UNAVAILABLE",

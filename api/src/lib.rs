@@ -21,6 +21,7 @@ pub mod ids;
 pub mod jobs;
 pub mod matching;
 pub mod metrics;
+pub mod network;
 pub mod offer_files;
 pub mod reference;
 pub mod search;
@@ -84,7 +85,7 @@ pub async fn prepare(db: &DatabaseConnection, settings: &Settings) -> Result<(),
     if report.created > 0 {
         tracing::info!(regions = report.created, "loaded reference regions");
     }
-    if settings.seed_demo_when_empty
+    if settings.seed_demo_enabled()
         && entity::offer::Entity::find()
             .count(db)
             .await

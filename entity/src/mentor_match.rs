@@ -1,6 +1,6 @@
 //! A match of a mentor with a request, through its lifecycle.
 
-use crate::types::{MatchEndReason, MatchStatus};
+use crate::types::{MatchEndReason, MatchStatus, PoolConsent};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -24,6 +24,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub evaluation: Option<String>,
     pub rating: Option<i16>,
+    /// The consent of the mentor's pool when another pool proposed the mentor.
+    pub mentor_pool_consent: Option<PoolConsent>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -340,6 +340,25 @@ pub enum MatchStatus {
     Cancelled,
 }
 
+/// Whether the pool a proposed mentor belongs to has agreed to lend them to another pool's
+/// request. `NULL` in the database when the mentor's own pool proposed them (no consent is
+/// needed).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "Text",
+    rename_all = "SCREAMING_SNAKE_CASE"
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum PoolConsent {
+    /// The mentor's coordinator has not decided yet; the match waits.
+    Pending,
+    Given,
+    Refused,
+}
+
 /// Why a match ended.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,

@@ -17,6 +17,7 @@ mod m20261122_000007_audit_outbox;
 mod m20261122_000008_offer_review;
 mod m20261122_000009_registered_operation;
 mod m20261122_000010_schedule_location_index;
+mod m20261201_000011_mentor_pool_consent;
 
 /// Runs the platform's migrations.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000008_offer_review::Migration),
             Box::new(m20261122_000009_registered_operation::Migration),
             Box::new(m20261122_000010_schedule_location_index::Migration),
+            Box::new(m20261201_000011_mentor_pool_consent::Migration),
         ]
     }
 }

@@ -224,7 +224,7 @@ impl TestApp {
 
     /// With the small demo data set loaded.
     pub async fn spawn_with_demo() -> Self {
-        Self::spawn_with(|s| s.seed_demo_when_empty = true).await
+        Self::spawn_with(|s| s.seed_demo_when_empty = Some(true)).await
     }
 
     /// Where the test's database is reached, as the app was given it.

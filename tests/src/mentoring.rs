@@ -3,7 +3,8 @@
 
 use chrono::{Duration, NaiveTime, Utc};
 use entity::types::{
-    CodeList, Gender, MatchStatus, MentorStatus, Proficiency, RequestSource, RequestStatus,
+    CodeList, Gender, MatchStatus, MentorStatus, PoolConsent, Proficiency, RequestSource,
+    RequestStatus,
 };
 use entity::{
     mentor, mentor_availability, mentor_language, mentor_match, mentoring_pool, mentoring_request,
@@ -200,6 +201,28 @@ pub async fn a_match(
     mentor: Uuid,
     status: MatchStatus,
 ) -> Uuid {
+    insert_match(db, request, mentor, status, None).await
+}
+
+/// A proposal of another pool's mentor, waiting for that pool's consent.
+pub async fn lent_match(db: &DatabaseConnection, request: Uuid, mentor: Uuid) -> Uuid {
+    insert_match(
+        db,
+        request,
+        mentor,
+        MatchStatus::Proposed,
+        Some(PoolConsent::Pending),
+    )
+    .await
+}
+
+async fn insert_match(
+    db: &DatabaseConnection,
+    request: Uuid,
+    mentor: Uuid,
+    status: MatchStatus,
+    consent: Option<PoolConsent>,
+) -> Uuid {
     let id = Uuid::now_v7();
     let now = Utc::now();
     let started = matches!(status, MatchStatus::Active | MatchStatus::Ended).then_some(now);
@@ -221,6 +244,7 @@ pub async fn a_match(
         ),
         evaluation: Set(None),
         rating: Set(None),
+        mentor_pool_consent: Set(consent),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),

@@ -1,6 +1,10 @@
-//! Sign-in throttling against password guessing: failed attempts are counted per account
-//! and per network address in a fixed window; past the limit, sign-ins are refused until the
-//! window ends (even with the right password, so guessing gains nothing).
+//! Sign-in throttling against password guessing: attempts are counted per account and per
+//! network address in a fixed window; past the limit, sign-ins are refused until the window
+//! ends (even with the right password, so guessing gains nothing).
+//!
+//! An attempt is admitted and counted in one step *before* its password is verified, and a
+//! successful sign-in takes its attempt back. Checking first and counting after the slow
+//! password hash would let a burst of concurrent guesses all pass the check.
 //!
 //! [`LoginThrottle`] counts in the process; [`SignInThrottle`] counts in Redis when it is
 //! configured, so the limits hold across instances, and falls back to the process's counts
@@ -25,13 +29,31 @@ pub struct ThrottleLimits {
     pub window: Duration,
 }
 
+impl ThrottleLimits {
+    /// The counters a sign-in touches, with their limits: its account's and its address's.
+    fn counters(&self, account: &str, address: Option<&str>) -> [(String, u32); 2] {
+        [
+            (account_key(account), self.per_account),
+            (address_key(address), self.per_address),
+        ]
+    }
+}
+
+fn account_key(account: &str) -> String {
+    format!("account:{account}")
+}
+
+fn address_key(address: Option<&str>) -> String {
+    format!("address:{}", address.unwrap_or("unknown"))
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Window {
     started: Instant,
-    failures: u32,
+    attempts: u32,
 }
 
-/// Counts failed sign-ins.
+/// Counts sign-in attempts in the process.
 #[derive(Debug)]
 pub struct LoginThrottle {
     limits: ThrottleLimits,
@@ -46,63 +68,70 @@ impl LoginThrottle {
         }
     }
 
-    /// The counters a sign-in touches: its account's and its address's.
-    pub fn keys(account: &str, address: Option<&str>) -> [(String, bool); 2] {
-        [
-            (format!("account:{account}"), true),
-            (format!("address:{}", address.unwrap_or("unknown")), false),
-        ]
-    }
-
-    /// Seconds until sign-ins are allowed again, when the account or address is locked.
-    pub fn locked_for(&self, account: &str, address: Option<&str>) -> Option<u64> {
-        let now = Instant::now();
-        let windows = self.windows.lock().ok()?;
-        Self::keys(account, address)
-            .iter()
-            .filter_map(|(key, is_account)| {
-                let window = windows.get(key)?;
-                let limit = if *is_account {
-                    self.limits.per_account
-                } else {
-                    self.limits.per_address
-                };
-                let ends = window.started + self.limits.window;
-                (window.failures >= limit && ends > now)
-                    .then(|| ends.duration_since(now).as_secs().max(1))
-            })
-            .max()
-    }
-
-    /// Counts a failed sign-in.
-    pub fn record_failure(&self, account: &str, address: Option<&str>) {
-        let now = Instant::now();
-        let Ok(mut windows) = self.windows.lock() else {
-            return;
-        };
-        if windows.len() > SWEEP_ABOVE {
-            let window = self.limits.window;
-            windows.retain(|_, w| w.started + window > now);
+    fn windows(&self) -> std::sync::MutexGuard<'_, HashMap<String, Window>> {
+        match self.windows.lock() {
+            Ok(windows) => windows,
+            Err(poisoned) => poisoned.into_inner(),
         }
-        for (key, _) in Self::keys(account, address) {
-            let entry = windows.entry(key).or_insert(Window {
+    }
+
+    /// Admits and counts an attempt; `Err(seconds)` until the account or address may try
+    /// again, when either is at its limit (then nothing is counted).
+    pub fn admit(&self, account: &str, address: Option<&str>) -> Result<(), u64> {
+        self.admit_at(account, address, true)
+    }
+
+    /// Counts an attempt that another store admitted, whatever the counts here say.
+    fn count(&self, account: &str, address: Option<&str>) {
+        // Never refused: `check` is off.
+        let _ = self.admit_at(account, address, false);
+    }
+
+    fn admit_at(&self, account: &str, address: Option<&str>, check: bool) -> Result<(), u64> {
+        let now = Instant::now();
+        let span = self.limits.window;
+        let mut windows = self.windows();
+        if windows.len() > SWEEP_ABOVE {
+            windows.retain(|_, w| w.started + span > now);
+        }
+        let counters = self.limits.counters(account, address);
+        if check {
+            let wait = counters
+                .iter()
+                .filter_map(|(key, limit)| {
+                    let window = windows.get(key)?;
+                    let ends = window.started + span;
+                    (window.attempts >= *limit && ends > now)
+                        .then(|| ends.duration_since(now).as_secs().max(1))
+                })
+                .max();
+            if let Some(seconds) = wait {
+                return Err(seconds);
+            }
+        }
+        for (key, _) in counters {
+            let window = windows.entry(key).or_insert(Window {
                 started: now,
-                failures: 0,
+                attempts: 0,
             });
-            if entry.started + self.limits.window <= now {
-                *entry = Window {
+            if window.started + span <= now {
+                *window = Window {
                     started: now,
-                    failures: 0,
+                    attempts: 0,
                 };
             }
-            entry.failures = entry.failures.saturating_add(1);
+            window.attempts = window.attempts.saturating_add(1);
         }
+        Ok(())
     }
 
-    /// Forgets the account's failures after a successful sign-in.
-    pub fn record_success(&self, account: &str) {
-        if let Ok(mut windows) = self.windows.lock() {
-            windows.remove(&format!("account:{account}"));
+    /// The attempt succeeded: the account starts afresh and the address gets its attempt
+    /// back.
+    pub fn succeeded(&self, account: &str, address: Option<&str>) {
+        let mut windows = self.windows();
+        windows.remove(&account_key(account));
+        if let Some(window) = windows.get_mut(&address_key(address)) {
+            window.attempts = window.attempts.saturating_sub(1);
         }
     }
 }
@@ -123,55 +152,38 @@ impl SignInThrottle {
         }
     }
 
-    /// Seconds until sign-ins are allowed again, when the account or address is locked.
-    pub async fn locked_for(&self, account: &str, address: Option<&str>) -> Option<u64> {
+    /// Admits and counts a sign-in attempt before its password is checked; `Err(seconds)`
+    /// until sign-ins are allowed again when the account or address is locked.
+    pub async fn admit(&self, account: &str, address: Option<&str>) -> Result<(), u64> {
         if let Some(store) = &self.shared {
-            let keys = LoginThrottle::keys(account, address);
-            let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
-            match failures::counts(store, &names).await {
-                Ok(counts) => {
-                    return keys
-                        .iter()
-                        .zip(counts)
-                        .filter_map(|((_, is_account), (count, left))| {
-                            let limit = if *is_account {
-                                self.limits.per_account
-                            } else {
-                                self.limits.per_address
-                            };
-                            (count >= limit).then(|| left.as_secs().max(1))
-                        })
-                        .max();
+            let counters = self.limits.counters(account, address);
+            match failures::admit(store, &counters, self.limits.window).await {
+                Ok(Some(wait)) => return Err(wait.as_secs().max(1)),
+                Ok(None) => {
+                    // Counted here too, so a Redis outage starts warm.
+                    self.local.count(account, address);
+                    return Ok(());
                 }
                 Err(err) => {
-                    tracing::warn!(error = %err, "shared sign-in counts unavailable; counting per instance")
+                    tracing::debug!(error = %err, "shared sign-in counts unavailable; counting per instance");
                 }
             }
         }
-        self.local.locked_for(account, address)
+        self.local.admit(account, address)
     }
 
-    /// Counts a failed sign-in (in this process too, so a Redis outage starts warm).
-    pub async fn record_failure(&self, account: &str, address: Option<&str>) {
-        self.local.record_failure(account, address);
+    /// The admitted attempt signed in: the account's count is cleared and the address's
+    /// attempt given back.
+    pub async fn succeeded(&self, account: &str, address: Option<&str>) {
+        self.local.succeeded(account, address);
         if let Some(store) = &self.shared {
-            let names: Vec<String> = LoginThrottle::keys(account, address)
-                .into_iter()
-                .map(|(k, _)| k)
-                .collect();
-            if let Err(err) = failures::add(store, &names, self.limits.window).await {
-                tracing::warn!(error = %err, "could not count a failed sign-in in Redis");
+            let result = match failures::clear(store, &account_key(account)).await {
+                Ok(()) => failures::refund(store, &address_key(address)).await,
+                Err(err) => Err(err),
+            };
+            if let Err(err) = result {
+                tracing::debug!(error = %err, "could not clear sign-in attempts in Redis");
             }
-        }
-    }
-
-    /// Forgets the account's failures after a successful sign-in.
-    pub async fn record_success(&self, account: &str) {
-        self.local.record_success(account);
-        if let Some(store) = &self.shared
-            && let Err(err) = failures::clear(store, &format!("account:{account}")).await
-        {
-            tracing::warn!(error = %err, "could not clear sign-in failures in Redis");
         }
     }
 }
@@ -180,43 +192,42 @@ impl SignInThrottle {
 mod tests {
     use super::*;
 
-    #[test]
-    fn locks_after_the_limit_per_account_and_per_address() {
-        let throttle = LoginThrottle::new(ThrottleLimits {
+    fn throttle() -> LoginThrottle {
+        LoginThrottle::new(ThrottleLimits {
             per_account: 3,
             per_address: 5,
             window: Duration::from_secs(60),
-        });
+        })
+    }
+
+    #[test]
+    fn locks_after_the_limit_per_account_and_per_address() {
+        let throttle = throttle();
         for _ in 0..3 {
-            assert!(
-                throttle
-                    .locked_for("a@example.org", Some("10.0.0.1"))
-                    .is_none()
-            );
-            throttle.record_failure("a@example.org", Some("10.0.0.1"));
+            assert!(throttle.admit("a@example.org", Some("10.0.0.1")).is_ok());
         }
-        assert!(
-            throttle
-                .locked_for("a@example.org", Some("10.0.0.9"))
-                .is_some()
-        );
-        // Other accounts from the same address still get two tries before the address locks.
-        assert!(
-            throttle
-                .locked_for("b@example.org", Some("10.0.0.1"))
-                .is_none()
-        );
-        throttle.record_failure("b@example.org", Some("10.0.0.1"));
-        throttle.record_failure("c@example.org", Some("10.0.0.1"));
-        assert!(
-            throttle
-                .locked_for("d@example.org", Some("10.0.0.1"))
-                .is_some()
-        );
-        assert!(
-            throttle
-                .locked_for("d@example.org", Some("10.0.0.2"))
-                .is_none()
-        );
+        assert!(throttle.admit("a@example.org", Some("10.0.0.9")).is_err());
+        // The refused attempt was not counted against the other address.
+        assert!(throttle.admit("b@example.org", Some("10.0.0.9")).is_ok());
+        // Other accounts from the first address get two more tries before it locks.
+        assert!(throttle.admit("b@example.org", Some("10.0.0.1")).is_ok());
+        assert!(throttle.admit("c@example.org", Some("10.0.0.1")).is_ok());
+        assert!(throttle.admit("d@example.org", Some("10.0.0.1")).is_err());
+        assert!(throttle.admit("d@example.org", Some("10.0.0.2")).is_ok());
+    }
+
+    #[test]
+    fn a_successful_sign_in_gives_its_attempts_back() {
+        let throttle = throttle();
+        for _ in 0..2 {
+            assert!(throttle.admit("a@example.org", Some("10.0.0.1")).is_ok());
+        }
+        assert!(throttle.admit("a@example.org", Some("10.0.0.1")).is_ok());
+        throttle.succeeded("a@example.org", Some("10.0.0.1"));
+        for _ in 0..3 {
+            assert!(throttle.admit("a@example.org", Some("10.0.0.1")).is_ok());
+        }
+        // 2 failed + 3 = 5 counted against the address now.
+        assert!(throttle.admit("z@example.org", Some("10.0.0.1")).is_err());
     }
 }

@@ -1,5 +1,8 @@
-//! Counts of failed sign-ins in Redis, in fixed windows shared by every instance. Keys are
+//! Sign-in attempt counts in Redis, in fixed windows shared by every instance. Keys are
 //! hashed so no e-mail address is written to Redis.
+//!
+//! An attempt is admitted and counted in one script, before its password is checked, so
+//! concurrent guesses cannot all pass a check made before any of them was counted.
 
 use std::time::Duration;
 
@@ -8,11 +11,31 @@ use sha2::{Digest, Sha256};
 use crate::cache::StoreError;
 use crate::cache::redis_store::RedisStore;
 
-/// Adds one failure and starts the window on the first.
-const ADD: &str = r"
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return count
+/// KEYS: the counters; ARGV[1]: the window in ms, ARGV[1 + i]: the limit of KEYS[i].
+/// When any counter has reached its limit, nothing is counted and the script returns the
+/// milliseconds until that window ends (at least 1); otherwise every counter takes the
+/// attempt (the first one starts its window) and the script returns -1.
+const ADMIT: &str = r"
+local wait = -1
+for i, key in ipairs(KEYS) do
+  local count = tonumber(redis.call('GET', key) or '0')
+  if count >= tonumber(ARGV[i + 1]) then
+    local left = redis.call('PTTL', key)
+    if left < 1 then left = 1 end
+    if left > wait then wait = left end
+  end
+end
+if wait > 0 then return wait end
+for _, key in ipairs(KEYS) do
+  if redis.call('INCR', key) == 1 then redis.call('PEXPIRE', key, ARGV[1]) end
+end
+return -1
+";
+
+/// Takes one attempt back from a counter (never below zero).
+const REFUND: &str = r"
+if redis.call('DECR', KEYS[1]) < 1 then redis.call('DEL', KEYS[1]) end
+return 0
 ";
 
 fn key(store: &RedisStore, name: &str) -> String {
@@ -21,58 +44,43 @@ fn key(store: &RedisStore, name: &str) -> String {
     store.key(&format!("lt:{hex}"))
 }
 
-/// Failures so far and the time left in each key's window.
-pub async fn counts(
+/// Admits and counts an attempt against every `(counter, limit)`; `Some(wait)` when one of
+/// them is at its limit (then nothing is counted).
+pub async fn admit(
     store: &RedisStore,
-    names: &[String],
-) -> Result<Vec<(u32, Duration)>, StoreError> {
+    counters: &[(String, u32)],
+    window: Duration,
+) -> Result<Option<Duration>, StoreError> {
     let mut connection = store.connection().await?;
-    let keys: Vec<String> = names.iter().map(|n| key(store, n)).collect();
-    let mut ttls = redis::pipe();
-    for key in &keys {
-        ttls.cmd("PTTL").arg(key);
+    let script = redis::Script::new(ADMIT);
+    let mut invocation = script.prepare_invoke();
+    for (name, _) in counters {
+        invocation.key(key(store, name));
     }
-    let (counts, ttls): (Vec<Option<u32>>, Vec<i64>) = store
-        .bounded(async {
-            let counts: Vec<Option<u32>> = redis::cmd("MGET")
-                .arg(&keys)
-                .query_async(&mut connection)
-                .await?;
-            let ttls: Vec<i64> = ttls.query_async(&mut connection).await?;
-            Ok((counts, ttls))
-        })
+    invocation.arg(u64::try_from(window.as_millis()).unwrap_or(u64::MAX));
+    for (_, limit) in counters {
+        invocation.arg(*limit);
+    }
+    let wait: i64 = store
+        .bounded(async { Ok(invocation.invoke_async(&mut connection).await?) })
         .await?;
-    let replies = counts.into_iter().zip(ttls);
-    Ok(replies
-        .into_iter()
-        .map(|(count, ttl)| {
-            (
-                count.unwrap_or(0),
-                Duration::from_millis(u64::try_from(ttl).unwrap_or(0)),
-            )
-        })
-        .collect())
+    Ok(u64::try_from(wait).ok().map(Duration::from_millis))
 }
 
-/// Adds a failure to each key, starting a window of `window` where none runs.
-pub async fn add(store: &RedisStore, names: &[String], window: Duration) -> Result<(), StoreError> {
+/// Takes an admitted attempt back from a counter: the sign-in succeeded.
+pub async fn refund(store: &RedisStore, name: &str) -> Result<(), StoreError> {
     let mut connection = store.connection().await?;
-    let script = redis::Script::new(ADD);
-    let window_ms = u64::try_from(window.as_millis()).unwrap_or(u64::MAX);
-    for name in names {
-        let mut invocation = script.key(key(store, name));
-        invocation.arg(window_ms);
-        store
-            .bounded(async {
-                let _: i64 = invocation.invoke_async(&mut connection).await?;
-                Ok(())
-            })
-            .await?;
-    }
-    Ok(())
+    let script = redis::Script::new(REFUND);
+    let invocation = script.key(key(store, name));
+    store
+        .bounded(async {
+            let _: i64 = invocation.invoke_async(&mut connection).await?;
+            Ok(())
+        })
+        .await
 }
 
-/// Forgets a key's failures.
+/// Forgets a counter.
 pub async fn clear(store: &RedisStore, name: &str) -> Result<(), StoreError> {
     let mut connection = store.connection().await?;
     let key = key(store, name);

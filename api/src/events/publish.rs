@@ -2,7 +2,7 @@
 //! describe a change (the database gone between commit and here) loses the notice, never
 //! the change: it is logged, and subscribers read the current state when they next ask.
 
-use entity::{mentor_match, mentoring_request, offer, offer_region};
+use entity::{mentor, mentor_match, mentoring_request, offer, offer_region};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
@@ -29,28 +29,42 @@ pub async fn offer_changed<C: ConnectionTrait>(
     }
 }
 
-/// A match changed state.
+/// A match changed state: told to its request's pool, and to the mentor's pool when that
+/// pool lent the mentor.
 pub async fn match_changed<C: ConnectionTrait>(
     db: &C,
     bus: &EventBus,
     a_match: &mentor_match::Model,
 ) {
-    let pool = mentoring_request::Entity::find_by_id(a_match.request_id)
+    let request_pool = mentoring_request::Entity::find_by_id(a_match.request_id)
         .select_only()
         .column(mentoring_request::Column::PoolId)
         .into_tuple::<Uuid>()
         .one(db)
         .await;
-    match pool {
-        Ok(Some(pool_id)) => {
-            bus.publish(Event::Match {
-                match_id: a_match.id,
-                pool_id,
-            })
-            .await;
+    let mentor_pool = mentor::Entity::find_by_id(a_match.mentor_id)
+        .select_only()
+        .column(mentor::Column::PoolId)
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await;
+    let pools = match (request_pool, mentor_pool) {
+        (Ok(request), Ok(mentor)) => {
+            let mut pools: Vec<Uuid> = request.into_iter().chain(mentor).collect();
+            pools.dedup();
+            pools
         }
-        Ok(None) => {}
-        Err(err) => tracing::warn!(error = %err, "match event not published"),
+        (Err(err), _) | (_, Err(err)) => {
+            tracing::warn!(error = %err, "match event not published");
+            return;
+        }
+    };
+    for pool_id in pools {
+        bus.publish(Event::Match {
+            match_id: a_match.id,
+            pool_id,
+        })
+        .await;
     }
 }
 

@@ -39,6 +39,7 @@ pub struct Query(
     operation::OperationQuery,
     search::SearchQuery,
     mentoring::MentoringQuery,
+    mentoring::match_list::MatchListQuery,
     mentoring::people::PeopleQuery,
     mentoring::statistics::StatisticsQuery,
 );

@@ -187,8 +187,8 @@ impl MatchFeed {
                 }
                 Err(_) => return Some(Err(ApiError::Unauthenticated.into())),
             };
-            match access::a_match(&self.app.db, &viewer, *match_id).await {
-                Ok((found, _)) => return Some(Ok(found.into())),
+            match access::match_side(&self.app.db, &viewer, *match_id).await {
+                Ok((found, _, _)) => return Some(Ok(found.into())),
                 // Erased, or the pool is no longer the subscriber's.
                 Err(ApiError::NotFound(_)) => continue,
                 Err(err) => return Some(Err(err.into())),

@@ -13,21 +13,24 @@ use crate::auth::signed_in::{self, TokenRefusal};
 use crate::context::{ApiClient, AppContext, RequestMeta};
 use crate::http::graphql::refusal;
 use crate::http::observe::RequestId;
-use crate::ids;
 use crate::service;
+use crate::{ids, network};
 
 /// The header partner apps send their key in.
 pub const API_KEY_HEADER: &str = "X-Api-Key";
 
 /// The metadata of a request, or the response that refuses it.
-pub async fn identify(app: &AppContext, http: &HttpRequest) -> Result<RequestMeta, HttpResponse> {
+pub async fn identify(
+    app: &AppContext,
+    http: &HttpRequest,
+    address: Option<String>,
+) -> Result<RequestMeta, HttpResponse> {
     // The observing middleware gave the request its id; a bare handler (tests) makes one.
     let request_id = http
         .extensions()
         .get::<RequestId>()
         .map(|id| id.0.clone())
         .unwrap_or_else(|| ids::new_id().simple().to_string());
-    let address = address(app, http);
     let client = match header_text(http, API_KEY_HEADER) {
         Ok(None) => None,
         Ok(Some(key)) => match service::api_client::by_key(&app.db, key).await {
@@ -78,14 +81,15 @@ pub async fn identify(app: &AppContext, http: &HttpRequest) -> Result<RequestMet
     })
 }
 
-/// The caller's network address: the peer's, or behind a trusted proxy the one it reports.
+/// The caller's network as the limits count it (an IPv4 address or an IPv6 /64): the
+/// peer's, or behind a trusted proxy the one it reports.
 pub fn address(app: &AppContext, http: &HttpRequest) -> Option<String> {
     if app.settings.trust_forwarded_headers {
         http.connection_info()
             .realip_remote_addr()
-            .map(str::to_owned)
+            .map(network::limit_key_of)
     } else {
-        http.peer_addr().map(|a| a.ip().to_string())
+        http.peer_addr().map(|a| network::limit_key(a.ip()))
     }
 }
 

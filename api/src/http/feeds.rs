@@ -162,12 +162,7 @@ fn language(http: &HttpRequest, params: &FeedParams) -> Lang {
 }
 
 async fn limit(app: &AppContext, http: &HttpRequest) -> Result<(), HttpResponse> {
-    let address = caller::address(app, http);
-    let meta = RequestMeta {
-        address,
-        ..RequestMeta::default()
-    };
-    rate_limit::check(app, &meta).await
+    rate_limit::check_address(app, caller::address(app, http).as_deref()).await
 }
 
 fn cached(app: &AppContext, http: &HttpRequest, content_type: &str, body: Vec<u8>) -> HttpResponse {

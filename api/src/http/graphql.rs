@@ -182,11 +182,16 @@ async fn execute(
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let meta = match caller::identify(app, http).await {
+    // The address is counted before credentials are looked at (see `rate_limit`).
+    let address = caller::address(app, http);
+    if let Err(response) = rate_limit::check_address(app, address.as_deref()).await {
+        return response;
+    }
+    let meta = match caller::identify(app, http, address).await {
         Ok(meta) => meta,
         Err(response) => return response,
     };
-    if let Err(response) = rate_limit::check(app, &meta).await {
+    if let Err(response) = rate_limit::check_client(app, meta.client.as_ref()).await {
         return response;
     }
     let mut request = request;

@@ -42,11 +42,7 @@ pub async fn connect(
 ) -> actix_web::Result<HttpResponse> {
     // Connecting counts against the address's rate limit like any request.
     let address = caller::address(&app, &http);
-    let anonymous = RequestMeta {
-        address: address.clone(),
-        ..RequestMeta::default()
-    };
-    if let Err(response) = rate_limit::check(&app, &anonymous).await {
+    if let Err(response) = rate_limit::check_address(&app, address.as_deref()).await {
         return Ok(response);
     }
     let Ok(slot) = app.ws_slots.clone().try_acquire_owned() else {

@@ -3,6 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The farthest a pool may reach for mentors of neighbouring pools, in kilometres: about
+/// the next district, not the canton.
+pub const MAX_NEIGHBOUR_KM: f64 = 30.0;
+
 /// How much each criterion counts, and how far neighbouring mentors may live.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
@@ -43,19 +47,20 @@ impl Weights {
         Ok(weights)
     }
 
-    /// Every weight finite and within 0..=10; the distances positive.
+    /// Every weight finite and within 0..=10; the distances positive, the neighbours'
+    /// within [`MAX_NEIGHBOUR_KM`].
     pub fn check(&self) -> Result<(), String> {
         for (name, value) in self.named() {
             if !(value.is_finite() && (0.0..=10.0).contains(&value)) {
                 return Err(format!("{name} must lie between 0 and 10"));
             }
         }
-        for (name, value) in [
-            ("distanceHalfKm", self.distance_half_km),
-            ("neighbourKm", self.neighbour_km),
+        for (name, value, max) in [
+            ("distanceHalfKm", self.distance_half_km, 500.0),
+            ("neighbourKm", self.neighbour_km, MAX_NEIGHBOUR_KM),
         ] {
-            if !(value.is_finite() && value > 0.0 && value <= 500.0) {
-                return Err(format!("{name} must lie above 0 and at most 500"));
+            if !(value.is_finite() && value > 0.0 && value <= max) {
+                return Err(format!("{name} must lie above 0 and at most {max}"));
             }
         }
         Ok(())
@@ -92,5 +97,9 @@ mod tests {
         let bad = Weights::from_json(&json!({ "topics": 11 }));
         assert_eq!(bad, Err("topics must lie between 0 and 10".into()));
         assert!(Weights::from_json(&json!({ "language": "much" })).is_err());
+        assert_eq!(
+            Weights::from_json(&json!({ "neighbourKm": 500 })),
+            Err("neighbourKm must lie above 0 and at most 30".into())
+        );
     }
 }

@@ -69,7 +69,8 @@ pub async fn login(
 ) -> ApiResult<Session> {
     let email = normalise_email(email);
     let address = meta.address.as_deref();
-    if let Some(retry_after_secs) = app.login_throttle.locked_for(&email, address).await {
+    // Counted before the (slow) password check, so concurrent guesses cannot all pass.
+    if let Err(retry_after_secs) = app.login_throttle.admit(&email, address).await {
         return Err(ApiError::RateLimited { retry_after_secs });
     }
     let account = user_account::Entity::find()
@@ -87,7 +88,6 @@ pub async fn login(
     let account = match account {
         Some(a) if matches && a.status == AccountStatus::Active => a,
         other => {
-            app.login_throttle.record_failure(&email, address).await;
             audit::record_as(
                 &app.db,
                 None,
@@ -104,7 +104,7 @@ pub async fn login(
             return Err(ApiError::BadCredentials);
         }
     };
-    app.login_throttle.record_success(&email).await;
+    app.login_throttle.succeeded(&email, address).await;
     let now = clock::now();
     let family = ids::new_id();
     let txn = app.db.begin().await?;

@@ -219,6 +219,7 @@ async fn one_live_match_per_request_is_enforced_by_the_database() {
         end_reason: Set(None),
         evaluation: Set(None),
         rating: Set(None),
+        mentor_pool_consent: Set(None),
         version: Set(1),
         created_at: Set(Utc::now()),
         updated_at: Set(Utc::now()),

@@ -524,12 +524,12 @@ async fn coordinators_tune_their_pools_weights_within_bounds() {
             Some(&staff.token),
             update,
             json!({ "x": gid(NodeType::MentoringPool, pool), "i": {
-                "matchingWeights": { "language": 6 }, "allowNeighbouringRegions": true } }),
+                "matchingWeights": { "language": 6 }, "allowNeighbouringRegions": false } }),
         )
         .await;
     assert_eq!(
         changed["updateMentoringPool"],
-        json!({ "allowNeighbouringRegions": true, "matchingWeights": { "language": 6.0, "distance": 2.0 } })
+        json!({ "allowNeighbouringRegions": false, "matchingWeights": { "language": 6.0, "distance": 2.0 } })
     );
     let bad = app
         .graphql_as(

@@ -287,6 +287,30 @@ const ROWS: &[Row] = &[
         query: "mutation($x: ID!) { updateMentoringPool(id: $x, input: { matchingWeights: { language: 5 } }) { id } }",
         expect: [UA, FB, FB, OK, OK],
     },
+    // Opening a pool to its neighbours, and how far it reaches, are the canton's decisions.
+    Row {
+        name: "updateMentoringPool(open to neighbours)",
+        query: "mutation($x: ID!) { updateMentoringPool(id: $x, input: { allowNeighbouringRegions: true }) { id } }",
+        expect: [UA, FB, FB, FB, OK],
+    },
+    Row {
+        name: "updateMentoringPool(neighbour reach)",
+        query: "mutation($x: ID!) { updateMentoringPool(id: $x, input: { matchingWeights: { neighbourKm: 25 } }) { id } }",
+        expect: [UA, FB, FB, FB, OK],
+    },
+    // The coordinator's pool lends its mentor to a neighbouring pool's request.
+    Row {
+        name: "consentToMatch",
+        query: "mutation($x: ID!) { consentToMatch(id: $x) { mentorPoolConsent } }",
+        expect: [UA, FB, FB, OK, OK],
+    },
+    // A neighbouring pool's coordinator proposes the coordinator's mentor: it waits for the
+    // coordinator's consent, so the proposer's side cannot give it.
+    Row {
+        name: "consentToMatch(by the borrowing pool)",
+        query: "mutation($x: ID!) { consentToMatch(id: $x) { mentorPoolConsent } }",
+        expect: [UA, FB, FB, FB, OK],
+    },
 ];
 
 /// Fresh variables for one cell of a row.
@@ -397,9 +421,27 @@ async fn variables(app: &TestApp, world: &World, row: &str, admin: &str) -> Valu
             let (_, mentor) = mentoring_pair(app, world.district).await;
             json!({ "x": gid(NodeType::Mentor, mentor) })
         }
-        "updateMentoringPool" => {
+        "updateMentoringPool"
+        | "updateMentoringPool(open to neighbours)"
+        | "updateMentoringPool(neighbour reach)" => {
             let pool = mentoring::pool(&app.db, world.district, false).await;
             json!({ "x": gid(NodeType::MentoringPool, pool) })
+        }
+        "consentToMatch" | "consentToMatch(by the borrowing pool)" => {
+            // One pool in the coordinator's district, one in the next district (Gösgen):
+            // the row says which of them borrows the other's mentor.
+            let own = mentoring::pool(&app.db, world.district, true).await;
+            let gosgen = fixtures::region_id(&app.db, "SO-D-GOESGEN").await;
+            let neighbour = mentoring::pool(&app.db, gosgen, true).await;
+            let (lender, borrower) = if row == "consentToMatch" {
+                (own, neighbour)
+            } else {
+                (neighbour, own)
+            };
+            let mentor = mentoring::mentor(&app.db, lender, Person::default()).await;
+            let request = mentoring::request(&app.db, borrower, Person::default(), 3).await;
+            let id = mentoring::lent_match(&app.db, request, mentor).await;
+            json!({ "x": gid(NodeType::MentorMatch, id) })
         }
         "eraseMentee" => {
             let (request, _) = mentoring_pair(app, world.district).await;

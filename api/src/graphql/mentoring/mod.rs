@@ -1,6 +1,7 @@
 //! Mentoring queries and mutations for coordinators (of the pool) and admins.
 
 pub mod intake;
+pub mod match_list;
 pub mod people;
 pub mod statistics;
 pub mod types;
@@ -53,6 +54,17 @@ async fn requests_by_id(
         .collect())
 }
 
+/// The pools among these mentors' whose people the caller sees whole (the pools the caller
+/// coordinates); other pools' mentors are shown without last name and contact.
+async fn disclosed_pools<'a>(
+    ctx: &Context<'_>,
+    mentors: impl Iterator<Item = &'a mentor::Model>,
+) -> ApiResult<std::collections::HashSet<Uuid>> {
+    let app = AppContext::of(ctx)?;
+    let pools: Vec<Uuid> = mentors.map(|m| m.pool_id).collect();
+    access::coordinated_among(&app.db, &RequestMeta::of(ctx).viewer, pools).await
+}
+
 #[derive(Default)]
 pub struct MentoringQuery;
 
@@ -89,13 +101,17 @@ impl MentoringQuery {
         .await?;
         let mut mentors =
             mentors_by_id(&app.db, ranked.iter().map(|c| c.mentor_id).collect()).await?;
+        let whole = disclosed_pools(ctx, mentors.values()).await?;
         Ok(ranked
             .into_iter()
             .filter_map(|c| {
                 mentors.remove(&c.mentor_id).map(|m| MentorCandidate {
-                    mentor: m.into(),
                     score: c.score,
                     reasons: c.reasons.iter().map(MatchReason::from).collect(),
+                    mentor: {
+                        let pool = m.pool_id;
+                        Mentor::disclosed(m, whole.contains(&pool))
+                    },
                 })
             })
             .collect())
@@ -116,6 +132,7 @@ impl MentoringQuery {
             proposal.pairs.iter().map(|p| p.mentor_id).collect(),
         )
         .await?;
+        let whole = disclosed_pools(ctx, mentors.values()).await?;
         let request_ids = proposal
             .pairs
             .iter()
@@ -129,7 +146,11 @@ impl MentoringQuery {
             .filter_map(|p| {
                 Some(ProposedMatch {
                     request: requests.remove(&p.request_id)?.into(),
-                    mentor: Mentor::from(mentors.remove(&p.mentor_id)?),
+                    mentor: {
+                        let m = mentors.remove(&p.mentor_id)?;
+                        let pool = m.pool_id;
+                        Mentor::disclosed(m, whole.contains(&pool))
+                    },
                     score: p.score,
                     reasons: p.reasons.iter().map(MatchReason::from).collect(),
                 })
@@ -246,6 +267,17 @@ impl MentoringMutation {
             matches::propose(&app.db, RequestMeta::of(ctx), request_id, mentor_id).await?;
         publish::match_changed(&app.db, &app.events, &proposed).await;
         Ok(proposed.into())
+    }
+
+    /// The mentor's pool agrees to lend its mentor to a neighbouring pool's request
+    /// (coordinators of the mentor's pool, admins); until then the match cannot be accepted
+    /// or started. `declineMatch` refuses instead.
+    async fn consent_to_match(&self, ctx: &Context<'_>, id: ID) -> ApiResult<MentorMatch> {
+        let app = AppContext::of(ctx)?;
+        let id = expect_global_id(&id, NodeType::MentorMatch)?;
+        let changed = matches::consent(&app.db, RequestMeta::of(ctx), id).await?;
+        publish::match_changed(&app.db, &app.events, &changed).await;
+        Ok(changed.into())
     }
 
     /// Records that the mentor confirmed a proposed match.

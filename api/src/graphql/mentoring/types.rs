@@ -44,6 +44,29 @@ pub enum MatchStatusGql {
     Cancelled,
 }
 
+/// Whether the mentor's own pool agreed to lend them to another pool's request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum MentorPoolConsent {
+    /// The mentor belongs to the request's pool (or an admin proposed them).
+    NotNeeded,
+    /// Waiting for a coordinator of the mentor's pool (`consentToMatch` or `declineMatch`).
+    Pending,
+    Given,
+    Refused,
+}
+
+impl From<Option<entity::types::PoolConsent>> for MentorPoolConsent {
+    fn from(consent: Option<entity::types::PoolConsent>) -> Self {
+        use entity::types::PoolConsent;
+        match consent {
+            None => Self::NotNeeded,
+            Some(PoolConsent::Pending) => Self::Pending,
+            Some(PoolConsent::Given) => Self::Given,
+            Some(PoolConsent::Refused) => Self::Refused,
+        }
+    }
+}
+
 /// Why a match ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[graphql(name = "MatchEndReason", remote = "entity::types::MatchEndReason")]
@@ -113,14 +136,19 @@ impl MentoringPool {
     }
 }
 
-/// A volunteer mentor.
+/// A volunteer mentor. A mentor of a neighbouring pool, shown as a candidate to a pool that
+/// may borrow them, comes without last name and contact: those stay with the coordinators
+/// of the mentor's own pool (`lastName`, `email` and `phone` are null).
 #[derive(SimpleObject)]
 pub struct Mentor {
     pub id: ID,
     pub pool_id: ID,
     pub first_name: String,
-    pub last_name: String,
-    pub email: String,
+    /// Null for a mentor of another pool.
+    pub last_name: Option<String>,
+    /// Null for a mentor of another pool.
+    pub email: Option<String>,
+    /// Null when unknown, and for a mentor of another pool.
     pub phone: Option<String>,
     pub status: MentorStatusGql,
     /// Mentees at once.
@@ -134,14 +162,28 @@ pub struct Mentor {
     pub created_at: DateTime<Utc>,
 }
 
+impl Mentor {
+    /// The mentor as the caller may see them: whole for coordinators of the mentor's pool,
+    /// without last name and contact for coordinators of a pool that may borrow them.
+    pub fn disclosed(m: mentor::Model, whole: bool) -> Self {
+        let mut mentor = Self::from(m);
+        if !whole {
+            mentor.last_name = None;
+            mentor.email = None;
+            mentor.phone = None;
+        }
+        mentor
+    }
+}
+
 impl From<mentor::Model> for Mentor {
     fn from(m: mentor::Model) -> Self {
         Self {
             id: global_id(NodeType::Mentor, m.id),
             pool_id: global_id(NodeType::MentoringPool, m.pool_id),
             first_name: m.first_name,
-            last_name: m.last_name,
-            email: m.email,
+            last_name: Some(m.last_name),
+            email: Some(m.email),
             phone: m.phone,
             status: m.status.into(),
             capacity: m.capacity,
@@ -258,6 +300,9 @@ pub struct MentorMatch {
     pub request_id: ID,
     pub mentor_id: ID,
     pub status: MatchStatusGql,
+    /// For a mentor of a neighbouring pool: whether that pool agreed to lend them. A
+    /// match waiting for it cannot be accepted or started.
+    pub mentor_pool_consent: MentorPoolConsent,
     pub score: Option<f64>,
     pub proposed_at: DateTime<Utc>,
     pub accepted_at: Option<DateTime<Utc>>,
@@ -276,6 +321,7 @@ impl From<mentor_match::Model> for MentorMatch {
             request_id: global_id(NodeType::MentoringRequest, m.request_id),
             mentor_id: global_id(NodeType::Mentor, m.mentor_id),
             status: m.status.into(),
+            mentor_pool_consent: m.mentor_pool_consent.into(),
             score: m.score,
             proposed_at: m.proposed_at,
             accepted_at: m.accepted_at,

@@ -2,9 +2,11 @@
 //! region it serves) and admins. Everyone else learns nothing, not even whether a record
 //! exists: unknown and foreign records answer alike.
 
+use std::collections::HashSet;
+
 use entity::types::Role;
 use entity::{mentor, mentor_match, mentoring_pool, mentoring_request};
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::auth::{StaffViewer, Viewer};
@@ -92,6 +94,73 @@ pub async fn a_match<C: ConnectionTrait>(
         .await
         .map_err(|_| ApiError::NotFound("match"))?;
     Ok((found, pool))
+}
+
+/// Which side of a match the viewer works for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchSide {
+    /// The pool of the newcomer's request (admins too): it runs the match.
+    Request,
+    /// Only the pool that lent its mentor to another pool's request: it consents, may
+    /// decline, and records the mentor's confirmation.
+    Mentor,
+}
+
+/// A match with its request's pool and the side the viewer works for: coordinators of the
+/// request's pool, or of the mentor's pool when that pool lent the mentor.
+pub async fn match_side<C: ConnectionTrait>(
+    db: &C,
+    viewer: &Viewer,
+    match_id: Uuid,
+) -> ApiResult<(mentor_match::Model, mentoring_pool::Model, MatchSide)> {
+    let staff = mentoring_staff(viewer)?;
+    let found = mentor_match::Entity::find_by_id(match_id)
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound("match"))?;
+    let request_pool = mentoring_request::Entity::find_by_id(found.request_id)
+        .find_also_related(mentoring_pool::Entity)
+        .one(db)
+        .await?
+        .and_then(|(_, pool)| pool)
+        .ok_or(ApiError::NotFound("match"))?;
+    if coordinates(staff, &request_pool) {
+        return Ok((found, request_pool, MatchSide::Request));
+    }
+    let mentor_pool = mentor::Entity::find_by_id(found.mentor_id)
+        .find_also_related(mentoring_pool::Entity)
+        .one(db)
+        .await?
+        .and_then(|(_, pool)| pool);
+    match mentor_pool {
+        Some(pool) if pool.id != request_pool.id && coordinates(staff, &pool) => {
+            Ok((found, request_pool, MatchSide::Mentor))
+        }
+        _ => Err(ApiError::NotFound("match")),
+    }
+}
+
+/// Of `pool_ids`, the pools the viewer coordinates (every one for admins).
+pub async fn coordinated_among<C: ConnectionTrait>(
+    db: &C,
+    viewer: &Viewer,
+    pool_ids: impl IntoIterator<Item = Uuid>,
+) -> ApiResult<HashSet<Uuid>> {
+    let Ok(staff) = mentoring_staff(viewer) else {
+        return Ok(HashSet::new());
+    };
+    let ids: HashSet<Uuid> = pool_ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(ids);
+    }
+    Ok(mentoring_pool::Entity::find()
+        .filter(mentoring_pool::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|pool| coordinates(staff, pool))
+        .map(|pool| pool.id)
+        .collect())
 }
 
 /// The pools the viewer coordinates (all of them for admins), by name.

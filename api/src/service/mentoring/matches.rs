@@ -10,7 +10,8 @@ use entity::mentor;
 use entity::mentor_match;
 use entity::mentoring_request;
 use entity::types::{
-    CheckInKind, CheckInOutcome, MatchEndReason, MatchStatus, MentorStatus, RequestStatus,
+    CheckInKind, CheckInOutcome, MatchEndReason, MatchStatus, MentorStatus, PoolConsent,
+    RequestStatus,
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -25,6 +26,7 @@ use crate::context::RequestMeta;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::matching::score;
 use crate::service::audit::{self, Change};
+use crate::service::mentoring::access::MatchSide;
 use crate::service::mentoring::{access, profiles};
 use crate::service::text;
 
@@ -39,6 +41,10 @@ fn is_unique_violation(err: &DbErr) -> bool {
 /// Proposes a mentor for a request. Fails with `CONFLICT` (and the rule in words) when the
 /// pair breaks a hard rule, the mentor has no place left, or the request already has a
 /// live match.
+///
+/// A mentor of a neighbouring pool (where the request's pool is open to its neighbours) is
+/// lent, not taken: unless the caller also coordinates the mentor's pool (admins do), the
+/// match waits for that pool's consent ([`consent`]) before it can go on.
 pub async fn propose(
     db: &DatabaseConnection,
     meta: &RequestMeta,
@@ -47,13 +53,22 @@ pub async fn propose(
 ) -> ApiResult<mentor_match::Model> {
     // Both must be visible to the caller before anything is written.
     let (request, pool) = access::request(db, &meta.viewer, request_id).await?;
-    if let Err(err) = access::mentor(db, &meta.viewer, mentor_id).await
-        && !pool.allow_neighbouring_regions
-    {
+    let consent = match access::mentor(db, &meta.viewer, mentor_id).await {
+        Ok(_) => None,
         // A mentor of a neighbouring pool may be proposed only where the pool allows it
-        // (the rules then check the distance).
-        return Err(err);
-    }
+        // (the rules then check the distance); that pool decides whether to lend them.
+        Err(ApiError::NotFound(_)) if pool.allow_neighbouring_regions => {
+            if mentor::Entity::find_by_id(mentor_id)
+                .one(db)
+                .await?
+                .is_none()
+            {
+                return Err(ApiError::NotFound("mentor"));
+            }
+            Some(PoolConsent::Pending)
+        }
+        Err(err) => return Err(err),
+    };
     let now = clock::now();
     let txn = db.begin().await?;
     // The guarded write comes first: concurrent proposals for this mentor wait here.
@@ -112,6 +127,7 @@ pub async fn propose(
         end_reason: Set(None),
         evaluation: Set(None),
         rating: Set(None),
+        mentor_pool_consent: Set(consent),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -131,7 +147,7 @@ pub async fn propose(
         &txn,
         meta,
         Change::new("mentor_match.propose", "mentor_match", id)
-            .with(json!({ "status": "PROPOSED" })),
+            .with(json!({ "status": "PROPOSED", "mentorPoolConsent": consent })),
     )
     .await?;
     let created = mentor_match::Entity::find_by_id(id)
@@ -181,6 +197,18 @@ impl Step {
         }
     }
 
+    /// Whether the pool that lent the mentor may take this step: it declines for its
+    /// mentor, and records the mentor's confirmation; the match itself is run by the
+    /// request's pool.
+    fn open_to_mentor_pool(&self) -> bool {
+        matches!(self, Self::Accept | Self::Decline)
+    }
+
+    /// Whether the step waits for the mentor's pool to consent.
+    fn needs_consent(&self) -> bool {
+        matches!(self, Self::Accept | Self::Start)
+    }
+
     fn to_state(&self) -> MatchStatus {
         match self {
             Self::Accept => MatchStatus::Accepted,
@@ -200,7 +228,18 @@ pub async fn advance(
     step: Step,
     retention_days: u32,
 ) -> ApiResult<mentor_match::Model> {
-    let (found, pool) = access::a_match(db, &meta.viewer, match_id).await?;
+    let (found, pool, side) = access::match_side(db, &meta.viewer, match_id).await?;
+    if side == MatchSide::Mentor && !step.open_to_mentor_pool() {
+        return Err(ApiError::NotAllowed(
+            "the match is run by the request's pool; the mentor's pool may only confirm or decline it"
+                .into(),
+        ));
+    }
+    if step.needs_consent() && found.mentor_pool_consent == Some(PoolConsent::Pending) {
+        return Err(ApiError::Conflict(
+            "the mentor's pool has not yet agreed to lend this mentor (consentToMatch)".into(),
+        ));
+    }
     if let Step::End {
         evaluation: Some(text),
         rating,
@@ -253,6 +292,15 @@ pub async fn advance(
                 )
                 .col_expr(mentor_match::Column::Rating, Expr::value(*rating));
         }
+        Step::Decline if found.mentor_pool_consent == Some(PoolConsent::Pending) => {
+            // Declined before the mentor's pool agreed: by that pool, it is its refusal.
+            if side == MatchSide::Mentor {
+                update = update.col_expr(
+                    mentor_match::Column::MentorPoolConsent,
+                    Expr::value(PoolConsent::Refused),
+                );
+            }
+        }
         Step::Decline | Step::Cancel => {}
     }
     let changed = update
@@ -297,6 +345,58 @@ pub async fn advance(
         &txn,
         meta,
         Change::new(step.action(), "mentor_match", found.id).with(summary),
+    )
+    .await?;
+    let updated = mentor_match::Entity::find_by_id(found.id)
+        .one(&txn)
+        .await?
+        .ok_or(ApiError::Internal)?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// The mentor's pool agrees to lend its mentor to another pool's request: the match may go
+/// on. Only coordinators of the mentor's pool (and admins) consent; `CONFLICT` when no
+/// consent is awaited.
+pub async fn consent(
+    db: &DatabaseConnection,
+    meta: &RequestMeta,
+    match_id: Uuid,
+) -> ApiResult<mentor_match::Model> {
+    let (found, _, side) = access::match_side(db, &meta.viewer, match_id).await?;
+    if side == MatchSide::Request && !meta.viewer.is_admin() {
+        return Err(ApiError::NotAllowed(
+            "only the mentor's own pool consents to lending its mentor".into(),
+        ));
+    }
+    let now = clock::now();
+    let txn = db.begin().await?;
+    let changed = mentor_match::Entity::update_many()
+        .col_expr(
+            mentor_match::Column::MentorPoolConsent,
+            Expr::value(PoolConsent::Given),
+        )
+        .col_expr(mentor_match::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            mentor_match::Column::Version,
+            Expr::col(mentor_match::Column::Version).add(1),
+        )
+        .filter(mentor_match::Column::Id.eq(found.id))
+        .filter(mentor_match::Column::Status.eq(MatchStatus::Proposed))
+        .filter(mentor_match::Column::MentorPoolConsent.eq(PoolConsent::Pending))
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected == 0 {
+        return Err(ApiError::Conflict(
+            "this match awaits no consent (it is not a proposal waiting for the mentor's pool)"
+                .into(),
+        ));
+    }
+    audit::record(
+        &txn,
+        meta,
+        Change::new("mentor_match.consent", "mentor_match", found.id)
+            .with(json!({ "mentorPoolConsent": PoolConsent::Given })),
     )
     .await?;
     let updated = mentor_match::Entity::find_by_id(found.id)

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod erasure;
 pub mod intake;
+pub mod match_list;
 pub mod matches;
 pub mod people;
 pub mod pools;

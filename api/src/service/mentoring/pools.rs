@@ -2,6 +2,7 @@
 //! coordinators.
 
 use entity::mentoring_pool;
+
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
 use serde_json::json;
@@ -24,6 +25,33 @@ pub struct PoolSettings {
     pub request_waiting_alert_days: Option<i32>,
 }
 
+/// Opening a pool to its neighbours, and how far its coordinators may reach into them, are
+/// the canton's decisions: they let one pool's coordinators see (without contact details)
+/// and borrow other pools' volunteers. Coordinators may send the current values back, as
+/// forms do, but not change them.
+fn reserved_to_admins(
+    meta: &RequestMeta,
+    pool: &mentoring_pool::Model,
+    settings: &PoolSettings,
+) -> ApiResult<()> {
+    if meta.viewer.is_admin() {
+        return Ok(());
+    }
+    let current = Weights::from_json(&pool.matching_weights).unwrap_or_default();
+    let opens = settings
+        .allow_neighbouring_regions
+        .is_some_and(|allow| allow != pool.allow_neighbouring_regions);
+    let reaches = settings
+        .weights
+        .is_some_and(|w| w.neighbour_km != current.neighbour_km);
+    if opens || reaches {
+        return Err(ApiError::NotAllowed(
+            "only administrators open a pool to neighbouring pools or change neighbourKm".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Applies the changes; every bad value is reported at once and nothing is changed.
 pub async fn update(
     db: &DatabaseConnection,
@@ -32,6 +60,7 @@ pub async fn update(
     settings: PoolSettings,
 ) -> ApiResult<mentoring_pool::Model> {
     let pool = access::pool(db, &meta.viewer, pool_id).await?;
+    reserved_to_admins(meta, &pool, &settings)?;
     let mut errors = Vec::new();
     if let Some(weights) = &settings.weights
         && let Err(message) = weights.check()

@@ -1,0 +1,196 @@
+//! Attacks that once got through, each reproduced and refused: sign-in guesses sent all at
+//! once, credentials that dodged the address limit, IPv6 clients hopping addresses, demo
+//! data in production.
+
+use actix_web::http::StatusCode;
+use actix_web::test::TestRequest;
+use angebotsplattform::config::{Cli, Settings};
+use clap::Parser;
+use entity::audit_log;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::json;
+use tests::{TestApp, error_code};
+use uuid::Uuid;
+
+const LOGIN: &str =
+    "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }";
+const PASSWORD: &str = "correct horse battery staple";
+
+/// Redis for this test (a key prefix of its own), or none.
+fn redis(settings: &mut Settings) -> bool {
+    match std::env::var("TEST_REDIS_URL") {
+        Ok(url) if !url.trim().is_empty() => {
+            settings.redis_url = Some(url.trim().to_owned().into());
+            settings.redis_key_prefix = format!("test-{}:", Uuid::now_v7().simple());
+            true
+        }
+        _ => false,
+    }
+}
+
+async fn admin(app: &TestApp, email: &str) {
+    angebotsplattform::service::account::create_admin(
+        &app.db,
+        &app.app.settings,
+        email,
+        "Kanton",
+        PASSWORD,
+    )
+    .await
+    .unwrap();
+}
+
+async fn password_checks(app: &TestApp) -> u64 {
+    audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("session.login_failed"))
+        .count(&app.db)
+        .await
+        .unwrap()
+}
+
+/// 40 wrong passwords for one account, all at once: only as many as the account's limit
+/// are verified; the rest are refused before their hash is computed.
+async fn concurrent_guesses_are_counted_before_they_are_checked(shared: bool) {
+    let mut with_redis = false;
+    let app = TestApp::spawn_with(|s| {
+        s.login_max_failures_per_account = 5;
+        s.login_max_failures_per_address = 30;
+        if shared {
+            with_redis = redis(s);
+        } else {
+            s.redis_url = None;
+        }
+    })
+    .await;
+    if shared && !with_redis {
+        eprintln!("concurrent guesses through Redis: not run (TEST_REDIS_URL not set)");
+        return;
+    }
+    admin(&app, "kanton@example.org").await;
+    let guesses = (0..40).map(|i| {
+        app.graphql(
+            LOGIN,
+            json!({ "e": "kanton@example.org", "p": format!("guess number {i}") }),
+        )
+    });
+    let answers = futures_util::future::join_all(guesses).await;
+    let refused = answers
+        .iter()
+        .filter(|a| error_code(a) == Some("RATE_LIMITED"))
+        .count();
+    let wrong = answers
+        .iter()
+        .filter(|a| error_code(a) == Some("UNAUTHENTICATED"))
+        .count();
+    assert_eq!(wrong + refused, 40, "{answers:?}");
+    assert_eq!(wrong, 5, "only the account's limit is verified");
+    assert_eq!(password_checks(&app).await, 5);
+    let locked = app
+        .graphql(LOGIN, json!({ "e": "kanton@example.org", "p": PASSWORD }))
+        .await;
+    assert_eq!(error_code(&locked), Some("RATE_LIMITED"));
+}
+
+#[tokio::test]
+async fn concurrent_guesses_are_throttled_in_the_process() {
+    concurrent_guesses_are_counted_before_they_are_checked(false).await;
+}
+
+#[tokio::test]
+async fn concurrent_guesses_are_throttled_through_redis() {
+    concurrent_guesses_are_counted_before_they_are_checked(true).await;
+}
+
+#[tokio::test]
+async fn a_successful_sign_in_does_not_use_up_the_address() {
+    let app = TestApp::spawn_with(|s| {
+        s.login_max_failures_per_account = 5;
+        s.login_max_failures_per_address = 3;
+    })
+    .await;
+    admin(&app, "kanton@example.org").await;
+    for _ in 0..6 {
+        let ok = app
+            .graphql(LOGIN, json!({ "e": "kanton@example.org", "p": PASSWORD }))
+            .await;
+        assert!(ok["data"]["login"]["accessToken"].is_string(), "{ok}");
+    }
+}
+
+#[tokio::test]
+async fn made_up_credentials_count_against_the_address_limit() {
+    let app = TestApp::spawn_with(|s| {
+        s.trust_forwarded_headers = true;
+        s.rate_limit_per_address = 3;
+    })
+    .await;
+    let statuses = {
+        let mut statuses = Vec::new();
+        for i in 0..5 {
+            let request = TestRequest::post()
+                .uri("/graphql")
+                .insert_header(("X-Forwarded-For", "198.51.100.4"))
+                .insert_header(("Authorization", format!("Bearer made.up.{i}")))
+                .set_json(json!({ "query": "{ categories { code } }" }));
+            statuses.push(app.request(request).await.status);
+        }
+        statuses
+    };
+    assert_eq!(&statuses[..3], &[StatusCode::UNAUTHORIZED; 3]);
+    assert_eq!(&statuses[3..], &[StatusCode::TOO_MANY_REQUESTS; 2]);
+}
+
+#[tokio::test]
+async fn an_ipv6_client_is_limited_per_64_not_per_address() {
+    let app = TestApp::spawn_with(|s| {
+        s.trust_forwarded_headers = true;
+        s.rate_limit_per_address = 3;
+    })
+    .await;
+    let mut statuses = Vec::new();
+    for i in 1..=5 {
+        let request = TestRequest::post()
+            .uri("/graphql")
+            .insert_header(("X-Forwarded-For", format!("2001:db8:77:1::{i:x}")))
+            .set_json(json!({ "query": "{ categories { code } }" }));
+        statuses.push(app.request(request).await.status);
+    }
+    assert_eq!(&statuses[3..], &[StatusCode::TOO_MANY_REQUESTS; 2]);
+    let neighbour = TestRequest::post()
+        .uri("/graphql")
+        .insert_header(("X-Forwarded-For", "2001:db8:77:2::1"))
+        .set_json(json!({ "query": "{ categories { code } }" }));
+    assert_eq!(
+        app.request(neighbour).await.status,
+        StatusCode::OK,
+        "another /64 has its own allowance"
+    );
+}
+
+#[test]
+fn demo_data_is_loaded_by_default_only_in_development() {
+    let development = Cli::parse_from(["angebotsplattform"]).settings;
+    assert!(development.seed_demo_enabled());
+    let production = Cli::parse_from(["angebotsplattform", "--mode", "production"]).settings;
+    assert!(!production.seed_demo_enabled());
+    let asked = Cli::parse_from([
+        "angebotsplattform",
+        "--mode",
+        "production",
+        "--seed-demo-when-empty",
+        "true",
+    ])
+    .settings;
+    assert!(asked.seed_demo_enabled());
+}
+
+#[tokio::test]
+async fn an_empty_production_catalogue_stays_empty() {
+    let app = TestApp::spawn_with(|s| {
+        s.mode = angebotsplattform::config::Mode::Production;
+        s.seed_demo_when_empty = None;
+    })
+    .await;
+    let offers = entity::offer::Entity::find().count(&app.db).await.unwrap();
+    assert_eq!(offers, 0);
+}
