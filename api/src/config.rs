@@ -225,6 +225,10 @@ pub struct Settings {
     #[arg(long, env = "MAX_QUERY_BYTES", default_value_t = 32 * 1024, global = true)]
     pub max_query_bytes: usize,
 
+    /// Most items in any list a request gives as input (filters, ids).
+    #[arg(long, env = "MAX_LIST_ITEMS", default_value_t = 500, global = true)]
+    pub max_list_items: usize,
+
     /// Largest request body, in bytes.
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 1024 * 1024, global = true)]
     pub max_body_bytes: usize,
@@ -594,6 +598,15 @@ pub struct Settings {
         global = true
     )]
     pub ws_max_connections: usize,
+
+    /// Subscriptions one WebSocket connection may run at once.
+    #[arg(
+        long,
+        env = "WS_MAX_SUBSCRIPTIONS_PER_CONNECTION",
+        default_value_t = 25,
+        global = true
+    )]
+    pub ws_max_subscriptions_per_connection: usize,
 
     /// Bytes a subscription connection may send in a burst; its allowance refills at
     /// `WS_INBOUND_BYTES_PER_SEC`. Beyond, the connection is closed.

@@ -1,13 +1,16 @@
-//! Limits on the shape of a query that async-graphql does not enforce itself: the number of
-//! aliases (10,000 aliases of a cheap field pass a complexity limit but still make the server
-//! work and answer 10,000 times).
+//! Limits on the shape of a request that async-graphql does not enforce itself, checked in
+//! the schema so that every door (HTTP, WebSocket) applies them: the length of the query
+//! text; the number of aliases (10,000 aliases of a cheap field pass a complexity limit but
+//! still make the server work and answer 10,000 times); the length of every list given as
+//! input (a filter of 70,000 ids would become more bound parameters than a database takes);
+//! and NUL characters in text, which PostgreSQL cannot store.
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{Positioned, ServerError, ServerResult, Variables};
+use async_graphql::{Positioned, ServerError, ServerResult, Value as ConstValue, Variables};
 
 /// Refuses documents with more aliases than allowed.
 pub struct AliasLimit(pub usize);
@@ -49,6 +52,159 @@ impl Extension for AliasLimitExtension {
     }
 }
 
+/// Refuses query texts longer than `max_bytes`.
+pub fn check_query_size(query: &str, max_bytes: usize) -> ServerResult<()> {
+    if query.len() > max_bytes {
+        return Err(coded(
+            format!("the query is longer than {max_bytes} bytes"),
+            "QUERY_TOO_COMPLEX",
+        ));
+    }
+    Ok(())
+}
+
+fn coded(message: String, code: &str) -> ServerError {
+    let mut error = ServerError::new(message, None);
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+    error
+}
+
+/// Refuses query texts over the size limit, input lists longer than `max_list_items` and
+/// text holding NUL characters, in the document's literals and in the variables alike.
+pub struct InputLimits {
+    pub max_query_bytes: usize,
+    pub max_list_items: usize,
+}
+
+impl ExtensionFactory for InputLimits {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(InputLimitsExtension {
+            max_query_bytes: self.max_query_bytes,
+            max_list_items: self.max_list_items,
+        })
+    }
+}
+
+struct InputLimitsExtension {
+    max_query_bytes: usize,
+    max_list_items: usize,
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for InputLimitsExtension {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        check_query_size(query, self.max_query_bytes)?;
+        let document = next.run(ctx, query, variables).await?;
+        let problem = variables
+            .iter()
+            .find_map(|(name, value)| {
+                unfit_const(value, self.max_list_items).map(|p| (format!("${name}"), p))
+            })
+            .or_else(|| unfit_literal(&document, self.max_list_items));
+        match problem {
+            None => Ok(document),
+            Some((place, Unfit::LongList(items))) => Err(coded(
+                format!(
+                    "{place}: a list of {items} items; at most {} are taken",
+                    self.max_list_items
+                ),
+                "BAD_USER_INPUT",
+            )),
+            Some((place, Unfit::Nul)) => Err(coded(
+                format!("{place}: text must not contain NUL characters"),
+                "BAD_USER_INPUT",
+            )),
+        }
+    }
+}
+
+/// What is wrong with an input value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unfit {
+    LongList(usize),
+    Nul,
+}
+
+fn unfit_const(value: &ConstValue, max_items: usize) -> Option<Unfit> {
+    match value {
+        ConstValue::String(text) if text.contains('\0') => Some(Unfit::Nul),
+        ConstValue::List(items) if items.len() > max_items => Some(Unfit::LongList(items.len())),
+        ConstValue::List(items) => items.iter().find_map(|v| unfit_const(v, max_items)),
+        ConstValue::Object(fields) => fields.iter().find_map(|(name, v)| {
+            if name.contains('\0') {
+                return Some(Unfit::Nul);
+            }
+            unfit_const(v, max_items)
+        }),
+        _ => None,
+    }
+}
+
+/// The first argument literal (or variable default) of the document that is unfit, named
+/// by its argument.
+fn unfit_literal(document: &ExecutableDocument, max_items: usize) -> Option<(String, Unfit)> {
+    fn in_set(set: &Positioned<SelectionSet>, max_items: usize) -> Option<(String, Unfit)> {
+        set.node
+            .items
+            .iter()
+            .find_map(|selection| match &selection.node {
+                Selection::Field(field) => {
+                    let directives = field.node.directives.iter().flat_map(|d| &d.node.arguments);
+                    field
+                        .node
+                        .arguments
+                        .iter()
+                        .chain(directives)
+                        .find_map(|(name, value)| {
+                            // Variables stand in as null: they are checked on their own.
+                            let literal = value
+                                .node
+                                .clone()
+                                .into_const_with(|_| Ok::<_, ()>(ConstValue::Null))
+                                .ok()?;
+                            unfit_const(&literal, max_items)
+                                .map(|p| (format!("{}.{}", field.node.name.node, name.node), p))
+                        })
+                        .or_else(|| in_set(&field.node.selection_set, max_items))
+                }
+                Selection::InlineFragment(fragment) => {
+                    in_set(&fragment.node.selection_set, max_items)
+                }
+                Selection::FragmentSpread(_) => None,
+            })
+    }
+    document
+        .operations
+        .iter()
+        .find_map(|(_, operation)| {
+            operation
+                .node
+                .variable_definitions
+                .iter()
+                .find_map(|definition| {
+                    let default = definition.node.default_value.as_ref()?;
+                    unfit_const(&default.node, max_items)
+                        .map(|p| (format!("${}", definition.node.name.node), p))
+                })
+                .or_else(|| in_set(&operation.node.selection_set, max_items))
+        })
+        .or_else(|| {
+            document
+                .fragments
+                .values()
+                .find_map(|fragment| in_set(&fragment.node.selection_set, max_items))
+        })
+}
+
 /// Aliases in every operation and fragment of a document; each fragment is counted once,
 /// however often it is spread, so the count is bounded by the document's size.
 pub fn count_aliases(document: &ExecutableDocument) -> usize {
@@ -84,6 +240,28 @@ pub fn count_aliases(document: &ExecutableDocument) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_lists_and_nul_characters_are_found_in_literals_and_defaults() {
+        let parse = |text: &str| async_graphql::parser::parse_query(text).unwrap();
+        let long = format!(
+            "{{ offers(filter: {{ levels: [{}] }}) {{ totalCount }} }}",
+            vec!["A1"; 6].join(",")
+        );
+        assert_eq!(
+            unfit_literal(&parse(&long), 5),
+            Some(("offers.filter".to_owned(), Unfit::LongList(6)))
+        );
+        assert_eq!(unfit_literal(&parse(&long), 6), None);
+        let nul = "query($e: String = \"a\\u0000b\") { login(email: $e) }";
+        assert_eq!(
+            unfit_literal(&parse(nul), 5),
+            Some(("$e".to_owned(), Unfit::Nul))
+        );
+        let variables =
+            ConstValue::from_json(serde_json::json!({ "f": { "ids": [1, 2, 3] } })).unwrap();
+        assert_eq!(unfit_const(&variables, 2), Some(Unfit::LongList(3)));
+    }
 
     #[test]
     fn counts_aliases_in_operations_and_fragments_once() {

@@ -68,6 +68,8 @@ pub struct QueryLimits {
     pub max_complexity: usize,
     pub max_aliases: usize,
     pub max_directives: usize,
+    pub max_query_bytes: usize,
+    pub max_list_items: usize,
     pub introspection: bool,
 }
 
@@ -79,6 +81,8 @@ impl QueryLimits {
             max_complexity: settings.max_query_complexity,
             max_aliases: settings.max_query_aliases,
             max_directives: settings.max_query_directives,
+            max_query_bytes: settings.max_query_bytes,
+            max_list_items: settings.max_list_items,
             introspection: settings.introspection_enabled(),
         }
     }
@@ -93,6 +97,10 @@ pub fn build_schema(app: AppContext, limits: &QueryLimits) -> AppSchema {
     )
     .data(app)
     .extension(errors::ErrorCodes)
+    .extension(limits::InputLimits {
+        max_query_bytes: limits.max_query_bytes,
+        max_list_items: limits.max_list_items,
+    })
     .extension(limits::AliasLimit(limits.max_aliases))
     .limit_depth(limits.max_depth)
     .limit_complexity(limits.max_complexity)

@@ -16,10 +16,10 @@ use futures_util::StreamExt;
 use serde_json::json;
 
 use crate::context::AppContext;
-use crate::graphql::AppSchema;
 use crate::graphql::loader::Loaders;
 use crate::graphql::locale::AcceptLanguage;
 use crate::graphql::search::notice::SearchNotice;
+use crate::graphql::{AppSchema, limits};
 use crate::http::caching::{HttpCaching, finish};
 use crate::http::observe::Executed;
 use crate::http::operation::{self, Operation};
@@ -167,14 +167,13 @@ async fn execute(
     http: &HttpRequest,
     request: async_graphql::Request,
 ) -> HttpResponse {
-    if request.query.len() > app.settings.max_query_bytes {
+    // The schema checks this too (for every door); here it spares parsing a long text
+    // and answers with the fitting status.
+    if let Err(error) = limits::check_query_size(&request.query, app.settings.max_query_bytes) {
         return refusal(
             StatusCode::PAYLOAD_TOO_LARGE,
             "QUERY_TOO_COMPLEX",
-            &format!(
-                "the query is longer than {} bytes",
-                app.settings.max_query_bytes
-            ),
+            &error.message,
         );
     }
     let accept_language = http

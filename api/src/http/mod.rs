@@ -13,6 +13,7 @@ pub mod operation;
 pub mod persisted;
 pub mod rate_limit;
 pub mod response_cache;
+pub mod socket_gate;
 pub mod subscriptions;
 pub mod ws_limits;
 

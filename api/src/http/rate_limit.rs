@@ -18,7 +18,7 @@ pub async fn check_address(app: &AppContext, address: Option<&str>) -> Result<()
     };
     take(
         app,
-        &format!("addr:{address}"),
+        &address_bucket(address),
         app.settings.rate_limit_per_address,
     )
     .await
@@ -40,21 +40,34 @@ pub async fn check_client(
     take(app, &format!("key:{}", client.id), per_minute).await
 }
 
-/// Takes a token from bucket `key` with `per_minute` requests a minute.
+/// Takes a token from bucket `key` with `per_minute` requests a minute; over the limit,
+/// the 429 answer.
 pub async fn take(app: &AppContext, key: &str, per_minute: u32) -> Result<(), HttpResponse> {
+    allowance(app, key, per_minute).await.map_err(|seconds| {
+        HttpResponse::build(StatusCode::TOO_MANY_REQUESTS)
+            .insert_header(("Retry-After", seconds.to_string()))
+            .json(json!({
+                "errors": [{
+                    "message": "too many requests; try again later",
+                    "extensions": { "code": "RATE_LIMITED", "retryAfter": seconds }
+                }]
+            }))
+    })
+}
+
+/// Takes a token from bucket `key`; over the limit, the seconds to wait (counted in the
+/// metrics). Every door shares it: HTTP requests, feeds and WebSocket operations.
+pub async fn allowance(app: &AppContext, key: &str, per_minute: u32) -> Result<(), u64> {
     match app.limiters.take(key, Limit { per_minute }).await {
         Decision::Allowed => Ok(()),
         Decision::Limited { retry_after } => {
             app.metrics.record_rate_limited();
-            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
-            Err(HttpResponse::build(StatusCode::TOO_MANY_REQUESTS)
-                .insert_header(("Retry-After", seconds.to_string()))
-                .json(json!({
-                    "errors": [{
-                        "message": "too many requests; try again later",
-                        "extensions": { "code": "RATE_LIMITED", "retryAfter": seconds }
-                    }]
-                })))
+            Err(retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0))
         }
     }
+}
+
+/// The bucket of a network address.
+pub fn address_bucket(address: &str) -> String {
+    format!("addr:{address}")
 }

@@ -21,6 +21,7 @@ use crate::graphql::locale::AcceptLanguage;
 use crate::graphql::subscription::SubscriberToken;
 use crate::http::caller;
 use crate::http::graphql::refusal;
+use crate::http::socket_gate::{OpenSubscriptions, SocketGate};
 use crate::http::{rate_limit, ws_limits};
 use crate::ids;
 
@@ -64,7 +65,11 @@ pub async fn connect(
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let context = app.get_ref().clone();
-    let started = GraphQLSubscription::new(AppSchema::clone(&schema))
+    let gate = SocketGate {
+        schema: AppSchema::clone(&schema),
+        app: context.clone(),
+    };
+    let started = GraphQLSubscription::new(gate)
         .on_connection_init(move |init| connection_data(context, init, address, accept_language))
         .start(&http, Box::pin(inbound));
     match started {
@@ -111,6 +116,7 @@ async fn connection_data(
     data.insert(SubscriberToken(token));
     data.insert(AcceptLanguage(language));
     data.insert(Loaders::uncached(&app.db));
+    data.insert(OpenSubscriptions::default());
     Ok(data)
 }
 

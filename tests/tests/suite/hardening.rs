@@ -1,6 +1,9 @@
 //! Attacks that once got through, each reproduced and refused: sign-in guesses sent all at
 //! once, credentials that dodged the address limit, IPv6 clients hopping addresses, demo
-//! data in production.
+//! data in production, queries and mutations over the WebSocket, NUL characters and huge
+//! input lists.
+
+use std::time::Duration;
 
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
@@ -9,6 +12,7 @@ use clap::Parser;
 use entity::audit_log;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
+use tests::ws::WsClient;
 use tests::{TestApp, error_code};
 use uuid::Uuid;
 
@@ -193,4 +197,210 @@ async fn an_empty_production_catalogue_stays_empty() {
     .await;
     let offers = entity::offer::Entity::find().count(&app.db).await.unwrap();
     assert_eq!(offers, 0);
+}
+
+/// The next message that is not a subscription's `complete`.
+async fn answer_within(socket: &mut WsClient, wait: Duration) -> Option<serde_json::Value> {
+    loop {
+        let message = socket.message_within(wait).await?;
+        if message["type"] != "complete" {
+            return Some(message);
+        }
+    }
+}
+
+async fn answer(socket: &mut WsClient) -> serde_json::Value {
+    answer_within(socket, Duration::from_secs(10))
+        .await
+        .expect("an answer in time")
+}
+
+/// The error code of a subscription message (`next` or `error`).
+fn socket_error_code(message: &serde_json::Value) -> Option<&str> {
+    message["payload"]["errors"][0]["extensions"]["code"]
+        .as_str()
+        .or_else(|| message["payload"][0]["extensions"]["code"].as_str())
+}
+
+#[actix_web::test]
+async fn the_socket_runs_subscriptions_only() {
+    let app = TestApp::spawn().await;
+    let served = app.serve();
+    let admin = app.admin().await.token;
+    let provider = tests::fixtures::provider(&app.db, "Verein").await;
+    let mut socket = WsClient::accepted(
+        served.addr,
+        json!({ "authorization": format!("Bearer {admin}") }),
+    )
+    .await;
+    socket
+        .subscribe("q", "{ categories { code } }", json!({}))
+        .await;
+    let query = answer(&mut socket).await;
+    assert_eq!(socket_error_code(&query), Some("BAD_USER_INPUT"), "{query}");
+    socket
+        .subscribe(
+            "m",
+            "mutation($p: ID!) { createOffer(input: { providerId: $p, kind: COURSE, defaultLocale: \"de\", translations: [{ locale: \"de\", title: \"Über den Socket\" }], categoryCodes: [\"language\"], cost: { kind: FREE } }) { id } }",
+            json!({ "p": crate::ids::provider_gid(provider) }),
+        )
+        .await;
+    let mutation = answer(&mut socket).await;
+    assert_eq!(
+        socket_error_code(&mutation),
+        Some("BAD_USER_INPUT"),
+        "{mutation}"
+    );
+    socket
+        .subscribe(
+            "l",
+            LOGIN,
+            json!({ "e": "kanton@example.org", "p": "a guess" }),
+        )
+        .await;
+    let login = answer(&mut socket).await;
+    assert_eq!(socket_error_code(&login), Some("BAD_USER_INPUT"), "{login}");
+    let offers = entity::offer::Entity::find().count(&app.db).await.unwrap();
+    assert_eq!(offers, 0, "nothing was written over the socket");
+}
+
+#[actix_web::test]
+async fn subscriptions_count_against_the_address_limit() {
+    let app = TestApp::spawn_with(|s| s.rate_limit_per_address = 5).await;
+    let served = app.serve();
+    let mut socket = WsClient::accepted(served.addr, json!({})).await;
+    let mut refused = 0;
+    for i in 0..10 {
+        socket
+            .subscribe(
+                &format!("s{i}"),
+                "subscription { offerChanged { change } }",
+                json!({}),
+            )
+            .await;
+        if let Some(message) = answer_within(&mut socket, Duration::from_millis(300)).await {
+            assert_eq!(
+                socket_error_code(&message),
+                Some("RATE_LIMITED"),
+                "{message}"
+            );
+            refused += 1;
+        }
+    }
+    // The upgrade took one of the five; four subscriptions pass.
+    assert_eq!(refused, 6);
+    let over_http = app
+        .request(
+            TestRequest::post()
+                .uri("/graphql")
+                .peer_addr("127.0.0.1:40000".parse().unwrap())
+                .set_json(json!({ "query": "{ categories { code } }" })),
+        )
+        .await;
+    assert_eq!(
+        over_http.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the socket and HTTP share the address's allowance"
+    );
+}
+
+#[actix_web::test]
+async fn one_connection_runs_only_so_many_subscriptions() {
+    let app = TestApp::spawn_with(|s| s.ws_max_subscriptions_per_connection = 3).await;
+    let served = app.serve();
+    let mut socket = WsClient::accepted(served.addr, json!({})).await;
+    for i in 0..3 {
+        socket
+            .subscribe(
+                &format!("s{i}"),
+                "subscription { offerChanged { change } }",
+                json!({}),
+            )
+            .await;
+    }
+    tests::ws::wait_for_subscribers(&app, 3).await;
+    socket
+        .subscribe("s3", "subscription { offerChanged { change } }", json!({}))
+        .await;
+    let refused = answer(&mut socket).await;
+    assert_eq!(
+        socket_error_code(&refused),
+        Some("RATE_LIMITED"),
+        "{refused}"
+    );
+    socket
+        .send_text(json!({ "id": "s0", "type": "complete" }).to_string())
+        .await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while app.app.events.subscriber_count() > 2 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the slot was not freed"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    socket
+        .subscribe("s4", "subscription { offerChanged { change } }", json!({}))
+        .await;
+    tests::ws::wait_for_subscribers(&app, 3).await;
+}
+
+#[actix_web::test]
+async fn a_long_document_is_refused_on_the_socket_too() {
+    let app = TestApp::spawn().await;
+    let served = app.serve();
+    let mut socket = WsClient::accepted(served.addr, json!({})).await;
+    let padding = "#".repeat(40 * 1024);
+    socket
+        .subscribe(
+            "long",
+            &format!("subscription {{ offerChanged {{ change }} }}\n{padding}"),
+            json!({}),
+        )
+        .await;
+    let refused = answer(&mut socket).await;
+    assert_eq!(
+        socket_error_code(&refused),
+        Some("QUERY_TOO_COMPLEX"),
+        "{refused}"
+    );
+}
+
+#[tokio::test]
+async fn nul_characters_and_huge_lists_are_bad_input() {
+    let app = TestApp::spawn().await;
+    let nul = app
+        .graphql(LOGIN, json!({ "e": "kanton\u{0}@example.org", "p": "x" }))
+        .await;
+    assert_eq!(error_code(&nul), Some("BAD_USER_INPUT"), "{nul}");
+    let literal = app
+        .graphql(
+            "mutation { login(email: \"a\\u0000b@example.org\", password: \"x\") { accessToken } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&literal), Some("BAD_USER_INPUT"), "{literal}");
+    let levels: Vec<&str> = vec!["A1"; 70_000];
+    let huge = app
+        .graphql(
+            "query($l: [CefrLevel!]) { offers(filter: { levels: $l }) { totalCount } }",
+            json!({ "l": levels }),
+        )
+        .await;
+    assert_eq!(error_code(&huge), Some("BAD_USER_INPUT"), "{huge}");
+    let ids: Vec<String> = (0..5_000).map(|i| format!("UmVnaW9uOj{i}")).collect();
+    let many = app
+        .graphql(
+            "query($r: [ID!]) { offers(filter: { regionIds: $r }) { totalCount } }",
+            json!({ "r": ids }),
+        )
+        .await;
+    assert_eq!(error_code(&many), Some("BAD_USER_INPUT"), "{many}");
+    assert!(
+        many["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("500"),
+        "{many}"
+    );
 }
