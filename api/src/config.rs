@@ -581,6 +581,28 @@ pub struct Settings {
     )]
     pub client_header_timeout_ms: u64,
 
+    /// Milliseconds a client has to send a request's whole body once its head arrived (slow
+    /// clients are answered 408 and disconnected); signed-in staff sending offer files have
+    /// `IMPORT_TIMEOUT_SECS`.
+    #[arg(
+        long,
+        env = "CLIENT_BODY_TIMEOUT_MS",
+        default_value_t = 10_000,
+        global = true
+    )]
+    pub client_body_timeout_ms: u64,
+
+    /// Connections one client network (an IPv4 address or an IPv6 /64) may hold open at
+    /// once; requests on further ones are answered 429 and closed (0: no cap). Off behind a
+    /// trusted proxy, where every connection comes from the proxy.
+    #[arg(
+        long,
+        env = "MAX_CONNECTIONS_PER_ADDRESS",
+        default_value_t = 256,
+        global = true
+    )]
+    pub max_connections_per_address: usize,
+
     /// Open connections each worker thread accepts (there is one worker per CPU).
     #[arg(
         long,

@@ -21,6 +21,7 @@ use crate::cache::{Limiters, RateLimiter};
 use crate::config::Settings;
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventBus;
+use crate::http::connections::ConnectionCounter;
 use crate::metrics::Metrics;
 use crate::search::SearchIndex;
 use crate::search::breaker::CircuitBreaker;
@@ -57,6 +58,8 @@ pub struct AppContext {
     pub metrics: Arc<Metrics>,
     /// One permit per open subscription connection (`WS_MAX_CONNECTIONS`).
     pub ws_slots: Arc<tokio::sync::Semaphore>,
+    /// Open connections per client network (`MAX_CONNECTIONS_PER_ADDRESS`).
+    pub connections: Arc<ConnectionCounter>,
 }
 
 impl AppContext {
@@ -90,6 +93,7 @@ impl AppContext {
         let settings_persisted_ttl = settings.persisted_query_ttl_secs;
         let settings_persisted_capacity = settings.persisted_query_capacity;
         let settings_ws_connections = settings.ws_max_connections;
+        let connections = Arc::new(ConnectionCounter::new(settings.max_connections_per_address));
         let shared_limiter: Option<Arc<dyn RateLimiter>> = redis
             .clone()
             .map(|store| Arc::new(RedisLimiter::new(store)) as Arc<dyn RateLimiter>);
@@ -120,6 +124,7 @@ impl AppContext {
             events: Arc::new(EventBus::new(redis.clone())),
             metrics: Arc::new(Metrics::default()),
             ws_slots: Arc::new(tokio::sync::Semaphore::new(settings_ws_connections)),
+            connections,
             redis,
         })
     }

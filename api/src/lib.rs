@@ -140,23 +140,12 @@ pub async fn serve(app: AppContext) -> Result<(), StartError> {
         std::time::Duration::from_millis(settings.search_interval_ms.max(10)),
         stop,
     );
-    let server =
-        HttpServer::new(move || App::new().configure(configure(schema.clone(), app.clone())))
-            .shutdown_timeout(settings.shutdown_timeout_secs)
-            .client_request_timeout(std::time::Duration::from_millis(
-                settings.client_header_timeout_ms,
-            ))
-            .max_connections(settings.max_connections_per_worker)
-            .bind(settings.listen_addr)
-            .map_err(|source| StartError::Listen {
-                addr: settings.listen_addr,
-                source,
-            })?;
-    for addr in server.addrs() {
+    let (server, addrs) = http_server(app, schema, settings.listen_addr, None)?;
+    for addr in addrs {
         tracing::info!(%addr, "listening");
         println!("GraphiQL: http://{addr}/graphql");
     }
-    let result = server.run().await;
+    let result = server.await;
     tracing::info!("server stopped; stopping background jobs");
     switch.stop();
     let grace = std::time::Duration::from_secs(settings.shutdown_timeout_secs);
@@ -175,6 +164,38 @@ pub async fn serve(app: AppContext) -> Result<(), StartError> {
     }
     result?;
     Ok(())
+}
+
+/// The HTTP server for the app, bound to `listen` and not yet running, with its addresses:
+/// the server-level limits (slow request heads, connections per worker and per client
+/// network, shutdown grace) are set here for the real server and the tests alike.
+pub fn http_server(
+    app: AppContext,
+    schema: AppSchema,
+    listen: std::net::SocketAddr,
+    workers: Option<usize>,
+) -> Result<(actix_web::dev::Server, Vec<std::net::SocketAddr>), StartError> {
+    let settings = app.settings.clone();
+    let connections = app.connections.clone();
+    let mut server =
+        HttpServer::new(move || App::new().configure(configure(schema.clone(), app.clone())))
+            .shutdown_timeout(settings.shutdown_timeout_secs)
+            .client_request_timeout(std::time::Duration::from_millis(
+                settings.client_header_timeout_ms,
+            ))
+            .max_connections(settings.max_connections_per_worker);
+    if !settings.trust_forwarded_headers {
+        server = server.on_connect(http::connections::on_connect(connections));
+    }
+    if let Some(workers) = workers {
+        server = server.workers(workers);
+    }
+    let server = server.bind(listen).map_err(|source| StartError::Listen {
+        addr: listen,
+        source,
+    })?;
+    let addrs = server.addrs();
+    Ok((server.run(), addrs))
 }
 
 /// Runs the command the command line names (the server by default).

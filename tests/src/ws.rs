@@ -11,8 +11,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use actix_web::{App, HttpServer};
-use angebotsplattform::{build_schema, configure};
+use angebotsplattform::build_schema;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
@@ -41,17 +40,18 @@ impl Drop for Served {
 }
 
 impl TestApp {
-    /// Serves the app on a free loopback port.
+    /// Serves the app on a free loopback port, as the real server does (its connection
+    /// limits included), with one worker.
     pub fn serve(&self) -> Served {
         let schema = build_schema(self.app.clone(), &self.limits);
-        let app = self.app.clone();
-        let server =
-            HttpServer::new(move || App::new().configure(configure(schema.clone(), app.clone())))
-                .workers(1)
-                .bind(("127.0.0.1", 0))
-                .unwrap();
-        let addr = server.addrs()[0];
-        let server = server.run();
+        let (server, addrs) = angebotsplattform::http_server(
+            self.app.clone(),
+            schema,
+            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            Some(1),
+        )
+        .unwrap();
+        let addr = addrs[0];
         let handle = server.handle();
         actix_web::rt::spawn(server);
         Served { addr, handle }

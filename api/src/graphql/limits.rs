@@ -246,7 +246,7 @@ mod tests {
         let parse = |text: &str| async_graphql::parser::parse_query(text).unwrap();
         let long = format!(
             "{{ offers(filter: {{ levels: [{}] }}) {{ totalCount }} }}",
-            vec!["A1"; 6].join(",")
+            ["A1"; 6].join(",")
         );
         assert_eq!(
             unfit_literal(&parse(&long), 5),

@@ -93,26 +93,39 @@ pub fn address(app: &AppContext, http: &HttpRequest) -> Option<String> {
     }
 }
 
-/// A header's value as text; `Err` when it is not visible ASCII.
-/// How large this request's body may be: staff members with a valid access token may send
-/// offer files (`IMPORT_MAX_BYTES`), everyone else `MAX_BODY_BYTES`. Only the token's
-/// signature and expiry are checked here, which costs no database round trip; the request
-/// is identified fully before it runs.
-pub fn body_limit(app: &AppContext, http: &HttpRequest) -> usize {
+/// How large this request's body may be and how long the client has to send it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodyAllowance {
+    pub max_bytes: usize,
+    pub deadline: std::time::Duration,
+}
+
+/// The body this request may send: staff members with a valid access token may send offer
+/// files (`IMPORT_MAX_BYTES` within `IMPORT_TIMEOUT_SECS`), everyone else `MAX_BODY_BYTES`
+/// within `CLIENT_BODY_TIMEOUT_MS`. Only the token's signature and expiry are checked here,
+/// which costs no database round trip; the request is identified fully before it runs.
+pub fn body_allowance(app: &AppContext, http: &HttpRequest) -> BodyAllowance {
+    let settings = &app.settings;
     let signed = header_text(http, header::AUTHORIZATION.as_str())
         .ok()
         .flatten()
         .and_then(bearer)
         .is_some_and(|token| app.tokens.verify(token).is_ok());
+    let ordinary = std::time::Duration::from_millis(settings.client_body_timeout_ms.max(1));
     if signed {
-        app.settings
-            .max_body_bytes
-            .max(app.settings.import_max_bytes)
+        BodyAllowance {
+            max_bytes: settings.max_body_bytes.max(settings.import_max_bytes),
+            deadline: ordinary.max(std::time::Duration::from_secs(settings.import_timeout_secs)),
+        }
     } else {
-        app.settings.max_body_bytes
+        BodyAllowance {
+            max_bytes: settings.max_body_bytes,
+            deadline: ordinary,
+        }
     }
 }
 
+/// A header's value as text; `Err` when it is not visible ASCII.
 fn header_text<'a>(http: &'a HttpRequest, name: &str) -> Result<Option<&'a str>, ()> {
     match http.headers().get(name) {
         None => Ok(None),

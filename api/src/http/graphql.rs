@@ -40,7 +40,7 @@ pub async fn post(
             "GraphQL requests must be sent as application/json",
         );
     }
-    let body = match read_body(payload, caller::body_limit(&app, &http)).await {
+    let body = match read_body(payload, caller::body_allowance(&app, &http)).await {
         Ok(body) => body,
         Err(response) => return response,
     };
@@ -328,27 +328,51 @@ fn executed(
     response
 }
 
-/// Reads the body up to `limit` bytes; a larger body is refused without reading it all.
-async fn read_body(mut payload: web::Payload, limit: usize) -> Result<web::BytesMut, HttpResponse> {
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| {
-            refusal(
-                StatusCode::BAD_REQUEST,
-                "BAD_USER_INPUT",
-                "the request body could not be read",
-            )
-        })?;
-        if body.len() + chunk.len() > limit {
-            return Err(refusal(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "BAD_USER_INPUT",
-                &format!("the request body is larger than {limit} bytes"),
-            ));
+/// Reads the body within its allowance: a larger body is refused without reading it all,
+/// and a client that trickles its body is cut off at the deadline (408); either way the
+/// connection is closed, since the rest of the body is still on it.
+async fn read_body(
+    mut payload: web::Payload,
+    allowance: caller::BodyAllowance,
+) -> Result<web::BytesMut, HttpResponse> {
+    let limit = allowance.max_bytes;
+    let read = async {
+        let mut body = web::BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|_| {
+                refusal(
+                    StatusCode::BAD_REQUEST,
+                    "BAD_USER_INPUT",
+                    "the request body could not be read",
+                )
+            })?;
+            if body.len() + chunk.len() > limit {
+                return Err(closing(refusal(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "BAD_USER_INPUT",
+                    &format!("the request body is larger than {limit} bytes"),
+                )));
+            }
+            body.extend_from_slice(&chunk);
         }
-        body.extend_from_slice(&chunk);
+        Ok(body)
+    };
+    match tokio::time::timeout(allowance.deadline, read).await {
+        Ok(result) => result,
+        Err(_) => Err(closing(refusal(
+            StatusCode::REQUEST_TIMEOUT,
+            "BAD_USER_INPUT",
+            "the request body was not sent in time",
+        ))),
     }
-    Ok(body)
+}
+
+/// The response, with the connection closed after it.
+fn closing(mut response: HttpResponse) -> HttpResponse {
+    response
+        .head_mut()
+        .set_connection_type(actix_web::http::ConnectionType::Close);
+    response
 }
 
 /// Whether the request says its body is JSON.

@@ -3,6 +3,7 @@
 
 pub mod caching;
 pub mod caller;
+pub mod connections;
 pub mod cors;
 pub mod feeds;
 pub mod graphql;
@@ -27,6 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, cors_allowed_origins: &str) {
         web::scope("")
             .wrap(cors::policy(cors_allowed_origins))
             .wrap(from_fn(observe::observe))
+            .wrap(from_fn(connections::refuse_over_cap))
             .route("/graphql", web::post().to(graphql::post))
             .route(
                 "/graphql",

@@ -14,6 +14,8 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 use tests::ws::WsClient;
 use tests::{TestApp, error_code};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 use uuid::Uuid;
 
 const LOGIN: &str =
@@ -212,7 +214,7 @@ async fn answer_within(socket: &mut WsClient, wait: Duration) -> Option<serde_js
 async fn answer(socket: &mut WsClient) -> serde_json::Value {
     answer_within(socket, Duration::from_secs(10))
         .await
-        .expect("an answer in time")
+        .unwrap()
 }
 
 /// The error code of a subscription message (`next` or `error`).
@@ -403,4 +405,100 @@ async fn nul_characters_and_huge_lists_are_bad_input() {
             .contains("500"),
         "{many}"
     );
+}
+
+/// Opens a connection and sends a POST's head announcing `length` body bytes.
+async fn trickling_request(addr: std::net::SocketAddr, length: usize) -> TcpStream {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n\r\n{{"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream
+}
+
+/// What the server sends on `stream` within `wait`, until it closes (or the wait ends).
+async fn read_until_closed(stream: &mut TcpStream, wait: Duration) -> (String, bool) {
+    let mut seen = Vec::new();
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let mut buffer = [0u8; 1024];
+        match tokio::time::timeout(left, stream.read(&mut buffer)).await {
+            Err(_) => return (String::from_utf8_lossy(&seen).into_owned(), false),
+            Ok(Ok(0)) | Ok(Err(_)) => return (String::from_utf8_lossy(&seen).into_owned(), true),
+            Ok(Ok(read)) => seen.extend_from_slice(&buffer[..read]),
+        }
+    }
+}
+
+#[actix_web::test]
+async fn a_body_sent_a_byte_at_a_time_is_cut_off_at_its_deadline() {
+    let app = TestApp::spawn_with(|s| s.client_body_timeout_ms = 800).await;
+    let served = app.serve();
+    let mut clients = Vec::new();
+    for _ in 0..20 {
+        clients.push(trickling_request(served.addr, 1000).await);
+    }
+    let started = std::time::Instant::now();
+    let trickle = async {
+        for _ in 0..10 {
+            for client in &mut clients {
+                // The server may already have closed this one.
+                let _ = client.write_all(b" ").await;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    };
+    trickle.await;
+    for client in &mut clients {
+        let (answer, closed) = read_until_closed(client, Duration::from_secs(5)).await;
+        assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+        assert!(closed, "the connection is closed after the 408");
+    }
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let data = app.data("{ categories { code } }", json!({})).await;
+    assert!(data["categories"].as_array().is_some_and(|c| !c.is_empty()));
+}
+
+#[actix_web::test]
+async fn one_network_holds_only_so_many_connections() {
+    let app = TestApp::spawn_with(|s| s.max_connections_per_address = 5).await;
+    let served = app.serve();
+    let mut held = Vec::new();
+    for _ in 0..5 {
+        held.push(trickling_request(served.addr, 1_000_000).await);
+    }
+    let ip: std::net::IpAddr = "127.0.0.1".parse().unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while app.app.connections.open_from(ip) < 5 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the connections were not counted"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let mut extra = trickling_request(served.addr, 10).await;
+    let (answer, closed) = read_until_closed(&mut extra, Duration::from_secs(5)).await;
+    assert!(answer.starts_with("HTTP/1.1 429"), "{answer}");
+    assert!(closed, "the extra connection is closed at once");
+    // Closing the held ones gives their places back.
+    drop(held);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while app.app.connections.open_from(ip) > 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the places were not given back"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let mut fresh = TcpStream::connect(served.addr).await.unwrap();
+    let body = r#"{"query":"{ categories { code } }"}"#;
+    let request = format!(
+        "POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    fresh.write_all(request.as_bytes()).await.unwrap();
+    let (answer, _) = read_until_closed(&mut fresh, Duration::from_secs(5)).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 }
