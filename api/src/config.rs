@@ -511,28 +511,57 @@ pub struct Settings {
     #[arg(long, env = "RESPONSE_CACHE_SECS", default_value_t = 60, global = true)]
     pub response_cache_secs: u64,
 
+    /// Bytes of cached answers one instance keeps in memory at most (without Redis); the
+    /// least used are dropped first.
+    #[arg(long, env = "RESPONSE_CACHE_MAX_BYTES", default_value_t = 64 * 1024 * 1024, global = true)]
+    pub response_cache_max_bytes: u64,
+
+    /// Answers larger than this many bytes are never cached.
+    #[arg(long, env = "RESPONSE_CACHE_MAX_ENTRY_BYTES", default_value_t = 256 * 1024, global = true)]
+    pub response_cache_max_entry_bytes: usize,
+
     /// Accept automatic persisted queries: a client may send a query's SHA-256 alone once it
     /// has sent the text with it. Registered operations are answered by hash either way.
     #[arg(long, env = "AUTOMATIC_PERSISTED_QUERIES", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub automatic_persisted_queries: bool,
 
-    /// Seconds an automatically persisted query is kept in Redis after it was last sent.
+    /// Seconds an automatically persisted query is kept in Redis after it was last sent
+    /// (a client whose text expired sends it once more).
     #[arg(
         long,
         env = "PERSISTED_QUERY_TTL_SECS",
-        default_value_t = 7 * 24 * 3600,
+        default_value_t = 24 * 3600,
         global = true
     )]
     pub persisted_query_ttl_secs: u64,
 
-    /// Persisted query texts each instance keeps in memory.
+    /// Bytes of persisted query texts each instance keeps in memory; the least used are
+    /// dropped first.
     #[arg(
         long,
-        env = "PERSISTED_QUERY_CAPACITY",
-        default_value_t = 10_000,
+        env = "PERSISTED_QUERY_CACHE_BYTES",
+        default_value_t = 16 * 1024 * 1024,
         global = true
     )]
-    pub persisted_query_capacity: usize,
+    pub persisted_query_cache_bytes: u64,
+
+    /// Longest query text a client may persist automatically, in bytes.
+    #[arg(
+        long,
+        env = "PERSISTED_QUERY_MAX_BYTES",
+        default_value_t = 16 * 1024,
+        global = true
+    )]
+    pub persisted_query_max_bytes: usize,
+
+    /// New query texts one client network may persist per minute (beyond: 429).
+    #[arg(
+        long,
+        env = "PERSISTED_QUERIES_PER_MINUTE",
+        default_value_t = 60,
+        global = true
+    )]
+    pub persisted_queries_per_minute: u32,
 
     /// `max-age` of anonymous answers to `GET` requests, for browsers, sites and CDNs
     /// (0 sends `no-cache`: they must ask again, and get 304 while nothing changed).

@@ -16,7 +16,7 @@ use crate::cache::memory::MemoryLimiter;
 use crate::cache::persisted::PersistedQueries;
 use crate::cache::redis_limiter::RedisLimiter;
 use crate::cache::redis_store::RedisStore;
-use crate::cache::responses::ResponseCache;
+use crate::cache::responses::{CacheBounds, ResponseCache};
 use crate::cache::{Limiters, RateLimiter};
 use crate::config::Settings;
 use crate::error::{ApiError, ApiResult};
@@ -90,8 +90,12 @@ impl AppContext {
         );
         let hashing_threads = settings.password_hash_concurrency;
         let settings_cache_secs = settings.response_cache_secs;
+        let cache_bounds = CacheBounds {
+            max_bytes: settings.response_cache_max_bytes,
+            max_entry_bytes: settings.response_cache_max_entry_bytes,
+        };
         let settings_persisted_ttl = settings.persisted_query_ttl_secs;
-        let settings_persisted_capacity = settings.persisted_query_capacity;
+        let settings_persisted_bytes = settings.persisted_query_cache_bytes;
         let settings_ws_connections = settings.ws_max_connections;
         let connections = Arc::new(ConnectionCounter::new(settings.max_connections_per_address));
         let shared_limiter: Option<Arc<dyn RateLimiter>> = redis
@@ -115,11 +119,12 @@ impl AppContext {
             responses: Arc::new(ResponseCache::new(
                 redis.clone(),
                 std::time::Duration::from_secs(settings_cache_secs),
+                cache_bounds,
             )),
             persisted: Arc::new(PersistedQueries::new(
                 redis.clone(),
                 std::time::Duration::from_secs(settings_persisted_ttl),
-                settings_persisted_capacity,
+                settings_persisted_bytes,
             )),
             events: Arc::new(EventBus::new(redis.clone())),
             metrics: Arc::new(Metrics::default()),

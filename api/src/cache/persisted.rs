@@ -1,13 +1,14 @@
 //! Documents clients persisted automatically (the APQ protocol): the text of a query, found
 //! by the SHA-256 of that text. With Redis they are shared by every instance, so a client
 //! that registered a hash on one instance can send only the hash to the next; each process
-//! also keeps the documents it used last. A document is named by its own hash, so a copy can
-//! never be stale: what may differ between the two stores is only whether it is there.
+//! also keeps the documents it used last, bounded by bytes and dropping the least used
+//! first. A document is named by its own hash, so a copy can never be stale: what may
+//! differ between the two stores is only whether it is there.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
+use moka::sync::Cache;
 use sha2::{Digest, Sha256};
 
 use crate::cache::redis_store::RedisStore;
@@ -33,47 +34,20 @@ pub fn is_sha256_hex(text: &str) -> bool {
 pub struct PersistedQueries {
     shared: Option<Arc<RedisStore>>,
     ttl: Duration,
-    local: Mutex<LocalDocuments>,
-}
-
-/// The documents the process keeps, dropped oldest first beyond the capacity.
-struct LocalDocuments {
-    capacity: usize,
-    by_hash: HashMap<String, Arc<str>>,
-    order: VecDeque<String>,
-}
-
-impl LocalDocuments {
-    fn insert(&mut self, hash: &str, document: Arc<str>) {
-        if self.capacity == 0 || self.by_hash.contains_key(hash) {
-            return;
-        }
-        while self.by_hash.len() >= self.capacity {
-            match self.order.pop_front() {
-                Some(oldest) => {
-                    self.by_hash.remove(&oldest);
-                }
-                None => break,
-            }
-        }
-        self.by_hash.insert(hash.to_owned(), document);
-        self.order.push_back(hash.to_owned());
-    }
+    local: Cache<String, Arc<str>>,
 }
 
 impl PersistedQueries {
-    /// A store keeping up to `capacity` documents in the process and, with Redis, each
+    /// A store keeping up to `max_bytes` of documents in the process and, with Redis, each
     /// document for `ttl` after it was last stored there.
-    pub fn new(shared: Option<Arc<RedisStore>>, ttl: Duration, capacity: usize) -> Self {
-        Self {
-            shared,
-            ttl,
-            local: Mutex::new(LocalDocuments {
-                capacity,
-                by_hash: HashMap::new(),
-                order: VecDeque::new(),
-            }),
-        }
+    pub fn new(shared: Option<Arc<RedisStore>>, ttl: Duration, max_bytes: u64) -> Self {
+        let local = Cache::builder()
+            .max_capacity(max_bytes)
+            .weigher(|hash: &String, document: &Arc<str>| {
+                u32::try_from(hash.len() + document.len()).unwrap_or(u32::MAX)
+            })
+            .build();
+        Self { shared, ttl, local }
     }
 
     /// The document with this hash, if any store holds it.
@@ -111,13 +85,17 @@ impl PersistedQueries {
 
     /// Keeps a document in the process only (a registered one, read from the database).
     pub fn remember(&self, hash: &str, document: Arc<str>) {
-        if let Ok(mut local) = self.local.lock() {
-            local.insert(hash, document);
-        }
+        self.local.insert(hash.to_owned(), document);
     }
 
     fn local_get(&self, hash: &str) -> Option<Arc<str>> {
-        self.local.lock().ok()?.by_hash.get(hash).cloned()
+        self.local.get(hash)
+    }
+
+    /// Bytes the process holds (after pending evictions are applied).
+    pub fn local_bytes(&self) -> u64 {
+        self.local.run_pending_tasks();
+        self.local.weighted_size()
     }
 }
 
@@ -137,19 +115,15 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn the_process_keeps_the_newest_documents_up_to_its_capacity() {
-        let store = PersistedQueries::new(None, Duration::from_secs(60), 2);
-        for document in ["{ a }", "{ b }", "{ c }"] {
-            store.put(&sha256_hex(document), document).await;
+    async fn the_process_keeps_documents_up_to_its_bytes() {
+        // Each entry weighs its 64-character hash and its text.
+        let store = PersistedQueries::new(None, Duration::from_secs(60), 3 * (64 + 200));
+        for i in 0..50 {
+            let document = format!("{{ a{i:0>195} }}");
+            store.put(&sha256_hex(&document), &document).await;
         }
-        assert!(store.get(&sha256_hex("{ a }")).await.is_none());
-        assert_eq!(
-            store.get(&sha256_hex("{ c }")).await.as_deref(),
-            Some("{ c }")
-        );
-        assert_eq!(
-            store.get(&sha256_hex("{ b }")).await.as_deref(),
-            Some("{ b }")
-        );
+        assert!(store.local_bytes() <= 3 * (64 + 200));
+        let kept = store.local.iter().count();
+        assert!((1..=3).contains(&kept), "{kept} documents kept");
     }
 }

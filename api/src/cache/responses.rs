@@ -1,32 +1,38 @@
-//! Cached answers to anonymous reads. A key is the query (whitespace folded), its
-//! variables, the operation name, the language asked for and the current data version;
-//! writes to public data bump the version, so every instance stops serving older answers at
-//! once. With Redis the answers and the version are shared; without it they live in the
-//! process. When Redis fails, reads bypass the cache rather than risk a stale answer.
+//! Cached answers to anonymous reads. A key is the query's tokens (comments and layout
+//! left out, see `graphql::document_key`), its variables, the operation name, the language
+//! asked for and the current data version; writes to public data bump the version, so
+//! every instance stops serving older answers at once. With Redis the answers and the
+//! version are shared; without it they live in the process, in a cache bounded by bytes
+//! (`RESPONSE_CACHE_MAX_BYTES`) that drops the least used answers first. Answers larger
+//! than `RESPONSE_CACHE_MAX_ENTRY_BYTES` are never kept. When Redis fails, reads bypass
+//! the cache rather than risk a stale answer.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use moka::sync::Cache;
 use sha2::{Digest, Sha256};
 
 use crate::cache::StoreError;
 use crate::cache::redis_store::RedisStore;
+use crate::graphql::document_key;
 
-/// Answers kept in the process at most.
-const MAX_LOCAL_ENTRIES: usize = 10_000;
-/// Larger answers are not cached.
-const MAX_BODY_BYTES: usize = 1_000_000;
-
-/// Answers kept in the process: when each expires, and the body.
-type LocalAnswers = HashMap<String, (Instant, Arc<Vec<u8>>)>;
+/// How much the cache may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheBounds {
+    /// Bytes of answers kept in the process at most.
+    pub max_bytes: u64,
+    /// Larger answers are not cached at all.
+    pub max_entry_bytes: usize,
+}
 
 pub struct ResponseCache {
     shared: Option<Arc<RedisStore>>,
     ttl: Duration,
+    max_entry_bytes: usize,
     local_version: AtomicU64,
-    local: Mutex<LocalAnswers>,
+    local: Cache<String, Arc<Vec<u8>>>,
 }
 
 /// What identifies an answer.
@@ -38,13 +44,27 @@ pub struct CacheKey<'a> {
 }
 
 impl ResponseCache {
-    pub fn new(shared: Option<Arc<RedisStore>>, ttl: Duration) -> Self {
+    pub fn new(shared: Option<Arc<RedisStore>>, ttl: Duration, bounds: CacheBounds) -> Self {
+        let local = Cache::builder()
+            .max_capacity(bounds.max_bytes)
+            .weigher(|key: &String, body: &Arc<Vec<u8>>| {
+                u32::try_from(key.len() + body.len()).unwrap_or(u32::MAX)
+            })
+            .time_to_live(ttl.max(Duration::from_millis(1)))
+            .build();
         Self {
             shared,
             ttl,
+            max_entry_bytes: bounds.max_entry_bytes,
             local_version: AtomicU64::new(0),
-            local: Mutex::new(HashMap::new()),
+            local,
         }
+    }
+
+    /// Bytes the process holds (after pending evictions are applied).
+    pub fn local_bytes(&self) -> u64 {
+        self.local.run_pending_tasks();
+        self.local.weighted_size()
     }
 
     /// The current data version, or `None` when it cannot be known (the cache is bypassed).
@@ -63,11 +83,11 @@ impl ResponseCache {
 
     /// The key of an answer at a data version.
     pub fn key(&self, version: u64, key: &CacheKey<'_>) -> String {
-        let folded: Vec<&str> = key.query.split_whitespace().collect();
+        let document = document_key::normalised(key.query);
         let mut hasher = Sha256::new();
         hasher.update(version.to_be_bytes());
         for part in [
-            folded.join(" ").as_str(),
+            document.as_str(),
             key.operation_name.unwrap_or(""),
             &key.variables.to_string(),
             key.language.unwrap_or(""),
@@ -85,13 +105,7 @@ impl ResponseCache {
     /// A cached answer.
     pub async fn get(&self, key: &str) -> Option<Arc<Vec<u8>>> {
         match &self.shared {
-            None => {
-                let local = self.local.lock().ok()?;
-                local
-                    .get(key)
-                    .filter(|(expires, _)| *expires > Instant::now())
-                    .map(|(_, body)| body.clone())
-            }
+            None => self.local.get(key),
             Some(store) => match store.get::<Vec<u8>>(&format!("rc:{key}")).await {
                 Ok(body) => body.map(Arc::new),
                 Err(err) => {
@@ -104,23 +118,11 @@ impl ResponseCache {
 
     /// Keeps an answer for the cache's lifetime.
     pub async fn put(&self, key: &str, body: Vec<u8>) {
-        if body.len() > MAX_BODY_BYTES {
+        if body.len() > self.max_entry_bytes {
             return;
         }
         match &self.shared {
-            None => {
-                let Ok(mut local) = self.local.lock() else {
-                    return;
-                };
-                let now = Instant::now();
-                if local.len() >= MAX_LOCAL_ENTRIES {
-                    local.retain(|_, (expires, _)| *expires > now);
-                    if local.len() >= MAX_LOCAL_ENTRIES {
-                        local.clear();
-                    }
-                }
-                local.insert(key.to_owned(), (now + self.ttl, Arc::new(body)));
-            }
+            None => self.local.insert(key.to_owned(), Arc::new(body)),
             Some(store) => {
                 if let Err(err) = store
                     .set_expiring(&format!("rc:{key}"), body, self.ttl)
@@ -135,9 +137,8 @@ impl ResponseCache {
     /// Public data changed: no answer from before may be served again.
     pub async fn bump(&self) {
         self.local_version.fetch_add(1, Ordering::AcqRel);
-        if let Ok(mut local) = self.local.lock() {
-            local.clear();
-        }
+        // Keys carry the version, so older answers can no longer be found; this frees them.
+        self.local.invalidate_all();
         if let Some(store) = &self.shared
             && let Err(err) = shared_bump(store).await
         {

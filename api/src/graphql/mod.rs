@@ -4,6 +4,7 @@ pub mod account;
 pub mod api_client;
 pub mod audit;
 pub mod category;
+pub mod document_key;
 pub mod errors;
 pub mod limits;
 pub mod loader;

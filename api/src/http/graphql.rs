@@ -194,9 +194,11 @@ async fn execute(
         return response;
     }
     let mut request = request;
-    if let Err(response) = persisted::resolve(app, &meta, &mut request).await {
-        return response;
-    }
+    let to_persist = match persisted::resolve(app, &meta, &mut request).await {
+        Ok(to_persist) => to_persist,
+        Err(response) => return response,
+    };
+    let request_text = to_persist.as_ref().map(|_| request.query.clone());
     // Parsed once here for the checks below; the executor parses it again to run it.
     let described = operation::describe(&request);
     let in_url = http.method() == actix_web::http::Method::GET;
@@ -238,6 +240,9 @@ async fn execute(
     let limit = time_limit(app, described.as_ref());
     match tokio::time::timeout(limit, schema.execute(request)).await {
         Ok(mut response) => {
+            if let (Some(to_persist), Some(text)) = (to_persist, &request_text) {
+                to_persist.keep_if_ran(app, text, &response).await;
+            }
             notice.write(&mut response);
             let succeeded = response.errors.is_empty();
             // The id ties an error a user reports to the server's log lines.

@@ -5,6 +5,11 @@
 //! `PERSISTED_QUERY_NOT_FOUND` so the client sends the text once more.
 //!
 //! A partner app in allow-list mode may send registered operations only, by hash or in full.
+//!
+//! A text a client persists is stored only once it has run: a document that does not parse
+//! or validate is never kept. New texts are counted per client network
+//! (`PERSISTED_QUERIES_PER_MINUTE`) and may be at most `PERSISTED_QUERY_MAX_BYTES` long, so
+//! a stranger cannot fill the stores with texts nobody will send again.
 
 use std::sync::Arc;
 
@@ -15,26 +20,50 @@ use serde_json::json;
 use crate::cache::persisted::{is_sha256_hex, sha256_hex};
 use crate::context::{AppContext, RequestMeta};
 use crate::http::graphql::refusal;
+use crate::http::rate_limit;
 use crate::service;
 
 /// The error code (and message) Apollo and urql clients recognise as "send the text".
 pub const NOT_FOUND_CODE: &str = "PERSISTED_QUERY_NOT_FOUND";
 const NOT_FOUND_MESSAGE: &str = "PersistedQueryNotFound";
 
-/// Gives the request its text, or the response that refuses it.
+/// A text to keep under its hash once the request has run it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToPersist {
+    hash: String,
+}
+
+impl ToPersist {
+    /// Keeps the text when the request ran it: the document parsed and validated, which
+    /// shows in every error (if any) having a path in the answer.
+    pub async fn keep_if_ran(
+        self,
+        app: &AppContext,
+        request_text: &str,
+        response: &async_graphql::Response,
+    ) {
+        let ran = response.errors.iter().all(|error| !error.path.is_empty());
+        if ran {
+            app.persisted.put(&self.hash, request_text).await;
+        }
+    }
+}
+
+/// Gives the request its text, or the response that refuses it; a new text the client
+/// persists comes back as [`ToPersist`], kept once it has run.
 pub async fn resolve(
     app: &AppContext,
     meta: &RequestMeta,
     request: &mut async_graphql::Request,
-) -> Result<(), HttpResponse> {
+) -> Result<Option<ToPersist>, HttpResponse> {
     let allow_list_only = meta.client.as_ref().is_some_and(|c| c.allow_list_only);
     let hash = match persisted_hash(request).map_err(BadExtension::into_response)? {
         Some(hash) => hash,
         None if allow_list_only => {
             let hash = sha256_hex(&request.query);
-            return registered(app, &hash).await.map(|_| ());
+            return registered(app, &hash).await.map(|_| None);
         }
-        None => return Ok(()),
+        None => return Ok(None),
     };
     if !request.query.is_empty() {
         if sha256_hex(&request.query) != hash {
@@ -45,7 +74,7 @@ pub async fn resolve(
             ));
         }
         if allow_list_only {
-            return registered(app, &hash).await.map(|_| ());
+            return registered(app, &hash).await.map(|_| None);
         }
         if !app.settings.automatic_persisted_queries {
             return Err(refusal(
@@ -54,8 +83,11 @@ pub async fn resolve(
                 "automatic persisted queries are turned off: send registered operations or full queries",
             ));
         }
-        app.persisted.put(&hash, &request.query).await;
-        return Ok(());
+        if app.persisted.get(&hash).await.is_some() {
+            return Ok(None);
+        }
+        admit_new_text(app, meta, request.query.len()).await?;
+        return Ok(Some(ToPersist { hash }));
     }
     let document = if allow_list_only {
         registered(app, &hash).await?
@@ -69,7 +101,37 @@ pub async fn resolve(
         }
     };
     request.query = document.to_string();
-    Ok(())
+    Ok(None)
+}
+
+/// Whether a client may persist one more text of `length` bytes: short enough, and within
+/// its network's allowance of new texts.
+async fn admit_new_text(
+    app: &AppContext,
+    meta: &RequestMeta,
+    length: usize,
+) -> Result<(), HttpResponse> {
+    let max = app.settings.persisted_query_max_bytes;
+    if length > max {
+        return Err(refusal(
+            StatusCode::BAD_REQUEST,
+            "BAD_USER_INPUT",
+            &format!(
+                "query texts longer than {max} bytes are not persisted: send the text without `persistedQuery`"
+            ),
+        ));
+    }
+    match &meta.address {
+        Some(address) => {
+            rate_limit::take(
+                app,
+                &format!("pq:{address}"),
+                app.settings.persisted_queries_per_minute,
+            )
+            .await
+        }
+        None => Ok(()),
+    }
 }
 
 /// Why the `persistedQuery` extension of a request is unusable.

@@ -58,9 +58,11 @@ pub async fn plan(
     let kind = operation.kind;
     let fields = operation.root_fields.clone().unwrap_or_default();
     match kind {
+        // Fragments at the root hide which mutations run: count it as a public write.
         OperationType::Mutation => Plan {
             key: None,
-            bumps: fields.iter().any(|f| PUBLIC_WRITES.contains(&f.as_str())),
+            bumps: operation.root_fields.is_none()
+                || fields.iter().any(|f| PUBLIC_WRITES.contains(&f.as_str())),
         },
         OperationType::Query
             if app.settings.response_cache_secs > 0

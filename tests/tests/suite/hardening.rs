@@ -502,3 +502,176 @@ async fn one_network_holds_only_so_many_connections() {
     let (answer, _) = read_until_closed(&mut fresh, Duration::from_secs(5)).await;
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 }
+
+fn cache_status(reply: &tests::HttpReply) -> Option<&str> {
+    reply.headers.get("X-Cache").and_then(|v| v.to_str().ok())
+}
+
+async fn anonymous_post(app: &TestApp, body: serde_json::Value) -> tests::HttpReply {
+    app.request(
+        TestRequest::post()
+            .uri("/graphql")
+            .peer_addr("192.0.2.50:40000".parse().unwrap())
+            .set_json(body),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_comment_or_new_layout_does_not_make_a_new_cache_entry() {
+    let app = TestApp::spawn_with(|s| {
+        s.response_cache_secs = 60;
+        s.redis_url = None;
+    })
+    .await;
+    let first = anonymous_post(&app, json!({ "query": "{ categories { code } }" })).await;
+    assert_eq!(cache_status(&first), Some("MISS"));
+    for variant in [
+        "{categories{code}}",
+        "# a comment that changes nothing\n{ categories { code } }",
+        "{ categories { code, } } # trailing",
+    ] {
+        let again = anonymous_post(&app, json!({ "query": variant })).await;
+        assert_eq!(cache_status(&again), Some("HIT"), "{variant}");
+    }
+}
+
+#[tokio::test]
+async fn a_flood_of_distinct_queries_keeps_the_cache_within_its_bytes() {
+    const MAX_BYTES: u64 = 512 * 1024;
+    let app = TestApp::spawn_with(|s| {
+        s.response_cache_secs = 60;
+        s.response_cache_max_bytes = MAX_BYTES;
+        s.response_cache_max_entry_bytes = 64 * 1024;
+        s.rate_limit_per_address = 1_000_000;
+        s.redis_url = None;
+    })
+    .await;
+    // Every alias makes a different, valid document with a sizeable answer.
+    for i in 0..300 {
+        let query =
+            format!("{{ a{i}: regions(first: 100) {{ edges {{ node {{ code name kind }} }} }} }}");
+        let reply = anonymous_post(&app, json!({ "query": query })).await;
+        assert_eq!(reply.status, StatusCode::OK);
+    }
+    let held = app.app.responses.local_bytes();
+    assert!(held <= MAX_BYTES, "the cache holds {held} bytes");
+    assert!(held > 0, "answers were cached");
+    // An answer above the entry limit is not kept.
+    let big = TestApp::spawn_with(|s| {
+        s.response_cache_secs = 60;
+        s.response_cache_max_entry_bytes = 100;
+        s.redis_url = None;
+    })
+    .await;
+    let once = anonymous_post(&big, json!({ "query": "{ categories { code label } }" })).await;
+    let twice = anonymous_post(&big, json!({ "query": "{ categories { code label } }" })).await;
+    assert_eq!(cache_status(&once), Some("MISS"));
+    assert_eq!(cache_status(&twice), Some("MISS"), "too large to keep");
+}
+
+#[tokio::test]
+async fn a_mutation_behind_a_root_fragment_drops_cached_answers() {
+    let app = TestApp::spawn_with(|s| s.response_cache_secs = 60).await;
+    let provider = tests::fixtures::provider(&app.db, "Verein").await;
+    let offer = tests::fixtures::offer(
+        &app.db,
+        tests::fixtures::OfferSpec::new(provider, "Sprachcafé"),
+    )
+    .await;
+    let read = json!({ "query": "{ offers(first: 5) { totalCount } }" });
+    assert_eq!(
+        anonymous_post(&app, read.clone()).await.body["data"]["offers"]["totalCount"],
+        1
+    );
+    let admin = app.admin().await.token;
+    app.data_as(
+        Some(&admin),
+        "mutation($o: ID!) { ... on Mutation { archiveOffer(id: $o) { status } } }",
+        json!({ "o": crate::ids::offer_gid(offer) }),
+    )
+    .await;
+    let after = anonymous_post(&app, read).await;
+    assert_eq!(
+        after.body["data"]["offers"]["totalCount"], 0,
+        "{:?}",
+        after.body
+    );
+}
+
+fn persisted_extension(text: &str) -> serde_json::Value {
+    json!({ "persistedQuery": { "version": 1, "sha256Hash": angebotsplattform::cache::persisted::sha256_hex(text) } })
+}
+
+#[tokio::test]
+async fn only_texts_that_run_are_persisted_and_each_client_persists_few() {
+    let app = TestApp::spawn_with(|s| {
+        s.persisted_queries_per_minute = 3;
+        s.persisted_query_max_bytes = 1024;
+    })
+    .await;
+    // A text that does not parse, and one that does not validate: neither is kept.
+    for broken in ["{ categories { code ", "{ categories { nonsense } }"] {
+        let sent = anonymous_post(
+            &app,
+            json!({ "query": broken, "extensions": persisted_extension(broken) }),
+        )
+        .await;
+        assert!(sent.body["errors"].is_array(), "{:?}", sent.body);
+        let by_hash =
+            anonymous_post(&app, json!({ "extensions": persisted_extension(broken) })).await;
+        assert_eq!(
+            error_code(&by_hash.body),
+            Some("PERSISTED_QUERY_NOT_FOUND"),
+            "{broken} was stored"
+        );
+    }
+    // Too long to persist.
+    let long = format!("{{ categories {{ code }} }} #{}", "x".repeat(2000));
+    let refused = anonymous_post(
+        &app,
+        json!({ "query": long, "extensions": persisted_extension(&long) }),
+    )
+    .await;
+    assert_eq!(
+        error_code(&refused.body),
+        Some("BAD_USER_INPUT"),
+        "{:?}",
+        refused.body
+    );
+    // A valid text is kept; sending it again is not a new text.
+    let good = "{ categories { code } }";
+    for _ in 0..3 {
+        let kept = anonymous_post(
+            &app,
+            json!({ "query": good, "extensions": persisted_extension(good) }),
+        )
+        .await;
+        assert!(kept.body["data"]["categories"].is_array());
+    }
+    let by_hash = anonymous_post(&app, json!({ "extensions": persisted_extension(good) })).await;
+    assert!(
+        by_hash.body["data"]["categories"].is_array(),
+        "{:?}",
+        by_hash.body
+    );
+    // Three new texts a minute: the broken ones counted, then the good one; one more is too many.
+    let fresh = "{ categories { label } }";
+    let over = anonymous_post(
+        &app,
+        json!({ "query": fresh, "extensions": persisted_extension(fresh) }),
+    )
+    .await;
+    assert_eq!(
+        over.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{:?}",
+        over.body
+    );
+}
+
+#[test]
+fn persisted_texts_live_a_day_by_default() {
+    let settings = Cli::parse_from(["angebotsplattform"]).settings;
+    assert_eq!(settings.persisted_query_ttl_secs, 24 * 3600);
+}
