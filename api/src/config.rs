@@ -502,6 +502,25 @@ pub struct Settings {
     #[arg(long, env = "REDIS_TIMEOUT_MS", default_value_t = 250, global = true)]
     pub redis_timeout_ms: u64,
 
+    /// Redis failures in a row after which it is left alone for `REDIS_BREAKER_COOLDOWN_MS`
+    /// (requests take their per-instance fallbacks at once meanwhile).
+    #[arg(
+        long,
+        env = "REDIS_BREAKER_FAILURES",
+        default_value_t = 3,
+        global = true
+    )]
+    pub redis_breaker_failures: u32,
+
+    /// Milliseconds the open breaker leaves a failing Redis alone before one call probes it.
+    #[arg(
+        long,
+        env = "REDIS_BREAKER_COOLDOWN_MS",
+        default_value_t = 5000,
+        global = true
+    )]
+    pub redis_breaker_cooldown_ms: u64,
+
     /// Seconds an instance may take a sign-in for live on Redis's word, without asking the
     /// database (revocations reach every instance at once regardless).
     #[arg(long, env = "SESSION_CACHE_SECS", default_value_t = 30, global = true)]

@@ -12,10 +12,11 @@ use crate::StartError;
 use crate::auth::password::Hasher;
 use crate::auth::throttle::{SignInThrottle, ThrottleLimits};
 use crate::auth::{TokenKeys, Viewer};
+use crate::breaker::CircuitBreaker;
 use crate::cache::memory::MemoryLimiter;
 use crate::cache::persisted::PersistedQueries;
 use crate::cache::redis_limiter::RedisLimiter;
-use crate::cache::redis_store::RedisStore;
+use crate::cache::redis_store::{RedisStore, StoreLimits};
 use crate::cache::responses::{CacheBounds, ResponseCache};
 use crate::cache::{Limiters, RateLimiter};
 use crate::config::Settings;
@@ -24,7 +25,6 @@ use crate::events::EventBus;
 use crate::http::connections::ConnectionCounter;
 use crate::metrics::Metrics;
 use crate::search::SearchIndex;
-use crate::search::breaker::CircuitBreaker;
 use crate::search::embedded::EmbeddedIndex;
 use crate::search::meili::{MeiliConfig, MeiliIndex};
 use crate::search::terms::Thesaurus;
@@ -103,6 +103,7 @@ impl AppContext {
             .map(|store| Arc::new(RedisLimiter::new(store)) as Arc<dyn RateLimiter>);
         let limiters = Arc::new(Limiters::new(shared_limiter, MemoryLimiter::default()));
         let search_breaker = CircuitBreaker::new(
+            "search engine",
             settings.search_breaker_failures,
             std::time::Duration::from_secs(settings.search_breaker_cooldown_secs),
         );
@@ -188,7 +189,13 @@ fn open_redis(settings: &Settings) -> Result<Option<Arc<RedisStore>>, StartError
             let store = RedisStore::new(
                 url.expose_secret().trim(),
                 &settings.redis_key_prefix,
-                std::time::Duration::from_millis(settings.redis_timeout_ms.max(1)),
+                StoreLimits {
+                    timeout: std::time::Duration::from_millis(settings.redis_timeout_ms.max(1)),
+                    breaker_failures: settings.redis_breaker_failures,
+                    breaker_cooldown: std::time::Duration::from_millis(
+                        settings.redis_breaker_cooldown_ms,
+                    ),
+                },
             )
             .map_err(|err| StartError::Data(format!("bad REDIS_URL: {err}")))?;
             Ok(Some(Arc::new(store)))

@@ -5,6 +5,7 @@
 //! [`bootstrap`], [`build_schema`] and [`configure`].
 
 pub mod auth;
+pub mod breaker;
 pub mod cache;
 pub mod clock;
 pub mod config;

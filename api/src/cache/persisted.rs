@@ -65,7 +65,7 @@ impl PersistedQueries {
             Ok(None) => None,
             Err(err) => {
                 // The client will send the full text again; nothing is lost.
-                tracing::warn!(error = %err, "persisted query store unavailable");
+                err.log("persisted query store unavailable");
                 None
             }
         }
@@ -79,7 +79,7 @@ impl PersistedQueries {
                 .set_expiring(&format!("pq:{hash}"), document, self.ttl)
                 .await
         {
-            tracing::warn!(error = %err, "could not share a persisted query");
+            err.log("could not share a persisted query");
         }
     }
 

@@ -1,6 +1,10 @@
 //! The connection to Redis shared by everything the platform keeps there: made on first use,
-//! re-made by the connection manager after failures, every call bounded by a timeout, and
-//! every key under the configured prefix.
+//! re-made by the connection manager after failures, every call bounded by a timeout and
+//! behind a circuit breaker, and every key under the configured prefix.
+//!
+//! While Redis is down, every request would otherwise wait out the timeout once or twice
+//! before taking its fallback; with the breaker open they take it at once, and one call per
+//! cool-down probes whether Redis is back.
 
 use std::future::Future;
 use std::time::Duration;
@@ -8,24 +12,43 @@ use std::time::Duration;
 use redis::aio::ConnectionManager;
 use tokio::sync::OnceCell;
 
+use crate::breaker::{CircuitBreaker, Refusal};
 use crate::cache::StoreError;
+
+/// How the store guards its calls.
+#[derive(Debug, Clone, Copy)]
+pub struct StoreLimits {
+    /// Longest wait for one call.
+    pub timeout: Duration,
+    /// Failures in a row that open the breaker.
+    pub breaker_failures: u32,
+    /// How long the open breaker leaves Redis alone.
+    pub breaker_cooldown: Duration,
+}
 
 pub struct RedisStore {
     client: redis::Client,
     connection: OnceCell<ConnectionManager>,
     prefix: String,
     timeout: Duration,
+    breaker: CircuitBreaker,
 }
 
 impl RedisStore {
     /// A store for the server at `url`; nothing is sent until the first call.
-    pub fn new(url: &str, prefix: &str, timeout: Duration) -> Result<Self, StoreError> {
+    pub fn new(url: &str, prefix: &str, limits: StoreLimits) -> Result<Self, StoreError> {
         Ok(Self {
             client: redis::Client::open(url)?,
             connection: OnceCell::new(),
             prefix: prefix.to_owned(),
-            timeout,
+            timeout: limits.timeout,
+            breaker: CircuitBreaker::new("redis", limits.breaker_failures, limits.breaker_cooldown),
         })
+    }
+
+    /// Whether the breaker has Redis down as failing.
+    pub fn failing(&self) -> bool {
+        self.breaker.is_open()
     }
 
     /// The full name of a key.
@@ -46,14 +69,19 @@ impl RedisStore {
         Ok(manager.clone())
     }
 
-    /// Runs a call under the timeout.
+    /// Runs a call under the timeout and the breaker.
     pub async fn bounded<T>(
         &self,
         call: impl Future<Output = Result<T, StoreError>>,
     ) -> Result<T, StoreError> {
-        tokio::time::timeout(self.timeout, call)
+        self.breaker
+            .run(self.timeout, call)
             .await
-            .map_err(|_| StoreError::Timeout)?
+            .map_err(|refusal| match refusal {
+                Refusal::Open => StoreError::Unavailable,
+                Refusal::TimedOut => StoreError::Timeout,
+                Refusal::Failed(err) => err,
+            })
     }
 
     /// The value of a key under the prefix, if it is set.

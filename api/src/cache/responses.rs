@@ -74,7 +74,7 @@ impl ResponseCache {
             Some(store) => match shared_version(store).await {
                 Ok(version) => Some(version),
                 Err(err) => {
-                    tracing::warn!(error = %err, "response cache unavailable; answering afresh");
+                    err.log("response cache unavailable; answering afresh");
                     None
                 }
             },
@@ -109,7 +109,7 @@ impl ResponseCache {
             Some(store) => match store.get::<Vec<u8>>(&format!("rc:{key}")).await {
                 Ok(body) => body.map(Arc::new),
                 Err(err) => {
-                    tracing::warn!(error = %err, "response cache read failed");
+                    err.log("response cache read failed");
                     None
                 }
             },
@@ -128,7 +128,7 @@ impl ResponseCache {
                     .set_expiring(&format!("rc:{key}"), body, self.ttl)
                     .await
                 {
-                    tracing::warn!(error = %err, "response cache write failed");
+                    err.log("response cache write failed");
                 }
             }
         }
@@ -143,7 +143,7 @@ impl ResponseCache {
             && let Err(err) = shared_bump(store).await
         {
             // Answers cached under the old version expire with their lifetime.
-            tracing::warn!(error = %err, "could not bump the shared data version");
+            err.log("could not bump the shared data version");
         }
     }
 }

@@ -99,7 +99,7 @@ impl EventBus {
                 Ok(()) if self.relay.listening() => return,
                 Ok(()) => {}
                 Err(err) => {
-                    tracing::warn!(error = %err, "could not publish an event to Redis; telling this instance only");
+                    err.log("could not publish an event to Redis; telling this instance only");
                 }
             }
         }

@@ -3,7 +3,6 @@
 //! outbox by the indexer. Only published, current offers are indexed; nothing personal is.
 
 pub mod analysis;
-pub mod breaker;
 pub mod document;
 pub mod embedded;
 pub mod indexer;

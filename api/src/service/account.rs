@@ -76,13 +76,13 @@ async fn live<C: ConnectionTrait>(
     match sessions::state(shared.store, session_id).await {
         Ok(Some(known)) => return Ok(known),
         Ok(None) => {}
-        Err(err) => tracing::warn!(error = %err, "session states in Redis unavailable"),
+        Err(err) => err.log("session states in Redis unavailable"),
     }
     let live = session::is_live(db, session_id).await?;
     if live
         && let Err(err) = sessions::remember_live(shared.store, session_id, shared.remember).await
     {
-        tracing::warn!(error = %err, "could not remember a live session in Redis");
+        err.log("could not remember a live session in Redis");
     }
     Ok(live)
 }

@@ -13,9 +13,9 @@ use entity::types::OfferStatus;
 use sea_orm::{DatabaseConnection, EntityTrait};
 use uuid::Uuid;
 
+use crate::breaker::{CircuitBreaker, Refusal};
 use crate::clock;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::search::breaker::CircuitBreaker;
 use crate::search::query::{self, QueryUnit};
 use crate::search::terms::Thesaurus;
 use crate::search::{
@@ -240,6 +240,26 @@ pub struct EngineGuard<'a> {
     pub timeout: Duration,
 }
 
+impl EngineGuard<'_> {
+    /// The engine's answer to `call`, or `None` (logged, unless the breaker is open) when
+    /// the database must answer instead.
+    async fn ask<T, E: std::fmt::Display>(
+        &self,
+        engine: &'static str,
+        what: &'static str,
+        call: impl std::future::Future<Output = Result<T, E>>,
+    ) -> Option<T> {
+        match self.breaker.run(self.timeout, call).await {
+            Ok(answer) => Some(answer),
+            Err(Refusal::Open) => None,
+            Err(refusal) => {
+                tracing::error!(error = %refusal, engine, what, "the search engine gave no answer; the database answers");
+                None
+            }
+        }
+    }
+}
+
 /// Runs a search on `index`; when the engine fails, is too slow or its breaker is open, the
 /// answer comes from the database (`engine` says `database`): words matched in titles and
 /// summaries, the filter and radius applied, soonest (or nearest) first, without facets or
@@ -256,29 +276,9 @@ pub async fn search(
     let started = std::time::Instant::now();
     let request = request(db, search, max_chars, max_page).await?;
     let (offset, limit, near, sort) = (request.offset, request.limit, request.near, request.sort);
-    let answered = if guard.breaker.allow() {
-        match tokio::time::timeout(guard.timeout, index.search(request)).await {
-            Ok(Ok(results)) => {
-                guard.breaker.success();
-                Some(results)
-            }
-            Ok(Err(err)) => {
-                tracing::error!(error = %err, engine = index.name(), "search failed; answering from the database");
-                guard.breaker.failure();
-                None
-            }
-            Err(_) => {
-                tracing::error!(
-                    engine = index.name(),
-                    "search timed out; answering from the database"
-                );
-                guard.breaker.failure();
-                None
-            }
-        }
-    } else {
-        None
-    };
+    let answered = guard
+        .ask(index.name(), "search", index.search(request))
+        .await;
     let units = Arc::new(query::parse(thesaurus, &search.text));
     let Some(results) = answered else {
         let fallback = Fallback {
@@ -456,35 +456,14 @@ pub async fn suggest(
     if !(1..=20).contains(&limit) {
         return Err(ApiError::bad_input("`limit` must lie between 1 and 20"));
     }
-    let asked = if guard.breaker.allow() {
-        let today = clock::now().date_naive();
-        match tokio::time::timeout(
-            guard.timeout,
+    let today = clock::now().date_naive();
+    let asked = guard
+        .ask(
+            index.name(),
+            "suggestions",
             index.suggest(prefix.to_owned(), limit, today),
         )
-        .await
-        {
-            Ok(Ok(ids)) => {
-                guard.breaker.success();
-                Some(ids)
-            }
-            Ok(Err(err)) => {
-                tracing::error!(error = %err, engine = index.name(), "suggestions failed; answering from the database");
-                guard.breaker.failure();
-                None
-            }
-            Err(_) => {
-                tracing::error!(
-                    engine = index.name(),
-                    "suggestions timed out; answering from the database"
-                );
-                guard.breaker.failure();
-                None
-            }
-        }
-    } else {
-        None
-    };
+        .await;
     let Some(ids) = asked else {
         return Ok((database_suggest(db, prefix, limit).await?, "database"));
     };

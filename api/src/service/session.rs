@@ -286,7 +286,7 @@ async fn announce_revoked(app: &AppContext, family: Uuid) {
             .saturating_add(app.settings.jwt_leeway_secs),
     );
     if let Err(err) = crate::cache::sessions::announce_revoked(store, family, ttl).await {
-        tracing::warn!(error = %err, "could not announce a revoked sign-in in Redis");
+        err.log("could not announce a revoked sign-in in Redis");
     }
 }
 

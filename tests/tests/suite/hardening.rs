@@ -675,3 +675,64 @@ fn persisted_texts_live_a_day_by_default() {
     let settings = Cli::parse_from(["angebotsplattform"]).settings;
     assert_eq!(settings.persisted_query_ttl_secs, 24 * 3600);
 }
+
+/// A Redis that accepts connections and reads every command but never answers (a frozen
+/// server), counting the bytes it was sent.
+async fn frozen_redis() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("redis://{}", listener.local_addr().unwrap());
+    let received = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = received.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                let mut buffer = [0u8; 4096];
+                while let Ok(read) = socket.read(&mut buffer).await {
+                    if read == 0 {
+                        break;
+                    }
+                    counter.fetch_add(read, std::sync::atomic::Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    (url, received)
+}
+
+#[tokio::test]
+async fn a_frozen_redis_is_left_alone_instead_of_slowing_every_request() {
+    let (url, received) = frozen_redis().await;
+    let app = TestApp::spawn_with(|s| {
+        s.redis_url = Some(url.into());
+        s.redis_timeout_ms = 200;
+        s.redis_breaker_failures = 3;
+        s.redis_breaker_cooldown_ms = 60_000;
+        s.response_cache_secs = 60;
+    })
+    .await;
+    // The first requests wait for Redis and find it failing.
+    for _ in 0..3 {
+        let reply = anonymous_post(&app, json!({ "query": "{ categories { code } }" })).await;
+        assert_eq!(reply.status, StatusCode::OK);
+    }
+    let store = app.app.redis.clone().unwrap();
+    assert!(store.failing(), "the breaker opened");
+    let sent_before = received.load(std::sync::atomic::Ordering::Relaxed);
+    let started = std::time::Instant::now();
+    for _ in 0..50 {
+        let reply = anonymous_post(&app, json!({ "query": "{ categories { code } }" })).await;
+        assert_eq!(reply.status, StatusCode::OK, "requests are still served");
+    }
+    // Each of these would have waited 2 × 200 ms for Redis (20 s in all) without the breaker.
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "50 requests took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        received.load(std::sync::atomic::Ordering::Relaxed),
+        sent_before,
+        "nothing more was sent to the failing Redis"
+    );
+}
