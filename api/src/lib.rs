@@ -141,6 +141,9 @@ pub async fn serve(app: AppContext) -> Result<(), StartError> {
         std::time::Duration::from_millis(settings.search_interval_ms.max(10)),
         stop,
     );
+    if settings.mode == config::Mode::Production && settings.metrics_token.is_none() {
+        tracing::warn!("/metrics is off: production mode serves it only with METRICS_TOKEN set");
+    }
     let (server, addrs) = http_server(app, schema, settings.listen_addr, None)?;
     for addr in addrs {
         tracing::info!(%addr, "listening");

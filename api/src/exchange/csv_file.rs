@@ -35,7 +35,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use super::{FieldNames, FileOffer, FileRow, RegionCodes, file_error};
+use super::{FieldNames, FileOffer, FileRow, RegionCodes, file_error, formula};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::graphql::relay::{NodeType, expect_global_id, global_id};
 use crate::service::offer_draft::{
@@ -276,6 +276,7 @@ impl<'a> Cells<'a> {
     fn of(header: &Header, record: &'a csv::StringRecord) -> Self {
         let mut cells = Self::default();
         for (column, value) in header.columns.iter().zip(record.iter()) {
+            let value = formula::restore(value);
             match column {
                 Column::Fixed(name) => {
                     cells.fixed.insert(name, value);
@@ -686,7 +687,9 @@ pub fn write(
                 None => cells.extend(std::iter::repeat_n(String::new(), SCHEDULE_FIELDS.len())),
             }
         }
-        writer.write_record(&cells).map_err(failed)?;
+        writer
+            .write_record(cells.into_iter().map(formula::defuse))
+            .map_err(failed)?;
     }
     let bytes = writer.into_inner().map_err(|err| {
         tracing::error!(error = %err, "could not finish an offer export");

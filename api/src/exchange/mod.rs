@@ -6,6 +6,7 @@
 //! not UTF-8, missing columns, not a JSON array) are refused before any row is read.
 
 pub mod csv_file;
+pub mod formula;
 pub mod json_file;
 pub mod region_codes;
 

@@ -1,6 +1,7 @@
 //! `GET /metrics`: the process's metrics in the Prometheus text format, with the gauges
 //! that are read when scraped (database pool, search outbox, subscriptions). With
-//! `METRICS_TOKEN` set, a scraper must present it.
+//! `METRICS_TOKEN` set, a scraper must present it; in production mode the endpoint is not
+//! served at all without one, since it would tell anyone the operations clients run.
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -8,12 +9,20 @@ use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
 
+use crate::config::Mode;
 use crate::context::AppContext;
 use crate::http::caller::bearer;
 use crate::http::graphql::refusal;
 use crate::metrics::Gauges;
 
 pub async fn metrics(app: web::Data<AppContext>, http: HttpRequest) -> HttpResponse {
+    if app.settings.metrics_token.is_none() && app.settings.mode == Mode::Production {
+        return refusal(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "metrics are served in production only with METRICS_TOKEN set",
+        );
+    }
     if let Some(expected) = &app.settings.metrics_token {
         let presented = http
             .headers()

@@ -44,13 +44,26 @@ pub fn plain(
     }
 }
 
-/// Refuses HTML tags, HTML comments, script URLs and control characters.
+/// Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they
+/// make a name or title display in an order other than the one stored, so a text can
+/// pass for another ("Trojan Source"). The plain marks U+200E and U+200F stay allowed.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Refuses HTML tags, HTML comments, script URLs, control characters and bidirectional
+/// overrides.
 pub fn markup_free(value: &str) -> Result<(), &'static str> {
     if value
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
     {
         return Err("must not contain control characters");
+    }
+    if value.chars().any(is_bidi_control) {
+        return Err(
+            "must not contain bidirectional override characters (U+202A–U+202E, U+2066–U+2069)",
+        );
     }
     let bytes = value.as_bytes();
     for (i, b) in bytes.iter().enumerate() {
@@ -159,6 +172,12 @@ mod tests {
         assert!(markup_free("<!-- x -->").is_err());
         assert!(markup_free("[x](java script:alert(1))").is_err());
         assert!(markup_free("bell \u{7}").is_err());
+        assert!(markup_free("Kurs \u{202E}txt.exe").is_err());
+        assert!(markup_free("\u{2067}name\u{2069}").is_err());
+        assert!(
+            markup_free("دورة \u{200F}ألمانية").is_ok(),
+            "marks stay allowed"
+        );
     }
 
     #[test]

@@ -736,3 +736,58 @@ async fn a_frozen_redis_is_left_alone_instead_of_slowing_every_request() {
         "nothing more was sent to the failing Redis"
     );
 }
+
+#[tokio::test]
+async fn production_serves_metrics_only_with_a_token() {
+    let open = TestApp::spawn_with(|s| {
+        s.mode = angebotsplattform::config::Mode::Production;
+        s.metrics_token = None;
+    })
+    .await;
+    let reply = open.request(TestRequest::get().uri("/metrics")).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    let guarded = TestApp::spawn_with(|s| {
+        s.mode = angebotsplattform::config::Mode::Production;
+        s.metrics_token = Some("scrape-secret".to_owned().into());
+    })
+    .await;
+    let without = guarded.request(TestRequest::get().uri("/metrics")).await;
+    assert_eq!(without.status, StatusCode::UNAUTHORIZED);
+    let with = guarded
+        .request(
+            TestRequest::get()
+                .uri("/metrics")
+                .insert_header(("Authorization", "Bearer scrape-secret")),
+        )
+        .await;
+    assert_eq!(with.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn right_to_left_overrides_are_refused_in_names_and_titles() {
+    let app = TestApp::spawn().await;
+    let pool_region = tests::fixtures::region_id(&app.db, "SO-D-OLTEN").await;
+    tests::mentoring::pool(&app.db, pool_region, false).await;
+    let municipality = tests::fixtures::region_id(&app.db, "2581").await;
+    let applied = app
+        .graphql(
+            "mutation($m: ID!, $n: String!) { applyAsMentor(input: { firstName: $n, lastName: \"Muster\", email: \"eva@example.org\", municipalityId: $m, languages: [{ language: \"de\", proficiency: NATIVE }], consent: true }) { id } }",
+            json!({ "m": crate::ids::gid(angebotsplattform::graphql::relay::NodeType::Region, municipality), "n": "Eva\u{202E}lissA" }),
+        )
+        .await;
+    assert_eq!(error_code(&applied), Some("BAD_USER_INPUT"), "{applied}");
+    assert_eq!(
+        applied["errors"][0]["extensions"]["fields"][0]["field"],
+        "input.firstName"
+    );
+    let admin = app.admin().await.token;
+    let provider = tests::fixtures::provider(&app.db, "Verein").await;
+    let created = app
+        .graphql_as(
+            Some(&admin),
+            "mutation($p: ID!, $t: String!) { createOffer(input: { providerId: $p, kind: COURSE, defaultLocale: \"de\", translations: [{ locale: \"de\", title: $t }], categoryCodes: [\"language\"], cost: { kind: FREE } }) { id } }",
+            json!({ "p": crate::ids::provider_gid(provider), "t": "Deutschkurs \u{2066}gratis\u{2069}" }),
+        )
+        .await;
+    assert_eq!(error_code(&created), Some("BAD_USER_INPUT"), "{created}");
+}

@@ -640,3 +640,64 @@ fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[tokio::test]
+async fn exported_cells_never_run_as_spreadsheet_formulas_and_read_back_exactly() {
+    let app = TestApp::spawn().await;
+    let a = fixtures::provider(&app.db, "Verein A").await;
+    let b = fixtures::provider(&app.db, "Verein B").await;
+    let editor = app.editor(&[a, b]).await;
+    let planted = "=HYPERLINK(\"https://evil.example/\",\"Anmeldung\")";
+    let file = format!(
+        "externalRef,kind,defaultLocale,title.de,summary.de,categories,costKind,registrationPhone\n\
+         F-1,COURSE,de,\"{}\",@SUM(1+1),language,FREE,+41 62 000 00 00\n\
+         F-2,COURSE,de,'s Chäsi,-5 Grad,language,FREE,\n",
+        planted.replace('"', "\"\"")
+    );
+    let done = import(&app, &editor.token, a, "CSV", &file, false, false).await;
+    assert_eq!(done["created"], 2, "{done}");
+    let exported = export(&app, &editor.token, a, "CSV").await;
+    for line in exported.lines().skip(1) {
+        for cell in line.split(',') {
+            let cell = cell.trim_start_matches('"');
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@']),
+                "a formula cell in the export: {line}"
+            );
+        }
+    }
+    assert!(exported.contains("'=HYPERLINK"), "{exported}");
+    assert!(exported.contains("'+41 62 000 00 00"), "{exported}");
+    assert!(
+        exported.contains(",'s Chäsi,"),
+        "an ordinary apostrophe stays: {exported}"
+    );
+    // Into another provider: the texts arrive exactly as they were typed.
+    let copied = import(&app, &editor.token, b, "CSV", &exported, false, false).await;
+    assert_eq!(copied["created"], 2, "{copied}");
+    let title = |reference: &'static str| {
+        let db = app.db.clone();
+        async move {
+            let stored = offer::Entity::find()
+                .filter(offer::Column::ProviderId.eq(b))
+                .filter(offer::Column::ExternalRef.eq(reference))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap();
+            entity::offer_translation::Entity::find()
+                .filter(entity::offer_translation::Column::OfferId.eq(stored.id))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    let first = title("F-1").await;
+    assert_eq!(first.title, planted);
+    assert_eq!(first.summary.as_deref(), Some("@SUM(1+1)"));
+    let second = title("F-2").await;
+    assert_eq!(second.title, "'s Chäsi");
+    assert_eq!(second.summary.as_deref(), Some("-5 Grad"));
+    assert_eq!(export(&app, &editor.token, b, "CSV").await, exported);
+}
