@@ -20,6 +20,7 @@ use crate::cache::redis_store::{RedisStore, StoreLimits};
 use crate::cache::responses::{CacheBounds, ResponseCache};
 use crate::cache::{Limiters, RateLimiter};
 use crate::config::Settings;
+use crate::effects::Effects;
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventBus;
 use crate::http::connections::ConnectionCounter;
@@ -60,6 +61,8 @@ pub struct AppContext {
     pub ws_slots: Arc<tokio::sync::Semaphore>,
     /// Open connections per client network (`MAX_CONNECTIONS_PER_ADDRESS`).
     pub connections: Arc<ConnectionCounter>,
+    /// Turns what writes changed into events and cache invalidation.
+    pub effects: Effects,
 }
 
 impl AppContext {
@@ -107,6 +110,13 @@ impl AppContext {
             settings.search_breaker_failures,
             std::time::Duration::from_secs(settings.search_breaker_cooldown_secs),
         );
+        let responses = Arc::new(ResponseCache::new(
+            redis.clone(),
+            std::time::Duration::from_secs(settings_cache_secs),
+            cache_bounds,
+        ));
+        let events = Arc::new(EventBus::new(redis.clone()));
+        let effects = Effects::new(db.clone(), responses.clone(), events.clone());
         Ok(Self {
             db,
             settings: Arc::new(settings),
@@ -117,17 +127,14 @@ impl AppContext {
             thesaurus,
             search_breaker: Arc::new(search_breaker),
             limiters,
-            responses: Arc::new(ResponseCache::new(
-                redis.clone(),
-                std::time::Duration::from_secs(settings_cache_secs),
-                cache_bounds,
-            )),
+            responses,
             persisted: Arc::new(PersistedQueries::new(
                 redis.clone(),
                 std::time::Duration::from_secs(settings_persisted_ttl),
                 settings_persisted_bytes,
             )),
-            events: Arc::new(EventBus::new(redis.clone())),
+            events,
+            effects,
             metrics: Arc::new(Metrics::default()),
             ws_slots: Arc::new(tokio::sync::Semaphore::new(settings_ws_connections)),
             connections,
@@ -183,7 +190,7 @@ fn open_search(
 }
 
 /// The Redis store `REDIS_URL` names, if any (nothing is sent until it is used).
-fn open_redis(settings: &Settings) -> Result<Option<Arc<RedisStore>>, StartError> {
+pub(crate) fn open_redis(settings: &Settings) -> Result<Option<Arc<RedisStore>>, StartError> {
     match &settings.redis_url {
         Some(url) if !url.expose_secret().trim().is_empty() => {
             let store = RedisStore::new(

@@ -12,6 +12,7 @@ pub mod config;
 pub mod context;
 pub mod db;
 pub mod demo;
+pub mod effects;
 pub mod error;
 pub mod events;
 pub mod exchange;
@@ -124,19 +125,20 @@ pub async fn serve(app: AppContext) -> Result<(), StartError> {
     let (switch, stop) = jobs::stop_switch();
     let expiry = jobs::expiry::spawn(
         app.db.clone(),
-        app.responses.clone(),
-        app.events.clone(),
+        app.effects.clone(),
         std::time::Duration::from_secs(settings.expiry_interval_secs.max(1)),
         stop.clone(),
     );
     let retention = jobs::retention::spawn(
         app.db.clone(),
+        app.effects.clone(),
         std::time::Duration::from_secs(settings.retention_interval_secs.max(1)),
         stop.clone(),
     );
     let indexer = jobs::search_indexer::spawn(
         app.db.clone(),
         app.search.clone(),
+        app.effects.clone(),
         settings.search_batch_size,
         std::time::Duration::from_millis(settings.search_interval_ms.max(10)),
         stop,
@@ -252,7 +254,8 @@ pub async fn run_cli(cli: Cli) -> Result<(), StartError> {
         }
         Command::ImportOffers(args) => {
             let db = db::open_from_settings(&settings).await?;
-            offer_files::import(&db, &settings, args).await
+            let effects = effects::Effects::for_command(db.clone(), &settings)?;
+            offer_files::import(&db, &effects, &settings, args).await
         }
         Command::ExportOffers(args) => {
             let db = db::open_from_settings(&settings).await?;

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::StartError;
 use crate::config::{ExportOffersArgs, FileFormat, ImportOffersArgs, Settings};
+use crate::effects::Effects;
 use crate::error::ApiError;
 use crate::exchange::{self, FileLimits, Format, RegionCodes};
 use crate::graphql::relay::{NodeType, expect_global_id};
@@ -16,9 +17,12 @@ use crate::service::offer_export::{self, ExportScope, Exporter};
 use crate::service::offer_import::{self, ImportOptions, Importer, Outcome};
 use sea_orm::DatabaseConnection;
 
-/// Imports a file and prints the report; fails when any row is invalid.
+/// Imports a file and prints the report; fails when any row is invalid. What the import
+/// changes has the side effects of any write (`effects`): with Redis, running servers drop
+/// their cached answers and tell their subscribers.
 pub async fn import(
     db: &DatabaseConnection,
+    effects: &Effects,
     settings: &Settings,
     args: ImportOffersArgs,
 ) -> Result<(), StartError> {
@@ -48,7 +52,8 @@ pub async fn import(
         archive_missing: args.archive_missing,
     };
     let started = std::time::Instant::now();
-    let report = offer_import::run(db, Importer::Operator, provider_id, rows, options).await?;
+    let written = offer_import::run(db, Importer::Operator, provider_id, rows, options).await?;
+    let report = effects.apply(written).await;
     let seconds = started.elapsed().as_secs_f64();
     for row in report.rows.iter().filter(|r| r.outcome == Outcome::Invalid) {
         let at = row.row.map(|n| format!("row {n}")).unwrap_or_default();

@@ -2,7 +2,7 @@
 //! describe a change (the database gone between commit and here) loses the notice, never
 //! the change: it is logged, and subscribers read the current state when they next ask.
 
-use entity::{mentor, mentor_match, mentoring_request, offer, offer_region};
+use entity::{mentor, mentor_match, mentoring_request, offer_region};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
@@ -13,13 +13,13 @@ use crate::events::{Event, EventBus, OfferChange};
 pub async fn offer_changed<C: ConnectionTrait>(
     db: &C,
     bus: &EventBus,
-    offer: &offer::Model,
+    offer_id: Uuid,
     change: OfferChange,
 ) {
-    match offer_regions(db, offer.id).await {
+    match offer_regions(db, offer_id).await {
         Ok(region_ids) => {
             bus.publish(Event::Offer {
-                offer_id: offer.id,
+                offer_id,
                 change,
                 region_ids,
             })
@@ -31,11 +31,15 @@ pub async fn offer_changed<C: ConnectionTrait>(
 
 /// A match changed state: told to its request's pool, and to the mentor's pool when that
 /// pool lent the mentor.
-pub async fn match_changed<C: ConnectionTrait>(
-    db: &C,
-    bus: &EventBus,
-    a_match: &mentor_match::Model,
-) {
+pub async fn match_changed<C: ConnectionTrait>(db: &C, bus: &EventBus, match_id: Uuid) {
+    let a_match = match mentor_match::Entity::find_by_id(match_id).one(db).await {
+        Ok(Some(found)) => found,
+        Ok(None) => return,
+        Err(err) => {
+            tracing::warn!(error = %err, "match event not published");
+            return;
+        }
+    };
     let request_pool = mentoring_request::Entity::find_by_id(a_match.request_id)
         .select_only()
         .column(mentoring_request::Column::PoolId)

@@ -211,7 +211,7 @@ async fn execute(
         .as_ref()
         .and_then(|o| o.name.clone())
         .or_else(|| request.operation_name.clone());
-    let plan = response_cache::plan(
+    let cache_key = response_cache::key(
         app,
         &meta,
         &request,
@@ -219,7 +219,7 @@ async fn execute(
         accept_language.as_deref(),
     )
     .await;
-    if let Some(key) = &plan.key
+    if let Some(key) = &cache_key
         && let Some(body) = app.responses.get(key).await
     {
         let mut reply = HttpResponse::Ok();
@@ -252,9 +252,6 @@ async fn execute(
                     .get_or_insert_with(Default::default)
                     .set("requestId", request_id.clone());
             }
-            if plan.bumps && succeeded {
-                app.responses.bump().await;
-            }
             let body = match serde_json::to_vec(&response) {
                 Ok(body) => body,
                 Err(err) => {
@@ -272,7 +269,7 @@ async fn execute(
                 .insert_header(("X-Request-Id", request_id));
             // A degraded search answer is not kept: the next request tries the engine.
             let keep = succeeded && !response.extensions.contains_key("search");
-            if let Some(key) = &plan.key {
+            if let Some(key) = &cache_key {
                 if keep {
                     app.responses.put(key, body.clone()).await;
                 }

@@ -6,12 +6,15 @@ use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 
+use crate::effects::Effects;
 use crate::jobs::Stop;
 use crate::service::mentoring::erasure;
 
-/// Runs the job every `interval` until told to stop.
+/// Runs the job every `interval` until told to stop. Matches it closes have the side
+/// effects of any write (their pools' subscribers are told).
 pub fn spawn(
     db: DatabaseConnection,
+    effects: Effects,
     interval: Duration,
     mut stop: Stop,
 ) -> tokio::task::JoinHandle<()> {
@@ -20,8 +23,10 @@ pub fn spawn(
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         while stop.before(ticker.tick()).await.is_some() {
             match erasure::erase_expired(&db).await {
-                Ok(0) => {}
-                Ok(count) => tracing::info!(count, "anonymised mentoring records past retention"),
+                Ok(written) => match effects.apply(written).await {
+                    0 => {}
+                    count => tracing::info!(count, "anonymised mentoring records past retention"),
+                },
                 Err(err) => tracing::warn!(error = %err, "retention job failed; will retry"),
             }
         }

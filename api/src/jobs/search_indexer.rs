@@ -7,13 +7,19 @@ use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 
+use crate::effects::Effects;
 use crate::jobs::Stop;
 use crate::search::{SearchIndex, indexer};
 
-/// Drains whenever rows are due; waits `interval` when none are.
+/// Drains whenever rows are due; waits `interval` when none are. Once a round has changed
+/// the index, cached public answers are dropped: a search answered while the change was
+/// still on its way to the index would otherwise be served stale for the cache's lifetime.
+/// Writes made by another process without Redis (a command) reach this instance's cache
+/// the same way.
 pub fn spawn(
     db: DatabaseConnection,
     index: Arc<dyn SearchIndex>,
+    effects: Effects,
     batch: u64,
     interval: Duration,
     mut stop: Stop,
@@ -27,6 +33,9 @@ pub fn spawn(
                 built = build_if_empty(&db, &*index, batch.max(1)).await;
             }
             let report = indexer::drain_once(&db, &*index, batch.max(1)).await;
+            if matches!(&report, Ok(r) if r.indexed + r.removed > 0) {
+                effects.search_index_changed().await;
+            }
             let busy = matches!(report, Ok(r) if r.rows as u64 == batch && !r.failed);
             if let Err(err) = report {
                 tracing::warn!(error = %err, "search outbox unreadable; will retry");

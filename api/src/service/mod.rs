@@ -6,6 +6,7 @@ pub mod api_client;
 pub mod audit;
 pub mod bulk;
 pub mod category;
+pub mod changes;
 pub mod language;
 pub mod markdown;
 pub mod mentoring;

@@ -25,6 +25,7 @@ use crate::context::RequestMeta;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::ids;
 use crate::service::audit::{self, Change};
+use crate::service::changes::{Changed, Changes, Committed};
 use crate::service::offer_draft::{self, CheckedDraft, OfferDraft, OfferPatch};
 use crate::service::text;
 use crate::service::{bulk, outbox};
@@ -39,6 +40,20 @@ pub fn publicly_visible(
     today: NaiveDate,
 ) -> bool {
     status == OfferStatus::Published && valid_until.is_none_or(|until| until >= today)
+}
+
+/// Whether the public sees this offer today.
+pub(crate) fn is_public(model: &offer::Model) -> bool {
+    publicly_visible(model.status, model.valid_until, clock::now().date_naive())
+}
+
+/// An offer's change, for its side effects.
+fn offer_change(before: Option<&offer::Model>, after: &offer::Model) -> Changes {
+    Changes::one(Changed::Offer {
+        id: after.id,
+        was_public: before.is_some_and(is_public),
+        is_public: is_public(after),
+    })
 }
 
 /// The outbox operation that brings the search index in line with an offer's state.
@@ -65,7 +80,7 @@ pub async fn create(
     meta: &RequestMeta,
     provider_id: Uuid,
     draft: OfferDraft,
-) -> ApiResult<offer::Model> {
+) -> ApiResult<Committed<offer::Model>> {
     meta.viewer.require_provider_editor(provider_id)?;
     provider::Entity::find_by_id(provider_id)
         .one(db)
@@ -92,7 +107,8 @@ pub async fn create(
     .await?;
     outbox::enqueue(&txn, OutboxEntity::Offer, model.id, index_operation(&model)).await?;
     txn.commit().await?;
-    Ok(model)
+    let changes = offer_change(None, &model);
+    Ok(Committed::new(model, changes))
 }
 
 /// An offer the viewer may edit: `NOT_FOUND` when it does not exist, `FORBIDDEN` when it
@@ -119,7 +135,7 @@ pub async fn update(
     id: Uuid,
     expected_version: i32,
     patch: OfferPatch,
-) -> ApiResult<offer::Model> {
+) -> ApiResult<Committed<offer::Model>> {
     let current = editable(db, meta, id).await?;
     if current.status == OfferStatus::Archived {
         return Err(ApiError::Conflict(
@@ -171,7 +187,8 @@ pub async fn update(
     .await?;
     outbox::enqueue(&txn, OutboxEntity::Offer, id, index_operation(&updated)).await?;
     txn.commit().await?;
-    Ok(updated)
+    let changes = offer_change(Some(&current), &updated);
+    Ok(Committed::new(updated, changes))
 }
 
 fn stale(version: i32) -> ApiError {
@@ -432,7 +449,7 @@ pub async fn transition(
     meta: &RequestMeta,
     id: Uuid,
     step: Transition,
-) -> ApiResult<offer::Model> {
+) -> ApiResult<Committed<offer::Model>> {
     let current = editable(db, meta, id).await?;
     if step.is_review() && !meta.viewer.is_admin() {
         let trusted = provider::Entity::find_by_id(current.provider_id)
@@ -515,7 +532,16 @@ pub async fn transition(
     .await?;
     outbox::enqueue(&txn, OutboxEntity::Offer, id, index_operation(&updated)).await?;
     txn.commit().await?;
-    Ok(updated)
+    // An archived offer that was once published leaves the catalogue for those who saw it.
+    let mut changes = offer_change(Some(&current), &updated);
+    if step == Transition::Archive && current.published_at.is_some() {
+        changes = Changes::one(Changed::Offer {
+            id,
+            was_public: true,
+            is_public: false,
+        });
+    }
+    Ok(Committed::new(updated, changes))
 }
 
 fn status_name(status: OfferStatus) -> &'static str {
@@ -529,8 +555,9 @@ fn status_name(status: OfferStatus) -> &'static str {
 
 /// Archives published offers past their end date, with an audit entry and an outbox row
 /// each. One guarded `UPDATE … RETURNING` does the work, so several instances running this
-/// at once archive each offer exactly once. Returns the offers it archived.
-pub async fn archive_expired(db: &DatabaseConnection) -> ApiResult<Vec<offer::Model>> {
+/// at once archive each offer exactly once. Returns the offers it archived, each leaving
+/// the catalogue (answers cached before its end date may still list it).
+pub async fn archive_expired(db: &DatabaseConnection) -> ApiResult<Committed<Vec<offer::Model>>> {
     let now = clock::now();
     let today = now.date_naive();
     let txn = db.begin().await?;
@@ -560,5 +587,13 @@ pub async fn archive_expired(db: &DatabaseConnection) -> ApiResult<Vec<offer::Mo
     let ids: Vec<Uuid> = expired.iter().map(|m| m.id).collect();
     outbox::enqueue_many(&txn, OutboxEntity::Offer, &ids, OutboxOperation::Delete).await?;
     txn.commit().await?;
-    Ok(expired)
+    let changes = ids
+        .iter()
+        .map(|id| Changed::Offer {
+            id: *id,
+            was_public: true,
+            is_public: false,
+        })
+        .collect();
+    Ok(Committed::new(expired, changes))
 }

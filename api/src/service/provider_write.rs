@@ -16,6 +16,7 @@ use crate::context::RequestMeta;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::ids;
 use crate::service::audit::{self, Change};
+use crate::service::changes::{Changed, Changes, Committed};
 use crate::service::{language, outbox, text};
 
 /// A provider's description in one locale.
@@ -280,7 +281,7 @@ pub async fn create(
     db: &DatabaseConnection,
     meta: &RequestMeta,
     patch: ProviderPatch,
-) -> ApiResult<provider::Model> {
+) -> ApiResult<Committed<provider::Model>> {
     meta.viewer.admin()?;
     let mut missing = Vec::new();
     if patch.name.is_none() {
@@ -337,7 +338,11 @@ pub async fn create(
     )
     .await?;
     txn.commit().await?;
-    Ok(profile.model)
+    let id = profile.model.id;
+    Ok(Committed::new(
+        profile.model,
+        Changes::one(Changed::Provider { id }),
+    ))
 }
 
 /// Changes a provider's profile (its editors and admins; `verified` and `trusted` are for
@@ -348,7 +353,7 @@ pub async fn update(
     id: Uuid,
     expected_version: Option<i32>,
     patch: ProviderPatch,
-) -> ApiResult<provider::Model> {
+) -> ApiResult<Committed<provider::Model>> {
     meta.viewer.staff()?;
     let current = provider::Entity::find_by_id(id)
         .one(db)
@@ -413,7 +418,10 @@ pub async fn update(
     .await?;
     outbox::enqueue(&txn, OutboxEntity::Provider, id, OutboxOperation::Upsert).await?;
     txn.commit().await?;
-    Ok(updated)
+    Ok(Committed::new(
+        updated,
+        Changes::one(Changed::Provider { id }),
+    ))
 }
 
 fn stale() -> ApiError {

@@ -13,6 +13,7 @@
 
 use std::time::Instant;
 
+use angebotsplattform::effects::Effects;
 use angebotsplattform::exchange::{self, FileLimits, Format, RegionCodes};
 use angebotsplattform::service::offer_export::{self, ExportScope, Exporter};
 use angebotsplattform::service::offer_import::{self, ImportOptions, Importer, Outcome};
@@ -36,6 +37,8 @@ async fn main() -> Result<(), String> {
     let db = angebotsplattform::db::open(database.options.clone())
         .await
         .map_err(|e| e.to_string())?;
+    let effects =
+        Effects::for_command(db.clone(), &database.settings).map_err(|e| e.to_string())?;
     angebotsplattform::prepare(&db, &database.settings)
         .await
         .map_err(|e| e.to_string())?;
@@ -71,9 +74,20 @@ async fn main() -> Result<(), String> {
         format!("{} rows", rows.len()),
     );
 
-    step(&db, provider, &file, &regions, true, "dry run", args.offers).await?;
     step(
         &db,
+        &effects,
+        provider,
+        &file,
+        &regions,
+        true,
+        "dry run",
+        args.offers,
+    )
+    .await?;
+    step(
+        &db,
+        &effects,
         provider,
         &file,
         &regions,
@@ -84,6 +98,7 @@ async fn main() -> Result<(), String> {
     .await?;
     step(
         &db,
+        &effects,
         provider,
         &file,
         &regions,
@@ -94,6 +109,7 @@ async fn main() -> Result<(), String> {
     .await?;
     step(
         &db,
+        &effects,
         provider,
         &changed,
         &regions,
@@ -121,6 +137,7 @@ async fn main() -> Result<(), String> {
     );
     step(
         &db,
+        &effects,
         provider,
         &exported,
         &regions,
@@ -136,8 +153,13 @@ async fn main() -> Result<(), String> {
 }
 
 #[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one benchmark step and everything it reports"
+)]
 async fn step(
     db: &DatabaseConnection,
+    effects: &Effects,
     provider: Uuid,
     file: &str,
     regions: &RegionCodes,
@@ -156,9 +178,10 @@ async fn step(
         dry_run,
         archive_missing: false,
     };
-    let report = offer_import::run(db, Importer::Operator, provider, rows, options)
+    let written = offer_import::run(db, Importer::Operator, provider, rows, options)
         .await
         .map_err(|e| e.to_string())?;
+    let report = effects.apply(written).await;
     if report.count(Outcome::Invalid) > 0 {
         return Err(format!("{} invalid rows", report.count(Outcome::Invalid)));
     }

@@ -37,6 +37,7 @@ mod search_conformance;
 mod search_relevance;
 mod server_limits;
 mod sessions;
+mod side_effects;
 mod startup;
 mod statement_count;
 mod subscriptions;

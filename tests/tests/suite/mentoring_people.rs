@@ -396,9 +396,10 @@ async fn closed_requests_are_anonymised_after_retention() {
         .exec(&app.db)
         .await
         .unwrap();
-    let erased = angebotsplattform::service::mentoring::erasure::erase_expired(&app.db)
+    let written = angebotsplattform::service::mentoring::erasure::erase_expired(&app.db)
         .await
         .unwrap();
+    let erased = app.app.effects.apply(written).await;
     assert_eq!(erased, 1, "only the closed request past its retention");
     for (id, gone) in [(due, true), (kept, false), (open, false)] {
         let row = mentoring_request::Entity::find_by_id(id)

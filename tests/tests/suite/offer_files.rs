@@ -505,11 +505,11 @@ async fn the_commands_import_and_export_files() {
         dry_run,
         archive_missing: false,
     };
-    angebotsplattform::offer_files::import(&app.db, &settings, args(true))
+    angebotsplattform::offer_files::import(&app.db, &app.app.effects, &settings, args(true))
         .await
         .unwrap();
     assert_eq!(footprint(&app).await.0, 0, "a dry run writes nothing");
-    angebotsplattform::offer_files::import(&app.db, &settings, args(false))
+    angebotsplattform::offer_files::import(&app.db, &app.app.effects, &settings, args(false))
         .await
         .unwrap();
     assert_eq!(footprint(&app).await.0, 3);
@@ -541,6 +541,7 @@ async fn the_commands_import_and_export_files() {
     std::fs::write(&latin1, bytes).unwrap();
     let err = angebotsplattform::offer_files::import(
         &app.db,
+        &app.app.effects,
         &settings,
         ImportOffersArgs {
             file: latin1,
@@ -561,6 +562,7 @@ async fn the_commands_import_and_export_files() {
     .unwrap();
     let err = angebotsplattform::offer_files::import(
         &app.db,
+        &app.app.effects,
         &settings,
         ImportOffersArgs {
             file: bad,

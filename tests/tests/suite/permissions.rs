@@ -287,6 +287,11 @@ const ROWS: &[Row] = &[
         query: "mutation($x: ID!) { updateMentoringPool(id: $x, input: { matchingWeights: { language: 5 } }) { id } }",
         expect: [UA, FB, FB, OK, OK],
     },
+    Row {
+        name: "reopenMentoringRequest",
+        query: "mutation($x: ID!) { reopenMentoringRequest(id: $x) { status } }",
+        expect: [UA, FB, FB, OK, OK],
+    },
     // Opening a pool to its neighbours, and how far it reaches, are the canton's decisions.
     Row {
         name: "updateMentoringPool(open to neighbours)",
@@ -442,6 +447,23 @@ async fn variables(app: &TestApp, world: &World, row: &str, admin: &str) -> Valu
             let request = mentoring::request(&app.db, borrower, Person::default(), 3).await;
             let id = mentoring::lent_match(&app.db, request, mentor).await;
             json!({ "x": gid(NodeType::MentorMatch, id) })
+        }
+        "reopenMentoringRequest" => {
+            let (request, _) = mentoring_pair(app, world.district).await;
+            entity::mentoring_request::Entity::update_many()
+                .col_expr(
+                    entity::mentoring_request::Column::Status,
+                    Expr::value(entity::types::RequestStatus::Closed),
+                )
+                .col_expr(
+                    entity::mentoring_request::Column::ClosedAt,
+                    Expr::value(clock::now()),
+                )
+                .filter(entity::mentoring_request::Column::Id.eq(request))
+                .exec(&app.db)
+                .await
+                .unwrap();
+            json!({ "x": gid(NodeType::MentoringRequest, request) })
         }
         "eraseMentee" => {
             let (request, _) = mentoring_pair(app, world.district).await;

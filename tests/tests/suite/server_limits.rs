@@ -119,12 +119,14 @@ async fn background_jobs_stop_when_asked() {
     let (switch, stop) = angebotsplattform::jobs::stop_switch();
     let retention = angebotsplattform::jobs::retention::spawn(
         app.db.clone(),
+        app.app.effects.clone(),
         Duration::from_secs(3600),
         stop.clone(),
     );
     let indexer = angebotsplattform::jobs::search_indexer::spawn(
         app.db.clone(),
         app.app.search.clone(),
+        app.app.effects.clone(),
         100,
         Duration::from_secs(3600),
         stop,

@@ -15,7 +15,6 @@ use uuid::Uuid;
 
 use crate::context::{AppContext, RequestMeta};
 use crate::error::{ApiError, ApiResult};
-use crate::events::publish;
 use crate::graphql::relay::{NodeType, expect_global_id};
 use crate::service::mentoring::matches::{self, Step};
 use crate::service::mentoring::pools::{self, PoolSettings};
@@ -204,9 +203,8 @@ async fn step(ctx: &Context<'_>, id: &ID, step: Step) -> ApiResult<MentorMatch> 
     let app = AppContext::of(ctx)?;
     let id = expect_global_id(id, NodeType::MentorMatch)?;
     let retention = app.settings.mentoring_retention_days;
-    let changed = matches::advance(&app.db, RequestMeta::of(ctx), id, step, retention).await?;
-    publish::match_changed(&app.db, &app.events, &changed).await;
-    Ok(changed.into())
+    let written = matches::advance(&app.db, RequestMeta::of(ctx), id, step, retention).await?;
+    Ok(app.effects.apply(written).await.into())
 }
 
 #[Object]
@@ -263,10 +261,9 @@ impl MentoringMutation {
         let app = AppContext::of(ctx)?;
         let request_id = expect_global_id(&request_id, NodeType::MentoringRequest)?;
         let mentor_id = expect_global_id(&mentor_id, NodeType::Mentor)?;
-        let proposed =
+        let written =
             matches::propose(&app.db, RequestMeta::of(ctx), request_id, mentor_id).await?;
-        publish::match_changed(&app.db, &app.events, &proposed).await;
-        Ok(proposed.into())
+        Ok(app.effects.apply(written).await.into())
     }
 
     /// The mentor's pool agrees to lend its mentor to a neighbouring pool's request
@@ -275,9 +272,8 @@ impl MentoringMutation {
     async fn consent_to_match(&self, ctx: &Context<'_>, id: ID) -> ApiResult<MentorMatch> {
         let app = AppContext::of(ctx)?;
         let id = expect_global_id(&id, NodeType::MentorMatch)?;
-        let changed = matches::consent(&app.db, RequestMeta::of(ctx), id).await?;
-        publish::match_changed(&app.db, &app.events, &changed).await;
-        Ok(changed.into())
+        let written = matches::consent(&app.db, RequestMeta::of(ctx), id).await?;
+        Ok(app.effects.apply(written).await.into())
     }
 
     /// Records that the mentor confirmed a proposed match.

@@ -15,7 +15,7 @@ use crate::graphql::relay::{
 };
 use crate::service::mentoring::matches::{self, CheckIn};
 use crate::service::mentoring::screening::{self, ScreeningStep};
-use crate::service::mentoring::{erasure, people};
+use crate::service::mentoring::{erasure, people, reopen};
 
 /// A screening step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -214,11 +214,27 @@ impl PeopleMutation {
         })
     }
 
+    /// Puts a closed (or stranded) request back on the waiting list (coordinators of its
+    /// pool, admins); its earlier matches stay in its history. `CONFLICT` while it is open,
+    /// has a live match, or was erased.
+    async fn reopen_mentoring_request(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> ApiResult<MentoringRequest> {
+        let app = AppContext::of(ctx)?;
+        let id = expect_global_id(&id, NodeType::MentoringRequest)?;
+        let retention = app.settings.mentoring_retention_days;
+        let reopened = reopen::reopen(&app.db, RequestMeta::of(ctx), id, retention).await?;
+        Ok(reopened.into())
+    }
+
     /// Removes a newcomer's personal data; the request stays as an anonymous count.
     async fn erase_mentee(&self, ctx: &Context<'_>, id: ID) -> ApiResult<bool> {
         let app = AppContext::of(ctx)?;
         let id = expect_global_id(&id, NodeType::MentoringRequest)?;
-        erasure::erase_mentee(&app.db, RequestMeta::of(ctx), id).await?;
+        let written = erasure::erase_mentee(&app.db, RequestMeta::of(ctx), id).await?;
+        app.effects.apply(written).await;
         Ok(true)
     }
 
@@ -226,7 +242,8 @@ impl PeopleMutation {
     async fn erase_mentor(&self, ctx: &Context<'_>, id: ID) -> ApiResult<bool> {
         let app = AppContext::of(ctx)?;
         let id = expect_global_id(&id, NodeType::Mentor)?;
-        erasure::erase_mentor(&app.db, RequestMeta::of(ctx), id).await?;
+        let written = erasure::erase_mentor(&app.db, RequestMeta::of(ctx), id).await?;
+        app.effects.apply(written).await;
         Ok(true)
     }
 }

@@ -5,7 +5,6 @@ use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 
 use crate::context::{AppContext, RequestMeta};
 use crate::error::ApiResult;
-use crate::events::{OfferChange, publish};
 use crate::exchange::{self, FileLimits, Format, RegionCodes};
 use crate::graphql::relay::{NodeType, expect_global_id, global_id};
 use crate::service::offer_export::{self, ExportScope, Exporter};
@@ -202,14 +201,9 @@ impl OfferExchangeMutation {
             dry_run,
             archive_missing,
         };
-        let report =
+        let written =
             offer_import::run(&app.db, Importer::Caller(meta), provider_id, rows, options).await?;
-        for model in &report.public_updates {
-            publish::offer_changed(&app.db, &app.events, model, OfferChange::Updated).await;
-        }
-        for model in &report.withdrawn {
-            publish::offer_changed(&app.db, &app.events, model, OfferChange::Withdrawn).await;
-        }
+        let report = app.effects.apply(written).await;
         Ok(OfferImportReport { report, dry_run })
     }
 }

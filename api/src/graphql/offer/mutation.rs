@@ -4,7 +4,6 @@ use async_graphql::{Context, ID, Object};
 
 use crate::context::{AppContext, RequestMeta};
 use crate::error::ApiResult;
-use crate::events::{OfferChange, publish};
 use crate::graphql::locale::Lang;
 use crate::graphql::offer::Offer;
 use crate::graphql::offer::edit_input::{CreateOfferInput, UpdateOfferInput};
@@ -19,18 +18,8 @@ async fn step(ctx: &Context<'_>, id: ID, step: Transition) -> ApiResult<Offer> {
     let meta = RequestMeta::of(ctx);
     meta.viewer.staff()?;
     let id = expect_global_id(&id, NodeType::Offer)?;
-    let change = match step {
-        Transition::Publish => Some(OfferChange::Published),
-        _ => None,
-    };
-    let archiving = step == Transition::Archive;
-    let model = offer_write::transition(&app.db, meta, id, step).await?;
-    // Only an offer the public could have seen leaves the catalogue.
-    let change =
-        change.or((archiving && model.published_at.is_some()).then_some(OfferChange::Withdrawn));
-    if let Some(change) = change {
-        publish::offer_changed(&app.db, &app.events, &model, change).await;
-    }
+    let written = offer_write::transition(&app.db, meta, id, step).await?;
+    let model = app.effects.apply(written).await;
     Ok(Offer::new(model, Lang::resolve(ctx, None)))
 }
 
@@ -43,7 +32,8 @@ impl OfferMutation {
         let meta = RequestMeta::of(ctx);
         meta.viewer.staff()?;
         let (provider_id, draft) = input.into_service()?;
-        let model = offer_write::create(&app.db, meta, provider_id, draft).await?;
+        let written = offer_write::create(&app.db, meta, provider_id, draft).await?;
+        let model = app.effects.apply(written).await;
         Ok(Offer::new(model, Lang::resolve(ctx, None)))
     }
 
@@ -61,11 +51,8 @@ impl OfferMutation {
         meta.viewer.staff()?;
         let id = expect_global_id(&id, NodeType::Offer)?;
         let patch = input.into_service()?;
-        let model = offer_write::update(&app.db, meta, id, expected_version, patch).await?;
-        let today = crate::clock::now().date_naive();
-        if offer_write::publicly_visible(model.status, model.valid_until, today) {
-            publish::offer_changed(&app.db, &app.events, &model, OfferChange::Updated).await;
-        }
+        let written = offer_write::update(&app.db, meta, id, expected_version, patch).await?;
+        let model = app.effects.apply(written).await;
         Ok(Offer::new(model, Lang::resolve(ctx, None)))
     }
 

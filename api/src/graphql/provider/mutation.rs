@@ -102,7 +102,8 @@ impl ProviderMutation {
         let app = AppContext::of(ctx)?;
         let meta = RequestMeta::of(ctx);
         meta.viewer.admin()?;
-        let model = provider_write::create(&app.db, meta, input.into_service()?).await?;
+        let written = provider_write::create(&app.db, meta, input.into_service()?).await?;
+        let model = app.effects.apply(written).await;
         Ok(Provider::new(model, Lang::resolve(ctx, None)))
     }
 
@@ -119,9 +120,10 @@ impl ProviderMutation {
         let meta = RequestMeta::of(ctx);
         meta.viewer.staff()?;
         let id = expect_global_id(&id, NodeType::Provider)?;
-        let model =
+        let written =
             provider_write::update(&app.db, meta, id, expected_version, input.into_service()?)
                 .await?;
+        let model = app.effects.apply(written).await;
         Ok(Provider::new(model, Lang::resolve(ctx, None)))
     }
 }

@@ -21,7 +21,9 @@ use crate::clock;
 use crate::context::RequestMeta;
 use crate::error::ApiResult;
 use crate::service::audit::{self, Change};
+use crate::service::changes::{Changed, Changes, Committed};
 use crate::service::mentoring::access;
+use crate::service::mentoring::profiles::LIVE;
 
 /// Whose matches are closed when a person leaves.
 #[derive(Debug, Clone, Copy)]
@@ -30,8 +32,10 @@ enum Side {
     Request(Uuid),
 }
 
-/// Ends or cancels the person's live matches and strips what the matches say about them.
-async fn close_matches<C: ConnectionTrait>(db: &C, side: Side) -> ApiResult<()> {
+/// Ends or cancels the person's live matches and strips what the matches say about them;
+/// returns the matches it closed. When a mentor leaves, the newcomers they accompanied are
+/// waiting again: their requests go back to OPEN (the ended match stays in their history).
+async fn close_matches<C: ConnectionTrait>(db: &C, side: Side) -> ApiResult<Changes> {
     let now = clock::now();
     let (column, id, reason) = match side {
         Side::Mentor(id) => (
@@ -45,6 +49,18 @@ async fn close_matches<C: ConnectionTrait>(db: &C, side: Side) -> ApiResult<()> 
             MatchEndReason::MenteeLeft,
         ),
     };
+    let live: Vec<(Uuid, Uuid, MatchStatus)> = mentor_match::Entity::find()
+        .select_only()
+        .columns([
+            mentor_match::Column::Id,
+            mentor_match::Column::RequestId,
+            mentor_match::Column::Status,
+        ])
+        .filter(column.eq(id))
+        .filter(mentor_match::Column::Status.is_in(LIVE))
+        .into_tuple()
+        .all(db)
+        .await?;
     mentor_match::Entity::update_many()
         .col_expr(
             mentor_match::Column::Status,
@@ -90,13 +106,40 @@ async fn close_matches<C: ConnectionTrait>(db: &C, side: Side) -> ApiResult<()> 
         .filter(match_check_in::Column::MatchId.in_subquery(matches))
         .exec(db)
         .await?;
-    Ok(())
+    if let Side::Mentor(_) = side {
+        let accompanied: Vec<Uuid> = live
+            .iter()
+            .filter(|(_, _, status)| *status == MatchStatus::Active)
+            .map(|(_, request, _)| *request)
+            .collect();
+        if !accompanied.is_empty() {
+            mentoring_request::Entity::update_many()
+                .col_expr(
+                    mentoring_request::Column::Status,
+                    Expr::value(RequestStatus::Open),
+                )
+                .col_expr(mentoring_request::Column::UpdatedAt, Expr::value(now))
+                .filter(mentoring_request::Column::Id.is_in(accompanied))
+                .filter(mentoring_request::Column::Status.eq(RequestStatus::Matched))
+                .filter(mentoring_request::Column::ErasedAt.is_null())
+                .exec(db)
+                .await?;
+        }
+    }
+    Ok(live
+        .into_iter()
+        .map(|(id, _, _)| Changed::Match { id })
+        .collect())
 }
 
-/// Removes a request's personal data (in the caller's transaction).
-pub async fn erase_request_data<C: ConnectionTrait>(db: &C, request_id: Uuid) -> ApiResult<()> {
+/// Removes a request's personal data (in the caller's transaction); returns the matches it
+/// closed.
+pub async fn erase_request_data<C: ConnectionTrait>(
+    db: &C,
+    request_id: Uuid,
+) -> ApiResult<Changes> {
     let now = clock::now();
-    close_matches(db, Side::Request(request_id)).await?;
+    let closed = close_matches(db, Side::Request(request_id)).await?;
     request_language::Entity::delete_many()
         .filter(request_language::Column::RequestId.eq(request_id))
         .exec(db)
@@ -137,13 +180,14 @@ pub async fn erase_request_data<C: ConnectionTrait>(db: &C, request_id: Uuid) ->
         .filter(mentoring_request::Column::Id.eq(request_id))
         .exec(db)
         .await?;
-    Ok(())
+    Ok(closed)
 }
 
-/// Removes a mentor's personal data (in the caller's transaction).
-pub async fn erase_mentor_data<C: ConnectionTrait>(db: &C, mentor_id: Uuid) -> ApiResult<()> {
+/// Removes a mentor's personal data (in the caller's transaction); returns the matches it
+/// closed.
+pub async fn erase_mentor_data<C: ConnectionTrait>(db: &C, mentor_id: Uuid) -> ApiResult<Changes> {
     let now = clock::now();
-    close_matches(db, Side::Mentor(mentor_id)).await?;
+    let closed = close_matches(db, Side::Mentor(mentor_id)).await?;
     mentor_language::Entity::delete_many()
         .filter(mentor_language::Column::MentorId.eq(mentor_id))
         .exec(db)
@@ -170,7 +214,7 @@ pub async fn erase_mentor_data<C: ConnectionTrait>(db: &C, mentor_id: Uuid) -> A
         .filter(mentor::Column::Id.eq(mentor_id))
         .exec(db)
         .await?;
-    Ok(())
+    Ok(closed)
 }
 
 /// Erases a newcomer's request at a coordinator's or admin's hand.
@@ -178,10 +222,10 @@ pub async fn erase_mentee(
     db: &DatabaseConnection,
     meta: &RequestMeta,
     request_id: Uuid,
-) -> ApiResult<()> {
+) -> ApiResult<Committed<()>> {
     let (request, _) = access::request(db, &meta.viewer, request_id).await?;
     let txn = db.begin().await?;
-    erase_request_data(&txn, request.id).await?;
+    let closed = erase_request_data(&txn, request.id).await?;
     audit::record(
         &txn,
         meta,
@@ -189,7 +233,7 @@ pub async fn erase_mentee(
     )
     .await?;
     txn.commit().await?;
-    Ok(())
+    Ok(Committed::new((), closed))
 }
 
 /// Erases a mentor at a coordinator's or admin's hand.
@@ -197,19 +241,19 @@ pub async fn erase_mentor(
     db: &DatabaseConnection,
     meta: &RequestMeta,
     mentor_id: Uuid,
-) -> ApiResult<()> {
+) -> ApiResult<Committed<()>> {
     let (found, _) = access::mentor(db, &meta.viewer, mentor_id).await?;
     let txn = db.begin().await?;
-    erase_mentor_data(&txn, found.id).await?;
+    let closed = erase_mentor_data(&txn, found.id).await?;
     audit::record(&txn, meta, Change::new("mentor.erase", "mentor", found.id)).await?;
     txn.commit().await?;
-    Ok(())
+    Ok(Committed::new((), closed))
 }
 
 /// Erases closed requests and retired mentors whose retention period has passed; returns
 /// how many records were erased. Each record is its own transaction, so a failure leaves
 /// the others done and the job tries again next time.
-pub async fn erase_expired(db: &DatabaseConnection) -> ApiResult<usize> {
+pub async fn erase_expired(db: &DatabaseConnection) -> ApiResult<Committed<usize>> {
     let today = clock::now().date_naive();
     let requests: Vec<Uuid> = mentoring_request::Entity::find()
         .select_only()
@@ -230,6 +274,7 @@ pub async fn erase_expired(db: &DatabaseConnection) -> ApiResult<usize> {
         .all(db)
         .await?;
     let mut erased = 0;
+    let mut changes = Changes::none();
     for id in &requests {
         let txn = db.begin().await?;
         // The guarded claim comes first: of several instances, one erases each record.
@@ -245,7 +290,7 @@ pub async fn erase_expired(db: &DatabaseConnection) -> ApiResult<usize> {
         if claimed.rows_affected == 0 {
             continue;
         }
-        erase_request_data(&txn, *id).await?;
+        changes.extend(erase_request_data(&txn, *id).await?);
         audit::record_system(
             &txn,
             Change::new("mentoring_request.erase", "mentoring_request", *id)
@@ -266,7 +311,7 @@ pub async fn erase_expired(db: &DatabaseConnection) -> ApiResult<usize> {
         if claimed.rows_affected == 0 {
             continue;
         }
-        erase_mentor_data(&txn, *id).await?;
+        changes.extend(erase_mentor_data(&txn, *id).await?);
         audit::record_system(
             &txn,
             Change::new("mentor.erase", "mentor", *id).with(json!({ "reason": "RETENTION" })),
@@ -275,5 +320,5 @@ pub async fn erase_expired(db: &DatabaseConnection) -> ApiResult<usize> {
         txn.commit().await?;
         erased += 1;
     }
-    Ok(erased)
+    Ok(Committed::new(erased, changes))
 }

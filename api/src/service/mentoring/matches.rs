@@ -26,6 +26,7 @@ use crate::context::RequestMeta;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::matching::score;
 use crate::service::audit::{self, Change};
+use crate::service::changes::{Changed, Changes, Committed};
 use crate::service::mentoring::access::MatchSide;
 use crate::service::mentoring::{access, profiles};
 use crate::service::text;
@@ -50,7 +51,7 @@ pub async fn propose(
     meta: &RequestMeta,
     request_id: Uuid,
     mentor_id: Uuid,
-) -> ApiResult<mentor_match::Model> {
+) -> ApiResult<Committed<mentor_match::Model>> {
     // Both must be visible to the caller before anything is written.
     let (request, pool) = access::request(db, &meta.viewer, request_id).await?;
     let consent = match access::mentor(db, &meta.viewer, mentor_id).await {
@@ -155,7 +156,7 @@ pub async fn propose(
         .await?
         .ok_or(ApiError::Internal)?;
     txn.commit().await?;
-    Ok(created)
+    Ok(Committed::new(created, Changes::one(Changed::Match { id })))
 }
 
 /// A step of the lifecycle after the proposal.
@@ -227,7 +228,7 @@ pub async fn advance(
     match_id: Uuid,
     step: Step,
     retention_days: u32,
-) -> ApiResult<mentor_match::Model> {
+) -> ApiResult<Committed<mentor_match::Model>> {
     let (found, pool, side) = access::match_side(db, &meta.viewer, match_id).await?;
     if side == MatchSide::Mentor && !step.open_to_mentor_pool() {
         return Err(ApiError::NotAllowed(
@@ -352,7 +353,10 @@ pub async fn advance(
         .await?
         .ok_or(ApiError::Internal)?;
     txn.commit().await?;
-    Ok(updated)
+    Ok(Committed::new(
+        updated,
+        Changes::one(Changed::Match { id: found.id }),
+    ))
 }
 
 /// The mentor's pool agrees to lend its mentor to another pool's request: the match may go
@@ -362,7 +366,7 @@ pub async fn consent(
     db: &DatabaseConnection,
     meta: &RequestMeta,
     match_id: Uuid,
-) -> ApiResult<mentor_match::Model> {
+) -> ApiResult<Committed<mentor_match::Model>> {
     let (found, _, side) = access::match_side(db, &meta.viewer, match_id).await?;
     if side == MatchSide::Request && !meta.viewer.is_admin() {
         return Err(ApiError::NotAllowed(
@@ -404,7 +408,10 @@ pub async fn consent(
         .await?
         .ok_or(ApiError::Internal)?;
     txn.commit().await?;
-    Ok(updated)
+    Ok(Committed::new(
+        updated,
+        Changes::one(Changed::Match { id: found.id }),
+    ))
 }
 
 /// A follow-up contact with an active pair, as recorded.

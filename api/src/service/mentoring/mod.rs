@@ -11,5 +11,6 @@ pub mod people;
 pub mod pools;
 pub mod profiles;
 pub mod proposals;
+pub mod reopen;
 pub mod screening;
 pub mod statistics;

@@ -9,7 +9,7 @@
 mod plan;
 mod write;
 
-use entity::{offer, provider};
+use entity::provider;
 use sea_orm::{DatabaseConnection, EntityTrait};
 use uuid::Uuid;
 
@@ -17,6 +17,7 @@ use crate::context::RequestMeta;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::exchange::FileRow;
 use crate::service::audit::Actor;
+use crate::service::changes::Committed;
 
 /// How to run an import.
 #[derive(Debug, Clone, Copy, Default)]
@@ -61,10 +62,6 @@ pub struct ImportReport {
     pub rows: Vec<RowReport>,
     /// Whether anything was written: false for dry runs and for files with problems.
     pub written: bool,
-    /// Offers the public saw before or sees now whose entry changed: updated public
-    /// offers, and archived ones that had been published. For telling subscribers.
-    pub public_updates: Vec<offer::Model>,
-    pub withdrawn: Vec<offer::Model>,
 }
 
 impl ImportReport {
@@ -105,7 +102,7 @@ pub async fn run(
     provider_id: Uuid,
     rows: Vec<FileRow>,
     options: ImportOptions,
-) -> ApiResult<ImportReport> {
+) -> ApiResult<Committed<ImportReport>> {
     importer.authorise(provider_id)?;
     provider::Entity::find_by_id(provider_id)
         .one(db)

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::{ImportReport, Outcome, RowReport};
 use crate::error::{ApiResult, FieldError};
 use crate::exchange::FileRow;
+use crate::service::changes::{Changes, Committed};
 use crate::service::offer_draft::{self, CheckedDraft, OfferDraft};
 
 /// The name drafts are checked under; stripped again from the problems' paths.
@@ -49,8 +50,8 @@ pub(super) struct Plan {
 pub(super) struct Written {
     /// The new offers' ids, by entry.
     pub created: HashMap<usize, Uuid>,
-    pub public_updates: Vec<offer::Model>,
-    pub withdrawn: Vec<offer::Model>,
+    /// What the public may notice, for the side effects.
+    pub changes: Changes,
 }
 
 impl Plan {
@@ -70,8 +71,9 @@ impl Plan {
         })
     }
 
-    /// The report: of what was written, or (without `written`) of what would be.
-    pub fn report(self, written: Option<Written>) -> ImportReport {
+    /// The report: of what was written, or (without `written`) of what would be; with what
+    /// the writing changed.
+    pub fn report(self, written: Option<Written>) -> Committed<ImportReport> {
         let done = written.is_some();
         let mut written = written.unwrap_or_default();
         let rows = self
@@ -107,12 +109,13 @@ impl Plan {
                 }
             })
             .collect();
-        ImportReport {
-            rows,
-            written: done,
-            public_updates: written.public_updates,
-            withdrawn: written.withdrawn,
-        }
+        Committed::new(
+            ImportReport {
+                rows,
+                written: done,
+            },
+            written.changes,
+        )
     }
 }
 

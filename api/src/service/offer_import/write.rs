@@ -19,10 +19,11 @@ use super::plan::{Action, Plan, Written};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::service::audit::{self, Actor, Change};
+use crate::service::changes::Changed;
 use crate::service::offer_draft::CheckedDraft;
 use crate::service::offer_write::{
-    conflict_on_duplicate, delete_parts, draft_columns, index_operation, new_offer,
-    publicly_visible, write_parts,
+    conflict_on_duplicate, delete_parts, draft_columns, index_operation, is_public, new_offer,
+    write_parts,
 };
 use crate::service::{bulk, outbox};
 
@@ -34,11 +35,12 @@ pub(super) async fn apply(
     plan: &Plan,
 ) -> ApiResult<Written> {
     let now = clock::now();
-    let today = now.date_naive();
     let mut written = Written::default();
     let mut created: Vec<offer::Model> = Vec::new();
     let mut parts: Vec<(Uuid, &CheckedDraft)> = Vec::new();
     let mut updated_ids: Vec<Uuid> = Vec::new();
+    // Whether the public saw each updated offer before.
+    let mut was_public: HashMap<Uuid, bool> = HashMap::new();
     let mut archived_ids: Vec<Uuid> = Vec::new();
     let mut changes: Vec<Change> = Vec::new();
 
@@ -78,6 +80,7 @@ pub(super) async fn apply(
                     return Err(changed_meanwhile(entry.external_ref.as_deref()));
                 }
                 updated_ids.push(current.id);
+                was_public.insert(current.id, is_public(current));
                 parts.push((current.id, draft));
                 changes.push(
                     Change::new("offer.update", "offer", current.id).with(json!({
@@ -107,6 +110,8 @@ pub(super) async fn apply(
                     return Err(changed_meanwhile(entry.external_ref.as_deref()));
                 }
                 archived_ids.push(current.id);
+                // Only an offer the public could have seen leaves the catalogue.
+                was_public.insert(current.id, current.published_at.is_some());
                 changes.push(
                     Change::new("offer.archive", "offer", current.id).with(json!({
                         "from": current.status,
@@ -178,13 +183,14 @@ pub(super) async fn apply(
     audit::record_many(&txn, actor, changes).await?;
     txn.commit().await?;
 
-    written.public_updates = updated
-        .into_iter()
-        .filter(|m| publicly_visible(m.status, m.valid_until, today))
-        .collect();
-    written.withdrawn = archived
-        .into_iter()
-        .filter(|m| m.published_at.is_some())
+    written.changes = updated
+        .iter()
+        .chain(&archived)
+        .map(|m| Changed::Offer {
+            id: m.id,
+            was_public: was_public.get(&m.id).copied().unwrap_or(false),
+            is_public: is_public(m),
+        })
         .collect();
     Ok(written)
 }

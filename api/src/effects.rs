@@ -1,0 +1,94 @@
+//! The one place where a committed write's side effects happen, whoever made the write
+//! (a GraphQL resolver, a command, a background job): subscribers are told, and cached
+//! public answers are dropped when the public may see the difference. The search work
+//! needs nothing here: each write put its outbox rows in its own transaction, and the
+//! indexer drops cached answers again once it has applied them (see `jobs::search_indexer`).
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::StartError;
+use crate::cache::responses::{CacheBounds, ResponseCache};
+use crate::config::Settings;
+use crate::events::{EventBus, OfferChange, publish};
+use crate::service::changes::{Changed, Changes, Committed};
+
+/// What side effects reach: the database (to describe a change), the response cache and the
+/// event bus.
+#[derive(Clone)]
+pub struct Effects {
+    db: DatabaseConnection,
+    responses: Arc<ResponseCache>,
+    events: Arc<EventBus>,
+}
+
+impl Effects {
+    pub fn new(
+        db: DatabaseConnection,
+        responses: Arc<ResponseCache>,
+        events: Arc<EventBus>,
+    ) -> Self {
+        Self {
+            db,
+            responses,
+            events,
+        }
+    }
+
+    /// The side effects of a command run beside the servers: with `REDIS_URL` they reach
+    /// every running instance (shared cache version, event channel); without Redis the
+    /// servers learn of the change through the search outbox, whose indexer drops their
+    /// cached answers once it has applied the rows.
+    pub fn for_command(db: DatabaseConnection, settings: &Settings) -> Result<Self, StartError> {
+        let redis = crate::context::open_redis(settings)?;
+        let responses = Arc::new(ResponseCache::new(
+            redis.clone(),
+            std::time::Duration::from_secs(settings.response_cache_secs),
+            CacheBounds {
+                max_bytes: 0,
+                max_entry_bytes: 0,
+            },
+        ));
+        Ok(Self::new(db, responses, Arc::new(EventBus::new(redis))))
+    }
+
+    /// Runs the side effects of a committed write and hands over its result.
+    pub async fn apply<T>(&self, committed: Committed<T>) -> T {
+        let (value, changes) = committed.into_parts();
+        self.changed(&changes).await;
+        value
+    }
+
+    /// Runs the side effects of `changes`.
+    pub async fn changed(&self, changes: &Changes) {
+        // Dropped before anyone is told, so a subscriber that reads on an event reads afresh.
+        if changes.touches_public() {
+            self.responses.bump().await;
+        }
+        for change in changes.iter() {
+            match *change {
+                Changed::Offer {
+                    id,
+                    was_public,
+                    is_public,
+                } => {
+                    let kind = match (was_public, is_public) {
+                        (false, true) => OfferChange::Published,
+                        (true, true) => OfferChange::Updated,
+                        (true, false) => OfferChange::Withdrawn,
+                        (false, false) => continue,
+                    };
+                    publish::offer_changed(&self.db, &self.events, id, kind).await;
+                }
+                Changed::Match { id } => publish::match_changed(&self.db, &self.events, id).await,
+                Changed::Provider { .. } => {}
+            }
+        }
+    }
+
+    /// Drops cached public answers (the search index changed under them).
+    pub async fn search_index_changed(&self) {
+        self.responses.bump().await;
+    }
+}

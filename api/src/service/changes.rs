@@ -1,0 +1,115 @@
+//! What a committed write changed, as its side effects need to know it: which offers the
+//! public saw before or sees now, which providers' public profiles, which matches.
+//!
+//! A write returns its result wrapped in [`Committed`], and the only way to the result is
+//! through the application's `Effects`, which turns the changes into subscription events
+//! and drops cached public answers (the search work is already in the write's outbox
+//! rows). So every entry point (GraphQL, the commands, the jobs) gets the same side effects,
+//! and none can forget them.
+
+use uuid::Uuid;
+
+/// One thing a write changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Changed {
+    /// An offer; whether the public saw it before the write and sees it after.
+    Offer {
+        id: Uuid,
+        was_public: bool,
+        is_public: bool,
+    },
+    /// A provider's public profile.
+    Provider { id: Uuid },
+    /// A match's state.
+    Match { id: Uuid },
+}
+
+impl Changed {
+    /// Whether anonymous readers may see the difference.
+    pub fn is_public(&self) -> bool {
+        match self {
+            Self::Offer {
+                was_public,
+                is_public,
+                ..
+            } => *was_public || *is_public,
+            Self::Provider { .. } => true,
+            Self::Match { .. } => false,
+        }
+    }
+}
+
+/// Everything a write changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes(Vec<Changed>);
+
+impl Changes {
+    /// No change.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// One change.
+    pub fn one(change: Changed) -> Self {
+        Self(vec![change])
+    }
+
+    /// Adds a change.
+    pub fn push(&mut self, change: Changed) {
+        self.0.push(change);
+    }
+
+    /// Adds the changes of another write.
+    pub fn extend(&mut self, other: Changes) {
+        self.0.extend(other.0);
+    }
+
+    /// The changes, in the order they were made.
+    pub fn iter(&self) -> impl Iterator<Item = &Changed> {
+        self.0.iter()
+    }
+
+    /// Whether anonymous readers may see any of them.
+    pub fn touches_public(&self) -> bool {
+        self.0.iter().any(Changed::is_public)
+    }
+}
+
+impl FromIterator<Changed> for Changes {
+    fn from_iter<I: IntoIterator<Item = Changed>>(iter: I) -> Self {
+        Self(iter.into_iter().collect())
+    }
+}
+
+/// The result of a committed write, with what it changed. Take the result through the
+/// application's `Effects::apply`, which runs the side effects first.
+#[must_use = "a write's side effects run only when its result is taken through `Effects::apply`"]
+#[derive(Debug)]
+pub struct Committed<T> {
+    value: T,
+    changes: Changes,
+}
+
+impl<T> Committed<T> {
+    pub fn new(value: T, changes: Changes) -> Self {
+        Self { value, changes }
+    }
+
+    /// The same changes with another result (e.g. a report built from the written rows).
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Committed<U> {
+        Committed {
+            value: f(self.value),
+            changes: self.changes,
+        }
+    }
+
+    /// What the write changed.
+    pub fn changes(&self) -> &Changes {
+        &self.changes
+    }
+
+    /// Result and changes apart: for `Effects`, which runs the side effects.
+    pub(crate) fn into_parts(self) -> (T, Changes) {
+        (self.value, self.changes)
+    }
+}
