@@ -99,11 +99,35 @@ impl From<DbErr> for ApiError {
         if is_connection_error(&err) {
             tracing::error!(error = %err, "database unavailable");
             Self::ServiceUnavailable
+        } else if let Some(code) = refused_value(&err) {
+            // Input the checks should have refused first; a client error all the same. The
+            // database's message names the row's values, so only its code is logged.
+            tracing::warn!(
+                sqlstate = code,
+                "the database refused a value the checks let through"
+            );
+            Self::bad_input("invalid input: a value lies outside what it may be")
         } else {
             tracing::error!(error = %err, "database error");
             Self::Internal
         }
     }
+}
+
+/// The code of a database error that a client's value caused: a `CHECK` constraint
+/// (PostgreSQL 23514, SQLite 275) or a character the database cannot store (PostgreSQL
+/// 22021, 22P05).
+fn refused_value(err: &DbErr) -> Option<String> {
+    let (DbErr::Exec(runtime) | DbErr::Query(runtime)) = err else {
+        return None;
+    };
+    let sea_orm::RuntimeErr::SqlxError(sqlx) = runtime else {
+        return None;
+    };
+    let code = sqlx.as_database_error()?.code()?.into_owned();
+    ["23514", "275", "22021", "22P05"]
+        .contains(&code.as_str())
+        .then_some(code)
 }
 
 /// Whether the database could not be reached at all (as opposed to refusing a statement).

@@ -185,7 +185,11 @@ fn generate_offer(
         let from = today - Duration::days(rng.between(0, 90)) + Duration::days(rng.between(0, 60));
         (from, from + Duration::days(rng.between(60, 300)))
     };
-    let level = template.leveled.then(|| *rng.pick(&LEVELS));
+    // The second category is drawn first: a level (and fide) belongs to language offers.
+    let with_also = template.also.is_some() && rng.chance(0.5);
+    let is_language =
+        template.category == "language" || (with_also && template.also == Some("language"));
+    let level = (template.leveled && is_language).then(|| *rng.pick(&LEVELS));
     let (cost_kind, price_cents, price_unit) = match rng.below(20) {
         0..=8 => (CostKind::Free, None, None),
         9..=14 => {
@@ -217,7 +221,8 @@ fn generate_offer(
     };
     let online =
         !matches!(template.kind, OfferKind::MeetingPlace | OfferKind::Event) && rng.chance(0.06);
-    let default_locale = if rng.chance(0.05) { "fr" } else { "de" };
+    // Every municipality of the canton speaks German: providers write in German.
+    let default_locale = "de";
     let level_text = level.map(level_code).unwrap_or_default();
     let place_name = &place.municipality.name;
     let fill = |title: &str| {
@@ -240,10 +245,10 @@ fn generate_offer(
         .then(|| valid_from + Duration::days(rng.between(7, 50)));
     let mut accessibility = Vec::new();
     if rng.chance(0.3) {
-        accessibility.push("WHEELCHAIR".to_owned());
+        accessibility.push("wheelchair-access".to_owned());
     }
     if rng.chance(0.1) {
-        accessibility.push("HEARING_LOOP".to_owned());
+        accessibility.push("hearing-loop".to_owned());
     }
 
     rows.offers.push(offer::ActiveModel {
@@ -254,7 +259,7 @@ fn generate_offer(
         status: Set(status),
         default_locale: Set(default_locale.into()),
         cefr_level: Set(level),
-        fide: Set(template.leveled && rng.chance(0.4)),
+        fide: Set(level.is_some() && rng.chance(0.4)),
         cost_kind: Set(cost_kind),
         price_cents: Set(price_cents),
         price_unit: Set(price_unit),
@@ -318,9 +323,7 @@ fn generate_offer(
     }
 
     let mut category_codes = vec![template.category];
-    if let Some(also) = template.also
-        && rng.chance(0.6)
-    {
+    if let Some(also) = template.also.filter(|_| with_also) {
         category_codes.push(also);
     }
     for code in category_codes {

@@ -26,7 +26,7 @@ pub const OFFER_TEMPLATES: &[OfferTemplate] = &[
         kind: OfferKind::Course,
         leveled: true,
         childcare_likely: true,
-        target_groups: &["ADULTS"],
+        target_groups: &["adults"],
         texts: &[
             (
                 "de",
@@ -76,7 +76,7 @@ pub const OFFER_TEMPLATES: &[OfferTemplate] = &[
         kind: OfferKind::Group,
         leveled: true,
         childcare_likely: false,
-        target_groups: &["ADULTS"],
+        target_groups: &["adults"],
         texts: &[
             (
                 "de",
@@ -116,7 +116,7 @@ pub const OFFER_TEMPLATES: &[OfferTemplate] = &[
         kind: OfferKind::Course,
         leveled: false,
         childcare_likely: true,
-        target_groups: &["ADULTS", "WOMEN"],
+        target_groups: &["adults", "women"],
         texts: &[
             (
                 "de",
@@ -156,7 +156,7 @@ pub const OFFER_TEMPLATES: &[OfferTemplate] = &[
         kind: OfferKind::Group,
         leveled: false,
         childcare_likely: false,
-        target_groups: &["PARENTS", "CHILDREN"],
+        target_groups: &["parents", "children"],
         texts: &[
             (
                 "de",
@@ -201,7 +201,7 @@ pub const OFFER_TEMPLATES: &[OfferTemplate] = &[
         kind: OfferKind::Group,
         leveled: false,
         childcare_likely: false,
-        target_groups: &["CHILDREN"],
+        target_groups: &["children"],
         texts: &[
             (
                 "de",
@@ -236,7 +236,7 @@ pub const OFFER_TEMPLATES: &[OfferTemplate] = &[
         kind: OfferKind::Counselling,
         leveled: false,
         childcare_likely: false,
-        target_groups: &["ADULTS", "JOB_SEEKERS"],
+        target_groups: &["adults", "job-seekers"],
         texts: &[
             (
                 "de",
@@ -276,7 +276,7 @@ pub const OFFER_TEMPLATES: &[OfferTemplate] = &[
         kind: OfferKind::Course,
         leveled: true,
         childcare_likely: false,
-        target_groups: &["YOUTH", "JOB_SEEKERS"],
+        target_groups: &["youth", "job-seekers"],
         texts: &[
             (
                 "de",
@@ -311,7 +311,7 @@ pub const OFFER_TEMPLATES: &[OfferTemplate] = &[
         kind: OfferKind::Event,
         leveled: false,
         childcare_likely: true,
-        target_groups: &["NEWCOMERS"],
+        target_groups: &["newcomers"],
         texts: &[
             (
                 "de",
@@ -361,7 +361,7 @@ pub const OFFER_TEMPLATES: &[OfferTemplate] = &[
         kind: OfferKind::Counselling,
         leveled: false,
         childcare_likely: false,
-        target_groups: &["ADULTS", "FAMILIES"],
+        target_groups: &["adults", "families"],
         texts: &[
             (
                 "de",
@@ -401,7 +401,7 @@ pub const OFFER_TEMPLATES: &[OfferTemplate] = &[
         kind: OfferKind::Counselling,
         leveled: false,
         childcare_likely: false,
-        target_groups: &["ADULTS"],
+        target_groups: &["adults"],
         texts: &[
             (
                 "de",
@@ -431,7 +431,7 @@ pub const OFFER_TEMPLATES: &[OfferTemplate] = &[
         kind: OfferKind::Service,
         leveled: false,
         childcare_likely: false,
-        target_groups: &["ADULTS", "INSTITUTIONS"],
+        target_groups: &["adults", "institutions"],
         texts: &[
             (
                 "de",
@@ -461,7 +461,7 @@ pub const OFFER_TEMPLATES: &[OfferTemplate] = &[
         kind: OfferKind::MeetingPlace,
         leveled: false,
         childcare_likely: true,
-        target_groups: &["WOMEN"],
+        target_groups: &["women"],
         texts: &[
             (
                 "de",
@@ -501,7 +501,7 @@ pub const OFFER_TEMPLATES: &[OfferTemplate] = &[
         kind: OfferKind::MeetingPlace,
         leveled: false,
         childcare_likely: false,
-        target_groups: &["EVERYONE"],
+        target_groups: &["everyone"],
         texts: &[
             (
                 "de",

@@ -129,3 +129,60 @@ async fn entities_match_the_migrated_tables() {
         );
     }
 }
+
+#[actix_web::test]
+async fn stored_codes_and_neighbour_reach_are_brought_into_form() {
+    use entity::{mentoring_pool, offer};
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    use serde_json::json;
+
+    let database = TestDatabase::create().await;
+    let db = database.connect().await;
+    // The schema as it was before the two data migrations.
+    Migrator::up(&db, Some(11)).await.unwrap();
+    Migrator::down(&db, Some(1)).await.unwrap();
+    angebotsplattform::reference::load(&db).await.unwrap();
+    let provider = tests::fixtures::provider(&db, "Verein").await;
+    let id = tests::fixtures::offer(&db, tests::fixtures::OfferSpec::new(provider, "Kurs")).await;
+    offer::Entity::update_many()
+        .col_expr(
+            offer::Column::Accessibility,
+            Expr::value(json!(["WHEELCHAIR", "HEARING_LOOP", "hearing-loop"])),
+        )
+        .col_expr(
+            offer::Column::TargetGroups,
+            Expr::value(json!(["ADULTS", "JOB_SEEKERS"])),
+        )
+        .filter(offer::Column::Id.eq(id))
+        .exec(&db)
+        .await
+        .unwrap();
+    let olten = tests::fixtures::region_id(&db, "SO-D-OLTEN").await;
+    let pool = tests::mentoring::pool(&db, olten, true).await;
+    mentoring_pool::Entity::update_many()
+        .col_expr(
+            mentoring_pool::Column::MatchingWeights,
+            Expr::value(json!({ "neighbourKm": 500, "language": 4 })),
+        )
+        .filter(mentoring_pool::Column::Id.eq(pool))
+        .exec(&db)
+        .await
+        .unwrap();
+
+    Migrator::up(&db, None).await.unwrap();
+    let stored = offer::Entity::find_by_id(id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.accessibility.0, ["wheelchair", "hearing-loop"]);
+    assert_eq!(stored.target_groups.0, ["adults", "job-seekers"]);
+    let weights = mentoring_pool::Entity::find_by_id(pool)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap()
+        .matching_weights;
+    assert_eq!(weights, json!({ "neighbourKm": 30.0, "language": 4 }));
+}

@@ -126,7 +126,7 @@ impl MentoringQuery {
         let app = AppContext::of(ctx)?;
         let pool_id = expect_global_id(&pool_id, NodeType::MentoringPool)?;
         let proposal = proposals::propose_pool(&app.db, RequestMeta::of(ctx), pool_id).await?;
-        let mut mentors = mentors_by_id(
+        let mentors = mentors_by_id(
             &app.db,
             proposal.pairs.iter().map(|p| p.mentor_id).collect(),
         )
@@ -145,8 +145,9 @@ impl MentoringQuery {
             .filter_map(|p| {
                 Some(ProposedMatch {
                     request: requests.remove(&p.request_id)?.into(),
+                    // A mentor with several places may be in several pairs.
                     mentor: {
-                        let m = mentors.remove(&p.mentor_id)?;
+                        let m = mentors.get(&p.mentor_id)?.clone();
                         let pool = m.pool_id;
                         Mentor::disclosed(m, whole.contains(&pool))
                     },
@@ -306,12 +307,8 @@ impl MentoringMutation {
         evaluation: Option<String>,
         rating: Option<i32>,
     ) -> ApiResult<MentorMatch> {
-        let rating = rating
-            .map(|r| {
-                i16::try_from(r)
-                    .map_err(|_| ApiError::bad_input("`rating` must lie between 1 and 5"))
-            })
-            .transpose()?;
+        // Out of `i16` is out of 1–5 too: the service names the field for both.
+        let rating = rating.map(|r| i16::try_from(r).unwrap_or(i16::MAX));
         step(
             ctx,
             &id,

@@ -342,12 +342,14 @@ impl Offer {
         self.model.online
     }
 
-    /// Accessibility codes (e.g. `WHEELCHAIR`, `HEARING_LOOP`).
+    /// Accessibility codes, lower-case words joined by hyphens (e.g. `wheelchair-access`,
+    /// `hearing-loop`); other spellings are read as these on input.
     async fn accessibility(&self) -> &[String] {
         &self.model.accessibility.0
     }
 
-    /// Who the offer is for (e.g. `WOMEN`, `PARENTS`, `YOUTH`).
+    /// Who the offer is for, codes in the same form (e.g. `women`, `parents`, `youth`,
+    /// `job-seekers`).
     async fn target_groups(&self) -> &[String] {
         &self.model.target_groups.0
     }

@@ -242,18 +242,24 @@ pub async fn advance(
         ));
     }
     if let Step::End {
-        evaluation: Some(text),
-        rating,
-        ..
+        evaluation, rating, ..
     } = &step
     {
-        if text.chars().count() > MAX_EVALUATION_CHARS {
-            return Err(ApiError::bad_input(format!(
-                "`evaluation` takes at most {MAX_EVALUATION_CHARS} characters"
-            )));
+        let mut errors = Vec::new();
+        if let Some(text) = evaluation {
+            text::plain(
+                "evaluation",
+                Some(text),
+                0,
+                MAX_EVALUATION_CHARS,
+                &mut errors,
+            );
         }
         if rating.is_some_and(|r| !(1..=5).contains(&r)) {
-            return Err(ApiError::bad_input("`rating` must lie between 1 and 5"));
+            errors.push(FieldError::new("rating", "must lie between 1 and 5"));
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::invalid_fields(errors));
         }
     }
     let now = clock::now();

@@ -221,6 +221,35 @@ async fn mentors_in<C: ConnectionTrait>(
         .collect())
 }
 
+/// The pool's open requests that have a live match already (proposed or accepted: the
+/// request stays open until the pair meets).
+pub async fn open_with_live_match<C: ConnectionTrait>(
+    db: &C,
+    pool: &mentoring_pool::Model,
+) -> ApiResult<Vec<Uuid>> {
+    Ok(mentoring_request::Entity::find()
+        .select_only()
+        .column(mentoring_request::Column::Id)
+        .filter(mentoring_request::Column::PoolId.eq(pool.id))
+        .filter(mentoring_request::Column::ErasedAt.is_null())
+        .filter(mentoring_request::Column::Status.eq(entity::types::RequestStatus::Open))
+        .filter(mentoring_request::Column::Id.in_subquery(live_request_ids()))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// Ids of requests with a live match.
+fn live_request_ids() -> SelectStatement {
+    Query::select()
+        .column(mentor_match::Column::RequestId)
+        .from(mentor_match::Entity)
+        .and_where(
+            Expr::col(mentor_match::Column::Status).is_in(LIVE.into_iter().map(|s| s.into_value())),
+        )
+        .to_owned()
+}
+
 /// Requests as profiles: the given ones, or with `None` every open request of the pool
 /// without a live match (those still waiting).
 pub async fn requests<C: ConnectionTrait>(
@@ -240,14 +269,7 @@ pub async fn requests<C: ConnectionTrait>(
             select.and_where(Expr::col(mentoring_request::Column::Id).eq(id));
         }
         None => {
-            let live = Query::select()
-                .column(mentor_match::Column::RequestId)
-                .from(mentor_match::Entity)
-                .and_where(
-                    Expr::col(mentor_match::Column::Status)
-                        .is_in(LIVE.into_iter().map(|s| s.into_value())),
-                )
-                .to_owned();
+            let live = live_request_ids();
             select
                 .and_where(
                     Expr::col(mentoring_request::Column::Status)

@@ -88,7 +88,15 @@ pub async fn propose_pool(
     let rules = profiles::rules(&pool, today)?;
     let requests = profiles::requests(db, &pool, None, today).await?;
     let mentors = profiles::candidate_mentors(db, &pool).await?;
-    let proposal = assign(&requests, &mentors, &rules);
+    let mut proposal = assign(&requests, &mentors, &rules);
+    // Open requests that already have a proposal on its way are accounted for too, so the
+    // coordinator sees every open request in the answer.
+    for request_id in profiles::open_with_live_match(db, &pool).await? {
+        proposal.unplaced.push(Unplaced {
+            request_id,
+            reason: "a match is already proposed or accepted for this request".to_owned(),
+        });
+    }
     let txn = db.begin().await?;
     // The proposal shows every waiting request: each counts as read.
     for request in &requests {

@@ -77,6 +77,19 @@ pub async fn check_many<C: ConnectionTrait>(
         .collect())
 }
 
+/// The one form of an accessibility or target-group code: lower-case words joined by
+/// hyphens (`wheelchair-access`). Other spellings of the same code (`WHEELCHAIR_ACCESS`,
+/// `Wheelchair Access`) are read as it, so clients and files need not know the form.
+pub fn canonical_code(value: &str) -> String {
+    value
+        .trim()
+        .to_lowercase()
+        .split(|c: char| c == '_' || c == '-' || c.is_whitespace())
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 /// Trims texts, turns blank optional texts into none, normalises codes and locales.
 fn normalise(draft: &mut OfferDraft, prefix: &str, errors: &mut Vec<FieldError>) {
     fn blank_to_none(value: &mut Option<String>) {
@@ -113,12 +126,23 @@ fn normalise(draft: &mut OfferDraft, prefix: &str, errors: &mut Vec<FieldError>)
         &mut draft.instruction_languages,
         &mut draft.support_languages,
         &mut draft.category_codes,
-        &mut draft.accessibility,
-        &mut draft.target_groups,
     ] {
         for value in list.iter_mut() {
             *value = value.trim().to_ascii_lowercase();
         }
+    }
+    for list in [&mut draft.accessibility, &mut draft.target_groups] {
+        for value in list.iter_mut() {
+            *value = canonical_code(value);
+        }
+    }
+    for list in [
+        &mut draft.instruction_languages,
+        &mut draft.support_languages,
+        &mut draft.category_codes,
+        &mut draft.accessibility,
+        &mut draft.target_groups,
+    ] {
         let mut seen = HashSet::new();
         list.retain(|v| seen.insert(v.clone()));
     }
