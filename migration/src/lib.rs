@@ -19,6 +19,7 @@ mod m20261122_000009_registered_operation;
 mod m20261122_000010_schedule_location_index;
 mod m20261201_000011_mentor_pool_consent;
 mod m20261201_000012_canonical_offer_codes;
+mod m20261201_000013_offer_references;
 
 /// Runs the platform's migrations.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000010_schedule_location_index::Migration),
             Box::new(m20261201_000011_mentor_pool_consent::Migration),
             Box::new(m20261201_000012_canonical_offer_codes::Migration),
+            Box::new(m20261201_000013_offer_references::Migration),
         ]
     }
 }

@@ -1,12 +1,17 @@
 //! The JSON shape: an array of offers, each exactly what `createOffer` takes as `input`
 //! (`providerId`, `kind`, `translations`, …). Records are read with the GraphQL input
 //! type itself, so a file and the API can never disagree on a field.
+//!
+//! A record may leave out `providerId`: it then belongs to the provider the file is
+//! imported into. Exports of one provider leave it out, so they import into any provider;
+//! exports of every provider name each record's.
 
 use async_graphql::{InputType, Value};
 
 use super::{FieldNames, FileOffer, FileRow, file_error};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::graphql::offer::edit_input::CreateOfferInput;
+use crate::graphql::relay::{NodeType, global_id};
 
 /// Reads a JSON file of offers.
 pub fn read(text: &str) -> ApiResult<Vec<FileRow>> {
@@ -29,11 +34,25 @@ pub fn read(text: &str) -> ApiResult<Vec<FileRow>> {
         .collect())
 }
 
-fn read_record(row: usize, record: serde_json::Value) -> FileRow {
+fn read_record(row: usize, mut record: serde_json::Value) -> FileRow {
     let external_ref = record
         .get("externalRef")
         .and_then(serde_json::Value::as_str)
         .map(str::to_owned);
+    // Without `providerId` the record is the importing provider's; the input type needs
+    // one, so a stand-in (the nil id) is parsed and then forgotten.
+    let named_provider = match &mut record {
+        serde_json::Value::Object(members) if !members.contains_key("providerId") => {
+            members.insert(
+                "providerId".to_owned(),
+                serde_json::Value::String(
+                    global_id(NodeType::Provider, uuid::Uuid::nil()).to_string(),
+                ),
+            );
+            false
+        }
+        _ => true,
+    };
     let (provider_id, draft) =
         match CreateOfferInput::parse(Some(Value::from_json(record).unwrap_or(Value::Null))) {
             Err(err) => {
@@ -41,7 +60,7 @@ fn read_record(row: usize, record: serde_json::Value) -> FileRow {
                 (None, Err(vec![FieldError::new("offer", message)]))
             }
             Ok(input) => match input.into_service() {
-                Ok((provider_id, draft)) => (Some(provider_id), Ok(draft)),
+                Ok((provider_id, draft)) => (named_provider.then_some(provider_id), Ok(draft)),
                 Err(ApiError::BadUserInput { fields, message }) => {
                     let fields = if fields.is_empty() {
                         vec![FieldError::new("offer", message)]
@@ -69,13 +88,18 @@ fn read_record(row: usize, record: serde_json::Value) -> FileRow {
 }
 
 /// Writes offers as a JSON array of `createOffer` inputs, fields in the input type's order,
-/// without the ones left empty.
-pub fn write(offers: &[FileOffer]) -> ApiResult<String> {
+/// without the ones left empty, and without `providerId` unless `with_provider`.
+pub fn write(offers: &[FileOffer], with_provider: bool) -> ApiResult<String> {
     let records: Vec<Value> = offers
         .iter()
         .map(|o| {
             let mut value = CreateOfferInput::from_draft(o.provider_id, &o.draft).to_value();
             drop_empty(&mut value);
+            if let Value::Object(members) = &mut value
+                && !with_provider
+            {
+                members.shift_remove("providerId");
+            }
             value
         })
         .collect();

@@ -116,7 +116,7 @@ pub fn write(
 ) -> ApiResult<String> {
     match format {
         Format::Csv => csv_file::write(offers, regions, with_provider),
-        Format::Json => json_file::write(offers),
+        Format::Json => json_file::write(offers, with_provider),
     }
 }
 
@@ -146,10 +146,36 @@ fn text_of(bytes: &[u8], max_bytes: usize) -> ApiResult<&str> {
              save it as UTF-8 (in Excel: \"CSV UTF-8\") and send it again"
         )));
     }
+    if let Some((line, garbled, meant)) = double_encoded(text) {
+        return Err(file_error(format!(
+            "line {line} holds `{garbled}`, which is `{meant}` read with the wrong encoding: the \
+             file was saved after being opened as Windows-1252; open it as UTF-8, fix the \
+             texts and send it again"
+        )));
+    }
     if text.trim().is_empty() {
         return Err(file_error("the file is empty"));
     }
     Ok(text)
+}
+
+/// The first word that is UTF-8 text decoded as Windows-1252 and encoded again ("mojibake":
+/// `fÃ¼r` for `für`), with its line and what it was meant to say. Such a word maps back to
+/// Windows-1252 bytes that form valid UTF-8 with characters beyond ASCII; ordinary words
+/// practically never do (`São`, `Ça`, `Ärger` do not).
+fn double_encoded(text: &str) -> Option<(usize, &str, String)> {
+    text.lines().enumerate().find_map(|(index, line)| {
+        line.split(|c: char| c.is_whitespace() || c == ',' || c == ';' || c == '"')
+            .filter(|word| !word.is_ascii())
+            .find_map(|word| {
+                let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(word);
+                if unmappable {
+                    return None;
+                }
+                let meant = std::str::from_utf8(&bytes).ok()?;
+                (!meant.is_ascii() && meant != word).then(|| (index + 1, word, meant.to_owned()))
+            })
+    })
 }
 
 fn megabytes(bytes: usize) -> f64 {
@@ -183,5 +209,22 @@ mod tests {
             "a byte-order mark is dropped"
         );
         assert!(text_of(b" \n", 1024).is_err());
+        let garbled = text_of("title\nDeutschkurs fÃ¼r MÃ¼tter\n".as_bytes(), 1024)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            garbled.contains("line 2") && garbled.contains("für"),
+            "{garbled}"
+        );
+        for fine in [
+            "São Paulo",
+            "Ça va",
+            "Ärger, Öl; Übung",
+            "Café Zürich – Treffpunkt",
+            "ትምህርቲ",
+            "دورة",
+        ] {
+            assert!(text_of(fine.as_bytes(), 1024).is_ok(), "{fine}");
+        }
     }
 }

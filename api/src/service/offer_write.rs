@@ -153,6 +153,7 @@ pub async fn update(
     let txn = db.begin().await?;
     let written = offer::Entity::update_many()
         .set(draft_columns(
+            id,
             draft,
             draft.starts_on(current.created_at.date_naive()),
             now,
@@ -197,12 +198,31 @@ fn stale(version: i32) -> ApiError {
     ))
 }
 
+/// The reference the platform gives an offer its provider gave none: every offer has a
+/// reference, so every exported file can be imported again (into the same provider, where
+/// it finds the offer, or into another, where it makes a copy with that reference).
+pub fn assigned_reference(offer_id: Uuid) -> String {
+    format!("AP-{}", offer_id.simple())
+}
+
+/// Whether the offer's reference is the one the platform gave it (not its provider's): a
+/// full-catalogue import (`archiveMissing`) leaves such offers alone.
+pub fn has_assigned_reference(model: &offer::Model) -> bool {
+    model.external_ref.as_deref() == Some(assigned_reference(model.id).as_str())
+}
+
 /// A new draft offer's row.
 pub(crate) fn new_offer(provider_id: Uuid, draft: &OfferDraft, now: DateTime<Utc>) -> offer::Model {
+    let id = ids::new_id();
     offer::Model {
-        id: ids::new_id(),
+        id,
         provider_id,
-        external_ref: draft.external_ref.clone(),
+        external_ref: Some(
+            draft
+                .external_ref
+                .clone()
+                .unwrap_or_else(|| assigned_reference(id)),
+        ),
         kind: draft.kind,
         status: OfferStatus::Draft,
         default_locale: draft.default_locale.clone(),
@@ -231,14 +251,21 @@ pub(crate) fn new_offer(provider_id: Uuid, draft: &OfferDraft, now: DateTime<Utc
     }
 }
 
-/// The columns an edit sets: every field of the draft (the workflow columns stay).
+/// The columns an edit of offer `id` sets: every field of the draft (the workflow columns
+/// stay). A reference removed gives way to the platform's.
 pub(crate) fn draft_columns(
+    id: Uuid,
     draft: &OfferDraft,
     starts_on: NaiveDate,
     now: DateTime<Utc>,
 ) -> offer::ActiveModel {
     offer::ActiveModel {
-        external_ref: Set(draft.external_ref.clone()),
+        external_ref: Set(Some(
+            draft
+                .external_ref
+                .clone()
+                .unwrap_or_else(|| assigned_reference(id)),
+        )),
         kind: Set(draft.kind),
         default_locale: Set(draft.default_locale.clone()),
         cefr_level: Set(draft.level),

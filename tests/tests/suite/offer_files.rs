@@ -181,12 +181,13 @@ async fn a_json_file_round_trips_and_a_changed_record_updates() {
     let exported = export(&app, &editor.token, a, "JSON").await;
     let mut records: Value = serde_json::from_str(&exported).unwrap();
     assert_eq!(records.as_array().unwrap().len(), 3);
-    assert_eq!(records[0]["providerId"], provider_gid(a).as_str());
+    // One provider's export leaves the provider out, so it imports into any provider.
+    assert!(records[0].get("providerId").is_none(), "{exported}");
     assert_eq!(records[0]["cost"]["amount"], "120.50");
     assert_eq!(records[0]["schedules"][1]["weekday"], "THURSDAY");
     let at = |key: &str| exported.find(&format!("\"{key}\"")).unwrap();
     assert!(
-        at("providerId") < at("kind") && at("kind") < at("translations"),
+        at("kind") < at("translations"),
         "fields come in createOffer's order"
     );
 
@@ -457,9 +458,19 @@ async fn records_of_another_provider_and_callers_without_rights_are_refused() {
     let admin = app.admin().await;
     import(&app, &editor_a.token, a, "CSV", CSV, false, false).await;
 
-    // A JSON file of provider A imported into B: every record names A.
-    let json_a = export(&app, &editor_a.token, a, "JSON").await;
-    let report = import(&app, &admin.token, b, "JSON", &json_a, false, false).await;
+    // The JSON export of every provider names each record's: imported into B, A's
+    // records are refused.
+    let json_all = app
+        .data_as(
+            Some(&admin.token),
+            EXPORT,
+            json!({ "p": null, "f": "JSON" }),
+        )
+        .await["offerExport"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let report = import(&app, &admin.token, b, "JSON", &json_all, false, false).await;
     assert_eq!(report["invalid"], 3, "{report}");
     assert_eq!(report["rows"][0]["problems"][0]["field"], "providerId");
 
@@ -702,4 +713,146 @@ async fn exported_cells_never_run_as_spreadsheet_formulas_and_read_back_exactly(
     assert_eq!(second.title, "'s Chäsi");
     assert_eq!(second.summary.as_deref(), Some("-5 Grad"));
     assert_eq!(export(&app, &editor.token, b, "CSV").await, exported);
+}
+
+#[tokio::test]
+async fn every_demo_providers_export_imports_back_unchanged_and_into_another_provider() {
+    let app = TestApp::spawn_with_demo().await;
+    let admin = app.admin().await.token;
+    let providers = app
+        .data_as(
+            Some(&admin),
+            "{ providers(first: 100) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
+    let target = fixtures::provider(&app.db, "Neuer Anbieter").await;
+    let mut checked = 0;
+    for edge in providers["providers"]["edges"].as_array().unwrap() {
+        let id = edge["node"]["id"].as_str().unwrap();
+        if id == provider_gid(target) {
+            continue;
+        }
+        for format in ["CSV", "JSON"] {
+            let exported = app
+                .data_as(
+                    Some(&admin),
+                    EXPORT,
+                    json!({ "p": id, "f": format, "all": true }),
+                )
+                .await["offerExport"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let back = app
+                .data_as(
+                    Some(&admin),
+                    IMPORT,
+                    json!({ "p": id, "f": format, "d": exported, "dry": true }),
+                )
+                .await["importOffers"]
+                .clone();
+            assert_eq!(
+                (
+                    back["updated"].as_i64(),
+                    back["invalid"].as_i64(),
+                    back["created"].as_i64()
+                ),
+                (Some(0), Some(0), Some(0)),
+                "{format} export of {id} imported back: {}",
+                serde_json::to_string(&rows(&back, "INVALID")).unwrap()
+                    + &serde_json::to_string(&rows(&back, "UPDATED")).unwrap()
+            );
+            let elsewhere = app
+                .data_as(
+                    Some(&admin),
+                    IMPORT,
+                    json!({ "p": provider_gid(target), "f": format, "d": exported, "dry": true }),
+                )
+                .await["importOffers"]
+                .clone();
+            assert_eq!(
+                elsewhere["invalid"], 0,
+                "{format} export of {id} into another provider: {elsewhere}"
+            );
+            assert_eq!(
+                elsewhere["created"].as_i64().unwrap() + elsewhere["unchanged"].as_i64().unwrap(),
+                back["unchanged"].as_i64().unwrap(),
+                "every offer arrives"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 5, "{checked} providers");
+}
+
+#[tokio::test]
+async fn offers_made_without_a_reference_export_and_import_like_any_other() {
+    let app = TestApp::spawn().await;
+    let a = fixtures::provider(&app.db, "Verein A").await;
+    let b = fixtures::provider(&app.db, "Verein B").await;
+    let editor = app.editor(&[a, b]).await;
+    let created = app
+        .data_as(
+            Some(&editor.token),
+            "mutation($p: ID!) { createOffer(input: { providerId: $p, kind: COURSE, defaultLocale: \"de\", translations: [{ locale: \"de\", title: \"Im Backoffice erfasst\" }], categoryCodes: [\"language\"], cost: { kind: FREE } }) { externalRef } }",
+            json!({ "p": provider_gid(a) }),
+        )
+        .await;
+    let reference = created["createOffer"]["externalRef"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        reference.starts_with("AP-"),
+        "the platform gives a reference: {reference}"
+    );
+    for format in ["CSV", "JSON"] {
+        let exported = export(&app, &editor.token, a, format).await;
+        let back = import(&app, &editor.token, a, format, &exported, true, false).await;
+        assert_eq!(
+            (back["unchanged"].as_i64(), back["invalid"].as_i64()),
+            (Some(1), Some(0)),
+            "{back}"
+        );
+        let copied = import(&app, &editor.token, b, format, &exported, true, false).await;
+        assert_eq!(
+            (copied["created"].as_i64(), copied["invalid"].as_i64()),
+            (Some(1), Some(0)),
+            "{copied}"
+        );
+    }
+    // A full file of the provider's own offers leaves the back-office offer alone.
+    let full = "externalRef,kind,defaultLocale,title.de,categories,costKind\nOWN-1,COURSE,de,Eigener Kurs,language,FREE\n";
+    let report = import(&app, &editor.token, a, "CSV", full, false, true).await;
+    assert_eq!(report["archived"], 0, "{report}");
+    // The copy in B carries A's reference as its own: B's full files manage it.
+    let exported = export(&app, &editor.token, a, "CSV").await;
+    import(&app, &editor.token, b, "CSV", &exported, false, false).await;
+    let in_b = import(&app, &editor.token, b, "CSV", full, false, true).await;
+    assert_eq!(in_b["archived"], 1, "the copy, not B's own: {in_b}");
+}
+
+#[tokio::test]
+async fn a_file_with_double_encoded_umlauts_is_refused() {
+    let app = TestApp::spawn().await;
+    let a = fixtures::provider(&app.db, "Verein A").await;
+    let editor = app.editor(&[a]).await;
+    let file = "externalRef,kind,defaultLocale,title.de,categories,costKind\nM-1,COURSE,de,Deutschkurs fÃ¼r MÃ¼tter,language,FREE\n";
+    let refused = app
+        .graphql_as(
+            Some(&editor.token),
+            IMPORT,
+            json!({ "p": provider_gid(a), "f": "CSV", "d": file }),
+        )
+        .await;
+    assert_eq!(error_code(&refused), Some("BAD_USER_INPUT"), "{refused}");
+    let message = refused["errors"][0]["extensions"]["fields"][0]["message"]
+        .as_str()
+        .unwrap();
+    assert!(
+        message.contains("line 2") && message.contains("für"),
+        "{message}"
+    );
+    assert_eq!(footprint(&app).await.0, 0, "nothing was written");
 }

@@ -13,6 +13,7 @@ use crate::error::{ApiResult, FieldError};
 use crate::exchange::FileRow;
 use crate::service::changes::{Changes, Committed};
 use crate::service::offer_draft::{self, CheckedDraft, OfferDraft};
+use crate::service::offer_write::has_assigned_reference;
 
 /// The name drafts are checked under; stripped again from the problems' paths.
 const PREFIX: &str = "offer";
@@ -227,7 +228,9 @@ pub(super) async fn make<C: ConnectionTrait>(
         let mut missing: Vec<&offer::Model> = existing
             .iter()
             .filter(|(reference, m)| {
-                !listed.contains(*reference) && m.status != OfferStatus::Archived
+                !listed.contains(*reference)
+                    && m.status != OfferStatus::Archived
+                    && !has_assigned_reference(m)
             })
             .map(|(_, m)| m)
             .collect();

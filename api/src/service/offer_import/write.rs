@@ -65,7 +65,7 @@ pub(super) async fn apply(
             } => {
                 let starts_on = draft.draft.starts_on(current.created_at.date_naive());
                 let outcome = offer::Entity::update_many()
-                    .set(draft_columns(&draft.draft, starts_on, now))
+                    .set(draft_columns(current.id, &draft.draft, starts_on, now))
                     .col_expr(
                         offer::Column::Version,
                         Expr::col(offer::Column::Version).add(1),
