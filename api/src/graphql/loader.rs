@@ -6,8 +6,10 @@ use std::collections::HashMap;
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
-    category, category_label, offer_language, offer_location, offer_schedule, offer_translation,
-    provider, provider_translation, region, region_name,
+    category, category_label, match_check_in, mentor, mentor_availability, mentor_language,
+    mentoring_pool, mentoring_request, offer_language, offer_location, offer_schedule,
+    offer_translation, provider, provider_translation, region, region_name, request_availability,
+    request_language,
 };
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
@@ -108,77 +110,112 @@ loader!(
     service::offer_parts::schedules
 );
 
+loader!(
+    /// Languages (with proficiency) by mentor id.
+    MentorLanguagesLoader => Vec<mentor_language::Model>,
+    service::mentoring::people::mentor_languages
+);
+loader!(
+    /// Weekly times by mentor id.
+    MentorAvailabilityLoader => Vec<mentor_availability::Model>,
+    service::mentoring::people::mentor_availability
+);
+loader!(
+    /// Languages (with proficiency) by request id.
+    RequestLanguagesLoader => Vec<request_language::Model>,
+    service::mentoring::people::request_languages
+);
+loader!(
+    /// Weekly times by request id.
+    RequestAvailabilityLoader => Vec<request_availability::Model>,
+    service::mentoring::people::request_availability
+);
+loader!(
+    /// Mentors by id (whoever may see them is checked by the field that asks).
+    MentorLoader => mentor::Model,
+    service::mentoring::people::mentors_by_id
+);
+loader!(
+    /// Requests by id (whoever may see them is checked by the field that asks).
+    MentoringRequestLoader => mentoring_request::Model,
+    service::mentoring::people::requests_by_id
+);
+loader!(
+    /// Pools by id.
+    MentoringPoolLoader => mentoring_pool::Model,
+    service::mentoring::people::pools_by_id
+);
+loader!(
+    /// Check-ins by match id, oldest first.
+    MatchCheckInsLoader => Vec<match_check_in::Model>,
+    service::mentoring::people::check_ins
+);
+
 /// A loader with its request-wide cache.
 pub type Cached<L> = DataLoader<L, HashMapCache>;
 
-/// Every loader of one request.
-pub struct Loaders {
-    pub provider: Cached<ProviderLoader>,
-    pub provider_translations: Cached<ProviderTranslationsLoader>,
-    pub region: Cached<RegionLoader>,
-    pub region_names: Cached<RegionNamesLoader>,
-    pub region_postcodes: Cached<RegionPostcodesLoader>,
-    pub region_parents: Cached<RegionParentsLoader>,
-    pub region_served_by: Cached<RegionServedByLoader>,
-    pub category: Cached<CategoryLoader>,
-    pub category_labels: Cached<CategoryLabelsLoader>,
-    pub offer_translations: Cached<OfferTranslationsLoader>,
-    pub offer_categories: Cached<OfferCategoriesLoader>,
-    pub offer_regions: Cached<OfferRegionsLoader>,
-    pub offer_languages: Cached<OfferLanguagesLoader>,
-    pub offer_locations: Cached<OfferLocationsLoader>,
-    pub offer_schedules: Cached<OfferSchedulesLoader>,
+/// Declares the set of loaders once: the struct, a fresh set per request, and the set
+/// without caches for subscriptions.
+macro_rules! loaders {
+    ($($field:ident: $loader:ident),* $(,)?) => {
+        /// Every loader of one request.
+        pub struct Loaders {
+            $(pub $field: Cached<$loader>,)*
+        }
+
+        impl Loaders {
+            /// Fresh loaders (and so fresh caches) for one request.
+            pub fn new(db: &DatabaseConnection) -> Self {
+                // A cache per request: prefetching a page's parts fills it, and each item's
+                // field then reads from it (see `prefetch`).
+                Self {
+                    $($field: DataLoader::with_cache(
+                        $loader(db.clone()),
+                        tokio::spawn,
+                        HashMapCache::default(),
+                    ),)*
+                }
+            }
+
+            /// Loaders that batch but keep nothing: for subscriptions, whose context lives
+            /// as long as the connection, so a cache would serve every later event what the
+            /// first one read.
+            pub fn uncached(db: &DatabaseConnection) -> Self {
+                let loaders = Self::new(db);
+                $(loaders.$field.enable_all_cache(false);)*
+                loaders
+            }
+        }
+    };
+}
+
+loaders! {
+    provider: ProviderLoader,
+    provider_translations: ProviderTranslationsLoader,
+    region: RegionLoader,
+    region_names: RegionNamesLoader,
+    region_postcodes: RegionPostcodesLoader,
+    region_parents: RegionParentsLoader,
+    region_served_by: RegionServedByLoader,
+    category: CategoryLoader,
+    category_labels: CategoryLabelsLoader,
+    offer_translations: OfferTranslationsLoader,
+    offer_categories: OfferCategoriesLoader,
+    offer_regions: OfferRegionsLoader,
+    offer_languages: OfferLanguagesLoader,
+    offer_locations: OfferLocationsLoader,
+    offer_schedules: OfferSchedulesLoader,
+    mentor_languages: MentorLanguagesLoader,
+    mentor_availability: MentorAvailabilityLoader,
+    request_languages: RequestLanguagesLoader,
+    request_availability: RequestAvailabilityLoader,
+    mentor: MentorLoader,
+    mentoring_request: MentoringRequestLoader,
+    mentoring_pool: MentoringPoolLoader,
+    match_check_ins: MatchCheckInsLoader,
 }
 
 impl Loaders {
-    /// Fresh loaders (and so fresh caches) for one request.
-    pub fn new(db: &DatabaseConnection) -> Self {
-        // A cache per request: prefetching a page's parts fills it, and each item's field
-        // then reads from it (see `prefetch`).
-        fn make<L>(loader: L) -> DataLoader<L, HashMapCache> {
-            DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default())
-        }
-        Self {
-            provider: make(ProviderLoader(db.clone())),
-            provider_translations: make(ProviderTranslationsLoader(db.clone())),
-            region: make(RegionLoader(db.clone())),
-            region_names: make(RegionNamesLoader(db.clone())),
-            region_postcodes: make(RegionPostcodesLoader(db.clone())),
-            region_parents: make(RegionParentsLoader(db.clone())),
-            region_served_by: make(RegionServedByLoader(db.clone())),
-            category: make(CategoryLoader(db.clone())),
-            category_labels: make(CategoryLabelsLoader(db.clone())),
-            offer_translations: make(OfferTranslationsLoader(db.clone())),
-            offer_categories: make(OfferCategoriesLoader(db.clone())),
-            offer_regions: make(OfferRegionsLoader(db.clone())),
-            offer_languages: make(OfferLanguagesLoader(db.clone())),
-            offer_locations: make(OfferLocationsLoader(db.clone())),
-            offer_schedules: make(OfferSchedulesLoader(db.clone())),
-        }
-    }
-
-    /// Loaders that batch but keep nothing: for subscriptions, whose context lives as long
-    /// as the connection, so a cache would serve every later event what the first one read.
-    pub fn uncached(db: &DatabaseConnection) -> Self {
-        let loaders = Self::new(db);
-        loaders.provider.enable_all_cache(false);
-        loaders.provider_translations.enable_all_cache(false);
-        loaders.region.enable_all_cache(false);
-        loaders.region_names.enable_all_cache(false);
-        loaders.region_postcodes.enable_all_cache(false);
-        loaders.region_parents.enable_all_cache(false);
-        loaders.region_served_by.enable_all_cache(false);
-        loaders.category.enable_all_cache(false);
-        loaders.category_labels.enable_all_cache(false);
-        loaders.offer_translations.enable_all_cache(false);
-        loaders.offer_categories.enable_all_cache(false);
-        loaders.offer_regions.enable_all_cache(false);
-        loaders.offer_languages.enable_all_cache(false);
-        loaders.offer_locations.enable_all_cache(false);
-        loaders.offer_schedules.enable_all_cache(false);
-        loaders
-    }
-
     /// The request's loaders.
     pub fn of<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a Self> {
         ctx.data_opt::<Self>().ok_or_else(|| {

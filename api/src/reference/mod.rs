@@ -20,6 +20,13 @@ pub async fn load(db: &DatabaseConnection) -> ApiResult<ImportReport> {
         crate::error::ApiError::Internal
     })?;
     let report = region_import::import(db, &regions, ImportMode::InsertMissing).await?;
+    let moved = solothurn::upgrade(db).await?;
+    if moved > 0 {
+        tracing::info!(
+            municipalities = moved,
+            "municipalities moved from their district's centre to their own coordinates"
+        );
+    }
     categories::load(db).await?;
     Ok(report)
 }

@@ -1,16 +1,26 @@
 //! The canton of Solothurn as shipped reference data: the canton, its 10 districts, its 106
-//! municipalities (official BFS numbers) and the five start.integration mentoring regions.
+//! municipalities (official BFS numbers) with their coordinates and postcodes from the
+//! federal directory of localities, and the five start.integration mentoring regions.
+//! `reference/README.md` names the sources.
 //!
-//! The municipality file gives a rough centre of each *district* only; municipalities take
-//! that centre until a canton imports official coordinates and postcodes (`import-regions`).
+//! A municipality lies at its main locality (the one of its name, else the mean of its
+//! localities); a district at the mean of its municipalities. Installations that still hold
+//! the rough district centres shipped before are brought up to date by [`upgrade`], which
+//! leaves every coordinate an operator has changed alone.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use entity::types::RegionKind;
+use entity::{region, region_postcode};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
 
+use crate::error::ApiResult;
+use crate::service::bulk;
 use crate::service::region_import::RegionRecord;
 
 const MUNICIPALITIES: &str = include_str!("../../reference/solothurn-municipalities.csv");
+const LOCALITIES: &str = include_str!("../../reference/solothurn-localities.csv");
 const MENTORING_REGIONS: &str = include_str!("../../reference/mentoring-regions.csv");
 
 /// The canton's code; also the code prefix of its districts.
@@ -46,6 +56,80 @@ struct MunicipalityRow {
 }
 
 #[derive(serde::Deserialize)]
+struct LocalityRow {
+    bfs_number: String,
+    municipality: String,
+    locality: String,
+    postcode: String,
+    lat: f64,
+    lon: f64,
+}
+
+/// Where a municipality lies and which postcodes it has.
+struct Place {
+    centre: (f64, f64),
+    postcodes: Vec<String>,
+}
+
+/// Every municipality's place, by BFS number.
+fn places() -> Result<BTreeMap<String, Place>, csv::Error> {
+    let rows: Vec<LocalityRow> = csv::Reader::from_reader(LOCALITIES.as_bytes())
+        .deserialize()
+        .collect::<Result<_, _>>()?;
+    // A locality named after another municipality is that one's, reaching over the border
+    // (a few streets of Olten in Trimbach): its postcode is not the municipality's own.
+    let municipality_names: BTreeSet<&str> =
+        rows.iter().map(|r| plain_name(&r.municipality)).collect();
+    let mut by_number: BTreeMap<String, Vec<&LocalityRow>> = BTreeMap::new();
+    for row in &rows {
+        let neighbours = plain_name(&row.locality) != plain_name(&row.municipality)
+            && municipality_names.contains(plain_name(&row.locality));
+        let entry = by_number.entry(row.bfs_number.clone()).or_default();
+        if !neighbours {
+            entry.push(row);
+        }
+    }
+    // A municipality whose every locality carries a neighbour's name keeps them all.
+    for row in &rows {
+        let entry = by_number.entry(row.bfs_number.clone()).or_default();
+        if entry.is_empty() {
+            entry.extend(rows.iter().filter(|r| r.bfs_number == row.bfs_number));
+        }
+    }
+    Ok(by_number
+        .into_iter()
+        .map(|(number, localities)| {
+            let main = localities
+                .iter()
+                .find(|l| plain_name(&l.locality) == plain_name(&l.municipality));
+            let centre = match main {
+                Some(main) => (main.lat, main.lon),
+                None => {
+                    let points: Vec<(f64, f64)> =
+                        localities.iter().map(|l| (l.lat, l.lon)).collect();
+                    mean(&points).unwrap_or_default()
+                }
+            };
+            let postcodes: BTreeSet<String> =
+                localities.iter().map(|l| l.postcode.clone()).collect();
+            (
+                number,
+                Place {
+                    centre,
+                    postcodes: postcodes.into_iter().collect(),
+                },
+            )
+        })
+        .collect())
+}
+
+/// A place name without the canton mark that tells namesakes apart: `Erlinsbach (SO)` and
+/// `Erlinsbach SO` are one place.
+fn plain_name(name: &str) -> &str {
+    name.trim_end_matches(" (SO)").trim_end_matches(" SO")
+}
+
+#[derive(serde::Deserialize)]
 struct MentoringRegionRow {
     code: String,
     name: String,
@@ -61,10 +145,20 @@ pub fn regions() -> Result<Vec<RegionRecord>, csv::Error> {
         .deserialize()
         .collect::<Result<_, _>>()?;
 
-    let mut districts: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
+    let places = places()?;
+    let centre_of = |m: &MunicipalityRow| {
+        places
+            .get(&m.bfs_number)
+            .map_or((m.district_approx_lat, m.district_approx_lon), |p| p.centre)
+    };
+    let mut members: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
     for m in &municipalities {
-        districts.insert(&m.district, (m.district_approx_lat, m.district_approx_lon));
+        members.entry(&m.district).or_default().push(centre_of(m));
     }
+    let districts: BTreeMap<&str, (f64, f64)> = members
+        .iter()
+        .filter_map(|(name, points)| Some((*name, mean(points)?)))
+        .collect();
 
     let mut records = vec![RegionRecord {
         names: vec![
@@ -104,15 +198,88 @@ pub fn regions() -> Result<Vec<RegionRecord>, csv::Error> {
         });
     }
     for m in &municipalities {
+        let (lat, lon) = centre_of(m);
         records.push(RegionRecord {
             official_number: Some(m.bfs_number.clone()),
             part_of: vec![district_code(&m.district)],
-            lat: Some(m.district_approx_lat),
-            lon: Some(m.district_approx_lon),
+            postcodes: places
+                .get(&m.bfs_number)
+                .map(|p| p.postcodes.clone())
+                .unwrap_or_default(),
+            lat: Some(lat),
+            lon: Some(lon),
             ..RegionRecord::new(&m.bfs_number, RegionKind::Municipality, &m.name)
         });
     }
     Ok(records)
+}
+
+/// Brings an installation loaded with the rough district centres of earlier releases up to
+/// the official coordinates and postcodes: a municipality still at its shipped district
+/// centre moves to its own place, and one without postcodes gets them. Coordinates and
+/// postcodes an operator imported are left as they are. Returns how many municipalities
+/// changed.
+pub async fn upgrade(db: &DatabaseConnection) -> ApiResult<usize> {
+    let shipped = regions().map_err(|err| {
+        tracing::error!(error = %err, "shipped region data is unreadable");
+        crate::error::ApiError::Internal
+    })?;
+    let rough: Vec<MunicipalityRow> = csv::Reader::from_reader(MUNICIPALITIES.as_bytes())
+        .deserialize()
+        .collect::<Result<_, _>>()
+        .map_err(|err| {
+            tracing::error!(error = %err, "shipped municipality data is unreadable");
+            crate::error::ApiError::Internal
+        })?;
+    let stored: BTreeMap<String, region::Model> = region::Entity::find()
+        .filter(region::Column::Kind.eq(RegionKind::Municipality))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.code.clone(), r))
+        .collect();
+    let with_postcodes: BTreeSet<uuid::Uuid> = region_postcode::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.region_id)
+        .collect();
+    let txn = db.begin().await?;
+    let mut changed = 0;
+    let mut postcodes = Vec::new();
+    for (old, new) in rough.iter().zip(
+        shipped
+            .iter()
+            .filter(|r| r.kind == RegionKind::Municipality),
+    ) {
+        let Some(region) = stored.get(&old.bfs_number) else {
+            continue;
+        };
+        let at_rough_centre = region.lat == Some(old.district_approx_lat)
+            && region.lon == Some(old.district_approx_lon);
+        if at_rough_centre && (new.lat, new.lon) != (region.lat, region.lon) {
+            region::Entity::update_many()
+                .col_expr(region::Column::Lat, Expr::value(new.lat))
+                .col_expr(region::Column::Lon, Expr::value(new.lon))
+                .filter(region::Column::Id.eq(region.id))
+                .exec(&txn)
+                .await?;
+            changed += 1;
+        }
+        if !with_postcodes.contains(&region.id) {
+            postcodes.extend(
+                new.postcodes
+                    .iter()
+                    .map(|code| region_postcode::ActiveModel {
+                        region_id: sea_orm::ActiveValue::Set(region.id),
+                        postcode: sea_orm::ActiveValue::Set(code.clone()),
+                    }),
+            );
+        }
+    }
+    bulk::insert_all(&txn, postcodes).await?;
+    txn.commit().await?;
+    Ok(changed)
 }
 
 fn mean(points: &[(f64, f64)]) -> Option<(f64, f64)> {
@@ -151,6 +318,39 @@ mod tests {
                 .count();
             assert_eq!(mentoring, 1, "{}", district.name);
         }
+    }
+
+    #[test]
+    fn municipalities_lie_at_their_own_place_with_their_postcodes() {
+        let regions = regions().unwrap();
+        let municipality = |code: &str| {
+            regions
+                .iter()
+                .find(|r| r.code == code && r.kind == RegionKind::Municipality)
+                .unwrap()
+        };
+        let olten = municipality("2581");
+        let trimbach = municipality("2500");
+        assert!(olten.postcodes.contains(&"4600".to_owned()));
+        assert_eq!(trimbach.postcodes, ["4632"]);
+        let wangen = municipality("2586");
+        assert!(
+            !wangen.postcodes.contains(&"4632".to_owned()),
+            "{:?}",
+            wangen.postcodes
+        );
+        // Neighbours in one district are a few kilometres apart, not at one centre.
+        let km = crate::search::distance_km(
+            (olten.lat.unwrap(), olten.lon.unwrap()),
+            (trimbach.lat.unwrap(), trimbach.lon.unwrap()),
+        );
+        assert!((1.0..6.0).contains(&km), "{km}");
+        assert!(
+            regions
+                .iter()
+                .filter(|r| r.kind == RegionKind::Municipality)
+                .all(|r| !r.postcodes.is_empty())
+        );
     }
 
     #[test]

@@ -180,6 +180,11 @@ pub async fn list(
         .await?)
 }
 
+/// One client by id.
+pub async fn by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> ApiResult<Option<api_client::Model>> {
+    Ok(api_client::Entity::find_by_id(id).one(db).await?)
+}
+
 /// The active client a key belongs to.
 pub async fn by_key<C: ConnectionTrait>(db: &C, key: &str) -> ApiResult<Option<api_client::Model>> {
     Ok(api_client::Entity::find()

@@ -165,6 +165,11 @@ const BY_TIME: KeysetOrder<audit_log::Entity, audit_log::Model> = KeysetOrder {
     id_of: |e| e.id,
 };
 
+/// One entry by id.
+pub async fn by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> ApiResult<Option<audit_log::Model>> {
+    Ok(audit_log::Entity::find_by_id(id).one(db).await?)
+}
+
 /// A page of entries, newest first.
 pub async fn list<C: ConnectionTrait>(
     db: &C,

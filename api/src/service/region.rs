@@ -17,7 +17,13 @@ pub struct RegionFilter {
     pub kind: Option<RegionKind>,
     /// Only regions that lie directly in this one (`PART_OF` edges).
     pub parent_id: Option<Uuid>,
+    /// Regions whose name (in any language) contains these letters, in any case, or that
+    /// have this postcode: what a newcomer types when asked where they live.
+    pub search: Option<String>,
 }
+
+/// Longest search text.
+const MAX_SEARCH_CHARS: usize = 100;
 
 const BY_NAME: KeysetOrder<region::Entity, region::Model> = KeysetOrder {
     name: "region-name",
@@ -48,7 +54,67 @@ pub async fn list<C: ConnectionTrait>(
             .map(|e| e.from_region_id);
         select = select.filter(region::Column::Id.is_in(children));
     }
+    if let Some(search) = filter.search.as_deref().map(str::trim) {
+        if search.chars().count() > MAX_SEARCH_CHARS {
+            return Err(crate::error::ApiError::bad_input(format!(
+                "`search` takes at most {MAX_SEARCH_CHARS} characters"
+            )));
+        }
+        select = select.filter(matching(search));
+    }
     keyset_page(db, select, &BY_NAME, false, args).await
+}
+
+/// Regions named with `text` (in any case, in any of their languages) or holding it as a
+/// postcode.
+fn matching(text: &str) -> sea_orm::sea_query::Condition {
+    use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func, Query};
+
+    let pattern = format!("%{}%", like_escaped(&text.to_lowercase()));
+    let contains = |column: sea_orm::sea_query::SimpleExpr| {
+        Func::lower(column).like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\'))
+    };
+    let named = Query::select()
+        .column(region_name::Column::RegionId)
+        .from(region_name::Entity)
+        .and_where(contains(Expr::col(region_name::Column::Name)))
+        .to_owned();
+    let with_postcode = Query::select()
+        .column(region_postcode::Column::RegionId)
+        .from(region_postcode::Entity)
+        .and_where(Expr::col(region_postcode::Column::Postcode).eq(text))
+        .to_owned();
+    Condition::any()
+        .add(contains(Expr::col(region::Column::Name)))
+        .add(region::Column::Id.in_subquery(named))
+        .add(region::Column::Id.in_subquery(with_postcode))
+}
+
+/// `text` with the `LIKE` wildcards taken literally.
+fn like_escaped(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// The municipality a postcode belongs to; when it reaches into several, the first by name
+/// (`list` with the postcode as `search` names them all).
+pub async fn by_postcode<C: ConnectionTrait>(
+    db: &C,
+    postcode: &str,
+) -> ApiResult<Option<region::Model>> {
+    let holders = region_postcode::Entity::find()
+        .filter(region_postcode::Column::Postcode.eq(postcode.trim()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.region_id);
+    Ok(region::Entity::find()
+        .filter(region::Column::Id.is_in(holders))
+        .filter(region::Column::Kind.eq(RegionKind::Municipality))
+        .order_by_asc(region::Column::Name)
+        .one(db)
+        .await?)
 }
 
 /// One region by id.

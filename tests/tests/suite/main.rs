@@ -7,6 +7,7 @@
 )]
 
 mod abuse;
+mod coordinator_day;
 mod coordinator_defects;
 mod data_integrity;
 mod demo;

@@ -33,7 +33,7 @@ pub struct Account(pub user_account::Model);
 
 #[Object]
 impl Account {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         global_id(NodeType::Account, self.0.id)
     }
 

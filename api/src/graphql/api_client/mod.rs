@@ -12,6 +12,7 @@ use crate::service;
 /// A partner app that calls the API with a key.
 #[derive(SimpleObject)]
 pub struct ApiClient {
+    #[graphql(owned)]
     pub id: ID,
     pub name: String,
     /// The first characters of the key, to tell keys apart.

@@ -29,6 +29,7 @@ pub struct AuditLogFilter {
 /// One recorded change.
 #[derive(SimpleObject)]
 pub struct AuditEntry {
+    #[graphql(owned)]
     pub id: ID,
     /// The account that acted, if any (null for the system and anonymous callers).
     pub actor_id: Option<ID>,

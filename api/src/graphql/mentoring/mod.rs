@@ -3,6 +3,7 @@
 pub mod intake;
 pub mod match_list;
 pub mod people;
+pub mod people_types;
 pub mod statistics;
 pub mod types;
 
@@ -69,6 +70,14 @@ pub struct MentoringQuery;
 
 #[Object]
 impl MentoringQuery {
+    /// One pool the caller coordinates (admins: any); `NOT_FOUND` otherwise.
+    async fn mentoring_pool(&self, ctx: &Context<'_>, id: ID) -> ApiResult<MentoringPool> {
+        let app = AppContext::of(ctx)?;
+        let id = expect_global_id(&id, NodeType::MentoringPool)?;
+        let pool = access::pool(&app.db, &RequestMeta::of(ctx).viewer, id).await?;
+        Ok(MentoringPool::new(pool))
+    }
+
     /// The pools the caller coordinates (admins: all).
     async fn mentoring_pools(&self, ctx: &Context<'_>) -> ApiResult<Vec<MentoringPool>> {
         let app = AppContext::of(ctx)?;
@@ -282,9 +291,15 @@ impl MentoringMutation {
         step(ctx, &id, Step::Accept).await
     }
 
-    /// Records that the pair has met: the match is active and its review falls due.
-    async fn start_match(&self, ctx: &Context<'_>, id: ID) -> ApiResult<MentorMatch> {
-        step(ctx, &id, Step::Start).await
+    /// Records that the pair has met, on `startedOn` (a day since the proposal; today when
+    /// left out): the match is active and its review falls due the pool's period after.
+    async fn start_match(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        started_on: Option<chrono::NaiveDate>,
+    ) -> ApiResult<MentorMatch> {
+        step(ctx, &id, Step::Start { met_on: started_on }).await
     }
 
     /// Records that the mentor (or the coordinator) declined; the pair is not proposed

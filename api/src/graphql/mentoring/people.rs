@@ -1,18 +1,17 @@
 //! A pool's people for its coordinators: lists of mentors and requests, screening and
 //! status of mentors, erasure, and check-ins on matches.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, Object};
 use chrono::NaiveDate;
 use entity::types::{MentorStatus, RequestStatus};
 
 use crate::context::{AppContext, RequestMeta};
 use crate::error::ApiResult;
+use crate::graphql::mentoring::people_types::MatchCheckIn;
 use crate::graphql::mentoring::types::{
     Mentor, MentorStatusGql, MentoringRequest, RequestStatusGql,
 };
-use crate::graphql::relay::{
-    NodeType, RelayConnection, connection, expect_global_id, global_id, page_args,
-};
+use crate::graphql::relay::{NodeType, RelayConnection, connection, expect_global_id, page_args};
 use crate::service::mentoring::matches::{self, CheckIn};
 use crate::service::mentoring::screening::{self, ScreeningStep};
 use crate::service::mentoring::{erasure, people, reopen};
@@ -54,15 +53,6 @@ pub struct CheckInInput {
     pub outcome: CheckInOutcomeGql,
     /// Short, plain text; no sensitive details.
     pub note: Option<String>,
-}
-
-/// A recorded check-in.
-#[derive(SimpleObject)]
-pub struct CheckInRecord {
-    pub id: ID,
-    pub occurred_on: NaiveDate,
-    pub kind: CheckInKindGql,
-    pub outcome: CheckInOutcomeGql,
 }
 
 /// Which mentors to list.
@@ -195,7 +185,7 @@ impl PeopleMutation {
         ctx: &Context<'_>,
         match_id: ID,
         input: CheckInInput,
-    ) -> ApiResult<CheckInRecord> {
+    ) -> ApiResult<MatchCheckIn> {
         let app = AppContext::of(ctx)?;
         let match_id = expect_global_id(&match_id, NodeType::MentorMatch)?;
         let check_in = CheckIn {
@@ -206,12 +196,7 @@ impl PeopleMutation {
         };
         let saved =
             matches::record_check_in(&app.db, RequestMeta::of(ctx), match_id, check_in).await?;
-        Ok(CheckInRecord {
-            id: global_id(NodeType::CheckIn, saved.id),
-            occurred_on: saved.occurred_on,
-            kind: saved.kind.into(),
-            outcome: saved.outcome.into(),
-        })
+        Ok(saved.into())
     }
 
     /// Puts a closed (or stranded) request back on the waiting list (coordinators of its

@@ -3,8 +3,8 @@
 //! resolvers that checked the caller coordinates the pool.
 
 use async_graphql::{Enum, ID, SimpleObject};
-use chrono::{DateTime, NaiveDate, Utc};
-use entity::{mentor, mentor_match, mentoring_pool, mentoring_request};
+
+use entity::mentoring_pool;
 
 use crate::graphql::relay::{NodeType, global_id};
 use crate::matching::score::Reason;
@@ -97,7 +97,11 @@ pub struct MatchingWeights {
 
 /// A regional mentoring pool.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct MentoringPool {
+    #[graphql(skip)]
+    pub region_uuid: uuid::Uuid,
+    #[graphql(owned)]
     pub id: ID,
     pub name: String,
     pub description: Option<String>,
@@ -114,6 +118,7 @@ impl MentoringPool {
     pub fn new(m: mentoring_pool::Model) -> Self {
         let w = crate::matching::Weights::from_json(&m.matching_weights).unwrap_or_default();
         Self {
+            region_uuid: m.region_id,
             id: global_id(NodeType::MentoringPool, m.id),
             region_id: global_id(NodeType::Region, m.region_id),
             name: m.name,
@@ -136,93 +141,20 @@ impl MentoringPool {
     }
 }
 
-/// A volunteer mentor. A mentor of a neighbouring pool, shown as a candidate to a pool that
-/// may borrow them, comes without last name and contact: those stay with the coordinators
-/// of the mentor's own pool (`lastName`, `email` and `phone` are null).
-#[derive(SimpleObject)]
-pub struct Mentor {
-    pub id: ID,
-    pub pool_id: ID,
-    pub first_name: String,
-    /// Null for a mentor of another pool.
-    pub last_name: Option<String>,
-    /// Null for a mentor of another pool.
-    pub email: Option<String>,
-    /// Null when unknown, and for a mentor of another pool.
-    pub phone: Option<String>,
-    pub status: MentorStatusGql,
-    /// Mentees at once.
-    pub capacity: i32,
-    /// What the mentor helps with.
-    pub topics: Vec<String>,
-    pub training_completed_on: Option<NaiveDate>,
-    /// Issue date of the police record extract.
-    pub police_record_issued_on: Option<NaiveDate>,
-    pub code_of_conduct_signed_on: Option<NaiveDate>,
-    pub created_at: DateTime<Utc>,
-}
-
-impl Mentor {
-    /// The mentor as the caller may see them: whole for coordinators of the mentor's pool,
-    /// without last name and contact for coordinators of a pool that may borrow them.
-    pub fn disclosed(m: mentor::Model, whole: bool) -> Self {
-        let mut mentor = Self::from(m);
-        if !whole {
-            mentor.last_name = None;
-            mentor.email = None;
-            mentor.phone = None;
-        }
-        mentor
-    }
-}
-
-impl From<mentor::Model> for Mentor {
-    fn from(m: mentor::Model) -> Self {
-        Self {
-            id: global_id(NodeType::Mentor, m.id),
-            pool_id: global_id(NodeType::MentoringPool, m.pool_id),
-            first_name: m.first_name,
-            last_name: Some(m.last_name),
-            email: Some(m.email),
-            phone: m.phone,
-            status: m.status.into(),
-            capacity: m.capacity,
-            topics: m.topics.0,
-            training_completed_on: m.training_completed_on,
-            police_record_issued_on: m.police_record_issued_on,
-            code_of_conduct_signed_on: m.code_of_conduct_signed_on,
-            created_at: m.created_at,
-        }
-    }
-}
-
-/// A newcomer's request for a mentor.
-#[derive(SimpleObject)]
-pub struct MentoringRequest {
-    pub id: ID,
-    pub pool_id: ID,
-    /// First name or pseudonym, as the newcomer chose.
-    pub first_name: String,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub status: RequestStatusGql,
-    /// What the newcomer would like help with.
-    pub topics: Vec<String>,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<mentoring_request::Model> for MentoringRequest {
-    fn from(m: mentoring_request::Model) -> Self {
-        Self {
-            id: global_id(NodeType::MentoringRequest, m.id),
-            pool_id: global_id(NodeType::MentoringPool, m.pool_id),
-            first_name: m.first_name,
-            email: m.email,
-            phone: m.phone,
-            status: m.status.into(),
-            topics: m.topics.0,
-            created_at: m.created_at,
-        }
+#[async_graphql::ComplexObject]
+impl MentoringPool {
+    /// The region the pool serves.
+    async fn region(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> crate::error::ApiResult<Option<crate::graphql::region::Region>> {
+        let region = crate::graphql::loader::Loaders::of(ctx)?
+            .region
+            .load_one(self.region_uuid)
+            .await?;
+        Ok(region.map(|m| {
+            crate::graphql::region::Region::new(m, crate::graphql::locale::Lang::resolve(ctx, None))
+        }))
     }
 }
 
@@ -248,6 +180,8 @@ impl From<&Reason> for MatchReason {
         }
     }
 }
+
+pub use crate::graphql::mentoring::people_types::{Mentor, MentorMatch, MentoringRequest};
 
 /// A mentor who may be matched with a request.
 #[derive(SimpleObject)]
@@ -288,68 +222,4 @@ pub struct NewcomerContact {
     pub first_name: String,
     pub email: Option<String>,
     pub phone: Option<String>,
-}
-
-/// A match of a mentor with a request.
-#[derive(SimpleObject)]
-#[graphql(complex)]
-pub struct MentorMatch {
-    #[graphql(skip)]
-    pub match_id: uuid::Uuid,
-    pub id: ID,
-    pub request_id: ID,
-    pub mentor_id: ID,
-    pub status: MatchStatusGql,
-    /// For a mentor of a neighbouring pool: whether that pool agreed to lend them. A
-    /// match waiting for it cannot be accepted or started.
-    pub mentor_pool_consent: MentorPoolConsent,
-    pub score: Option<f64>,
-    pub proposed_at: DateTime<Utc>,
-    pub accepted_at: Option<DateTime<Utc>>,
-    pub started_at: Option<DateTime<Utc>>,
-    pub ended_at: Option<DateTime<Utc>>,
-    /// When the coordinator reviews how the match goes.
-    pub review_due_on: Option<NaiveDate>,
-    pub end_reason: Option<MatchEndReasonGql>,
-}
-
-impl From<mentor_match::Model> for MentorMatch {
-    fn from(m: mentor_match::Model) -> Self {
-        Self {
-            match_id: m.id,
-            id: global_id(NodeType::MentorMatch, m.id),
-            request_id: global_id(NodeType::MentoringRequest, m.request_id),
-            mentor_id: global_id(NodeType::Mentor, m.mentor_id),
-            status: m.status.into(),
-            mentor_pool_consent: m.mentor_pool_consent.into(),
-            score: m.score,
-            proposed_at: m.proposed_at,
-            accepted_at: m.accepted_at,
-            started_at: m.started_at,
-            ended_at: m.ended_at,
-            review_due_on: m.review_due_on,
-            end_reason: m.end_reason.map(Into::into),
-        }
-    }
-}
-
-#[async_graphql::ComplexObject]
-impl MentorMatch {
-    /// The newcomer's first name and contact, to pass on to the mentor: only while the
-    /// match is ACTIVE (null otherwise). Each disclosure is recorded in the audit log.
-    async fn newcomer_contact(
-        &self,
-        ctx: &async_graphql::Context<'_>,
-    ) -> crate::error::ApiResult<Option<NewcomerContact>> {
-        let app = crate::context::AppContext::of(ctx)?;
-        let meta = crate::context::RequestMeta::of(ctx);
-        let contact =
-            crate::service::mentoring::people::newcomer_contact(&app.db, meta, self.match_id)
-                .await?;
-        Ok(contact.map(|c| NewcomerContact {
-            first_name: c.first_name,
-            email: c.email,
-            phone: c.phone,
-        }))
-    }
 }

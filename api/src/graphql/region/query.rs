@@ -17,7 +17,9 @@ pub struct RegionQuery;
 
 #[Object]
 impl RegionQuery {
-    /// Regions by kind and/or parent, sorted by name.
+    /// Regions by kind and/or parent, sorted by name. `search` finds regions whose name
+    /// (in any language) contains the text, in any case, or that have it as a postcode:
+    /// `regions(kind: MUNICIPALITY, search: "Trimb")`, `regions(search: "4632")`.
     #[expect(
         clippy::too_many_arguments,
         reason = "a connection field takes the four Relay arguments besides its own"
@@ -28,6 +30,7 @@ impl RegionQuery {
         ctx: &Context<'_>,
         kind: Option<RegionKindGql>,
         parent_id: Option<ID>,
+        search: Option<String>,
         locale: Option<String>,
         first: Option<i32>,
         after: Option<String>,
@@ -41,6 +44,7 @@ impl RegionQuery {
             parent_id: parent_id
                 .map(|id| expect_global_id(&id, NodeType::Region))
                 .transpose()?,
+            search,
         };
         let lang = Lang::resolve(ctx, locale.as_deref());
         let page = service::region::list(&app.db, &filter, &args).await?;
@@ -49,22 +53,31 @@ impl RegionQuery {
         Ok(connection(page, |m| Region::new(m, lang.clone())))
     }
 
-    /// One region, by global id or by code (e.g. the BFS number `2581` for Olten);
+    /// One region, by global id, by code (e.g. the BFS number `2581` for Olten) or by
+    /// postcode (the municipality it belongs to: `region(postcode: "4632")` is Trimbach);
     /// `NOT_FOUND` when there is none.
     async fn region(
         &self,
         ctx: &Context<'_>,
         id: Option<ID>,
         code: Option<String>,
+        postcode: Option<String>,
         locale: Option<String>,
     ) -> ApiResult<Option<Region>> {
         let app = AppContext::of(ctx)?;
-        let found = match (id, code) {
-            (Some(id), None) => {
+        let found = match (id, code, postcode) {
+            (Some(id), None, None) => {
                 service::region::by_id(&app.db, expect_global_id(&id, NodeType::Region)?).await?
             }
-            (None, Some(code)) => service::region::by_code(&app.db, &code).await?,
-            _ => return Err(ApiError::bad_input("give either `id` or `code`")),
+            (None, Some(code), None) => service::region::by_code(&app.db, &code).await?,
+            (None, None, Some(postcode)) => {
+                service::region::by_postcode(&app.db, &postcode).await?
+            }
+            _ => {
+                return Err(ApiError::bad_input(
+                    "give exactly one of `id`, `code` and `postcode`",
+                ));
+            }
         };
         let lang = Lang::resolve(ctx, locale.as_deref());
         let model = found.ok_or(ApiError::NotFound("region"))?;

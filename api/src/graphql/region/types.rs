@@ -138,6 +138,42 @@ impl Region {
         self.regions(ctx, ids).await
     }
 
+    /// The offers of this region, counted as `offers(filter: { regionIds: [<this>] })`
+    /// counts them (offers inside it, regional and canton-wide ones, those of the lead
+    /// municipality that serves it), for a regional site; `filter` narrows further.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a connection field takes the four Relay arguments besides its own"
+    )]
+    #[graphql(complexity = "crate::graphql::relay::page_cost(first, last, child_complexity)")]
+    async fn offers(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<crate::graphql::offer::input::OfferFilterInput>,
+        order_by: Option<crate::graphql::offer::input::OfferOrder>,
+        locale: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<RelayConnection<crate::graphql::offer::Offer>> {
+        let args = page_args(ctx, first, after, last, before)?;
+        let mut filter = filter.unwrap_or_default().into_service()?;
+        filter.region_ids.push(self.model.id);
+        let lang = match locale.as_deref() {
+            Some(_) => Lang::resolve(ctx, locale.as_deref()),
+            None => self.lang.clone(),
+        };
+        crate::graphql::offer::offer_connection(
+            ctx,
+            &filter,
+            order_by.unwrap_or_default(),
+            &args,
+            lang,
+        )
+        .await
+    }
+
     /// The regions that lie directly in this one.
     #[graphql(complexity = "crate::graphql::relay::page_cost(first, last, child_complexity)")]
     async fn children(
@@ -154,6 +190,7 @@ impl Region {
         let filter = RegionFilter {
             kind: kind.map(RegionKind::from),
             parent_id: Some(self.model.id),
+            search: None,
         };
         let page = service::region::list(&app.db, &filter, &args).await?;
         let ids: Vec<_> = page.items.iter().map(|(_, m)| m.id).collect();

@@ -164,8 +164,9 @@ pub async fn propose(
 pub enum Step {
     /// The mentor confirms.
     Accept,
-    /// The pair has met; the review falls due after the pool's period.
-    Start,
+    /// The pair has met (on the day given, else today); the review falls due the pool's
+    /// period after.
+    Start { met_on: Option<chrono::NaiveDate> },
     /// The mentor or the coordinator declines; this pair is never proposed again.
     Decline,
     /// Withdrawn before it started.
@@ -182,7 +183,7 @@ impl Step {
     fn starts_from(&self) -> &'static [MatchStatus] {
         match self {
             Self::Accept => &[MatchStatus::Proposed],
-            Self::Start => &[MatchStatus::Accepted],
+            Self::Start { .. } => &[MatchStatus::Accepted],
             Self::Decline | Self::Cancel => &[MatchStatus::Proposed, MatchStatus::Accepted],
             Self::End { .. } => &[MatchStatus::Active],
         }
@@ -191,7 +192,7 @@ impl Step {
     fn action(&self) -> &'static str {
         match self {
             Self::Accept => "mentor_match.accept",
-            Self::Start => "mentor_match.start",
+            Self::Start { .. } => "mentor_match.start",
             Self::Decline => "mentor_match.decline",
             Self::Cancel => "mentor_match.cancel",
             Self::End { .. } => "mentor_match.end",
@@ -207,13 +208,13 @@ impl Step {
 
     /// Whether the step waits for the mentor's pool to consent.
     fn needs_consent(&self) -> bool {
-        matches!(self, Self::Accept | Self::Start)
+        matches!(self, Self::Accept | Self::Start { .. })
     }
 
     fn to_state(&self) -> MatchStatus {
         match self {
             Self::Accept => MatchStatus::Accepted,
-            Self::Start => MatchStatus::Active,
+            Self::Start { .. } => MatchStatus::Active,
             Self::Decline => MatchStatus::Declined,
             Self::Cancel => MatchStatus::Cancelled,
             Self::End { .. } => MatchStatus::Ended,
@@ -240,6 +241,21 @@ pub async fn advance(
         return Err(ApiError::Conflict(
             "the mentor's pool has not yet agreed to lend this mentor (consentToMatch)".into(),
         ));
+    }
+    if let Step::Start { met_on: Some(day) } = &step {
+        let today = clock::now().date_naive();
+        if *day > today {
+            return Err(ApiError::invalid_fields(vec![FieldError::new(
+                "startedOn",
+                "must not be in the future",
+            )]));
+        }
+        if *day < found.proposed_at.date_naive() {
+            return Err(ApiError::invalid_fields(vec![FieldError::new(
+                "startedOn",
+                "must not be before the match was proposed",
+            )]));
+        }
     }
     if let Step::End {
         evaluation, rating, ..
@@ -275,14 +291,17 @@ pub async fn advance(
         Step::Accept => {
             update = update.col_expr(mentor_match::Column::AcceptedAt, Expr::value(now));
         }
-        Step::Start => {
+        Step::Start { met_on } => {
+            let started_at = met_on
+                .and_then(|day| day.and_hms_opt(12, 0, 0))
+                .map_or(now, |noon| noon.and_utc());
             let months = u32::try_from(pool.review_after_months).unwrap_or(6);
-            let due = now
+            let due = started_at
                 .date_naive()
                 .checked_add_months(Months::new(months))
-                .unwrap_or(now.date_naive() + Duration::days(183));
+                .unwrap_or(started_at.date_naive() + Duration::days(183));
             update = update
-                .col_expr(mentor_match::Column::StartedAt, Expr::value(now))
+                .col_expr(mentor_match::Column::StartedAt, Expr::value(started_at))
                 .col_expr(mentor_match::Column::ReviewDueOn, Expr::value(due));
         }
         Step::End {
@@ -323,7 +342,7 @@ pub async fn advance(
     }
     // The request follows its match: matched while it runs, closed when it has ended.
     let request_state = match step {
-        Step::Start => Some((RequestStatus::Matched, None)),
+        Step::Start { .. } => Some((RequestStatus::Matched, None)),
         Step::End { .. } => Some((RequestStatus::Closed, Some(now))),
         _ => None,
     };

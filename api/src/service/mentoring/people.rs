@@ -3,10 +3,17 @@
 //! newcomer's data writes an audit row naming the request — who read it and when, not what
 //! it says.
 
+use std::collections::HashMap;
+
 use chrono::Duration;
 use entity::types::{MatchStatus, MentorStatus, RequestStatus};
-use entity::{mentor, mentoring_request};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use entity::{
+    match_check_in, mentor, mentor_availability, mentor_language, mentoring_pool,
+    mentoring_request, request_availability, request_language,
+};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
+};
 use uuid::Uuid;
 
 use crate::clock;
@@ -15,6 +22,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::service::audit::{self, Change};
 use crate::service::mentoring::access;
 use crate::service::page::{KeysetOrder, Page, PageArgs, keyset_page, text_key};
+use crate::service::{bulk, group_by};
 
 const MENTORS_BY_ID: KeysetOrder<mentor::Entity, mentor::Model> = KeysetOrder {
     name: "mentor-id",
@@ -90,6 +98,39 @@ pub async fn requests(
     Ok(page)
 }
 
+/// One request, for a coordinator of its pool; the read is recorded like a listing's.
+pub async fn read_request(
+    db: &DatabaseConnection,
+    meta: &RequestMeta,
+    request_id: Uuid,
+) -> ApiResult<mentoring_request::Model> {
+    let (request, _) = access::request(db, &meta.viewer, request_id).await?;
+    audit::record(
+        db,
+        meta,
+        Change::new("mentoring_request.read", "mentoring_request", request.id),
+    )
+    .await?;
+    Ok(request)
+}
+
+/// One check-in, for a coordinator of the pool whose request the match serves.
+pub async fn check_in(
+    db: &DatabaseConnection,
+    meta: &RequestMeta,
+    check_in_id: Uuid,
+) -> ApiResult<match_check_in::Model> {
+    access::mentoring_staff(&meta.viewer)?;
+    let found = match_check_in::Entity::find_by_id(check_in_id)
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound("check-in"))?;
+    access::a_match(db, &meta.viewer, found.match_id)
+        .await
+        .map_err(|_| ApiError::NotFound("check-in"))?;
+    Ok(found)
+}
+
 /// How to reach a newcomer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contact {
@@ -132,4 +173,108 @@ pub async fn newcomer_contact(
         email: request.email,
         phone: request.phone,
     }))
+}
+
+/// Reads rows whose `column` is one of `ids`, a statement per thousand ids.
+async fn rows_of<E, C>(db: &C, column: E::Column, ids: &[Uuid]) -> ApiResult<Vec<E::Model>>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+{
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(bulk::IDS_PER_STATEMENT) {
+        rows.extend(
+            E::find()
+                .filter(column.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(rows)
+}
+
+/// Languages by mentor (for loaders; the caller has checked access).
+pub async fn mentor_languages<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+) -> ApiResult<HashMap<Uuid, Vec<mentor_language::Model>>> {
+    let rows =
+        rows_of::<mentor_language::Entity, _>(db, mentor_language::Column::MentorId, ids).await?;
+    Ok(group_by(ids, rows, |r| r.mentor_id))
+}
+
+/// Weekly times by mentor.
+pub async fn mentor_availability<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+) -> ApiResult<HashMap<Uuid, Vec<mentor_availability::Model>>> {
+    let mut rows =
+        rows_of::<mentor_availability::Entity, _>(db, mentor_availability::Column::MentorId, ids)
+            .await?;
+    rows.sort_by_key(|r| (r.weekday, r.start_time));
+    Ok(group_by(ids, rows, |r| r.mentor_id))
+}
+
+/// Languages by request.
+pub async fn request_languages<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+) -> ApiResult<HashMap<Uuid, Vec<request_language::Model>>> {
+    let rows = rows_of::<request_language::Entity, _>(db, request_language::Column::RequestId, ids)
+        .await?;
+    Ok(group_by(ids, rows, |r| r.request_id))
+}
+
+/// Weekly times by request.
+pub async fn request_availability<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+) -> ApiResult<HashMap<Uuid, Vec<request_availability::Model>>> {
+    let mut rows = rows_of::<request_availability::Entity, _>(
+        db,
+        request_availability::Column::RequestId,
+        ids,
+    )
+    .await?;
+    rows.sort_by_key(|r| (r.weekday, r.start_time));
+    Ok(group_by(ids, rows, |r| r.request_id))
+}
+
+/// Mentors by id.
+pub async fn mentors_by_id<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+) -> ApiResult<HashMap<Uuid, mentor::Model>> {
+    let rows = rows_of::<mentor::Entity, _>(db, mentor::Column::Id, ids).await?;
+    Ok(rows.into_iter().map(|m| (m.id, m)).collect())
+}
+
+/// Requests by id.
+pub async fn requests_by_id<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+) -> ApiResult<HashMap<Uuid, mentoring_request::Model>> {
+    let rows =
+        rows_of::<mentoring_request::Entity, _>(db, mentoring_request::Column::Id, ids).await?;
+    Ok(rows.into_iter().map(|m| (m.id, m)).collect())
+}
+
+/// Pools by id.
+pub async fn pools_by_id<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+) -> ApiResult<HashMap<Uuid, mentoring_pool::Model>> {
+    let rows = rows_of::<mentoring_pool::Entity, _>(db, mentoring_pool::Column::Id, ids).await?;
+    Ok(rows.into_iter().map(|m| (m.id, m)).collect())
+}
+
+/// Check-ins by match, oldest first.
+pub async fn check_ins<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+) -> ApiResult<HashMap<Uuid, Vec<match_check_in::Model>>> {
+    let mut rows =
+        rows_of::<match_check_in::Entity, _>(db, match_check_in::Column::MatchId, ids).await?;
+    rows.sort_by_key(|r| (r.occurred_on, r.created_at));
+    Ok(group_by(ids, rows, |r| r.match_id))
 }
