@@ -6,9 +6,9 @@
 //! successful sign-in takes its attempt back. Checking first and counting after the slow
 //! password hash would let a burst of concurrent guesses all pass the check.
 //!
-//! [`LoginThrottle`] counts in the process; [`SignInThrottle`] counts in Redis when it is
-//! configured, so the limits hold across instances, and falls back to the process's counts
-//! while Redis fails.
+//! [`LoginThrottle`] counts in the process; [`SignInThrottle`] also counts in Redis when it
+//! is configured, so the limits hold across instances; an attempt needs both to admit it,
+//! and the process's count alone decides while Redis fails.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -78,16 +78,20 @@ impl LoginThrottle {
     /// Admits and counts an attempt; `Err(seconds)` until the account or address may try
     /// again, when either is at its limit (then nothing is counted).
     pub fn admit(&self, account: &str, address: Option<&str>) -> Result<(), u64> {
-        self.admit_at(account, address, true)
+        self.admit_at(account, address)
     }
 
-    /// Counts an attempt that another store admitted, whatever the counts here say.
-    fn count(&self, account: &str, address: Option<&str>) {
-        // Never refused: `check` is off.
-        let _ = self.admit_at(account, address, false);
+    /// Takes an admitted attempt back from both counters: another store refused it.
+    fn take_back(&self, account: &str, address: Option<&str>) {
+        let mut windows = self.windows();
+        for (key, _) in self.limits.counters(account, address) {
+            if let Some(window) = windows.get_mut(&key) {
+                window.attempts = window.attempts.saturating_sub(1);
+            }
+        }
     }
 
-    fn admit_at(&self, account: &str, address: Option<&str>, check: bool) -> Result<(), u64> {
+    fn admit_at(&self, account: &str, address: Option<&str>) -> Result<(), u64> {
         let now = Instant::now();
         let span = self.limits.window;
         let mut windows = self.windows();
@@ -95,19 +99,17 @@ impl LoginThrottle {
             windows.retain(|_, w| w.started + span > now);
         }
         let counters = self.limits.counters(account, address);
-        if check {
-            let wait = counters
-                .iter()
-                .filter_map(|(key, limit)| {
-                    let window = windows.get(key)?;
-                    let ends = window.started + span;
-                    (window.attempts >= *limit && ends > now)
-                        .then(|| ends.duration_since(now).as_secs().max(1))
-                })
-                .max();
-            if let Some(seconds) = wait {
-                return Err(seconds);
-            }
+        let wait = counters
+            .iter()
+            .filter_map(|(key, limit)| {
+                let window = windows.get(key)?;
+                let ends = window.started + span;
+                (window.attempts >= *limit && ends > now)
+                    .then(|| ends.duration_since(now).as_secs().max(1))
+            })
+            .max();
+        if let Some(seconds) = wait {
+            return Err(seconds);
         }
         for (key, _) in counters {
             let window = windows.entry(key).or_insert(Window {
@@ -154,22 +156,29 @@ impl SignInThrottle {
 
     /// Admits and counts a sign-in attempt before its password is checked; `Err(seconds)`
     /// until sign-ins are allowed again when the account or address is locked.
+    ///
+    /// Both counts must admit it: this instance's, always, and the instances' shared count
+    /// in Redis when it answers. So a slow or failing Redis (which an attacker can bring
+    /// about by loading the server) never lets more attempts through than one instance's
+    /// limit.
     pub async fn admit(&self, account: &str, address: Option<&str>) -> Result<(), u64> {
-        if let Some(store) = &self.shared {
-            let counters = self.limits.counters(account, address);
-            match failures::admit(store, &counters, self.limits.window).await {
-                Ok(Some(wait)) => return Err(wait.as_secs().max(1)),
-                Ok(None) => {
-                    // Counted here too, so a Redis outage starts warm.
-                    self.local.count(account, address);
-                    return Ok(());
-                }
-                Err(err) => {
-                    tracing::debug!(error = %err, "shared sign-in counts unavailable; counting per instance");
-                }
+        self.local.admit(account, address)?;
+        let Some(store) = &self.shared else {
+            return Ok(());
+        };
+        let counters = self.limits.counters(account, address);
+        match failures::admit(store, &counters, self.limits.window).await {
+            Ok(Some(wait)) => {
+                // Refused across instances: this instance does not count it either.
+                self.local.take_back(account, address);
+                Err(wait.as_secs().max(1))
+            }
+            Ok(None) => Ok(()),
+            Err(err) => {
+                tracing::debug!(error = %err, "shared sign-in counts unavailable; this instance's count decides");
+                Ok(())
             }
         }
-        self.local.admit(account, address)
     }
 
     /// The admitted attempt signed in: the account's count is cleared and the address's

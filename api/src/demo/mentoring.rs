@@ -13,8 +13,9 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::geography::Place;
-use super::texts::{FIRST_NAMES, LAST_NAMES, NEWCOMER_LANGUAGES, TOPICS};
+use super::geography::{Place, weighted};
+use super::names::{NEWCOMERS, SWISS};
+use super::texts::TOPICS;
 use super::{DemoRng, DemoSize, Geography};
 use crate::clock;
 use crate::error::ApiResult;
@@ -164,9 +165,18 @@ fn generate_mentor(
     let id = rng.uuid();
     let now = clock::now();
     let today = now.date_naive();
-    let place = places[rng.below(places.len())];
-    let first = *rng.pick(FIRST_NAMES);
-    let last = *rng.pick(LAST_NAMES);
+    let place = weighted(places, rng);
+    let gender = if rng.chance(0.6) {
+        Gender::Female
+    } else {
+        Gender::Male
+    };
+    // Most mentors grew up here; some grew up speaking a newcomer language, and their name
+    // comes from that language as their third language does.
+    let heritage = rng.chance(0.2).then(|| rng.pick(NEWCOMERS));
+    let names = heritage.unwrap_or(&SWISS);
+    let first = names.given(rng, gender);
+    let last = names.family(rng);
     let status = match rng.below(10) {
         0 => MentorStatus::Applied,
         1 => MentorStatus::Screening,
@@ -187,11 +197,7 @@ fn generate_mentor(
         )),
         phone: Set(None),
         municipality_id: Set(Some(place.municipality.id)),
-        gender: Set(Some(if rng.chance(0.6) {
-            Gender::Female
-        } else {
-            Gender::Male
-        })),
+        gender: Set(Some(gender)),
         birth_year: Set(Some(rng.between(1950, 2002) as i32)),
         topics: Set(topics(rng, 3)),
         capacity: Set(rng.between(1, 2) as i32),
@@ -226,17 +232,19 @@ fn generate_mentor(
             Proficiency::Fluent
         },
     )];
-    if rng.chance(0.5) {
-        languages.push(("en", Proficiency::Good));
-    }
-    if rng.chance(0.3) {
-        let other = *rng.pick(NEWCOMER_LANGUAGES);
-        if !languages.iter().any(|l| l.0 == other) {
-            languages.push((
-                other,
-                *rng.pick(&[Proficiency::Native, Proficiency::Fluent, Proficiency::Basic]),
-            ));
+    if let Some(heritage) = heritage {
+        if !languages.iter().any(|l| l.0 == heritage.language) {
+            languages.push((heritage.language, Proficiency::Native));
         }
+    } else if rng.chance(0.15) {
+        // Learnt at school or on travels.
+        let other = rng.pick(NEWCOMERS).language;
+        if !languages.iter().any(|l| l.0 == other) {
+            languages.push((other, *rng.pick(&[Proficiency::Fluent, Proficiency::Basic])));
+        }
+    }
+    if rng.chance(0.5) && !languages.iter().any(|l| l.0 == "en") {
+        languages.push(("en", Proficiency::Good));
     }
     for (language, proficiency) in languages {
         rows.mentor_languages.push(mentor_language::ActiveModel {
@@ -261,10 +269,16 @@ fn generate_mentor(
 fn generate_request(rows: &mut PeopleRows, rng: &mut DemoRng, pool_id: Uuid, places: &[&Place]) {
     let id = rng.uuid();
     let now = clock::now();
-    let place = places[rng.below(places.len())];
+    let place = weighted(places, rng);
     let created = now - Duration::days(rng.between(0, 75));
     let wants_email = rng.chance(0.5);
-    let first = *rng.pick(FIRST_NAMES);
+    let community = rng.pick(NEWCOMERS);
+    let gender = if rng.chance(0.5) {
+        Gender::Female
+    } else {
+        Gender::Male
+    };
+    let first = community.given(rng, gender);
     rows.requests.push(mentoring_request::ActiveModel {
         id: Set(id),
         pool_id: Set(pool_id),
@@ -279,7 +293,11 @@ fn generate_request(rows: &mut PeopleRows, rng: &mut DemoRng, pool_id: Uuid, pla
         phone: Set(None),
         municipality_id: Set(Some(place.municipality.id)),
         topics: Set(topics(rng, 2)),
-        preferred_mentor_gender: Set(rng.chance(0.2).then_some(Gender::Female)),
+        // Some women ask for a woman as their mentor, fewer men for a man.
+        preferred_mentor_gender: Set(match gender {
+            Gender::Female => rng.chance(0.3).then_some(Gender::Female),
+            _ => rng.chance(0.1).then_some(Gender::Male),
+        }),
         source: Set(if rng.chance(0.7) {
             RequestSource::PartnerApp
         } else {
@@ -294,7 +312,7 @@ fn generate_request(rows: &mut PeopleRows, rng: &mut DemoRng, pool_id: Uuid, pla
         created_at: Set(created),
         updated_at: Set(created),
     });
-    let language = *rng.pick(NEWCOMER_LANGUAGES);
+    let language = community.language;
     rows.request_languages.push(request_language::ActiveModel {
         request_id: Set(id),
         language: Set(language.into()),

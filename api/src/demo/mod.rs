@@ -3,10 +3,12 @@
 //!
 //! The same seed gives the same records (ids included); dates are relative to the day of
 //! generation so that the demo stays current. Everything is fictitious: names come from
-//! short lists and e-mail addresses use the reserved `example.org` domain.
+//! short lists by language community and e-mail addresses use the reserved `example.org`
+//! domain.
 
 mod geography;
 mod mentoring;
+pub mod names;
 mod offers;
 mod rng;
 mod texts;

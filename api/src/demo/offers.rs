@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Duration, NaiveTime};
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
 use entity::types::{
     CefrLevel, CodeList, CostKind, LanguageRole, OfferKind, OfferStatus, PriceUnit,
 };
@@ -13,7 +13,8 @@ use entity::{
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait};
 use uuid::Uuid;
 
-use super::texts::{OFFER_TEMPLATES, OfferTemplate, PROVIDER_PATTERNS, place_sentence};
+use super::geography::Place;
+use super::texts::{OFFER_TEMPLATES, OfferTemplate, PROVIDER_PATTERNS, Rhythm, place_sentence};
 use super::{DemoRng, DemoSize, Geography, already_seeded};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
@@ -25,7 +26,8 @@ const BATCH: usize = 2_000;
 /// A provider and the district its offers mostly serve.
 pub struct DemoProvider {
     pub id: Uuid,
-    pub district_index: usize,
+    /// The district the provider is based in; it publishes offers there.
+    pub district: Option<Uuid>,
 }
 
 /// One provider per 40 offers (at least one per district), spread over the districts.
@@ -70,7 +72,7 @@ pub async fn seed_providers(
         });
         out.push(DemoProvider {
             id,
-            district_index: n % districts,
+            district: place.district,
         });
     }
     let txn = db.begin().await?;
@@ -120,19 +122,28 @@ pub async fn seed_offers(
         .into_iter()
         .map(|c| (c.code, c.id))
         .collect();
-    let mut by_district: HashMap<usize, Vec<Uuid>> = HashMap::new();
+    let mut by_district: HashMap<Option<Uuid>, Vec<Uuid>> = HashMap::new();
     for p in providers {
-        by_district.entry(p.district_index).or_default().push(p.id);
+        by_district.entry(p.district).or_default().push(p.id);
     }
     let total = size.offers as usize;
     let mut rows = OfferRows::default();
     for n in 0..total {
-        let district_index = n % geography.by_district.len();
-        let provider_id = match by_district.get(&district_index) {
+        // A provider of the place's district publishes each offer.
+        let place = geography.place_of_offer(n, rng);
+        let provider_id = match by_district.get(&place.district) {
             Some(list) => *rng.pick(list),
             None => rng.pick(providers).id,
         };
-        generate_offer(&mut rows, geography, rng, &categories, provider_id, n)?;
+        generate_offer(
+            &mut rows,
+            geography,
+            place,
+            rng,
+            &categories,
+            provider_id,
+            n,
+        )?;
         if rows.offers.len() >= BATCH {
             std::mem::take(&mut rows).write(db).await?;
         }
@@ -160,13 +171,13 @@ const VENUES: [&str; 5] = [
 fn generate_offer(
     rows: &mut OfferRows,
     geography: &Geography,
+    place: &Place,
     rng: &mut DemoRng,
     categories: &HashMap<String, Uuid>,
     provider_id: Uuid,
     n: usize,
 ) -> ApiResult<()> {
     let template: &OfferTemplate = rng.pick(OFFER_TEMPLATES);
-    let place = geography.place(n, rng.below(1000));
     let id = rng.uuid();
     let now = clock::now();
     let today = now.date_naive();
@@ -239,10 +250,9 @@ fn generate_offer(
         .find(|t| t.0 == default_locale)
         .map(|t| fill(t.1).to_lowercase())
         .unwrap_or_default();
-    // Events happen once, some weeks after publication; everything else meets weekly from
-    // the start of its validity.
-    let event_date = (template.kind == OfferKind::Event)
-        .then(|| valid_from + Duration::days(rng.between(7, 50)));
+    // Events happen once, some weeks after publication; the rest meet as their rhythm says.
+    let event_date =
+        (template.rhythm == Rhythm::Once).then(|| valid_from + Duration::days(rng.between(7, 50)));
     let mut accessibility = Vec::new();
     if rng.chance(0.3) {
         accessibility.push("wheelchair-access".to_owned());
@@ -361,7 +371,7 @@ fn generate_offer(
         role: Set(LanguageRole::Instruction),
     });
     if rng.chance(0.5) {
-        let support = *rng.pick(super::texts::NEWCOMER_LANGUAGES);
+        let support = rng.pick(super::names::NEWCOMERS).language;
         if support != instruction {
             rows.languages.push(offer_language::ActiveModel {
                 offer_id: Set(id),
@@ -386,47 +396,91 @@ fn generate_offer(
         });
     }
 
-    let slots = if event_date.is_some() {
-        0
-    } else {
-        1 + usize::from(rng.chance(0.3))
+    let dated = |date, start, end| offer_schedule::ActiveModel {
+        id: Set(Uuid::nil()),
+        offer_id: Set(id),
+        location_id: Set(location_id),
+        start_date: Set(date),
+        end_date: Set(None),
+        weekday: Set(None),
+        start_time: Set(start),
+        end_time: Set(end),
+        note: Set(None),
     };
-    if let Some(event_date) = event_date {
-        rows.schedules.push(offer_schedule::ActiveModel {
-            id: Set(rng.uuid()),
-            offer_id: Set(id),
-            location_id: Set(location_id),
-            start_date: Set(event_date),
-            end_date: Set(None),
-            weekday: Set(None),
-            start_time: Set(NaiveTime::from_hms_opt(18, 30, 0)),
-            end_time: Set(NaiveTime::from_hms_opt(20, 30, 0)),
-            note: Set(None),
-        });
-    }
-    let mut weekdays: Vec<i16> = Vec::new();
-    for _ in 0..slots {
-        let weekday = rng.between(1, 6) as i16;
-        if weekdays.contains(&weekday) {
-            continue;
+    match template.rhythm {
+        Rhythm::Once => {
+            if let Some(event_date) = event_date {
+                rows.schedules.push(offer_schedule::ActiveModel {
+                    id: Set(rng.uuid()),
+                    ..dated(
+                        event_date,
+                        NaiveTime::from_hms_opt(18, 30, 0),
+                        NaiveTime::from_hms_opt(20, 30, 0),
+                    )
+                });
+            }
         }
-        weekdays.push(weekday);
-        let (hour, minute) = *rng.pick(&START_TIMES);
-        let start = NaiveTime::from_hms_opt(hour, minute, 0);
-        let end = start.map(|s| s + Duration::minutes(*rng.pick(&[90, 120])));
-        rows.schedules.push(offer_schedule::ActiveModel {
-            id: Set(rng.uuid()),
-            offer_id: Set(id),
-            location_id: Set(location_id),
-            start_date: Set(valid_from),
-            end_date: Set(Some(valid_until)),
-            weekday: Set(Some(weekday)),
-            start_time: Set(start),
-            end_time: Set(end),
-            note: Set(None),
-        });
+        Rhythm::Monthly => {
+            // The same weekday of each month (its first, second… occurrence), as such tables
+            // are announced: "every second Saturday of the month".
+            let (hour, minute) = *rng.pick(&START_TIMES);
+            let start = NaiveTime::from_hms_opt(hour, minute, 0);
+            let end = start.map(|s| s + Duration::minutes(120));
+            let weekday = rng.between(1, 6) as u32;
+            let nth = rng.between(1, 3) as u8;
+            for date in monthly_dates(valid_from, valid_until, weekday, nth) {
+                rows.schedules.push(offer_schedule::ActiveModel {
+                    id: Set(rng.uuid()),
+                    ..dated(date, start, end)
+                });
+            }
+        }
+        Rhythm::Weekly => {
+            let slots = 1 + usize::from(rng.chance(0.3));
+            let mut weekdays: Vec<i16> = Vec::new();
+            for _ in 0..slots {
+                let weekday = rng.between(1, 6) as i16;
+                if weekdays.contains(&weekday) {
+                    continue;
+                }
+                weekdays.push(weekday);
+                let (hour, minute) = *rng.pick(&START_TIMES);
+                let start = NaiveTime::from_hms_opt(hour, minute, 0);
+                let end = start.map(|s| s + Duration::minutes(*rng.pick(&[90, 120])));
+                rows.schedules.push(offer_schedule::ActiveModel {
+                    id: Set(rng.uuid()),
+                    start_date: Set(valid_from),
+                    end_date: Set(Some(valid_until)),
+                    weekday: Set(Some(weekday)),
+                    ..dated(valid_from, start, end)
+                });
+            }
+        }
     }
     Ok(())
+}
+
+/// The `nth` occurrence of `weekday` (1 = Monday) in every month from `from` to `until`.
+fn monthly_dates(from: NaiveDate, until: NaiveDate, weekday: u32, nth: u8) -> Vec<NaiveDate> {
+    let Some(weekday) = Weekday::try_from((weekday - 1) as u8).ok() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let (mut year, mut month) = (from.year(), from.month());
+    while let Some(date) = NaiveDate::from_weekday_of_month_opt(year, month, weekday, nth) {
+        if date > until {
+            break;
+        }
+        if date >= from {
+            out.push(date);
+        }
+        (year, month) = if month == 12 {
+            (year + 1, 1)
+        } else {
+            (year, month + 1)
+        };
+    }
+    out
 }
 
 fn level_code(level: CefrLevel) -> &'static str {
@@ -461,4 +515,20 @@ pub fn slugify(text: &str) -> String {
 /// The first eight hex digits of an id, to keep generated names unique.
 fn short(id: Uuid) -> String {
     id.simple().to_string().chars().take(8).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn monthly_dates_fall_on_the_same_weekday_once_a_month() {
+        let from = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let until = NaiveDate::from_ymd_opt(2027, 3, 31).unwrap();
+        // The second Saturday of each month after 20 November.
+        let dates = monthly_dates(from, until, 6, 2);
+        let expected = [(2026, 12, 12), (2027, 1, 9), (2027, 2, 13), (2027, 3, 13)]
+            .map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap());
+        assert_eq!(dates, expected);
+    }
 }

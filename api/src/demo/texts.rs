@@ -4,6 +4,17 @@
 
 use entity::types::OfferKind;
 
+/// How often an offer of a template meets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rhythm {
+    /// On one or two weekdays every week, from the start of its validity.
+    Weekly,
+    /// Once a month, each meeting a dated session.
+    Monthly,
+    /// One evening, some weeks after publication.
+    Once,
+}
+
 /// The pattern of one kind of offer.
 pub struct OfferTemplate {
     /// Category code (see `reference/categories.csv`).
@@ -11,6 +22,8 @@ pub struct OfferTemplate {
     /// A second category some offers of this kind also carry.
     pub also: Option<&'static str>,
     pub kind: OfferKind,
+    /// How often it meets; the texts' words ("jeden Monat") must agree with it.
+    pub rhythm: Rhythm,
     /// Language courses carry a CEFR level.
     pub leveled: bool,
     pub childcare_likely: bool,
@@ -24,6 +37,7 @@ pub const OFFER_TEMPLATES: &[OfferTemplate] = &[
         category: "language",
         also: None,
         kind: OfferKind::Course,
+        rhythm: Rhythm::Weekly,
         leveled: true,
         childcare_likely: true,
         target_groups: &["adults"],
@@ -74,6 +88,7 @@ pub const OFFER_TEMPLATES: &[OfferTemplate] = &[
         category: "language",
         also: Some("living-together"),
         kind: OfferKind::Group,
+        rhythm: Rhythm::Weekly,
         leveled: true,
         childcare_likely: false,
         target_groups: &["adults"],
@@ -114,6 +129,7 @@ pub const OFFER_TEMPLATES: &[OfferTemplate] = &[
         category: "language",
         also: None,
         kind: OfferKind::Course,
+        rhythm: Rhythm::Weekly,
         leveled: false,
         childcare_likely: true,
         target_groups: &["adults", "women"],
@@ -154,6 +170,7 @@ pub const OFFER_TEMPLATES: &[OfferTemplate] = &[
         category: "early-childhood",
         also: Some("living-together"),
         kind: OfferKind::Group,
+        rhythm: Rhythm::Weekly,
         leveled: false,
         childcare_likely: false,
         target_groups: &["parents", "children"],
@@ -199,6 +216,7 @@ pub const OFFER_TEMPLATES: &[OfferTemplate] = &[
         category: "early-childhood",
         also: Some("language"),
         kind: OfferKind::Group,
+        rhythm: Rhythm::Weekly,
         leveled: false,
         childcare_likely: false,
         target_groups: &["children"],
@@ -234,6 +252,7 @@ pub const OFFER_TEMPLATES: &[OfferTemplate] = &[
         category: "employability",
         also: None,
         kind: OfferKind::Counselling,
+        rhythm: Rhythm::Weekly,
         leveled: false,
         childcare_likely: false,
         target_groups: &["adults", "job-seekers"],
@@ -274,6 +293,7 @@ pub const OFFER_TEMPLATES: &[OfferTemplate] = &[
         category: "employability",
         also: Some("language"),
         kind: OfferKind::Course,
+        rhythm: Rhythm::Weekly,
         leveled: true,
         childcare_likely: false,
         target_groups: &["youth", "job-seekers"],
@@ -309,6 +329,7 @@ pub const OFFER_TEMPLATES: &[OfferTemplate] = &[
         category: "first-information",
         also: None,
         kind: OfferKind::Event,
+        rhythm: Rhythm::Once,
         leveled: false,
         childcare_likely: true,
         target_groups: &["newcomers"],
@@ -359,6 +380,7 @@ pub const OFFER_TEMPLATES: &[OfferTemplate] = &[
         category: "counselling",
         also: None,
         kind: OfferKind::Counselling,
+        rhythm: Rhythm::Weekly,
         leveled: false,
         childcare_likely: false,
         target_groups: &["adults", "families"],
@@ -399,6 +421,7 @@ pub const OFFER_TEMPLATES: &[OfferTemplate] = &[
         category: "protection-against-discrimination",
         also: Some("counselling"),
         kind: OfferKind::Counselling,
+        rhythm: Rhythm::Weekly,
         leveled: false,
         childcare_likely: false,
         target_groups: &["adults"],
@@ -429,6 +452,7 @@ pub const OFFER_TEMPLATES: &[OfferTemplate] = &[
         category: "interpreting",
         also: None,
         kind: OfferKind::Service,
+        rhythm: Rhythm::Weekly,
         leveled: false,
         childcare_likely: false,
         target_groups: &["adults", "institutions"],
@@ -459,6 +483,7 @@ pub const OFFER_TEMPLATES: &[OfferTemplate] = &[
         category: "living-together",
         also: None,
         kind: OfferKind::MeetingPlace,
+        rhythm: Rhythm::Weekly,
         leveled: false,
         childcare_likely: true,
         target_groups: &["women"],
@@ -499,6 +524,7 @@ pub const OFFER_TEMPLATES: &[OfferTemplate] = &[
         category: "living-together",
         also: None,
         kind: OfferKind::MeetingPlace,
+        rhythm: Rhythm::Monthly,
         leveled: false,
         childcare_likely: false,
         target_groups: &["everyone"],
@@ -571,42 +597,6 @@ pub const PROVIDER_PATTERNS: &[(&str, entity::types::ProviderKind)] = &[
         "Beratungsstelle Migration {place}",
         entity::types::ProviderKind::Ngo,
     ),
-];
-
-/// Given names for fictitious mentors and newcomers.
-pub const FIRST_NAMES: &[&str] = &[
-    "Anna", "Beat", "Claudia", "Daniel", "Elif", "Fatima", "Gabriel", "Hanna", "Ibrahim", "Jana",
-    "Kaspar", "Leila", "Marco", "Nadia", "Olga", "Peter", "Rahel", "Samuel", "Tesfay", "Ursula",
-    "Vera", "Walter", "Yasmin", "Zoran", "Luca", "Mirjam", "Senait", "Dawit", "Aylin", "Reto",
-];
-
-/// Family names for fictitious mentors.
-pub const LAST_NAMES: &[&str] = &[
-    "Ammann",
-    "Bader",
-    "Christen",
-    "Flury",
-    "Gerber",
-    "Hofer",
-    "Jäggi",
-    "Kaufmann",
-    "Lüthi",
-    "Meier",
-    "Nussbaumer",
-    "Probst",
-    "Roth",
-    "Schenker",
-    "Studer",
-    "Tschan",
-    "Vogt",
-    "Wyss",
-    "Zimmermann",
-    "Bloch",
-];
-
-/// Languages newcomers bring (ISO 639-1/3 codes).
-pub const NEWCOMER_LANGUAGES: &[&str] = &[
-    "ti", "ar", "fa", "uk", "tr", "pt", "es", "sq", "ta", "so", "ru", "en", "fr",
 ];
 
 /// Topics mentors and newcomers name.

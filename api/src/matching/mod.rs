@@ -49,11 +49,22 @@ pub struct MentorProfile {
     pub languages: Vec<(String, Proficiency)>,
     /// Centre of the home municipality (lat, lon).
     pub home: Option<(f64, f64)>,
+    /// The home municipality and its district, when known.
+    pub area: Option<HomeArea>,
     pub availability: Vec<Slot>,
     pub topics: Vec<String>,
     pub capacity: u32,
     /// Matches proposed, accepted or active now.
     pub load: u32,
+}
+
+/// The municipality someone lives in and its district: what the distance reason may say
+/// when two homes share a map point (a municipality's centre is all that is known of a
+/// home).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HomeArea {
+    pub municipality: Uuid,
+    pub district: Option<Uuid>,
 }
 
 /// A request as the matching sees it.
@@ -64,6 +75,8 @@ pub struct RequestProfile {
     pub preferred_mentor_gender: Option<Gender>,
     pub languages: Vec<(String, Proficiency)>,
     pub home: Option<(f64, f64)>,
+    /// The home municipality and its district, when known.
+    pub area: Option<HomeArea>,
     pub availability: Vec<Slot>,
     pub topics: Vec<String>,
     /// Days since the request came in.

@@ -121,6 +121,7 @@ pub(crate) mod tests {
             gender: Some(Gender::Female),
             languages: vec![("de".into(), Proficiency::Native)],
             home: Some((47.35, 7.90)),
+            area: None,
             availability: vec![Slot {
                 weekday: 2,
                 start: 18 * 60,
@@ -139,6 +140,7 @@ pub(crate) mod tests {
             preferred_mentor_gender: None,
             languages: vec![("ti".into(), Proficiency::Native)],
             home: Some((47.35, 7.90)),
+            area: None,
             availability: vec![Slot {
                 weekday: 2,
                 start: 18 * 60,

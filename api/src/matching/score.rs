@@ -38,13 +38,12 @@ fn factor(level: Proficiency) -> f64 {
     }
 }
 
-fn level_name(level: f64) -> &'static str {
-    if level >= 0.9 {
-        "fluently"
-    } else if level >= 0.7 {
-        "well"
-    } else {
-        "a little"
+fn how_well(level: Proficiency) -> &'static str {
+    match level {
+        Proficiency::Native => "natively",
+        Proficiency::Fluent => "fluently",
+        Proficiency::Good => "well",
+        Proficiency::Basic => "a little",
     }
 }
 
@@ -54,7 +53,8 @@ fn is_german(code: &str) -> bool {
 
 /// A common language to start with, and German to practise.
 fn languages(request: &RequestProfile, mentor: &MentorProfile) -> (f64, String) {
-    let mut best: Option<(f64, &str)> = None;
+    // The language, how well they share it, and how well each side speaks it.
+    let mut best: Option<(f64, &str, Proficiency, Proficiency)> = None;
     for (code, theirs) in &request.languages {
         let Some((_, ours)) = mentor.languages.iter().find(|(c, _)| c == code) else {
             continue;
@@ -63,10 +63,10 @@ fn languages(request: &RequestProfile, mentor: &MentorProfile) -> (f64, String) 
         // Prefer a language other than German at the same level: it is the way in.
         let better = match best {
             None => true,
-            Some((b, c)) => level > b || (level == b && is_german(c) && !is_german(code)),
+            Some((b, c, ..)) => level > b || (level == b && is_german(c) && !is_german(code)),
         };
         if better {
-            best = Some((level, code));
+            best = Some((level, code, *ours, *theirs));
         }
     }
     let german = mentor
@@ -75,35 +75,70 @@ fn languages(request: &RequestProfile, mentor: &MentorProfile) -> (f64, String) 
         .filter(|(c, _)| is_german(c))
         .map(|(_, l)| factor(*l))
         .fold(0.0, f64::max);
-    let common = best.map_or(0.0, |(level, _)| level);
+    let common = best.map_or(0.0, |(level, ..)| level);
     let value = 0.7 * common + 0.3 * german;
+    // Each side as they speak it: a native mentor is not "speaks German a little" because
+    // the newcomer is starting out.
     let mut explanation = match best {
-        Some((level, code)) => {
+        Some((_, code, mentor_level, newcomer_level)) => {
             let name = language::english_name(code).unwrap_or(code);
-            format!("both speak {name} ({})", level_name(level))
+            if mentor_level == newcomer_level {
+                format!("both speak {name} {}", how_well(mentor_level))
+            } else {
+                format!(
+                    "both speak {name}: the mentor {}, the newcomer {}",
+                    how_well(mentor_level),
+                    how_well(newcomer_level)
+                )
+            }
         }
         None => "no language in common".to_owned(),
     };
-    if german >= 0.9 && best.is_none_or(|(_, c)| !is_german(c)) {
+    if german >= 0.9 && best.is_none_or(|(_, c, ..)| !is_german(c)) {
         explanation.push_str("; German to practise");
     }
     (value, explanation)
 }
 
+/// How far apart the two live, saying only what is known: homes are known by their
+/// municipality, so two people in one municipality live "in the same municipality", and
+/// two municipalities that share one map point (an imported region file with district
+/// centres only) are "in the same district", not "in the same place".
 fn distance(request: &RequestProfile, mentor: &MentorProfile, half_km: f64) -> (f64, String) {
-    match request.home.zip(mentor.home) {
-        Some((a, b)) => {
-            let km = distance_km(a, b);
-            let value = 0.5f64.powf(km / half_km);
-            let explanation = if km < 1.0 {
-                "live in the same place".to_owned()
-            } else {
-                format!("{} km apart", km.round())
-            };
-            (value, explanation)
+    let Some((a, b)) = request.home.zip(mentor.home) else {
+        return (0.0, "home not known".to_owned());
+    };
+    let km = distance_km(a, b);
+    let value = 0.5f64.powf(km / half_km);
+    let areas = request.area.zip(mentor.area);
+    let explanation = match areas {
+        Some((x, y)) if x.municipality == y.municipality => {
+            "live in the same municipality".to_owned()
         }
-        None => (0.0, "home not known".to_owned()),
-    }
+        Some((x, y)) if km < 0.05 && x.district.is_some() && x.district == y.district => {
+            "live in the same district (closer than that is not known)".to_owned()
+        }
+        _ if km < 0.05 => "their municipalities share one map point: distance not known".to_owned(),
+        _ if km < 1.0 => "less than 1 km apart".to_owned(),
+        _ => format!("{} km apart", km.round()),
+    };
+    (value, explanation)
+}
+
+/// The newcomer's wish about their mentor, when they stated one (a hard rule: only
+/// mentors who fit it are candidates).
+fn preference(request: &RequestProfile, mentor: &MentorProfile) -> Option<(f64, String)> {
+    let wanted = request.preferred_mentor_gender?;
+    let fits = mentor.gender == Some(wanted);
+    let who = match wanted {
+        entity::types::Gender::Female => "a woman",
+        entity::types::Gender::Male => "a man",
+        entity::types::Gender::Diverse => "a non-binary mentor",
+    };
+    Some((
+        if fits { 1.0 } else { 0.0 },
+        format!("{who}, as the newcomer asked"),
+    ))
 }
 
 /// Minutes a week both are free.
@@ -206,7 +241,7 @@ pub fn reasons(request: &RequestProfile, mentor: &MentorProfile, rules: &PoolRul
             waiting(request, rules.waiting_alert_days),
         ),
     ];
-    parts
+    let mut reasons: Vec<Reason> = parts
         .into_iter()
         .map(|(criterion, weight, (value, explanation))| Reason {
             criterion,
@@ -214,7 +249,17 @@ pub fn reasons(request: &RequestProfile, mentor: &MentorProfile, rules: &PoolRul
             value,
             explanation,
         })
-        .collect()
+        .collect();
+    // A rule, not a weight: shown so the coordinator sees why only such mentors are listed.
+    if let Some((value, explanation)) = preference(request, mentor) {
+        reasons.push(Reason {
+            criterion: "preference",
+            weight: 0.0,
+            value,
+            explanation,
+        });
+    }
+    reasons
 }
 
 /// The pair's fit, or the rule it breaks.
@@ -277,7 +322,7 @@ mod tests {
         let c = evaluate(&r, &m, &rules).unwrap_or_else(|e| unreachable!("{e:?}"));
         assert_eq!(
             reason(&c, "language").explanation,
-            "both speak Tigrinya (fluently); German to practise"
+            "both speak Tigrinya: the mentor fluently, the newcomer natively; German to practise"
         );
         assert_eq!(reason(&c, "distance").explanation, "4 km apart");
         assert_eq!(
@@ -289,6 +334,52 @@ mod tests {
         assert_eq!(reason(&c, "waiting").explanation, "waiting 10 days");
         let total: f64 = c.reasons.iter().map(|r| r.weight * r.value).sum();
         assert!((c.score - total).abs() < 1e-9);
+    }
+
+    #[test]
+    fn reasons_say_only_what_is_known_of_homes_and_name_the_preference() {
+        use crate::matching::HomeArea;
+        let pool = Uuid::now_v7();
+        let rules = pool_rules(pool);
+        let (olten, trimbach, district) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let mut r = request(pool);
+        r.preferred_mentor_gender = Some(Gender::Female);
+        r.area = Some(HomeArea {
+            municipality: olten,
+            district: Some(district),
+        });
+        let mut m = mentor(pool);
+        m.gender = Some(Gender::Female);
+        m.area = r.area;
+        let distance_of = |m: &MentorProfile| {
+            let c = evaluate(&r, m, &rules).unwrap_or_else(|e| unreachable!("{e:?}"));
+            reason(&c, "distance").explanation.clone()
+        };
+        assert_eq!(distance_of(&m), "live in the same municipality");
+        // Another municipality that the region data puts at the same point.
+        m.area = Some(HomeArea {
+            municipality: trimbach,
+            district: Some(district),
+        });
+        assert_eq!(
+            distance_of(&m),
+            "live in the same district (closer than that is not known)"
+        );
+        m.home = Some((47.386, 7.90));
+        assert_eq!(distance_of(&m), "4 km apart");
+        let c = evaluate(&r, &m, &rules).unwrap_or_else(|e| unreachable!("{e:?}"));
+        let preference = reason(&c, "preference");
+        assert_eq!(preference.explanation, "a woman, as the newcomer asked");
+        assert_eq!(preference.weight, 0.0, "a rule, not part of the score");
+        // A native German speaker is not "speaking German a little" next to a beginner.
+        let mut beginner = request(pool);
+        beginner.languages = vec![("de".into(), Proficiency::Basic)];
+        let native = mentor(pool);
+        let c = evaluate(&beginner, &native, &rules).unwrap_or_else(|e| unreachable!("{e:?}"));
+        assert_eq!(
+            reason(&c, "language").explanation,
+            "both speak German: the mentor natively, the newcomer a little"
+        );
     }
 
     /// A change to a mentor that improves one criterion.

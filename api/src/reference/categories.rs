@@ -1,5 +1,6 @@
-//! The KIP 2024–27 taxonomy: three pillars and their programme areas, labelled in de, fr, it
-//! and en. Missing categories and labels are inserted; existing ones are left as they are.
+//! The KIP 2024–27 taxonomy: three pillars and their programme areas, labelled in the languages
+//! the file has columns for (the canton's four and the languages newcomers read most). Missing
+//! categories and labels are inserted; existing ones are left as they are.
 
 use std::collections::{HashMap, HashSet};
 
@@ -11,28 +12,51 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids::new_id;
 
 const TAXONOMY: &str = include_str!("../../reference/categories.csv");
-const LOCALES: [&str; 4] = ["de", "fr", "it", "en"];
+/// The columns before the labels; every column after them is a locale.
+const FIXED_COLUMNS: usize = 4;
 
-#[derive(serde::Deserialize)]
 struct Row {
     code: String,
     kind: String,
     parent: String,
     position: i32,
-    de: String,
-    fr: String,
-    it: String,
-    en: String,
+    /// `(locale, label)` for every locale column of the file.
+    labels: Vec<(String, String)>,
 }
 
+fn unreadable(err: impl std::fmt::Display) -> ApiError {
+    tracing::error!(error = %err, "shipped category data is unreadable");
+    ApiError::Internal
+}
+
+/// The file's rows; the header names the label locales, so a language is added as a column.
 fn rows() -> ApiResult<Vec<Row>> {
-    csv::Reader::from_reader(TAXONOMY.as_bytes())
-        .deserialize()
-        .collect::<Result<_, _>>()
-        .map_err(|err| {
-            tracing::error!(error = %err, "shipped category data is unreadable");
-            ApiError::Internal
+    let mut reader = csv::Reader::from_reader(TAXONOMY.as_bytes());
+    let locales: Vec<String> = reader
+        .headers()
+        .map_err(unreadable)?
+        .iter()
+        .skip(FIXED_COLUMNS)
+        .map(str::to_owned)
+        .collect();
+    reader
+        .records()
+        .map(|record| {
+            let record = record.map_err(unreadable)?;
+            let field = |i: usize| record.get(i).unwrap_or_default().to_owned();
+            Ok(Row {
+                code: field(0),
+                kind: field(1),
+                parent: field(2),
+                position: field(3).parse().map_err(unreadable)?,
+                labels: locales
+                    .iter()
+                    .enumerate()
+                    .map(|(i, locale)| (locale.clone(), field(FIXED_COLUMNS + i)))
+                    .collect(),
+            })
         })
+        .collect()
 }
 
 /// Inserts missing categories and labels in one transaction.
@@ -73,12 +97,12 @@ pub async fn load(db: &DatabaseConnection) -> ApiResult<()> {
                 id
             }
         };
-        for (locale, label) in LOCALES.iter().zip([&row.de, &row.fr, &row.it, &row.en]) {
-            if !labelled.contains(&(id, (*locale).to_owned())) {
+        for (locale, label) in row.labels {
+            if !labelled.contains(&(id, locale.clone())) {
                 category_label::Entity::insert(category_label::ActiveModel {
                     category_id: Set(id),
-                    locale: Set((*locale).to_owned()),
-                    label: Set(label.clone()),
+                    locale: Set(locale),
+                    label: Set(label),
                 })
                 .exec(&txn)
                 .await?;
@@ -94,13 +118,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn taxonomy_has_three_pillars_and_eight_areas_labelled_in_four_languages() {
+    fn taxonomy_has_three_pillars_and_eight_areas_labelled_in_every_language() {
         let rows = rows().unwrap();
         assert_eq!(rows.iter().filter(|r| r.kind == "PILLAR").count(), 3);
         assert_eq!(rows.iter().filter(|r| r.kind == "AREA").count(), 8);
+        let wanted = [
+            "de", "fr", "it", "en", "ti", "ar", "fa", "uk", "tr", "so", "ta", "sq", "pt", "es",
+        ];
         for row in &rows {
-            for label in [&row.de, &row.fr, &row.it, &row.en] {
-                assert!(!label.trim().is_empty(), "{}", row.code);
+            for locale in wanted {
+                let label = row.labels.iter().find(|(l, _)| l == locale);
+                assert!(
+                    label.is_some_and(|(_, label)| !label.trim().is_empty()),
+                    "{} has no {locale} label",
+                    row.code
+                );
             }
         }
     }

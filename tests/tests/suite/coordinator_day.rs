@@ -336,3 +336,236 @@ async fn every_record_resolves_by_node_for_whoever_may_read_it_and_for_nobody_el
         }
     }
 }
+
+/// Sends `query` and returns its `data`, failing with the answer when it has errors.
+async fn step(app: &TestApp, token: Option<&str>, query: &str, variables: Value) -> Value {
+    app.data_as(token, query, variables).await
+}
+
+#[tokio::test]
+async fn a_coordinators_whole_day_runs_through_the_api_alone() {
+    let app = TestApp::spawn().await;
+    // Set up by the canton once: the region's pool and its coordinator's account.
+    let region = fixtures::region_id(&app.db, "SO-D-OLTEN").await;
+    mentoring::pool(&app.db, region, false).await;
+    let coordinator = coordinator_of(&app, "SO-D-OLTEN").await;
+    let me = Some(coordinator.as_str());
+    let today = chrono::Utc::now().date_naive();
+
+    // Intake: the newcomer's app finds the municipality by postcode; a volunteer applies.
+    let olten = step(
+        &app,
+        None,
+        "{ region(postcode: \"4600\") { id } }",
+        json!({}),
+    )
+    .await["region"]["id"]
+        .clone();
+    let request = step(
+        &app,
+        None,
+        "mutation($m: ID!) { requestMentor(input: { firstName: \"Senait\", municipalityId: $m, languages: [{ language: \"ti\", proficiency: NATIVE }], availability: [{ weekday: 2, startTime: \"18:00:00\", endTime: \"20:00:00\" }], topics: [\"PAPERWORK\"], preferredMentorGender: FEMALE, consent: true }) { id poolId } }",
+        json!({ "m": olten }),
+    )
+    .await["requestMentor"]
+        .clone();
+    let pool = request["poolId"].clone();
+    let mut mentors = Vec::new();
+    for (first, gender) in [("Rahel", "FEMALE"), ("Mirjam", "FEMALE")] {
+        let applied = step(
+            &app,
+            None,
+            "mutation($m: ID!, $f: String!, $g: Gender!) { applyAsMentor(input: { firstName: $f, lastName: \"Studer\", email: \"mentor@example.org\", gender: $g, municipalityId: $m, languages: [{ language: \"de\", proficiency: NATIVE }, { language: \"ti\", proficiency: FLUENT }], availability: [{ weekday: 2, startTime: \"17:00:00\", endTime: \"21:00:00\" }], topics: [\"PAPERWORK\"], consent: true }) { id poolId } }",
+            json!({ "m": olten, "f": first, "g": gender }),
+        )
+        .await["applyAsMentor"]
+            .clone();
+        assert_eq!(applied["poolId"], pool);
+        mentors.push(applied["id"].clone());
+    }
+
+    // Screening: the pool's applicants, their three steps, then active.
+    let applicants = step(
+        &app,
+        me,
+        "query($p: ID!) { mentors(poolId: $p, filter: { statuses: [APPLIED] }) { totalCount } }",
+        json!({ "p": pool }),
+    )
+    .await;
+    assert_eq!(applicants["mentors"]["totalCount"], 2);
+    for mentor in &mentors {
+        for step_name in ["INTRO_TRAINING", "POLICE_RECORD", "CODE_OF_CONDUCT"] {
+            step(
+                &app,
+                me,
+                "mutation($x: ID!, $s: ScreeningStep!, $d: NaiveDate!) { screenMentor(id: $x, step: $s, on: $d) { id } }",
+                json!({ "x": mentor, "s": step_name, "d": today }),
+            )
+            .await;
+        }
+        let active = step(
+            &app,
+            me,
+            "mutation($x: ID!) { setMentorStatus(id: $x, status: ACTIVE) { status } }",
+            json!({ "x": mentor }),
+        )
+        .await;
+        assert_eq!(active["setMentorStatus"]["status"], "ACTIVE");
+    }
+
+    // Candidates with reasons that say what is known, and the pool's proposal.
+    let candidates = step(
+        &app,
+        me,
+        "query($r: ID!) { mentorCandidates(requestId: $r) { mentor { id firstName } reasons { criterion explanation } } }",
+        json!({ "r": request["id"] }),
+    )
+    .await;
+    let ranked = candidates["mentorCandidates"].as_array().unwrap();
+    assert_eq!(ranked.len(), 2, "{candidates}");
+    let reasons = ranked[0]["reasons"].as_array().unwrap();
+    let said = |criterion: &str| {
+        reasons
+            .iter()
+            .find(|r| r["criterion"] == criterion)
+            .map(|r| r["explanation"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(
+        said("distance").as_deref(),
+        Some("live in the same municipality")
+    );
+    assert_eq!(
+        said("preference").as_deref(),
+        Some("a woman, as the newcomer asked")
+    );
+    let proposal = step(
+        &app,
+        me,
+        "query($p: ID!) { proposePoolMatches(poolId: $p) { pairs { request { id } mentor { id } } unmatchedRequests { request { id } } } }",
+        json!({ "p": pool }),
+    )
+    .await;
+    assert_eq!(
+        proposal["proposePoolMatches"]["pairs"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Lifecycle: proposed, accepted, started (the first meeting was today), a check-in, the
+    // review list.
+    let first_mentor = ranked[0]["mentor"]["id"].clone();
+    let other_mentor = ranked[1]["mentor"]["id"].clone();
+    let proposed = step(
+        &app,
+        me,
+        "mutation($r: ID!, $m: ID!) { proposeMatch(requestId: $r, mentorId: $m) { id } }",
+        json!({ "r": request["id"], "m": first_mentor }),
+    )
+    .await["proposeMatch"]["id"]
+        .clone();
+    step(
+        &app,
+        me,
+        "mutation($x: ID!) { acceptMatch(id: $x) { status } }",
+        json!({ "x": proposed }),
+    )
+    .await;
+    step(
+        &app,
+        me,
+        "mutation($x: ID!, $d: NaiveDate!) { startMatch(id: $x, startedOn: $d) { status } }",
+        json!({ "x": proposed, "d": today }),
+    )
+    .await;
+    step(
+        &app,
+        me,
+        "mutation($x: ID!, $d: NaiveDate!) { recordCheckIn(matchId: $x, input: { occurredOn: $d, kind: MEETING, outcome: CONCERN, note: \"Termine schwierig\" }) { id } }",
+        json!({ "x": proposed, "d": today }),
+    )
+    .await;
+    let due = step(
+        &app,
+        me,
+        "query($p: ID!, $d: NaiveDate!) { matches(poolId: $p, filter: { statuses: [ACTIVE], reviewDueBefore: $d }) { totalCount edges { node { reviewDueOn request { firstName } mentor { firstName } checkIns { outcome note } } } } }",
+        json!({ "p": pool, "d": today + chrono::Duration::days(366) }),
+    )
+    .await;
+    assert_eq!(due["matches"]["totalCount"], 1, "{due}");
+    let node = &due["matches"]["edges"][0]["node"];
+    assert_eq!(node["request"]["firstName"], "Senait");
+    assert_eq!(
+        node["checkIns"],
+        json!([{ "outcome": "CONCERN", "note": "Termine schwierig" }])
+    );
+
+    // The pair does not work out: ended, the request reopened and matched anew.
+    step(
+        &app,
+        me,
+        "mutation($x: ID!) { endMatch(id: $x, reason: MISMATCH, rating: 2) { status } }",
+        json!({ "x": proposed }),
+    )
+    .await;
+    let reopened = step(
+        &app,
+        me,
+        "mutation($r: ID!) { reopenMentoringRequest(id: $r) { status } }",
+        json!({ "r": request["id"] }),
+    )
+    .await;
+    assert_eq!(reopened["reopenMentoringRequest"]["status"], "OPEN");
+    let second = step(
+        &app,
+        me,
+        "mutation($r: ID!, $m: ID!) { proposeMatch(requestId: $r, mentorId: $m) { id } }",
+        json!({ "r": request["id"], "m": other_mentor }),
+    )
+    .await["proposeMatch"]["id"]
+        .clone();
+    for mutation in [
+        "mutation($x: ID!) { acceptMatch(id: $x) { status } }",
+        "mutation($x: ID!) { startMatch(id: $x) { status } }",
+    ] {
+        step(&app, me, mutation, json!({ "x": second })).await;
+    }
+
+    // The mentor leaves and asks to be erased: the newcomer waits again, history kept.
+    let erased = step(
+        &app,
+        me,
+        "mutation($m: ID!) { eraseMentor(id: $m) }",
+        json!({ "m": other_mentor }),
+    )
+    .await;
+    assert_eq!(erased["eraseMentor"], true);
+    let after = step(
+        &app,
+        me,
+        "query($r: ID!, $p: ID!) { node(id: $r) { ... on MentoringRequest { status } } matches(poolId: $p, filter: { requestId: $r }) { edges { node { status endReason } } } }",
+        json!({ "r": request["id"], "p": pool }),
+    )
+    .await;
+    assert_eq!(after["node"]["status"], "OPEN");
+    let mut history: Vec<(String, String)> = after["matches"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["node"]["status"].as_str().unwrap().to_owned(),
+                e["node"]["endReason"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    history.sort();
+    assert_eq!(
+        history,
+        vec![
+            ("ENDED".to_owned(), "MENTOR_LEFT".to_owned()),
+            ("ENDED".to_owned(), "MISMATCH".to_owned())
+        ]
+    );
+}

@@ -1,9 +1,13 @@
-//! The demo generator is deterministic, covers every district and pool, and refuses to run
-//! twice with one seed.
+//! The demo generator is deterministic, covers every district and pool, reads as the canton's
+//! own (towns, names, rhythms), and refuses to run twice with one seed.
 
+use angebotsplattform::demo::names::{NEWCOMERS, Names, SWISS};
 use angebotsplattform::demo::{DemoSize, seed};
-use entity::types::{RegionKind, RequestStatus};
-use entity::{mentoring_pool, mentoring_request, offer, offer_region, offer_translation, region};
+use entity::types::{Gender, Proficiency, RegionKind, RequestStatus};
+use entity::{
+    mentor, mentor_language, mentoring_pool, mentoring_request, offer, offer_location,
+    offer_region, offer_schedule, offer_translation, region, request_language,
+};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use std::collections::HashSet;
 use tests::TestApp;
@@ -94,5 +98,114 @@ async fn the_small_demo_covers_every_district_and_every_pool() {
             .await
             .unwrap();
         assert!(open > 0, "{} has no open requests", pool.name);
+    }
+}
+
+#[actix_web::test]
+async fn demo_people_and_places_read_as_the_canton_would_recognise_them() {
+    let app = TestApp::spawn_with_demo().await;
+
+    // Offers gather in the towns: each of the three largest has several times the share of
+    // an average municipality.
+    let municipalities = region::Entity::find()
+        .filter(region::Column::Kind.eq(RegionKind::Municipality))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let located = offer_location::Entity::find().all(&app.db).await.unwrap();
+    let average = located.len() as f64 / municipalities.len() as f64;
+    for town in ["Olten", "Grenchen", "Solothurn"] {
+        let id = municipalities.iter().find(|m| m.name == town).unwrap().id;
+        let here = located
+            .iter()
+            .filter(|l| l.municipality_id == Some(id))
+            .count();
+        assert!(
+            here as f64 >= 4.0 * average,
+            "{town}: {here} offers, average {average:.1}"
+        );
+    }
+
+    // A given name is read as the gender the record has, and comes from a language the
+    // person speaks natively.
+    let communities: Vec<&Names> = NEWCOMERS.iter().chain([&SWISS]).collect();
+    let fits = |name: &str, gender: Option<Gender>, languages: &[String]| {
+        communities.iter().any(|c| {
+            let listed = match gender {
+                Some(Gender::Female) => c.women.contains(&name),
+                Some(Gender::Male) => c.men.contains(&name),
+                _ => c.women.contains(&name) || c.men.contains(&name),
+            };
+            listed && languages.iter().any(|l| l == c.language)
+        })
+    };
+    for mentor in mentor::Entity::find().all(&app.db).await.unwrap() {
+        let languages: Vec<String> = mentor_language::Entity::find()
+            .filter(mentor_language::Column::MentorId.eq(mentor.id))
+            .filter(
+                mentor_language::Column::Proficiency
+                    .is_in([Proficiency::Native, Proficiency::Fluent]),
+            )
+            .all(&app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|l| l.language)
+            .collect();
+        assert!(
+            fits(&mentor.first_name, mentor.gender, &languages),
+            "mentor {} ({:?}) speaks {languages:?}",
+            mentor.first_name,
+            mentor.gender
+        );
+    }
+    for request in mentoring_request::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+    {
+        let languages: Vec<String> = request_language::Entity::find()
+            .filter(request_language::Column::RequestId.eq(request.id))
+            .filter(request_language::Column::Proficiency.eq(Proficiency::Native))
+            .all(&app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|l| l.language)
+            .collect();
+        assert!(
+            fits(&request.first_name, None, &languages),
+            "newcomer {} speaks {languages:?}",
+            request.first_name
+        );
+    }
+
+    // An offer that says it meets every month meets once a month, not weekly.
+    let monthly: Vec<_> = offer_translation::Entity::find()
+        .filter(offer_translation::Column::Locale.eq("de"))
+        .filter(offer_translation::Column::Summary.contains("jeden Monat"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert!(!monthly.is_empty());
+    for text in monthly {
+        let sessions = offer_schedule::Entity::find()
+            .filter(offer_schedule::Column::OfferId.eq(text.offer_id))
+            .order_by_asc(offer_schedule::Column::StartDate)
+            .all(&app.db)
+            .await
+            .unwrap();
+        assert!(!sessions.is_empty(), "{}", text.title);
+        for pair in sessions.windows(2) {
+            let gap = (pair[1].start_date - pair[0].start_date).num_days();
+            assert!((28..=35).contains(&gap), "{}: {gap} days", text.title);
+        }
+        assert!(
+            sessions
+                .iter()
+                .all(|s| s.weekday.is_none() && s.end_date.is_none()),
+            "{} meets weekly",
+            text.title
+        );
     }
 }

@@ -100,7 +100,8 @@ async fn candidates_are_ranked_with_reasons_and_the_rules_hold() {
             .to_owned()
     };
     assert!(explanation("language").starts_with("both speak Tigrinya"));
-    assert_eq!(explanation("distance"), "live in the same place");
+    assert_eq!(explanation("distance"), "live in the same municipality");
+    assert_eq!(explanation("preference"), "a woman, as the newcomer asked");
     assert_eq!(explanation("availability"), "2 h a week in common");
     assert_eq!(explanation("waiting"), "waiting 12 days");
     let score: f64 = reasons

@@ -52,12 +52,13 @@ async fn loading_reference_data_twice_changes_nothing() {
 }
 
 #[actix_web::test]
-async fn taxonomy_has_labels_in_four_languages() {
+async fn taxonomy_has_labels_in_the_languages_newcomers_read() {
     let app = TestApp::spawn().await;
     assert_eq!(category::Entity::find().count(&app.db).await.unwrap(), 11);
+    // 11 categories in de, fr, it, en and es, pt, tr, uk, ar, fa, sq, so, ti, ta.
     assert_eq!(
         category_label::Entity::find().count(&app.db).await.unwrap(),
-        44
+        11 * 14
     );
 
     let data = app
@@ -75,6 +76,37 @@ async fn taxonomy_has_labels_in_four_languages() {
     assert_eq!(education["label"], "Formazione e lavoro");
     assert_eq!(education["servedLocale"], "it");
     assert_eq!(education["children"].as_array().unwrap().len(), 3);
+
+    for (accept, locale, label) in [
+        ("ti", "ti", "ቋንቋ"),
+        ("ar", "ar", "اللغة"),
+        ("fa-AF", "fa", "زبان"),
+        ("uk", "uk", "Мова"),
+        ("ta", "ta", "மொழி"),
+        ("so", "so", "Luqadda"),
+        ("sq", "sq", "Gjuha"),
+        ("pt-BR", "pt", "Língua"),
+        // A language without labels falls back to German, as offer texts do.
+        ("ku", "de", "Sprache"),
+    ] {
+        let data = app
+            .data(
+                &format!(
+                    r#"{{ categories(locale: "{accept}") {{ children {{ code label servedLocale }} }} }}"#
+                ),
+                json!({}),
+            )
+            .await;
+        let language = data["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|p| p["children"].as_array().unwrap())
+            .find(|c| c["code"] == "language")
+            .unwrap();
+        assert_eq!(language["label"], label, "{accept}");
+        assert_eq!(language["servedLocale"], locale, "{accept}");
+    }
 }
 
 #[actix_web::test]

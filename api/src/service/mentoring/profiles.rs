@@ -5,17 +5,17 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, Timelike};
-use entity::types::{MatchStatus, MentorStatus};
+use entity::types::{MatchStatus, MentorStatus, RegionEdgeKind, RegionKind};
 use entity::{
     mentor, mentor_availability, mentor_language, mentor_match, mentoring_pool, mentoring_request,
-    region, request_availability, request_language,
+    region, region_edge, request_availability, request_language,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
-use crate::matching::{MentorProfile, PoolRules, RequestProfile, Slot, Weights};
+use crate::matching::{HomeArea, MentorProfile, PoolRules, RequestProfile, Slot, Weights};
 
 /// Match states that hold one of a mentor's places.
 pub const LIVE: [MatchStatus; 3] = [
@@ -59,10 +59,18 @@ fn mentor_ids(pool: &mentoring_pool::Model) -> SelectStatement {
     select.to_owned()
 }
 
+/// What the matching knows of a home: its municipality's map point and district.
+#[derive(Debug, Clone, Copy, Default)]
+struct HomeOf {
+    point: Option<(f64, f64)>,
+    district: Option<Uuid>,
+}
+
+/// The map point and district of each municipality.
 async fn centres<C: ConnectionTrait>(
     db: &C,
     ids: impl Iterator<Item = Uuid>,
-) -> ApiResult<HashMap<Uuid, (f64, f64)>> {
+) -> ApiResult<HashMap<Uuid, HomeOf>> {
     let ids: HashSet<Uuid> = ids.collect();
     if ids.is_empty() {
         return Ok(HashMap::new());
@@ -70,14 +78,58 @@ async fn centres<C: ConnectionTrait>(
     let rows: Vec<(Uuid, Option<f64>, Option<f64>)> = region::Entity::find()
         .select_only()
         .columns([region::Column::Id, region::Column::Lat, region::Column::Lon])
-        .filter(region::Column::Id.is_in(ids))
+        .filter(region::Column::Id.is_in(ids.iter().copied()))
         .into_tuple()
         .all(db)
         .await?;
+    let districts = Query::select()
+        .column(region::Column::Id)
+        .from(region::Entity)
+        .and_where(Expr::col(region::Column::Kind).eq(RegionKind::District.into_value()))
+        .to_owned();
+    let parents: Vec<(Uuid, Uuid)> = region_edge::Entity::find()
+        .select_only()
+        .columns([
+            region_edge::Column::FromRegionId,
+            region_edge::Column::ToRegionId,
+        ])
+        .filter(region_edge::Column::FromRegionId.is_in(ids))
+        .filter(region_edge::Column::Kind.eq(RegionEdgeKind::PartOf))
+        .filter(region_edge::Column::ToRegionId.in_subquery(districts))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let district_of: HashMap<Uuid, Uuid> = parents.into_iter().collect();
     Ok(rows
         .into_iter()
-        .filter_map(|(id, lat, lon)| Some((id, (lat?, lon?))))
+        .map(|(id, lat, lon)| {
+            (
+                id,
+                HomeOf {
+                    point: lat.zip(lon),
+                    district: district_of.get(&id).copied(),
+                },
+            )
+        })
         .collect())
+}
+
+/// The point and area of a home in a municipality.
+fn home_of(
+    homes: &HashMap<Uuid, HomeOf>,
+    municipality: Option<Uuid>,
+) -> (Option<(f64, f64)>, Option<HomeArea>) {
+    let Some(municipality) = municipality else {
+        return (None, None);
+    };
+    let home = homes.get(&municipality).copied().unwrap_or_default();
+    (
+        home.point,
+        Some(HomeArea {
+            municipality,
+            district: home.district,
+        }),
+    )
 }
 
 /// The mentors a pool's requests may be matched with.
@@ -200,22 +252,26 @@ async fn mentors_in<C: ConnectionTrait>(
                 municipality,
                 topics,
                 capacity,
-            )| MentorProfile {
-                id,
-                pool_id,
-                active: status == MentorStatus::Active && erased_at.is_none(),
-                training_completed_on: training,
-                police_record_issued_on: police,
-                code_of_conduct_signed_on: conduct,
-                gender,
-                languages: languages.remove(&id).unwrap_or_default(),
-                home: municipality.and_then(|m| homes.get(&m).copied()),
-                availability: slots.remove(&id).unwrap_or_default(),
-                topics: topics.0,
-                capacity: u32::try_from(capacity).unwrap_or(0),
-                load: loads
-                    .get(&id)
-                    .map_or(0, |n| u32::try_from(*n).unwrap_or(u32::MAX)),
+            )| {
+                let (home, area) = home_of(&homes, municipality);
+                MentorProfile {
+                    id,
+                    pool_id,
+                    active: status == MentorStatus::Active && erased_at.is_none(),
+                    training_completed_on: training,
+                    police_record_issued_on: police,
+                    code_of_conduct_signed_on: conduct,
+                    gender,
+                    languages: languages.remove(&id).unwrap_or_default(),
+                    home,
+                    area,
+                    availability: slots.remove(&id).unwrap_or_default(),
+                    topics: topics.0,
+                    capacity: u32::try_from(capacity).unwrap_or(0),
+                    load: loads
+                        .get(&id)
+                        .map_or(0, |n| u32::try_from(*n).unwrap_or(u32::MAX)),
+                }
             },
         )
         .collect())
@@ -321,20 +377,24 @@ pub async fn requests<C: ConnectionTrait>(
     let homes = centres(db, rows.iter().filter_map(|r| r.municipality_id)).await?;
     let mut out: Vec<RequestProfile> = rows
         .into_iter()
-        .map(|r| RequestProfile {
-            id: r.id,
-            pool_id: r.pool_id,
-            preferred_mentor_gender: r.preferred_mentor_gender,
-            languages: languages.remove(&r.id).unwrap_or_default(),
-            home: r.municipality_id.and_then(|id| homes.get(&id).copied()),
-            availability: slots.remove(&r.id).unwrap_or_default(),
-            topics: r.topics.0.clone(),
-            waiting_days: u32::try_from(std::cmp::max(
-                (today - r.created_at.date_naive()).num_days(),
-                0,
-            ))
-            .unwrap_or(u32::MAX),
-            declined_by: declined.remove(&r.id).unwrap_or_default(),
+        .map(|r| {
+            let (home, area) = home_of(&homes, r.municipality_id);
+            RequestProfile {
+                id: r.id,
+                pool_id: r.pool_id,
+                preferred_mentor_gender: r.preferred_mentor_gender,
+                languages: languages.remove(&r.id).unwrap_or_default(),
+                home,
+                area,
+                availability: slots.remove(&r.id).unwrap_or_default(),
+                topics: r.topics.0.clone(),
+                waiting_days: u32::try_from(std::cmp::max(
+                    (today - r.created_at.date_naive()).num_days(),
+                    0,
+                ))
+                .unwrap_or(u32::MAX),
+                declined_by: declined.remove(&r.id).unwrap_or_default(),
+            }
         })
         .collect();
     // Longest waiting first, so the proposal's order is stable and fair to read.
