@@ -174,6 +174,26 @@ pub struct Settings {
     #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 16, global = true)]
     pub db_max_connections: u32,
 
+    /// SQLite: bytes of the database file each connection reads through a memory map
+    /// (0 reads with `pread`). The map shares the operating system's page cache, so it
+    /// costs no memory per connection.
+    #[arg(
+        long,
+        env = "SQLITE_MMAP_BYTES",
+        default_value_t = 1 << 30,
+        global = true
+    )]
+    pub sqlite_mmap_bytes: u64,
+
+    /// SQLite: KiB of page cache per connection (pages written and those beyond the map).
+    #[arg(
+        long,
+        env = "SQLITE_CACHE_KIB",
+        default_value_t = 8 * 1024,
+        global = true
+    )]
+    pub sqlite_cache_kib: u32,
+
     /// Seconds to wait for a database connection before giving up.
     #[arg(
         long,
@@ -529,6 +549,11 @@ pub struct Settings {
     /// Seconds anonymous catalogue answers are cached (0 turns the cache off).
     #[arg(long, env = "RESPONSE_CACHE_SECS", default_value_t = 60, global = true)]
     pub response_cache_secs: u64,
+
+    /// Bytes of remembered list totals (`totalCount` of public offer lists, per data
+    /// version) one instance keeps; the least used are dropped first.
+    #[arg(long, env = "COUNT_CACHE_BYTES", default_value_t = 4 * 1024 * 1024, global = true)]
+    pub count_cache_bytes: u64,
 
     /// Bytes of cached answers one instance keeps in memory at most (without Redis); the
     /// least used are dropped first.

@@ -29,6 +29,7 @@ use crate::search::SearchIndex;
 use crate::search::embedded::EmbeddedIndex;
 use crate::search::meili::{MeiliConfig, MeiliIndex};
 use crate::search::terms::Thesaurus;
+use crate::service::counts::RememberedCounts;
 use crate::service::search::EngineGuard;
 
 /// What every request can reach: the database pool, the settings, the token keys and the
@@ -51,6 +52,8 @@ pub struct AppContext {
     pub redis: Option<Arc<RedisStore>>,
     /// Answers to anonymous catalogue reads.
     pub responses: Arc<ResponseCache>,
+    /// Totals of public lists, remembered per data version.
+    pub counts: Arc<RememberedCounts>,
     /// Query texts clients persisted, found by their hash.
     pub persisted: Arc<PersistedQueries>,
     /// Change events for subscriptions, shared through Redis when configured.
@@ -100,6 +103,7 @@ impl AppContext {
         let settings_persisted_ttl = settings.persisted_query_ttl_secs;
         let settings_persisted_bytes = settings.persisted_query_cache_bytes;
         let settings_ws_connections = settings.ws_max_connections;
+        let settings_count_bytes = settings.count_cache_bytes;
         let connections = Arc::new(ConnectionCounter::new(settings.max_connections_per_address));
         let shared_limiter: Option<Arc<dyn RateLimiter>> = redis
             .clone()
@@ -128,6 +132,7 @@ impl AppContext {
             search_breaker: Arc::new(search_breaker),
             limiters,
             responses,
+            counts: Arc::new(RememberedCounts::new(settings_count_bytes)),
             persisted: Arc::new(PersistedQueries::new(
                 redis.clone(),
                 std::time::Duration::from_secs(settings_persisted_ttl),

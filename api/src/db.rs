@@ -5,8 +5,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::postgres::{PgConnectOptions, PgSslMode};
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 
 use crate::config::Settings;
 
@@ -51,6 +52,7 @@ fn create_dir(path: &Path) -> Result<(), DbOpenError> {
 
 /// Connection options shared by the server, the commands and the tests.
 pub fn connect_options(url: &str, settings: &Settings) -> ConnectOptions {
+    let (mmap_bytes, cache_kib) = (settings.sqlite_mmap_bytes, settings.sqlite_cache_kib);
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(settings.db_max_connections)
@@ -62,13 +64,55 @@ pub fn connect_options(url: &str, settings: &Settings) -> ConnectOptions {
         .set_application_name("angebotsplattform")
         // SQLite: write-ahead logging lets readers go on while one writer commits; the busy
         // timeout makes concurrent writers wait instead of failing at once.
-        .map_sqlx_sqlite_opts(|opts: SqliteConnectOptions| {
+        .map_sqlx_sqlite_opts(move |opts: SqliteConnectOptions| {
             opts.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
+                .pragma("mmap_size", mmap_bytes.to_string())
+                // Negative: a size in KiB rather than in pages.
+                .pragma("cache_size", format!("-{cache_kib}"))
         });
+    if !names_tls_mode(url) && is_local(url) {
+        // On loopback or a socket, TLS only costs CPU: nothing leaves the machine. A URL
+        // that names `sslmode` keeps it.
+        options.map_sqlx_postgres_opts(|opts: PgConnectOptions| opts.ssl_mode(PgSslMode::Disable));
+    }
     options
+}
+
+/// Whether a database URL says how to use TLS.
+fn names_tls_mode(url: &str) -> bool {
+    url.split_once('?')
+        .is_some_and(|(_, query)| query.split('&').any(|pair| pair.starts_with("sslmode=")))
+}
+
+/// Whether a PostgreSQL URL points at this machine: a loopback host, or a socket (no host,
+/// or a `host=` path parameter).
+fn is_local(url: &str) -> bool {
+    let Some(rest) = url
+        .strip_prefix("postgres://")
+        .or_else(|| url.strip_prefix("postgresql://"))
+    else {
+        return false;
+    };
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    let host_port = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let host = match host_port.strip_prefix('[') {
+        Some(bracketed) => bracketed.split(']').next().unwrap_or_default(),
+        None => host_port.split(':').next().unwrap_or_default(),
+    };
+    let socket = url
+        .split_once('?')
+        .is_some_and(|(_, query)| query.split('&').any(|pair| pair.starts_with("host=/")));
+    socket
+        || host.is_empty()
+        || host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Connects with the given options and applies pending migrations.
@@ -79,7 +123,39 @@ pub async fn open(options: ConnectOptions) -> Result<DatabaseConnection, DbOpenE
     Migrator::up(&db, None)
         .await
         .map_err(DbOpenError::Migrate)?;
+    forget_sampled_statistics(&db)
+        .await
+        .map_err(DbOpenError::Migrate)?;
     Ok(db)
+}
+
+/// Refreshes the query planner's statistics after a large load.
+pub async fn refresh_statistics(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+    db.execute_unprepared("ANALYZE").await?;
+    forget_sampled_statistics(db).await
+}
+
+/// SQLite's sampled statistics (`sqlite_stat4`, filled by `ANALYZE` in builds with STAT4)
+/// make the planner compile a statement anew for every binding of an indexed column, so
+/// prepared statements are re-prepared on every run. The table-level statistics
+/// (`sqlite_stat1`) are enough for this schema's plans; the samples are dropped and the
+/// statistics reloaded.
+async fn forget_sampled_statistics(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return Ok(());
+    }
+    let sampled = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            DbBackend::Sqlite,
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat4'",
+        ))
+        .await?
+        .is_some();
+    if sampled {
+        db.execute_unprepared("DELETE FROM sqlite_stat4; ANALYZE sqlite_schema;")
+            .await?;
+    }
+    Ok(())
 }
 
 /// Connects to the database the settings name and migrates it.
@@ -94,5 +170,30 @@ pub fn engine_name(db: &DatabaseConnection) -> &'static str {
         DbBackend::Postgres => "PostgreSQL",
         DbBackend::Sqlite => "SQLite",
         _ => "unsupported",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tls_is_left_out_only_on_this_machine_and_only_when_the_url_says_nothing() {
+        for local in [
+            "postgres://postgres@127.0.0.1:5432/test",
+            "postgres://u:p@localhost/db",
+            "postgresql://[::1]:5432/db",
+            "postgres:///db?host=/var/run/postgresql",
+        ] {
+            assert!(is_local(local), "{local}");
+            assert!(!names_tls_mode(local), "{local}");
+        }
+        for remote in [
+            "postgres://u:p@db.example.ch:5432/db",
+            "postgres://u@10.0.0.5/db",
+        ] {
+            assert!(!is_local(remote), "{remote}");
+        }
+        assert!(names_tls_mode("postgres://127.0.0.1/db?sslmode=require"));
     }
 }

@@ -13,7 +13,7 @@ mod offers;
 mod rng;
 mod texts;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::DatabaseConnection;
 
 use crate::error::{ApiError, ApiResult};
 pub use geography::Geography;
@@ -58,7 +58,7 @@ pub async fn seed(db: &DatabaseConnection, size: &DemoSize) -> ApiResult<DemoSum
     let offer_count = offers::seed_offers(db, &geography, &mut rng, &providers, size).await?;
     let (mentors, requests) = mentoring::seed(db, &geography, &mut rng, size).await?;
     // Fresh statistics, so the query planners know the tables' new sizes.
-    db.execute_unprepared("ANALYZE").await?;
+    crate::db::refresh_statistics(db).await?;
     Ok(DemoSummary {
         providers: providers.len(),
         offers: offer_count,

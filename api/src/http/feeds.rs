@@ -102,6 +102,7 @@ pub async fn region_calendar(
         &filter,
         OfferOrder::default(),
         &args,
+        None,
     )
     .await
     {

@@ -199,8 +199,11 @@ async fn execute(
         Err(response) => return response,
     };
     let request_text = to_persist.as_ref().map(|_| request.query.clone());
-    // Parsed once here for the checks below; the executor parses it again to run it.
-    let described = operation::describe(&request);
+    // Parsed once here, for the checks below and for the executor, which runs the parsed
+    // document; a text over the size limit is left for the executor to refuse unparsed.
+    let described = limits::check_query_size(&request.query, app.settings.max_query_bytes)
+        .ok()
+        .and_then(|()| operation::describe(&mut request));
     let in_url = http.method() == actix_web::http::Method::GET;
     if in_url && let Some(response) = write_in_url(described.as_ref()) {
         return response;

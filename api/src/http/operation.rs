@@ -1,7 +1,7 @@
 //! What a request's document says about the operation it runs, read once per request: its
 //! name, its type and its root fields. The `GET` check, the response cache and the metrics
-//! all need it; parsing the text once for all of them keeps a long query from being parsed
-//! three times before it runs.
+//! all need it. The document is parsed once, here, and kept in the request, so the
+//! executor runs the same parsed document instead of parsing the text again.
 
 use async_graphql::parser::types::{OperationType, Selection};
 
@@ -15,11 +15,13 @@ pub struct Operation {
     pub root_fields: Option<Vec<String>>,
 }
 
-/// Describes the operation `request` selects; `None` when the text does not parse or names
-/// no such operation (the executor then reports the error).
-pub fn describe(request: &async_graphql::Request) -> Option<Operation> {
-    let document = async_graphql::parser::parse_query(&request.query).ok()?;
-    let (name, operation) = match &request.operation_name {
+/// Describes the operation `request` selects, parsing its document into the request;
+/// `None` when the text does not parse or names no such operation (the executor then
+/// reports the error). Check the text's size before: this parses whatever it is given.
+pub fn describe(request: &mut async_graphql::Request) -> Option<Operation> {
+    let chosen = request.operation_name.clone();
+    let document = request.parsed_query().ok()?;
+    let (name, operation) = match &chosen {
         Some(wanted) => document
             .operations
             .iter()
@@ -36,10 +38,7 @@ pub fn describe(request: &async_graphql::Request) -> Option<Operation> {
         }
     }
     Some(Operation {
-        name: request
-            .operation_name
-            .clone()
-            .or_else(|| name.map(|n| n.to_string())),
+        name: chosen.or_else(|| name.map(|n| n.to_string())),
         kind: operation.node.ty,
         root_fields,
     })

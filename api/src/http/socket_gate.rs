@@ -87,7 +87,8 @@ impl SocketGate {
         if let Err(error) = limits::check_query_size(&request.query, settings.max_query_bytes) {
             return Err(Response::from_errors(vec![error]));
         }
-        let kind = operation::describe(&request).map(|o| o.kind);
+        let mut request = request;
+        let kind = operation::describe(&mut request).map(|o| o.kind);
         if matches!(kind, Some(OperationType::Query | OperationType::Mutation)) {
             return Err(refused(
                 "BAD_USER_INPUT",

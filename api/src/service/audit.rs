@@ -195,5 +195,5 @@ pub async fn list<C: ConnectionTrait>(
     if let Some(until) = filter.until {
         select = select.filter(audit_log::Column::OccurredAt.lt(clock::normalise(until)));
     }
-    keyset_page(db, select, &BY_TIME, true, args).await
+    keyset_page(db, select, &BY_TIME, true, args, None).await
 }

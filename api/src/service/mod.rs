@@ -7,6 +7,7 @@ pub mod audit;
 pub mod bulk;
 pub mod category;
 pub mod changes;
+pub mod counts;
 pub mod language;
 pub mod markdown;
 pub mod mentoring;

@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::auth::Viewer;
 use crate::clock;
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::service::counts::CountsAt;
 use crate::service::page::{
     KeysetOrder, Page, PageArgs, date_key, keyset_page, text_key, timestamp_key,
 };
@@ -172,17 +173,29 @@ fn public(today: NaiveDate) -> Condition {
         )
 }
 
-/// A page of the offers `audience` may see that match `filter`.
+/// A page of the offers `audience` may see that match `filter`. `remembered` holds public
+/// totals at the current data version; it is used for the public audience only, whose
+/// every change bumps that version (staff see drafts, which do not).
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     audience: &Audience,
     filter: &OfferFilter,
     order: OfferOrder,
     args: &PageArgs,
+    remembered: Option<CountsAt<'_>>,
 ) -> ApiResult<Page<offer::Model>> {
     let condition = filter_condition(db, audience, filter).await?;
     let select = offer::Entity::find().filter(condition);
-    keyset_page(db, select, order.keyset(), order.descending, args).await
+    let remembered = remembered.filter(|_| matches!(audience, Audience::Public));
+    keyset_page(
+        db,
+        select,
+        order.keyset(),
+        order.descending,
+        args,
+        remembered,
+    )
+    .await
 }
 
 /// One offer, if `audience` may see it. Offers one may not see are simply not found, so
@@ -472,7 +485,7 @@ pub async fn tombstones<C: ConnectionTrait>(
     let select = offer::Entity::find()
         .filter(offer::Column::PublishedAt.is_not_null())
         .filter(Condition::any().add(changed_out_of_view).add(expired));
-    let page = keyset_page(db, select, &BY_UPDATE, false, args).await?;
+    let page = keyset_page(db, select, &BY_UPDATE, false, args, None).await?;
     Ok(page.map(|o| Tombstone {
         offer_id: o.id,
         reason: match o.status {

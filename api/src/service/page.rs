@@ -7,6 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
+use crate::service::counts::CountsAt;
 
 /// The page size when a client names none.
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
@@ -200,14 +201,52 @@ impl<E: sea_orm::EntityTrait, M> KeysetOrder<E, M> {
     }
 }
 
+/// Counts the rows `select` selects with `COUNT(*)` over the table itself (not over a
+/// subquery of every column, which the planner cannot answer from an index), or takes the
+/// total remembered for the same statement at the current data version.
+async fn count_rows<E, C>(
+    db: &C,
+    select: &sea_orm::Select<E>,
+    remembered: Option<CountsAt<'_>>,
+) -> ApiResult<u64>
+where
+    E: sea_orm::EntityTrait,
+    C: sea_orm::ConnectionTrait,
+{
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{QuerySelect, QueryTrait};
+
+    let counting = select
+        .clone()
+        .select_only()
+        .column_as(Expr::cust("COUNT(*)"), "total");
+    let statement = remembered.map(|_| counting.build(db.get_database_backend()).to_string());
+    if let Some((at, statement)) = remembered.zip(statement.as_deref()) {
+        if let Some(total) = at.get(statement) {
+            return Ok(total);
+        }
+    }
+    let total = counting
+        .into_tuple::<i64>()
+        .one(db)
+        .await?
+        .map_or(0, |n| u64::try_from(n).unwrap_or(0));
+    if let Some((at, statement)) = remembered.zip(statement.as_deref()) {
+        at.remember(statement, total);
+    }
+    Ok(total)
+}
+
 /// Reads one page of `select` in keyset order (ascending, or descending when asked), with
-/// the total count of the whole list.
+/// the total count of the whole list (remembered at a data version when `remembered` is
+/// given: only for lists whose every change bumps that version).
 pub async fn keyset_page<E, C>(
     db: &C,
     select: sea_orm::Select<E>,
     order: &KeysetOrder<E, E::Model>,
     descending: bool,
     args: &PageArgs,
+    remembered: Option<CountsAt<'_>>,
 ) -> ApiResult<Page<E::Model>>
 where
     E: sea_orm::EntityTrait,
@@ -215,10 +254,10 @@ where
     C: sea_orm::ConnectionTrait,
 {
     use sea_orm::sea_query::{Expr, ExprTrait};
-    use sea_orm::{Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+    use sea_orm::{Order, QueryFilter, QueryOrder, QuerySelect};
 
     let total_count = if args.count_total {
-        select.clone().count(db).await?
+        count_rows(db, &select, remembered).await?
     } else {
         0
     };

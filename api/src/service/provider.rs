@@ -62,7 +62,7 @@ pub async fn list<C: ConnectionTrait>(
             );
         }
     }
-    keyset_page(db, select, &BY_NAME, false, args).await
+    keyset_page(db, select, &BY_NAME, false, args, None).await
 }
 
 /// Escapes the wildcard characters of `LIKE` so user input matches literally.

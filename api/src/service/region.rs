@@ -62,7 +62,7 @@ pub async fn list<C: ConnectionTrait>(
         }
         select = select.filter(matching(search));
     }
-    keyset_page(db, select, &BY_NAME, false, args).await
+    keyset_page(db, select, &BY_NAME, false, args, None).await
 }
 
 /// Regions named with `text` (in any case, in any of their languages) or holding it as a

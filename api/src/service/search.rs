@@ -372,9 +372,15 @@ async fn database_search(
         u32::try_from(FALLBACK_MAX_DEPTH).unwrap_or(u32::MAX),
     )?
     .counting(true);
-    let page =
-        crate::service::offer::list(db, &Audience::Public, &filter, OfferOrder::default(), &args)
-            .await?;
+    let page = crate::service::offer::list(
+        db,
+        &Audience::Public,
+        &filter,
+        OfferOrder::default(),
+        &args,
+        None,
+    )
+    .await?;
     let (total, hits) = match near {
         None => (
             page.total_count,
@@ -495,8 +501,14 @@ async fn database_suggest(
         return Ok(Vec::new());
     }
     let args = PageArgs::new(i32::try_from(limit).ok(), None, None, None, 20)?;
-    let page =
-        crate::service::offer::list(db, &Audience::Public, &filter, OfferOrder::default(), &args)
-            .await?;
+    let page = crate::service::offer::list(
+        db,
+        &Audience::Public,
+        &filter,
+        OfferOrder::default(),
+        &args,
+        None,
+    )
+    .await?;
     Ok(page.models())
 }

@@ -1,8 +1,13 @@
 //! Loaders batch: a page of offers with every nested field costs the same number of SQL
-//! statements whether it holds 5 offers or 50.
+//! statements whether it holds 5 offers or 50, and a pool's proposal the same whether 6 or
+//! 46 newcomers wait.
 
+use angebotsplattform::graphql::relay::NodeType;
+use sea_orm::EntityTrait;
 use serde_json::json;
 use tests::TestApp;
+
+use crate::ids::gid;
 
 const NESTED: &str = r#"
 query($first: Int) {
@@ -61,4 +66,94 @@ async fn a_page_of_offers_costs_a_bounded_number_of_statements_whatever_its_size
         most - fewest <= 3,
         "statements grow with the page: {counts:?}"
     );
+}
+
+/// A pool's proposal reads the pool's profiles in a fixed number of statements and records
+/// every request it shows as read in one insert: its cost does not grow with the pool.
+#[actix_web::test]
+async fn a_pool_proposal_costs_the_same_statements_however_many_requests_wait() {
+    let app = TestApp::spawn_with_demo().await;
+    let admin = app
+        .staff(
+            entity::types::Role::Admin,
+            tests::accounts::TestScope::default(),
+        )
+        .await
+        .token;
+    let pools = entity::mentoring_pool::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    // One pool gets 40 more waiting newcomers than the others.
+    for _ in 0..40 {
+        tests::mentoring::request(&app.db, pools[0].id, tests::mentoring::Person::default(), 3)
+            .await;
+    }
+    let mut counts = Vec::new();
+    for pool in &pools {
+        let before = app.statements();
+        let data = app
+            .data_as(
+                Some(&admin),
+                "query($p: ID!) { proposePoolMatches(poolId: $p) { totalScore pairs { score request { id firstName } mentor { id firstName } } unmatchedRequests { reason request { id } } } }",
+                json!({ "p": gid(NodeType::MentoringPool, pool.id) }),
+            )
+            .await;
+        let shown = data["proposePoolMatches"]["pairs"]
+            .as_array()
+            .unwrap()
+            .len()
+            + data["proposePoolMatches"]["unmatchedRequests"]
+                .as_array()
+                .unwrap()
+                .len();
+        counts.push((shown, app.statements() - before));
+    }
+    eprintln!("statements per proposal (requests shown, statements): {counts:?}");
+    assert!(counts[0].0 >= 40, "{counts:?}");
+    // Signing in (3), the pool, its requests with their languages, times and live
+    // matches, homes (2), mentors with languages, times and load, homes (2), open requests
+    // with a live match, one audit insert, then the answer's mentors, pools and requests.
+    for (shown, count) in &counts {
+        assert!(
+            *count <= 21,
+            "{count} statements for {shown} requests: {counts:?}"
+        );
+    }
+}
+
+/// The public total is counted once per data version: the next page (another document, the
+/// same list) reads only its rows; a published offer counts at once.
+#[actix_web::test]
+async fn a_public_total_is_counted_once_per_data_version_and_exact_after_a_write() {
+    let app = TestApp::spawn_with_demo().await;
+    let total = |data: &serde_json::Value| data["offers"]["totalCount"].as_u64().unwrap();
+    let first = app
+        .data("{ offers(first: 5) { totalCount } }", json!({}))
+        .await;
+    let before = app.statements();
+    let next = app
+        .data(
+            "{ offers(first: 7) { totalCount edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(total(&next), total(&first));
+    assert_eq!(app.statements() - before, 1, "only the page itself is read");
+
+    let provider = tests::fixtures::provider(&app.db, "Verein").await;
+    let mut spec = tests::fixtures::OfferSpec::new(provider, "Deutsch am Abend");
+    spec.status = entity::types::OfferStatus::InReview;
+    let id = tests::fixtures::offer(&app.db, spec).await;
+    let admin = app.admin().await.token;
+    app.data_as(
+        Some(&admin),
+        "mutation($o: ID!) { publishOffer(id: $o) { status } }",
+        json!({ "o": crate::ids::offer_gid(id) }),
+    )
+    .await;
+    let after = app
+        .data("{ offers(first: 7) { totalCount } }", json!({}))
+        .await;
+    assert_eq!(total(&after), total(&first) + 1);
 }

@@ -113,12 +113,20 @@ pub async fn offer_connection(
     lang: Lang,
 ) -> ApiResult<RelayConnection<Offer>> {
     let app = AppContext::of(ctx)?;
+    let audience = Audience::of(&RequestMeta::of(ctx).viewer);
+    // Public totals are remembered per data version; asking for the version costs a Redis
+    // round trip where Redis is shared, so only when a total is wanted.
+    let version = match audience {
+        Audience::Public if args.count_total => app.responses.version().await,
+        _ => None,
+    };
     let page = service::offer::list(
         &app.db,
-        &Audience::of(&RequestMeta::of(ctx).viewer),
+        &audience,
         filter,
         order.into_service(),
         args,
+        version.map(|v| app.counts.at(v)),
     )
     .await?;
     prefetch::offer_page(ctx, &page.models()).await?;

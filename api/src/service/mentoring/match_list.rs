@@ -87,5 +87,5 @@ pub async fn list(
     if let Some(request_id) = filter.request_id {
         select = select.filter(mentor_match::Column::RequestId.eq(request_id));
     }
-    keyset_page(db, select, &MATCHES_BY_ID, false, args).await
+    keyset_page(db, select, &MATCHES_BY_ID, false, args, None).await
 }

@@ -58,7 +58,7 @@ pub async fn mentors(
     if !statuses.is_empty() {
         select = select.filter(mentor::Column::Status.is_in(statuses.iter().copied()));
     }
-    keyset_page(db, select, &MENTORS_BY_ID, false, args).await
+    keyset_page(db, select, &MENTORS_BY_ID, false, args, None).await
 }
 
 /// A pool's requests (erased ones left out), oldest first; `waiting_too_long` keeps the
@@ -84,7 +84,7 @@ pub async fn requests(
             .filter(mentoring_request::Column::Status.eq(RequestStatus::Open))
             .filter(mentoring_request::Column::CreatedAt.lt(since));
     }
-    let page = keyset_page(db, select, &REQUESTS_BY_ID, false, args).await?;
+    let page = keyset_page(db, select, &REQUESTS_BY_ID, false, args, None).await?;
     let txn = db.begin().await?;
     for request in page.models() {
         audit::record(

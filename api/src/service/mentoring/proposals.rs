@@ -98,25 +98,23 @@ pub async fn propose_pool(
         });
     }
     let txn = db.begin().await?;
-    // The proposal shows every waiting request: each counts as read.
-    for request in &requests {
-        audit::record(
-            &txn,
-            meta,
+    // The proposal shows every waiting request: each counts as read (one multi-row insert).
+    let reads = requests
+        .iter()
+        .map(|request| {
             Change::new("mentoring_request.read", "mentoring_request", request.id)
-                .with(serde_json::json!({ "via": "proposal" })),
-        )
-        .await?;
-    }
-    audit::record(
-        &txn,
-        meta,
-        Change::new("mentoring_pool.propose", "mentoring_pool", pool.id).with(serde_json::json!({
-            "requests": requests.len(),
-            "pairs": proposal.pairs.len(),
-        })),
-    )
-    .await?;
+                .with(serde_json::json!({ "via": "proposal" }))
+        })
+        .chain([
+            Change::new("mentoring_pool.propose", "mentoring_pool", pool.id).with(
+                serde_json::json!({
+                    "requests": requests.len(),
+                    "pairs": proposal.pairs.len(),
+                }),
+            ),
+        ])
+        .collect();
+    audit::record_many(&txn, &audit::Actor::of(meta), reads).await?;
     txn.commit().await?;
     Ok(proposal)
 }

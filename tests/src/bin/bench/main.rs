@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, ValueEnum};
 
+mod baseline;
 mod suite;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -19,6 +20,8 @@ use tokio::net::TcpStream;
 /// What to send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Workload {
+    /// `{ __typename }`: the fixed cost of a request, parsing to answer.
+    Typename,
     /// `offers(first: 50)` with every nested field.
     OffersPage,
     /// One offer by id, with its nested fields.
@@ -255,6 +258,7 @@ async fn prepare(target: &Target, args: &Args) -> Result<Plan, String> {
             json!({ "query": "{ me { role account { email } } }" })
         }
         Workload::Login => json!({ "query": LOGIN, "variables": credentials()? }),
+        Workload::Typename => json!({ "query": "{ __typename }" }),
         Workload::SearchWord => json!({
             "query": SEARCH,
             "variables": { "q": "Deutschkurs" }

@@ -3,6 +3,11 @@
 //! PostgreSQL and Redis), drives every workload in turn and prints one table with the
 //! server's peak memory.
 //!
+//! The machines it runs on are shared, so absolute figures drift from run to run. The
+//! suite therefore first measures a bare actix-web server answering the same JSON a
+//! `{ __typename }` query gets (same workers, same client), and prints every workload as a
+//! ratio to it, with the load average before and after.
+//!
 //! ```sh
 //! cargo build --release --workspace && target/release/bench --suite
 //! ```
@@ -13,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{Args, Report, Workload, drive, peak_memory_kib};
+use super::{Args, Report, Workload, baseline, drive, peak_memory_kib};
 
 /// A file that marks a data directory as the suite's own, so it may be emptied.
 const MARKER: &str = ".bench-suite";
@@ -54,7 +59,8 @@ pub struct SuiteArgs {
 }
 
 /// The workloads of the suite, in the order they run (writes last).
-const WORKLOADS: [Workload; 8] = [
+const WORKLOADS: [Workload; 9] = [
+    Workload::Typename,
     Workload::OfferById,
     Workload::OffersPage,
     Workload::SearchWord,
@@ -119,6 +125,8 @@ pub async fn run(args: &Args) -> Result<(), String> {
     if let Some(url) = &suite.redis_url {
         serve.extend(["--redis-url".to_owned(), url.clone()]);
     }
+    let load_before = load_average();
+    let baseline = baseline::measure(args, suite.port + 1).await?;
     let mut child = Command::new(&server)
         .args(&serve)
         .stdout(Stdio::null())
@@ -128,8 +136,25 @@ pub async fn run(args: &Args) -> Result<(), String> {
     let result = drive_all(args, &mut child).await;
     stop(&mut child);
     let (reports, peak) = result?;
-    print_table(&reports, peak, suite);
+    print_table(&baseline, &reports, peak, suite);
+    println!(
+        "load average before: {load_before}; after: {}",
+        load_average()
+    );
     Ok(())
+}
+
+/// The 1, 5 and 15 minute load averages, as the kernel reports them.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|line| {
+            line.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 /// Runs every workload against the started server.
@@ -233,7 +258,7 @@ fn stop(child: &mut Child) {
     let _ = child.wait();
 }
 
-fn print_table(reports: &[Report], peak_kib: Option<u64>, suite: &SuiteArgs) {
+fn print_table(baseline: &Report, reports: &[Report], peak_kib: Option<u64>, suite: &SuiteArgs) {
     let engine = match (&suite.database_url, &suite.redis_url) {
         (Some(_), Some(_)) => "PostgreSQL + Redis",
         (Some(_), None) => "PostgreSQL",
@@ -245,20 +270,25 @@ fn print_table(reports: &[Report], peak_kib: Option<u64>, suite: &SuiteArgs) {
         "{engine}: {} offers, {} mentors, {} requests",
         suite.offers, suite.mentors, suite.requests
     );
-    println!("| workload | clients | req/s | p50 | p95 | p99 | errors |");
-    println!("|---|---|---|---|---|---|---|");
+    println!("| workload | clients | req/s | × bare actix | p50 | p95 | p99 | errors |");
+    println!("|---|---|---|---|---|---|---|---|");
     let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
-    for report in reports {
+    let bare = baseline.throughput().max(f64::MIN_POSITIVE);
+    let row = |name: String, report: &Report| {
         println!(
-            "| {:?} | {} | {:.1} | {} | {} | {} | {} |",
-            report.workload,
+            "| {name} | {} | {:.1} | {:.4} | {} | {} | {} | {} |",
             report.concurrency,
             report.throughput(),
+            report.throughput() / bare,
             ms(report.p50),
             ms(report.p95),
             ms(report.p99),
             report.errors
         );
+    };
+    row("bare actix-web (baseline)".to_owned(), baseline);
+    for report in reports {
+        row(format!("{:?}", report.workload), report);
     }
     match peak_kib {
         Some(kib) => println!("server peak memory: {:.1} MiB", kib as f64 / 1024.0),
