@@ -221,10 +221,10 @@ where
         .select_only()
         .column_as(Expr::cust("COUNT(*)"), "total");
     let statement = remembered.map(|_| counting.build(db.get_database_backend()).to_string());
-    if let Some((at, statement)) = remembered.zip(statement.as_deref()) {
-        if let Some(total) = at.get(statement) {
-            return Ok(total);
-        }
+    if let Some((at, statement)) = remembered.zip(statement.as_deref())
+        && let Some(total) = at.get(statement)
+    {
+        return Ok(total);
     }
     let total = counting
         .into_tuple::<i64>()

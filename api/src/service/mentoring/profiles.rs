@@ -11,7 +11,10 @@ use entity::{
     region, region_edge, request_availability, request_language,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
-use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QuerySelect, TransactionTrait,
+};
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
@@ -132,12 +135,17 @@ fn home_of(
     )
 }
 
-/// The mentors a pool's requests may be matched with.
-pub async fn candidate_mentors<C: ConnectionTrait>(
-    db: &C,
+/// The mentors a pool's requests may be matched with, read in one read transaction: the
+/// reads see one state of the data and hold one pooled connection, so a few rankings at
+/// once cannot take every connection from other requests.
+pub async fn candidate_mentors(
+    db: &DatabaseConnection,
     pool: &mentoring_pool::Model,
 ) -> ApiResult<Vec<MentorProfile>> {
-    mentors_in(db, mentor_ids(pool)).await
+    let txn = db.begin().await?;
+    let mentors = mentors_in(&txn, mentor_ids(pool)).await?;
+    txn.commit().await?;
+    Ok(mentors)
 }
 
 /// One mentor, whatever their state.
@@ -165,7 +173,7 @@ type MentorRow = (
     i32,
 );
 
-/// The mentors whose ids `ids` selects. The four reads run side by side.
+/// The mentors whose ids `ids` selects (four reads, side by side where `db` is a pool).
 async fn mentors_in<C: ConnectionTrait>(
     db: &C,
     ids: SelectStatement,

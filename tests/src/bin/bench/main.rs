@@ -39,7 +39,8 @@ enum Workload {
     /// `searchOffers` for a word with three filters and a radius, sorted by distance.
     SearchFiltered,
     /// `mentorCandidates` for an open request, ranked among every active mentor of the
-    /// canton (the first pool is set to accept neighbouring pools' mentors from any distance).
+    /// canton (the first pool is set to accept neighbouring pools' mentors from the farthest
+    /// the platform allows, 30 km).
     MentorCandidates,
     /// `proposePoolMatches` for the second pool (run it with `--concurrency 1`).
     ProposePool,
@@ -403,7 +404,7 @@ async fn mentoring_request(target: &Target, workload: Workload) -> Result<Value,
     }
     ask_as(
         target,
-        "mutation($p: ID!) { updateMentoringPool(id: $p, input: { allowNeighbouringRegions: true, matchingWeights: { neighbourKm: 500 } }) { id } }",
+        "mutation($p: ID!) { updateMentoringPool(id: $p, input: { allowNeighbouringRegions: true, matchingWeights: { neighbourKm: 30 } }) { id } }",
         json!({ "p": pool(0) }),
     )
     .await?;
