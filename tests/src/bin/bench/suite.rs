@@ -157,8 +157,12 @@ fn load_average() -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
-/// Runs every workload against the started server.
-async fn drive_all(args: &Args, child: &mut Child) -> Result<(Vec<Report>, Option<u64>), String> {
+/// A workload's report, or why it could not run.
+type Outcome = Result<Report, (Workload, String)>;
+
+/// Runs every workload against the started server. One workload that cannot run is
+/// reported in the table and the others still run, so a long seeding is not wasted.
+async fn drive_all(args: &Args, child: &mut Child) -> Result<(Vec<Outcome>, Option<u64>), String> {
     wait_until_listening(args.suite.port, child)?;
     let mut reports = Vec::new();
     for workload in WORKLOADS {
@@ -168,7 +172,7 @@ async fn drive_all(args: &Args, child: &mut Child) -> Result<(Vec<Report>, Optio
         run.email = Some(ADMIN.to_owned());
         run.password = Some(format!("bench-{}-password", std::process::id()));
         eprintln!("running {workload:?}…");
-        reports.push(drive(&run).await?);
+        reports.push(drive(&run).await.map_err(|why| (workload, why)));
     }
     Ok((reports, peak_memory_kib(child.id())))
 }
@@ -258,7 +262,7 @@ fn stop(child: &mut Child) {
     let _ = child.wait();
 }
 
-fn print_table(baseline: &Report, reports: &[Report], peak_kib: Option<u64>, suite: &SuiteArgs) {
+fn print_table(baseline: &Report, reports: &[Outcome], peak_kib: Option<u64>, suite: &SuiteArgs) {
     let engine = match (&suite.database_url, &suite.redis_url) {
         (Some(_), Some(_)) => "PostgreSQL + Redis",
         (Some(_), None) => "PostgreSQL",
@@ -287,8 +291,11 @@ fn print_table(baseline: &Report, reports: &[Report], peak_kib: Option<u64>, sui
         );
     };
     row("bare actix-web (baseline)".to_owned(), baseline);
-    for report in reports {
-        row(format!("{:?}", report.workload), report);
+    for outcome in reports {
+        match outcome {
+            Ok(report) => row(format!("{:?}", report.workload), report),
+            Err((workload, why)) => println!("| {workload:?} | – | not run: {why} | | | | | |"),
+        }
     }
     match peak_kib {
         Some(kib) => println!("server peak memory: {:.1} MiB", kib as f64 / 1024.0),
