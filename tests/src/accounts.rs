@@ -30,6 +30,20 @@ pub struct TestScope {
 }
 
 impl TestApp {
+    /// The token of a coordinator scoped to the region with this code (e.g. a district).
+    pub async fn coordinator_of(&self, region_code: &str) -> String {
+        let region = crate::fixtures::region_id(&self.db, region_code).await;
+        self.staff(
+            Role::Coordinator,
+            TestScope {
+                providers: vec![],
+                regions: vec![region],
+            },
+        )
+        .await
+        .token
+    }
+
     /// Creates an active account with a role and scope and signs it in.
     pub async fn staff(&self, role: Role, scope: TestScope) -> Staff {
         let id = Uuid::now_v7();

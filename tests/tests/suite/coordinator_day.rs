@@ -4,29 +4,15 @@
 //! who may read it, and regions found by name or postcode with their own coordinates.
 
 use angebotsplattform::graphql::relay::NodeType;
-use entity::types::{Gender, MatchStatus, Proficiency, Role};
+use entity::types::{Gender, MatchStatus, Proficiency};
 use entity::{region, region_postcode};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
-use tests::accounts::TestScope;
 use tests::mentoring::{self, Person};
 use tests::{TestApp, fixtures};
 
 use crate::ids::{gid, offer_gid};
-
-async fn coordinator_of(app: &TestApp, district: &str) -> String {
-    let region = fixtures::region_id(&app.db, district).await;
-    app.staff(
-        Role::Coordinator,
-        TestScope {
-            providers: vec![],
-            regions: vec![region],
-        },
-    )
-    .await
-    .token
-}
 
 #[tokio::test]
 async fn newcomers_find_their_municipality_by_name_or_postcode() {
@@ -161,7 +147,7 @@ async fn a_coordinator_reads_the_pool_its_matches_their_people_and_check_ins() {
     let app = TestApp::spawn().await;
     let olten = fixtures::region_id(&app.db, "SO-D-OLTEN").await;
     let pool = mentoring::pool(&app.db, olten, false).await;
-    let token = coordinator_of(&app, "SO-D-OLTEN").await;
+    let token = app.coordinator_of("SO-D-OLTEN").await;
     let mentor = mentoring::mentor(
         &app.db,
         pool,
@@ -273,8 +259,8 @@ async fn every_record_resolves_by_node_for_whoever_may_read_it_and_for_nobody_el
     let mentor = mentoring::mentor(&app.db, pool, Person::default()).await;
     let request = mentoring::request(&app.db, pool, Person::default(), 2).await;
     let a_match = mentoring::a_match(&app.db, request, mentor, MatchStatus::Active).await;
-    let coordinator = coordinator_of(&app, "SO-D-OLTEN").await;
-    let stranger = coordinator_of(&app, "SO-D-THAL").await;
+    let coordinator = app.coordinator_of("SO-D-OLTEN").await;
+    let stranger = app.coordinator_of("SO-D-THAL").await;
     let admin = app.admin().await.token;
     let check_in = app
         .data_as(
@@ -348,7 +334,7 @@ async fn a_coordinators_whole_day_runs_through_the_api_alone() {
     // Set up by the canton once: the region's pool and its coordinator's account.
     let region = fixtures::region_id(&app.db, "SO-D-OLTEN").await;
     mentoring::pool(&app.db, region, false).await;
-    let coordinator = coordinator_of(&app, "SO-D-OLTEN").await;
+    let coordinator = app.coordinator_of("SO-D-OLTEN").await;
     let me = Some(coordinator.as_str());
     let today = chrono::Utc::now().date_naive();
 

@@ -3,9 +3,7 @@
 //! or contact, and can only borrow that volunteer with the owning pool's consent.
 
 use angebotsplattform::graphql::relay::NodeType;
-use entity::types::Role;
 use serde_json::{Value, json};
-use tests::accounts::TestScope;
 use tests::mentoring::{self, Person};
 use tests::{TestApp, error_code, fixtures};
 use uuid::Uuid;
@@ -23,19 +21,6 @@ struct Pools {
     borrower_coordinator: String,
 }
 
-async fn coordinator(app: &TestApp, region: &str) -> String {
-    let region = fixtures::region_id(&app.db, region).await;
-    app.staff(
-        Role::Coordinator,
-        TestScope {
-            providers: vec![],
-            regions: vec![region],
-        },
-    )
-    .await
-    .token
-}
-
 async fn pools(app: &TestApp, borrower_open: bool) -> Pools {
     let olten = fixtures::region_id(&app.db, "SO-D-OLTEN").await;
     let gosgen = fixtures::region_id(&app.db, "SO-D-GOESGEN").await;
@@ -46,8 +31,8 @@ async fn pools(app: &TestApp, borrower_open: bool) -> Pools {
         borrower,
         mentor: mentoring::mentor(&app.db, lender, Person::default()).await,
         request: mentoring::request(&app.db, borrower, Person::default(), 5).await,
-        lender_coordinator: coordinator(app, "SO-D-OLTEN").await,
-        borrower_coordinator: coordinator(app, "SO-D-GOESGEN").await,
+        lender_coordinator: app.coordinator_of("SO-D-OLTEN").await,
+        borrower_coordinator: app.coordinator_of("SO-D-GOESGEN").await,
     }
 }
 
