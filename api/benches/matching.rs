@@ -145,7 +145,7 @@ fn main() {
     let mut times = Vec::new();
     for request in &asking {
         let started = Instant::now();
-        let ranked = rank(request, &many, &rules);
+        let ranked = rank(request, &many, &rules, 10);
         times.push(started.elapsed().as_secs_f64() * 1000.0);
         std::hint::black_box(ranked);
     }

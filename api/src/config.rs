@@ -551,6 +551,27 @@ pub struct Settings {
     #[arg(long, env = "COUNT_CACHE_BYTES", default_value_t = 4 * 1024 * 1024, global = true)]
     pub count_cache_bytes: u64,
 
+    /// Mentors whose matching profiles one instance holds in memory for rankings, over
+    /// every pool; the least used pools are dropped first.
+    #[arg(
+        long,
+        env = "MENTOR_PROFILE_CACHE_MENTORS",
+        default_value_t = 100_000,
+        global = true
+    )]
+    pub mentor_profile_cache_mentors: u64,
+
+    /// Seconds a pool's held mentor profiles are used at most. Writes through the platform
+    /// replace them at once; this bounds how long a change made beside it (by hand in the
+    /// database, or by a command without Redis) stays unseen by rankings.
+    #[arg(
+        long,
+        env = "MENTOR_PROFILE_MAX_AGE_SECS",
+        default_value_t = 300,
+        global = true
+    )]
+    pub mentor_profile_max_age_secs: u64,
+
     /// Bytes of cached answers one instance keeps in memory at most (without Redis); the
     /// least used are dropped first.
     #[arg(long, env = "RESPONSE_CACHE_MAX_BYTES", default_value_t = 64 * 1024 * 1024, global = true)]

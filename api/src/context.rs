@@ -30,6 +30,7 @@ use crate::search::embedded::EmbeddedIndex;
 use crate::search::meili::{MeiliConfig, MeiliIndex};
 use crate::search::terms::Thesaurus;
 use crate::service::counts::RememberedCounts;
+use crate::service::mentoring::held_profiles::{HeldBounds, HeldProfiles};
 use crate::service::search::EngineGuard;
 
 /// What every request can reach: the database pool, the settings, the token keys and the
@@ -64,6 +65,8 @@ pub struct AppContext {
     pub ws_slots: Arc<tokio::sync::Semaphore>,
     /// Open connections per client network (`MAX_CONNECTIONS_PER_ADDRESS`).
     pub connections: Arc<ConnectionCounter>,
+    /// Candidate mentors of each pool as rankings read them (kept current by `effects`).
+    pub mentor_profiles: Arc<HeldProfiles>,
     /// Turns what writes changed into events and cache invalidation.
     pub effects: Effects,
 }
@@ -120,7 +123,19 @@ impl AppContext {
             cache_bounds,
         ));
         let events = Arc::new(EventBus::new(redis.clone()));
-        let effects = Effects::new(db.clone(), responses.clone(), events.clone());
+        let mentor_profiles = Arc::new(HeldProfiles::new(
+            redis.clone(),
+            HeldBounds {
+                max_mentors: settings.mentor_profile_cache_mentors,
+                max_age: std::time::Duration::from_secs(settings.mentor_profile_max_age_secs),
+            },
+        ));
+        let effects = Effects::new(
+            db.clone(),
+            responses.clone(),
+            mentor_profiles.clone(),
+            events.clone(),
+        );
         Ok(Self {
             db,
             settings: Arc::new(settings),
@@ -139,6 +154,7 @@ impl AppContext {
                 settings_persisted_bytes,
             )),
             events,
+            mentor_profiles,
             effects,
             metrics: Arc::new(Metrics::default()),
             ws_slots: Arc::new(tokio::sync::Semaphore::new(settings_ws_connections)),

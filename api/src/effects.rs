@@ -1,6 +1,7 @@
 //! The one place where a committed write's side effects happen, whoever made the write
-//! (a GraphQL resolver, a command, a background job): subscribers are told, and cached
-//! public answers are dropped when the public may see the difference. The search work
+//! (a GraphQL resolver, a command, a background job): subscribers are told, cached public
+//! answers are dropped when the public may see the difference, and held mentor profiles
+//! when the matching may. The search work
 //! needs nothing here: each write put its outbox rows in its own transaction, and the
 //! indexer drops cached answers again once it has applied them (see `jobs::search_indexer`).
 
@@ -13,13 +14,15 @@ use crate::cache::responses::{CacheBounds, ResponseCache};
 use crate::config::Settings;
 use crate::events::{EventBus, OfferChange, publish};
 use crate::service::changes::{Changed, Changes, Committed};
+use crate::service::mentoring::held_profiles::{HeldBounds, HeldProfiles};
 
-/// What side effects reach: the database (to describe a change), the response cache and the
-/// event bus.
+/// What side effects reach: the database (to describe a change), the response cache, the
+/// held mentor profiles and the event bus.
 #[derive(Clone)]
 pub struct Effects {
     db: DatabaseConnection,
     responses: Arc<ResponseCache>,
+    profiles: Arc<HeldProfiles>,
     events: Arc<EventBus>,
 }
 
@@ -27,11 +30,13 @@ impl Effects {
     pub fn new(
         db: DatabaseConnection,
         responses: Arc<ResponseCache>,
+        profiles: Arc<HeldProfiles>,
         events: Arc<EventBus>,
     ) -> Self {
         Self {
             db,
             responses,
+            profiles,
             events,
         }
     }
@@ -50,7 +55,20 @@ impl Effects {
                 max_entry_bytes: 0,
             },
         ));
-        Ok(Self::new(db, responses, Arc::new(EventBus::new(redis))))
+        // Holds nothing: it is there to bump the shared version for the servers.
+        let profiles = Arc::new(HeldProfiles::new(
+            redis.clone(),
+            HeldBounds {
+                max_mentors: 0,
+                max_age: std::time::Duration::from_secs(1),
+            },
+        ));
+        Ok(Self::new(
+            db,
+            responses,
+            profiles,
+            Arc::new(EventBus::new(redis)),
+        ))
     }
 
     /// Runs the side effects of a committed write and hands over its result.
@@ -65,6 +83,9 @@ impl Effects {
         // Dropped before anyone is told, so a subscriber that reads on an event reads afresh.
         if changes.touches_public() {
             self.responses.bump().await;
+        }
+        if changes.touches_matching() {
+            self.profiles.changed().await;
         }
         for change in changes.iter() {
             match *change {
@@ -82,7 +103,7 @@ impl Effects {
                     publish::offer_changed(&self.db, &self.events, id, kind).await;
                 }
                 Changed::Match { id } => publish::match_changed(&self.db, &self.events, id).await,
-                Changed::Provider { .. } => {}
+                Changed::Provider { .. } | Changed::Mentor { .. } | Changed::Reference => {}
             }
         }
     }

@@ -83,7 +83,7 @@ pub async fn bootstrap(settings: Settings) -> Result<AppContext, StartError> {
 
 /// Reference data and, on an empty catalogue, demo data.
 pub async fn prepare(db: &DatabaseConnection, settings: &Settings) -> Result<(), StartError> {
-    let report = reference::load(db).await?;
+    let report = load_reference(db, settings).await?;
     if report.created > 0 {
         tracing::info!(regions = report.created, "loaded reference regions");
     }
@@ -103,6 +103,17 @@ pub async fn prepare(db: &DatabaseConnection, settings: &Settings) -> Result<(),
         );
     }
     Ok(())
+}
+
+/// Loads the shipped reference data the database lacks; when that changed anything, running
+/// instances (reached through Redis) drop what they derived from the older data.
+async fn load_reference(
+    db: &DatabaseConnection,
+    settings: &Settings,
+) -> Result<service::region_import::ImportReport, StartError> {
+    let written = reference::load(db).await?;
+    let effects = effects::Effects::for_command(db.clone(), settings)?;
+    Ok(effects.apply(written).await)
 }
 
 /// Registers the app's shared state and routes.
@@ -215,13 +226,13 @@ pub async fn run_cli(cli: Cli) -> Result<(), StartError> {
         }
         Command::Migrate => {
             let db = db::open_from_settings(&settings).await?;
-            reference::load(&db).await?;
+            load_reference(&db, &settings).await?;
             println!("database migrated and reference data loaded");
             Ok(())
         }
         Command::SeedDemo(args) => {
             let db = db::open_from_settings(&settings).await?;
-            reference::load(&db).await?;
+            load_reference(&db, &settings).await?;
             let started = std::time::Instant::now();
             let size = demo::DemoSize {
                 offers: args.offers,
@@ -245,7 +256,10 @@ pub async fn run_cli(cli: Cli) -> Result<(), StartError> {
             let reader = std::fs::File::open(&file)?;
             let records =
                 reference::region_csv::parse(reader).map_err(error::ApiError::invalid_fields)?;
-            let report = region_import::import(&db, &records, ImportMode::Upsert).await?;
+            let written = region_import::import(&db, &records, ImportMode::Upsert).await?;
+            let report = effects::Effects::for_command(db.clone(), &settings)?
+                .apply(written)
+                .await;
             println!(
                 "regions: {} created, {} updated, {} unchanged",
                 report.created, report.updated, report.unchanged
@@ -277,7 +291,7 @@ pub async fn run_cli(cli: Cli) -> Result<(), StartError> {
         }
         Command::CreateAdmin { email, name } => {
             let db = db::open_from_settings(&settings).await?;
-            reference::load(&db).await?;
+            load_reference(&db, &settings).await?;
             let password = read_password()?;
             let account =
                 service::account::create_admin(&db, &settings, &email, &name, &password).await?;

@@ -165,6 +165,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub limits: QueryLimits,
     statements: Arc<AtomicUsize>,
+    /// The beginning of every statement sent, in order.
+    sql: Arc<std::sync::Mutex<Vec<String>>>,
     _database: TestDatabase,
 }
 
@@ -199,8 +201,13 @@ impl TestApp {
         // Counts every statement the app sends, for the tests that prove loaders batch.
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
+        let sql = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = sql.clone();
         db.set_metric_callback(move |info| {
             counter.fetch_add(1, Ordering::Relaxed);
+            if let Ok(mut log) = log.lock() {
+                log.push(info.statement.sql.chars().take(300).collect::<String>());
+            }
             if std::env::var("TEST_PRINT_SQL").is_ok() {
                 eprintln!(
                     "SQL {}",
@@ -218,6 +225,7 @@ impl TestApp {
             db,
             limits,
             statements,
+            sql,
             _database: database,
         }
     }
@@ -240,6 +248,13 @@ impl TestApp {
     /// How many SQL statements the app has sent so far.
     pub fn statements(&self) -> usize {
         self.statements.load(Ordering::Relaxed)
+    }
+
+    /// The statements sent after the first `mark` (a count from [`statements`](Self::statements)),
+    /// each cut to its first 300 characters.
+    pub fn statements_since(&self, mark: usize) -> Vec<String> {
+        let log = self.sql.lock().expect("statement log");
+        log.iter().skip(mark).cloned().collect()
     }
 
     /// Sends any request to the app's routes.

@@ -10,6 +10,7 @@ pub mod redis_limiter;
 pub mod redis_store;
 pub mod responses;
 pub mod sessions;
+pub mod version;
 
 pub use limiter::{Decision, Limit, Limiters, RateLimiter};
 

@@ -8,14 +8,13 @@
 //! the cache rather than risk a stale answer.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use moka::sync::Cache;
 use sha2::{Digest, Sha256};
 
-use crate::cache::StoreError;
 use crate::cache::redis_store::RedisStore;
+use crate::cache::version::DataVersion;
 use crate::graphql::document_key;
 
 /// How much the cache may hold.
@@ -31,7 +30,7 @@ pub struct ResponseCache {
     shared: Option<Arc<RedisStore>>,
     ttl: Duration,
     max_entry_bytes: usize,
-    local_version: AtomicU64,
+    version: DataVersion,
     local: Cache<String, Arc<Vec<u8>>>,
 }
 
@@ -53,10 +52,10 @@ impl ResponseCache {
             .time_to_live(ttl.max(Duration::from_millis(1)))
             .build();
         Self {
+            version: DataVersion::new("dv", shared.clone()),
             shared,
             ttl,
             max_entry_bytes: bounds.max_entry_bytes,
-            local_version: AtomicU64::new(0),
             local,
         }
     }
@@ -69,16 +68,7 @@ impl ResponseCache {
 
     /// The current data version, or `None` when it cannot be known (the cache is bypassed).
     pub async fn version(&self) -> Option<u64> {
-        match &self.shared {
-            None => Some(self.local_version.load(Ordering::Acquire)),
-            Some(store) => match shared_version(store).await {
-                Ok(version) => Some(version),
-                Err(err) => {
-                    err.log("response cache unavailable; answering afresh");
-                    None
-                }
-            },
-        }
+        self.version.current().await
     }
 
     /// The key of an answer at a data version.
@@ -136,32 +126,8 @@ impl ResponseCache {
 
     /// Public data changed: no answer from before may be served again.
     pub async fn bump(&self) {
-        self.local_version.fetch_add(1, Ordering::AcqRel);
+        self.version.bump().await;
         // Keys carry the version, so older answers can no longer be found; this frees them.
         self.local.invalidate_all();
-        if let Some(store) = &self.shared
-            && let Err(err) = shared_bump(store).await
-        {
-            // Answers cached under the old version expire with their lifetime.
-            err.log("could not bump the shared data version");
-        }
     }
-}
-
-async fn shared_version(store: &RedisStore) -> Result<u64, StoreError> {
-    Ok(store.get::<u64>("dv").await?.unwrap_or(0))
-}
-
-async fn shared_bump(store: &RedisStore) -> Result<(), StoreError> {
-    let mut connection = store.connection().await?;
-    let key = store.key("dv");
-    store
-        .bounded(async {
-            let _: u64 = redis::cmd("INCR")
-                .arg(&key)
-                .query_async(&mut connection)
-                .await?;
-            Ok(())
-        })
-        .await
 }

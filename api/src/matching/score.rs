@@ -51,16 +51,222 @@ fn is_german(code: &str) -> bool {
     code == "de" || code == "gsw"
 }
 
-/// A common language to start with, and German to practise.
-fn languages(request: &RequestProfile, mentor: &MentorProfile) -> (f64, String) {
-    // The language, how well they share it, and how well each side speaks it.
+/// What the criteria measure of one pair before anything is put in words. A ranking
+/// measures every candidate but words only the few it shows, so measuring allocates
+/// nothing.
+struct Fit<'a> {
+    request: &'a RequestProfile,
+    mentor: &'a MentorProfile,
+    /// The best language both speak: how well they share it, its code, and how well the
+    /// mentor and the newcomer speak it.
+    common: Option<(f64, &'a str, Proficiency, Proficiency)>,
+    /// How well the mentor speaks German, 0 to 1.
+    german: f64,
+    /// Kilometres between their homes' map points, when both are known.
+    km: Option<f64>,
+    /// Minutes a week both are free.
+    overlap: u32,
+    /// How many of the asked topics the mentor helps with.
+    shared_topics: usize,
+}
+
+/// The criteria in the order their reasons are shown.
+const CRITERIA: [&str; 6] = [
+    "language",
+    "distance",
+    "availability",
+    "topics",
+    "load",
+    "waiting",
+];
+
+impl<'a> Fit<'a> {
+    fn measure(request: &'a RequestProfile, mentor: &'a MentorProfile) -> Self {
+        Self {
+            request,
+            mentor,
+            common: common_language(request, mentor),
+            german: mentor
+                .languages
+                .iter()
+                .filter(|(c, _)| is_german(c))
+                .map(|(_, l)| factor(*l))
+                .fold(0.0, f64::max),
+            km: request
+                .home
+                .zip(mentor.home)
+                .map(|(a, b)| distance_km(a, b)),
+            overlap: overlap_minutes(&request.availability, &mentor.availability),
+            shared_topics: request
+                .topics
+                .iter()
+                .filter(|t| mentor.topics.contains(t))
+                .count(),
+        }
+    }
+
+    /// Each criterion's weight and value, in the order of [`CRITERIA`].
+    fn parts(&self, rules: &PoolRules) -> [(f64, f64); 6] {
+        let w = &rules.weights;
+        let common = self.common.map_or(0.0, |(level, ..)| level);
+        let topics = if self.request.topics.is_empty() {
+            0.5
+        } else {
+            self.shared_topics as f64 / self.request.topics.len() as f64
+        };
+        let capacity = self.mentor.capacity.max(1);
+        [
+            // A common language to start with, and German to practise.
+            (w.language, 0.7 * common + 0.3 * self.german),
+            (
+                w.distance,
+                self.km
+                    .map_or(0.0, |km| 0.5f64.powf(km / w.distance_half_km)),
+            ),
+            (
+                w.availability,
+                (f64::from(self.overlap) / f64::from(FULL_OVERLAP_MINUTES)).min(1.0),
+            ),
+            (w.topics, topics),
+            (
+                w.load,
+                1.0 - f64::from(self.mentor.load.min(capacity)) / f64::from(capacity),
+            ),
+            (
+                w.waiting,
+                (f64::from(self.request.waiting_days) / f64::from(rules.waiting_alert_days.max(1)))
+                    .min(1.0),
+            ),
+        ]
+    }
+
+    /// The weighted sum of the criteria (the preference is a rule and weighs nothing).
+    fn score(&self, rules: &PoolRules) -> f64 {
+        self.parts(rules)
+            .iter()
+            .map(|(weight, value)| weight * value)
+            .sum()
+    }
+
+    /// Every criterion's part in words.
+    fn reasons(&self, rules: &PoolRules) -> Vec<Reason> {
+        let mut reasons: Vec<Reason> = CRITERIA
+            .iter()
+            .zip(self.parts(rules))
+            .map(|(criterion, (weight, value))| Reason {
+                criterion,
+                weight,
+                value,
+                explanation: self.explain(criterion, rules),
+            })
+            .collect();
+        // A rule, not a weight: shown so the coordinator sees why only such mentors are listed.
+        if let Some((value, explanation)) = preference(self.request, self.mentor) {
+            reasons.push(Reason {
+                criterion: "preference",
+                weight: 0.0,
+                value,
+                explanation,
+            });
+        }
+        reasons
+    }
+
+    fn explain(&self, criterion: &str, rules: &PoolRules) -> String {
+        match criterion {
+            "language" => self.explain_languages(),
+            "distance" => self.explain_distance(),
+            "availability" => match self.overlap {
+                0 => "no time in common during the week".to_owned(),
+                minutes => format!("{} a week in common", duration(minutes)),
+            },
+            "topics" => self.explain_topics(),
+            "load" => match self.mentor.load {
+                0 => "no current mentee".to_owned(),
+                load => format!("{load} of {} places taken", self.mentor.capacity),
+            },
+            _ => waiting(self.request, rules.waiting_alert_days),
+        }
+    }
+
+    /// Each side as they speak it: a native mentor is not "speaks German a little" because
+    /// the newcomer is starting out.
+    fn explain_languages(&self) -> String {
+        let mut explanation = match self.common {
+            Some((_, code, mentor_level, newcomer_level)) => {
+                let name = language::english_name(code).unwrap_or(code);
+                if mentor_level == newcomer_level {
+                    format!("both speak {name} {}", how_well(mentor_level))
+                } else {
+                    format!(
+                        "both speak {name}: the mentor {}, the newcomer {}",
+                        how_well(mentor_level),
+                        how_well(newcomer_level)
+                    )
+                }
+            }
+            None => "no language in common".to_owned(),
+        };
+        if self.german >= 0.9 && self.common.is_none_or(|(_, c, ..)| !is_german(c)) {
+            explanation.push_str("; German to practise");
+        }
+        explanation
+    }
+
+    /// Only what is known: homes are known by their municipality, so two people in one
+    /// municipality live "in the same municipality", and two municipalities that share one
+    /// map point (an imported region file with district centres only) are "in the same
+    /// district", not "in the same place".
+    fn explain_distance(&self) -> String {
+        let Some(km) = self.km else {
+            return "home not known".to_owned();
+        };
+        match self.request.area.zip(self.mentor.area) {
+            Some((x, y)) if x.municipality == y.municipality => {
+                "live in the same municipality".to_owned()
+            }
+            Some((x, y)) if km < 0.05 && x.district.is_some() && x.district == y.district => {
+                "live in the same district (closer than that is not known)".to_owned()
+            }
+            _ if km < 0.05 => {
+                "their municipalities share one map point: distance not known".to_owned()
+            }
+            _ if km < 1.0 => "less than 1 km apart".to_owned(),
+            _ => format!("{} km apart", km.round()),
+        }
+    }
+
+    fn explain_topics(&self) -> String {
+        if self.request.topics.is_empty() {
+            return "no topics asked for".to_owned();
+        }
+        let names: Vec<String> = self
+            .request
+            .topics
+            .iter()
+            .filter(|t| self.mentor.topics.contains(t))
+            .map(|t| topic_name(t))
+            .collect();
+        if names.is_empty() {
+            "no topic in common".to_owned()
+        } else {
+            format!("can help with {}", names.join(", "))
+        }
+    }
+}
+
+/// The best language both speak, preferring one other than German at the same level: it
+/// is the way in.
+fn common_language<'a>(
+    request: &'a RequestProfile,
+    mentor: &'a MentorProfile,
+) -> Option<(f64, &'a str, Proficiency, Proficiency)> {
     let mut best: Option<(f64, &str, Proficiency, Proficiency)> = None;
     for (code, theirs) in &request.languages {
         let Some((_, ours)) = mentor.languages.iter().find(|(c, _)| c == code) else {
             continue;
         };
         let level = factor(*theirs).min(factor(*ours));
-        // Prefer a language other than German at the same level: it is the way in.
         let better = match best {
             None => true,
             Some((b, c, ..)) => level > b || (level == b && is_german(c) && !is_german(code)),
@@ -69,60 +275,7 @@ fn languages(request: &RequestProfile, mentor: &MentorProfile) -> (f64, String) 
             best = Some((level, code, *ours, *theirs));
         }
     }
-    let german = mentor
-        .languages
-        .iter()
-        .filter(|(c, _)| is_german(c))
-        .map(|(_, l)| factor(*l))
-        .fold(0.0, f64::max);
-    let common = best.map_or(0.0, |(level, ..)| level);
-    let value = 0.7 * common + 0.3 * german;
-    // Each side as they speak it: a native mentor is not "speaks German a little" because
-    // the newcomer is starting out.
-    let mut explanation = match best {
-        Some((_, code, mentor_level, newcomer_level)) => {
-            let name = language::english_name(code).unwrap_or(code);
-            if mentor_level == newcomer_level {
-                format!("both speak {name} {}", how_well(mentor_level))
-            } else {
-                format!(
-                    "both speak {name}: the mentor {}, the newcomer {}",
-                    how_well(mentor_level),
-                    how_well(newcomer_level)
-                )
-            }
-        }
-        None => "no language in common".to_owned(),
-    };
-    if german >= 0.9 && best.is_none_or(|(_, c, ..)| !is_german(c)) {
-        explanation.push_str("; German to practise");
-    }
-    (value, explanation)
-}
-
-/// How far apart the two live, saying only what is known: homes are known by their
-/// municipality, so two people in one municipality live "in the same municipality", and
-/// two municipalities that share one map point (an imported region file with district
-/// centres only) are "in the same district", not "in the same place".
-fn distance(request: &RequestProfile, mentor: &MentorProfile, half_km: f64) -> (f64, String) {
-    let Some((a, b)) = request.home.zip(mentor.home) else {
-        return (0.0, "home not known".to_owned());
-    };
-    let km = distance_km(a, b);
-    let value = 0.5f64.powf(km / half_km);
-    let areas = request.area.zip(mentor.area);
-    let explanation = match areas {
-        Some((x, y)) if x.municipality == y.municipality => {
-            "live in the same municipality".to_owned()
-        }
-        Some((x, y)) if km < 0.05 && x.district.is_some() && x.district == y.district => {
-            "live in the same district (closer than that is not known)".to_owned()
-        }
-        _ if km < 0.05 => "their municipalities share one map point: distance not known".to_owned(),
-        _ if km < 1.0 => "less than 1 km apart".to_owned(),
-        _ => format!("{} km apart", km.round()),
-    };
-    (value, explanation)
+    best
 }
 
 /// The newcomer's wish about their mentor, when they stated one (a hard rule: only
@@ -160,53 +313,11 @@ fn duration(minutes: u32) -> String {
     }
 }
 
-fn availability(request: &RequestProfile, mentor: &MentorProfile) -> (f64, String) {
-    let minutes = overlap_minutes(&request.availability, &mentor.availability);
-    let value = (f64::from(minutes) / f64::from(FULL_OVERLAP_MINUTES)).min(1.0);
-    let explanation = if minutes == 0 {
-        "no time in common during the week".to_owned()
-    } else {
-        format!("{} a week in common", duration(minutes))
-    };
-    (value, explanation)
-}
-
 fn topic_name(code: &str) -> String {
     code.to_lowercase().replace('_', " ")
 }
 
-fn topics(request: &RequestProfile, mentor: &MentorProfile) -> (f64, String) {
-    if request.topics.is_empty() {
-        return (0.5, "no topics asked for".to_owned());
-    }
-    let shared: Vec<&String> = request
-        .topics
-        .iter()
-        .filter(|t| mentor.topics.contains(t))
-        .collect();
-    let value = shared.len() as f64 / request.topics.len() as f64;
-    let explanation = if shared.is_empty() {
-        "no topic in common".to_owned()
-    } else {
-        let names: Vec<String> = shared.iter().map(|t| topic_name(t)).collect();
-        format!("can help with {}", names.join(", "))
-    };
-    (value, explanation)
-}
-
-fn load(mentor: &MentorProfile) -> (f64, String) {
-    let capacity = mentor.capacity.max(1);
-    let value = 1.0 - f64::from(mentor.load.min(capacity)) / f64::from(capacity);
-    let explanation = if mentor.load == 0 {
-        "no current mentee".to_owned()
-    } else {
-        format!("{} of {} places taken", mentor.load, mentor.capacity)
-    };
-    (value, explanation)
-}
-
-fn waiting(request: &RequestProfile, alert_days: u32) -> (f64, String) {
-    let value = (f64::from(request.waiting_days) / f64::from(alert_days.max(1))).min(1.0);
+fn waiting(request: &RequestProfile, alert_days: u32) -> String {
     let mut explanation = match request.waiting_days {
         0 => "asked today".to_owned(),
         1 => "waiting 1 day".to_owned(),
@@ -215,86 +326,70 @@ fn waiting(request: &RequestProfile, alert_days: u32) -> (f64, String) {
     if request.waiting_days >= alert_days {
         explanation.push_str(", longer than the pool aims for");
     }
-    (value, explanation)
+    explanation
 }
 
 /// Every criterion's part for a pair that passed the hard rules.
 pub fn reasons(request: &RequestProfile, mentor: &MentorProfile, rules: &PoolRules) -> Vec<Reason> {
-    let w = &rules.weights;
-    let parts = [
-        ("language", w.language, languages(request, mentor)),
-        (
-            "distance",
-            w.distance,
-            distance(request, mentor, w.distance_half_km),
-        ),
-        (
-            "availability",
-            w.availability,
-            availability(request, mentor),
-        ),
-        ("topics", w.topics, topics(request, mentor)),
-        ("load", w.load, load(mentor)),
-        (
-            "waiting",
-            w.waiting,
-            waiting(request, rules.waiting_alert_days),
-        ),
-    ];
-    let mut reasons: Vec<Reason> = parts
-        .into_iter()
-        .map(|(criterion, weight, (value, explanation))| Reason {
-            criterion,
-            weight,
-            value,
-            explanation,
-        })
-        .collect();
-    // A rule, not a weight: shown so the coordinator sees why only such mentors are listed.
-    if let Some((value, explanation)) = preference(request, mentor) {
-        reasons.push(Reason {
-            criterion: "preference",
-            weight: 0.0,
-            value,
-            explanation,
-        });
-    }
-    reasons
+    Fit::measure(request, mentor).reasons(rules)
 }
 
-/// The pair's fit, or the rule it breaks.
+/// The pair's fit, or the rule it breaks; nothing put in words.
+pub fn score(
+    request: &RequestProfile,
+    mentor: &MentorProfile,
+    rules: &PoolRules,
+) -> Result<f64, rules::Exclusion> {
+    rules::check(request, mentor, rules)?;
+    Ok(Fit::measure(request, mentor).score(rules))
+}
+
+/// The pair's fit with its reasons, or the rule it breaks.
 pub fn evaluate(
     request: &RequestProfile,
     mentor: &MentorProfile,
     rules: &PoolRules,
 ) -> Result<Candidate, rules::Exclusion> {
     rules::check(request, mentor, rules)?;
-    let reasons = reasons(request, mentor, rules);
-    let score = reasons.iter().map(|r| r.weight * r.value).sum();
+    let fit = Fit::measure(request, mentor);
     Ok(Candidate {
         mentor_id: mentor.id,
-        score,
-        reasons,
+        score: fit.score(rules),
+        reasons: fit.reasons(rules),
     })
 }
 
-/// The mentors who may be matched with `request`, best first (ties by id, so the order is
-/// stable).
+/// The `first` mentors who may be matched with `request`, best first (ties by id, so the
+/// order is stable). Every mentor is scored; only those shown get their reasons.
 pub fn rank(
     request: &RequestProfile,
     mentors: &[MentorProfile],
     rules: &PoolRules,
+    first: usize,
 ) -> Vec<Candidate> {
-    let mut out: Vec<Candidate> = mentors
+    let better = |a: &(f64, &MentorProfile), b: &(f64, &MentorProfile)| {
+        b.0.total_cmp(&a.0).then(a.1.id.cmp(&b.1.id))
+    };
+    let mut scored: Vec<(f64, &MentorProfile)> = mentors
         .iter()
-        .filter_map(|m| evaluate(request, m, rules).ok())
+        .filter_map(|m| score(request, m, rules).ok().map(|s| (s, m)))
         .collect();
-    out.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then(a.mentor_id.cmp(&b.mentor_id))
-    });
-    out
+    if first < scored.len() {
+        if first == 0 {
+            return Vec::new();
+        }
+        scored.select_nth_unstable_by(first - 1, better);
+        scored.truncate(first);
+    }
+    scored.sort_by(better);
+    scored
+        .into_iter()
+        .map(|(score, mentor)| Candidate {
+            mentor_id: mentor.id,
+            score,
+            reasons: reasons(request, mentor, rules),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -415,14 +510,14 @@ mod tests {
         for (criterion, improve) in better {
             let mut m = worse.clone();
             improve(&mut m);
-            let ranked = rank(&r, &[worse.clone(), m.clone()], &rules);
+            let ranked = rank(&r, &[worse.clone(), m.clone()], &rules, 10);
             assert_eq!(ranked[0].mentor_id, m.id, "{criterion} raises the score");
         }
         // Topics: sharing the asked topic beats not sharing it.
         let mut other = base.clone();
         other.id = Uuid::now_v7();
         other.topics = vec!["LEISURE".into()];
-        let ranked = rank(&r, &[other.clone(), base.clone()], &rules);
+        let ranked = rank(&r, &[other.clone(), base.clone()], &rules, 10);
         assert_eq!(ranked[0].mentor_id, base.id);
         // Waiting raises a request's scores with every mentor.
         let mut waited = r.clone();
@@ -450,13 +545,13 @@ mod tests {
         rules.weights.language = 10.0;
         rules.weights.distance = 0.5;
         assert_eq!(
-            rank(&r, &[neighbour.clone(), speaker.clone()], &rules)[0].mentor_id,
+            rank(&r, &[neighbour.clone(), speaker.clone()], &rules, 10)[0].mentor_id,
             speaker.id
         );
         rules.weights.language = 0.5;
         rules.weights.distance = 10.0;
         assert_eq!(
-            rank(&r, &[neighbour.clone(), speaker.clone()], &rules)[0].mentor_id,
+            rank(&r, &[neighbour.clone(), speaker.clone()], &rules, 10)[0].mentor_id,
             neighbour.id
         );
     }
@@ -470,9 +565,31 @@ mod tests {
         let mut man = mentor(pool);
         man.gender = Some(Gender::Male);
         let woman = mentor(pool);
-        let ranked = rank(&r, &[man, woman.clone()], &rules);
+        let ranked = rank(&r, &[man, woman.clone()], &rules, 10);
         assert_eq!(ranked.len(), 1);
         assert_eq!(ranked[0].mentor_id, woman.id);
+    }
+
+    #[test]
+    fn the_first_few_are_the_head_of_the_whole_ranking() {
+        let pool = Uuid::now_v7();
+        let rules = pool_rules(pool);
+        let r = request(pool);
+        // Varied homes and loads, with ties (same profile, another id) among them.
+        let mentors: Vec<MentorProfile> = (0..60)
+            .map(|i| {
+                let mut m = mentor(pool);
+                m.home = Some((47.35 + f64::from(i % 7) * 0.01, 7.90));
+                m.load = u32::try_from(i % 2).unwrap_or(0);
+                m
+            })
+            .collect();
+        let whole = rank(&r, &mentors, &rules, mentors.len());
+        assert_eq!(whole.len(), 60);
+        for first in [0, 1, 5, 17, 59, 60, 100] {
+            let head = rank(&r, &mentors, &rules, first);
+            assert_eq!(head, whole[..first.min(60)].to_vec(), "first {first}");
+        }
     }
 
     #[test]

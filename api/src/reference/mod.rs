@@ -11,15 +11,16 @@ pub mod solothurn;
 use sea_orm::DatabaseConnection;
 
 use crate::error::ApiResult;
+use crate::service::changes::{Changed, Committed};
 use crate::service::region_import::{self, ImportMode, ImportReport};
 
 /// Inserts whatever part of the shipped reference data the database lacks.
-pub async fn load(db: &DatabaseConnection) -> ApiResult<ImportReport> {
+pub async fn load(db: &DatabaseConnection) -> ApiResult<Committed<ImportReport>> {
     let regions = solothurn::regions().map_err(|err| {
         tracing::error!(error = %err, "shipped region data is unreadable");
         crate::error::ApiError::Internal
     })?;
-    let report = region_import::import(db, &regions, ImportMode::InsertMissing).await?;
+    let mut written = region_import::import(db, &regions, ImportMode::InsertMissing).await?;
     let moved = solothurn::upgrade(db).await?;
     if moved > 0 {
         tracing::info!(
@@ -28,5 +29,8 @@ pub async fn load(db: &DatabaseConnection) -> ApiResult<ImportReport> {
         );
     }
     categories::load(db).await?;
-    Ok(report)
+    if moved > 0 {
+        written = written.with(Changed::Reference);
+    }
+    Ok(written)
 }

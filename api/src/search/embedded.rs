@@ -1,16 +1,15 @@
 //! The embedded search engine: a tantivy index in the data directory (or in memory for
 //! tests). Words are matched with typos, compound parts and the term file's concepts;
-//! filters are term and range queries; facets, the radius, distances and sorting are
-//! computed from fast fields while the matches are collected, so they cover the whole result.
+//! filters are term and range queries; facets, the radius, distances and the order come
+//! from fast fields while the matches are collected (`top_matches`), so they cover the
+//! whole result.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::StrColumn;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
     TermSetQuery,
@@ -18,18 +17,16 @@ use tantivy::query::{
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TEXT, Value,
 };
-use tantivy::{
-    DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentOrdinal,
-    SegmentReader, TantivyDocument, Term,
-};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 use uuid::Uuid;
 
 use crate::search::query::{self, QueryUnit, QueryWord};
 use crate::search::terms::Thesaurus;
+use crate::search::top_matches::{Harvest, Order, TopMatches};
 use crate::search::{
-    FACETS, Facets, Near, OfferDocument, Rebuild, SearchError, SearchHit, SearchIndex,
-    SearchRequest, SearchResults, SearchSort, analysis, distance_km,
+    OfferDocument, Rebuild, SearchError, SearchHit, SearchIndex, SearchRequest, SearchResults,
+    analysis,
 };
 
 /// Memory the index writer may buffer before it flushes a segment.
@@ -417,138 +414,23 @@ fn build_query(
     Box::new(BooleanQuery::new(clauses))
 }
 
-/// One match as collected.
-#[derive(Debug, Clone, Copy)]
-struct Match {
-    address: DocAddress,
-    score: Score,
-    starts_on: i64,
-    distance_km: Option<f64>,
-}
-
-/// Collects every match with its sort keys, applies the radius, and counts the facets.
-struct MatchCollector {
-    near: Option<Near>,
-}
-
-struct SegmentMatches {
-    segment: SegmentOrdinal,
-    near: Option<Near>,
-    starts_on: tantivy::columnar::Column<i64>,
-    lat: tantivy::columnar::Column<f64>,
-    lon: tantivy::columnar::Column<f64>,
-    facet_columns: Vec<(&'static str, Option<StrColumn>, Vec<u64>)>,
-    matches: Vec<Match>,
-}
-
-type Harvest = (Vec<Match>, Facets);
-
-impl Collector for MatchCollector {
-    type Fruit = Harvest;
-    type Child = SegmentMatches;
-
-    fn for_segment(
-        &self,
-        segment: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<SegmentMatches> {
-        let fast = reader.fast_fields();
-        let mut facet_columns = Vec::new();
-        for name in FACETS {
-            let column = fast.str(name)?;
-            let size = column.as_ref().map_or(0, |c| c.num_terms());
-            facet_columns.push((name, column, vec![0u64; size]));
-        }
-        Ok(SegmentMatches {
-            segment,
-            near: self.near,
-            starts_on: fast.i64("starts_on")?,
-            lat: fast.f64("lat")?,
-            lon: fast.f64("lon")?,
-            facet_columns,
-            matches: Vec::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        true
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Harvest>) -> tantivy::Result<Harvest> {
-        let mut matches = Vec::new();
-        let mut facets: Facets = BTreeMap::new();
-        for (segment_matches, segment_facets) in fruits {
-            matches.extend(segment_matches);
-            for (name, counts) in segment_facets {
-                let entry = facets.entry(name).or_default();
-                for (value, count) in counts {
-                    *entry.entry(value).or_default() += count;
-                }
-            }
-        }
-        Ok((matches, facets))
-    }
-}
-
-impl SegmentCollector for SegmentMatches {
-    type Fruit = Harvest;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        let point = self.lat.first(doc).zip(self.lon.first(doc));
-        let distance_km = match (self.near, point) {
-            (Some(near), Some(point)) => Some(distance_km((near.lat, near.lon), point)),
-            _ => None,
-        };
-        if let Some(near) = self.near
-            && distance_km.is_none_or(|d| d > near.radius_km)
-        {
-            return;
-        }
-        for (_, column, counts) in &mut self.facet_columns {
-            if let Some(column) = column {
-                for ord in column.term_ords(doc) {
-                    if let Some(count) = usize::try_from(ord).ok().and_then(|o| counts.get_mut(o)) {
-                        *count += 1;
-                    }
-                }
-            }
-        }
-        self.matches.push(Match {
-            address: DocAddress::new(self.segment, doc),
-            score,
-            starts_on: self.starts_on.first(doc).unwrap_or(i64::MAX),
-            distance_km,
-        });
-    }
-
-    fn harvest(self) -> Harvest {
-        let mut facets: Facets = BTreeMap::new();
-        for (name, column, counts) in self.facet_columns {
-            let Some(column) = column else { continue };
-            let entry = facets.entry(name).or_default();
-            let mut value = String::new();
-            for (ord, count) in counts.into_iter().enumerate() {
-                if count > 0 && column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
-                    *entry.entry(value.clone()).or_default() += count;
-                }
-            }
-        }
-        (self.matches, facets)
-    }
-}
-
 impl Inner {
     fn run(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let units = query::parse(&self.thesaurus, &request.text);
         let searcher = self.reader.searcher();
-        let collector = MatchCollector { near: request.near };
+        let collector = TopMatches {
+            near: request.near,
+            order: Order::of(request.sort, !units.is_empty()),
+            keep: request.offset.saturating_add(request.limit),
+            facets: request.facets.clone(),
+        };
         let mut harvest = searcher
             .search(
                 &*build_query(&self.fields, request, &units, true),
                 &collector,
             )
             .map_err(engine_error)?;
-        if harvest.0.is_empty() && units.len() > 1 {
+        if harvest.total == 0 && units.len() > 1 {
             // Nothing has every word: settle for the best partial matches.
             harvest = searcher
                 .search(
@@ -557,24 +439,12 @@ impl Inner {
                 )
                 .map_err(engine_error)?;
         }
-        let (mut matches, facets) = harvest;
-        let by_start = |a: &Match, b: &Match| a.starts_on.cmp(&b.starts_on);
-        let by_score = |a: &Match, b: &Match| b.score.total_cmp(&a.score);
-        let by_distance = |a: &Match, b: &Match| {
-            a.distance_km
-                .unwrap_or(f64::MAX)
-                .total_cmp(&b.distance_km.unwrap_or(f64::MAX))
-        };
-        let by_address = |a: &Match, b: &Match| a.address.cmp(&b.address);
-        matches.sort_by(|a, b| match request.sort {
-            SearchSort::Relevance if units.is_empty() => by_start(a, b).then(by_address(a, b)),
-            SearchSort::Relevance => by_score(a, b).then(by_start(a, b)).then(by_address(a, b)),
-            SearchSort::StartDate => by_start(a, b).then(by_score(a, b)).then(by_address(a, b)),
-            SearchSort::Distance => by_distance(a, b)
-                .then(by_score(a, b))
-                .then(by_address(a, b)),
-        });
-        let total = matches.len() as u64;
+        let Harvest {
+            mut matches,
+            total,
+            facets,
+        } = harvest;
+        matches.sort_by(|a, b| collector.order.compare(a, b));
         let mut hits = Vec::new();
         for m in matches.iter().skip(request.offset).take(request.limit) {
             let doc: TantivyDocument = searcher.doc(m.address).map_err(engine_error)?;

@@ -425,12 +425,15 @@ impl MeiliIndex {
         query
             .with_query(&request.text)
             .with_filter(&filter)
-            .with_facets(Selectors::Some(&FACETS))
             .with_attributes_to_retrieve(Selectors::Some(&retrieve))
             .with_show_ranking_score(true)
             .with_matching_strategy(strategy);
         if !sort_list.is_empty() {
             query.with_sort(&sort_list);
+        }
+        // Only the facets asked for: counting costs the engine work for every match.
+        if !request.facets.is_empty() {
+            query.with_facets(Selectors::Some(&request.facets));
         }
         // Whole pages give an exact total; an odd offset only an estimate.
         let exact = request.limit > 0 && request.offset.is_multiple_of(request.limit);

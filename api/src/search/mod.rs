@@ -9,6 +9,7 @@ pub mod indexer;
 pub mod meili;
 pub mod query;
 pub mod terms;
+pub mod top_matches;
 
 use std::collections::BTreeMap;
 
@@ -77,6 +78,9 @@ pub struct SearchRequest {
     pub limit: usize,
     /// The day offers must still run on.
     pub today: NaiveDate,
+    /// The facets to count, from [`FACETS`]: only those asked for, since counting costs
+    /// work for every match.
+    pub facets: Vec<&'static str>,
 }
 
 /// One hit.

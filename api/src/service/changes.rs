@@ -1,5 +1,6 @@
 //! What a committed write changed, as its side effects need to know it: which offers the
-//! public saw before or sees now, which providers' public profiles, which matches.
+//! public saw before or sees now, which providers' public profiles, which mentors and
+//! matches (what the matching reads), and reference data.
 //!
 //! A write returns its result wrapped in [`Committed`], and the only way to the result is
 //! through the application's `Effects`, which turns the changes into subscription events
@@ -20,8 +21,12 @@ pub enum Changed {
     },
     /// A provider's public profile.
     Provider { id: Uuid },
-    /// A match's state.
+    /// A match's state (and so its mentor's load).
     Match { id: Uuid },
+    /// What the matching reads of a mentor: status, screening, languages, times, home.
+    Mentor { id: Uuid },
+    /// Reference data: regions (names, coordinates, postcodes, parts) or categories.
+    Reference,
 }
 
 impl Changed {
@@ -33,9 +38,18 @@ impl Changed {
                 is_public,
                 ..
             } => *was_public || *is_public,
-            Self::Provider { .. } => true,
-            Self::Match { .. } => false,
+            Self::Provider { .. } | Self::Reference => true,
+            Self::Match { .. } | Self::Mentor { .. } => false,
         }
+    }
+
+    /// Whether the matching's view of mentors may differ (their load, their profile, the
+    /// map points of their homes).
+    pub fn touches_matching(&self) -> bool {
+        matches!(
+            self,
+            Self::Match { .. } | Self::Mentor { .. } | Self::Reference
+        )
     }
 }
 
@@ -73,6 +87,11 @@ impl Changes {
     pub fn touches_public(&self) -> bool {
         self.0.iter().any(Changed::is_public)
     }
+
+    /// Whether the matching's view of mentors may differ after any of them.
+    pub fn touches_matching(&self) -> bool {
+        self.0.iter().any(Changed::touches_matching)
+    }
 }
 
 impl FromIterator<Changed> for Changes {
@@ -101,6 +120,12 @@ impl<T> Committed<T> {
             value: f(self.value),
             changes: self.changes,
         }
+    }
+
+    /// The same result, having changed one thing more.
+    pub fn with(mut self, change: Changed) -> Self {
+        self.changes.push(change);
+        self
     }
 
     /// What the write changed.

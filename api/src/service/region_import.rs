@@ -16,6 +16,7 @@ use uuid::Uuid;
 use crate::clock;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::ids::new_id;
+use crate::service::changes::{Changed, Changes, Committed};
 
 /// One region as a file or the shipped data describes it.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,7 +88,7 @@ pub async fn import(
     db: &DatabaseConnection,
     records: &[RegionRecord],
     mode: ImportMode,
-) -> ApiResult<ImportReport> {
+) -> ApiResult<Committed<ImportReport>> {
     let txn = db.begin().await?;
     let existing: HashMap<String, region::Model> = region::Entity::find()
         .all(&txn)
@@ -155,7 +156,14 @@ pub async fn import(
         write_children(&txn, id, record, &ids, replace).await?;
     }
     txn.commit().await?;
-    Ok(report)
+    // Names, parts and postcodes may have been replaced even where the region's own row is
+    // unchanged, so any upsert counts as a change.
+    let changes = if report.created > 0 || (mode == ImportMode::Upsert && !records.is_empty()) {
+        Changes::one(Changed::Reference)
+    } else {
+        Changes::none()
+    };
+    Ok(Committed::new(report, changes))
 }
 
 fn changed(current: &region::Model, record: &RegionRecord) -> bool {

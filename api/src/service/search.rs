@@ -55,6 +55,8 @@ pub struct OfferSearch {
     pub sort: SearchSort,
     pub first: usize,
     pub after: Option<String>,
+    /// The facets to count (names from `search::FACETS`); none unless asked for.
+    pub facets: Vec<&'static str>,
 }
 
 /// One hit: the offer and how far away it is.
@@ -229,6 +231,7 @@ async fn request(
         offset,
         limit: search.first,
         today: clock::now().date_naive(),
+        facets: search.facets.clone(),
     })
 }
 

@@ -91,7 +91,8 @@ async fn neighbouring_municipalities_have_their_own_coordinates() {
         .exec(&app.db)
         .await
         .unwrap();
-    angebotsplattform::reference::load(&app.db).await.unwrap();
+    let loaded = angebotsplattform::reference::load(&app.db).await.unwrap();
+    app.app.effects.apply(loaded).await;
     let (olten_after, trimbach_after) = (place("2581").await, place("2500").await);
     assert_eq!((olten_after.lat, olten_after.lon), (olten.lat, olten.lon));
     assert_eq!(

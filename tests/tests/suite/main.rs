@@ -14,6 +14,7 @@ mod demo;
 mod faults;
 mod feeds;
 mod hardening;
+mod held_profiles;
 mod ids;
 mod meili_contract;
 mod mentoring;

@@ -162,6 +162,7 @@ async fn searches_send_filters_facets_geo_sort_and_pages_and_read_the_answer() {
         offset: 0,
         limit: 20,
         today: today(),
+        facets: FACETS.to_vec(),
     };
     let results = index.search(request.clone()).await.unwrap();
     let sent = mock.requests_to("POST", &path("/search"));

@@ -197,13 +197,14 @@ async fn a_lead_municipality_s_offers_reach_the_municipalities_it_serves() {
     let c = catalogue().await;
     let file = "code,kind,name,part_of,served_by\n2503,MUNICIPALITY,Dulliken,SO-D-OLTEN,2581\n";
     let records = angebotsplattform::reference::region_csv::parse(file.as_bytes()).unwrap();
-    angebotsplattform::service::region_import::import(
+    let written = angebotsplattform::service::region_import::import(
         &c.app.db,
         &records,
         angebotsplattform::service::region_import::ImportMode::Upsert,
     )
     .await
     .unwrap();
+    c.app.app.effects.apply(written).await;
     let dulliken = region(&c.app, "2503").await;
     assert_eq!(
         found(&c.app, json!({ "regionIds": [dulliken] })).await,

@@ -35,7 +35,9 @@ async fn loading_reference_data_twice_changes_nothing() {
     let edges = region_edge::Entity::find().count(&app.db).await.unwrap();
     let labels = category_label::Entity::find().count(&app.db).await.unwrap();
 
-    let report = angebotsplattform::reference::load(&app.db).await.unwrap();
+    let loaded = angebotsplattform::reference::load(&app.db).await.unwrap();
+    assert!(loaded.changes().iter().next().is_none(), "nothing to tell");
+    let report = app.app.effects.apply(loaded).await;
     assert_eq!(report.created, 0);
     assert_eq!(
         region::Entity::find().count(&app.db).await.unwrap(),

@@ -16,7 +16,8 @@ async fn an_import_adds_postcodes_coordinates_social_regions_and_lead_municipali
                 SO-SR-OLTEN,SOCIAL_REGION,Sozialregion Olten,SO,,,,,Région sociale d'Olten\n\
                 2503,MUNICIPALITY,Dulliken,SO-D-OLTEN;SO-SR-OLTEN,2581,4657,,,\n";
     let records = region_csv::parse(file.as_bytes()).unwrap();
-    let report = import(&app.db, &records, ImportMode::Upsert).await.unwrap();
+    let written = import(&app.db, &records, ImportMode::Upsert).await.unwrap();
+    let report = app.app.effects.apply(written).await;
     assert_eq!(report.created, 1);
     assert_eq!(report.updated, 2);
 
@@ -37,7 +38,8 @@ async fn an_import_adds_postcodes_coordinates_social_regions_and_lead_municipali
     assert_eq!(data["social"]["kind"], "SOCIAL_REGION");
 
     // The shipped data loaded again does not undo the canton's corrections.
-    angebotsplattform::reference::load(&app.db).await.unwrap();
+    let loaded = angebotsplattform::reference::load(&app.db).await.unwrap();
+    app.app.effects.apply(loaded).await;
     let olten = region::Entity::find()
         .filter(region::Column::Code.eq("2581"))
         .one(&app.db)

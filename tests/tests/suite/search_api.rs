@@ -111,6 +111,20 @@ async fn published_offers_are_found_and_archived_ones_leave() {
         2,
         "facets cover the whole result"
     );
+    // Facets asked for through a fragment are counted too; those not asked for are not
+    // part of the answer.
+    let through_fragment = app
+        .data(
+            "query($q: String) { searchOffers(query: $q) { ...Counts } }
+             fragment Counts on OfferSearchResult { facets { ... on SearchFacets { levels { value count } } } }",
+            json!({ "q": "Deutschkurz" }),
+        )
+        .await["searchOffers"]
+        .clone();
+    assert_eq!(
+        through_fragment["facets"]["levels"], found["facets"]["levels"],
+        "{through_fragment}"
+    );
     let snippet = found["hits"][0]["highlights"][0]["snippet"]
         .as_str()
         .unwrap();

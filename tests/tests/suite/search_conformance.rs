@@ -8,7 +8,7 @@ use angebotsplattform::search::embedded::EmbeddedIndex;
 use angebotsplattform::search::meili::{MeiliConfig, MeiliIndex};
 use angebotsplattform::search::terms::Thesaurus;
 use angebotsplattform::search::{
-    Near, OfferDocument, SearchFilter, SearchIndex, SearchRequest, SearchSort,
+    FACETS, Near, OfferDocument, SearchFilter, SearchIndex, SearchRequest, SearchSort,
 };
 use chrono::{Duration, NaiveDate, Utc};
 use uuid::Uuid;
@@ -183,6 +183,7 @@ async fn filters_facets_geo_sort_and_pages() {
         // Facets count the whole result, not the page.
         let mut page = request("deutsch");
         page.limit = 1;
+        page.facets = FACETS.to_vec();
         let results = index.search(page).await.unwrap();
         assert_eq!(results.total, 3);
         assert_eq!(results.hits.len(), 1);
@@ -294,5 +295,73 @@ async fn a_rebuild_replaces_the_documents_at_once() {
         let rebuild = index.rebuild().await.unwrap();
         drop(rebuild);
         assert_eq!(index.count().await.unwrap(), 1);
+    }
+}
+
+#[tokio::test]
+async fn only_the_facets_asked_for_are_counted() {
+    for index in engines() {
+        let docs = corpus();
+        index.upsert(docs.clone()).await.unwrap();
+        let mut some = request("deutsch");
+        some.facets = vec!["level", "cost"];
+        let results = index.search(some).await.unwrap();
+        let names: Vec<&str> = results.facets.keys().copied().collect();
+        assert_eq!(names, ["cost", "level"], "{}", index.name());
+        assert_eq!(results.facets["cost"]["FREE"], 2);
+        let none = index.search(request("deutsch")).await.unwrap();
+        assert!(none.facets.is_empty(), "{}", index.name());
+        assert_eq!(none.total, 3);
+    }
+}
+
+/// Many documents with equal scores and dates: every order, paged in sevens, gives the same
+/// sequence as one page holding everything, and the total counts every match.
+#[tokio::test]
+async fn pages_of_a_large_result_follow_one_order_whatever_the_sort() {
+    for index in engines() {
+        let docs: Vec<OfferDocument> = (0..150)
+            .map(|i| {
+                let mut d = doc(if i % 3 == 0 {
+                    "Deutschkurs Deutschkurs am Abend"
+                } else {
+                    "Deutschkurs am Abend"
+                });
+                d.starts_on = today() + Duration::days(i64::from(i % 5));
+                d.point = Some((47.35 + f64::from(i % 4) * 0.01, 7.90));
+                d
+            })
+            .collect();
+        index.upsert(docs).await.unwrap();
+        for sort in [
+            SearchSort::Relevance,
+            SearchSort::StartDate,
+            SearchSort::Distance,
+        ] {
+            for text in ["deutschkurs", ""] {
+                let ask = |offset: usize, limit: usize| {
+                    let mut one = request(text);
+                    one.sort = sort;
+                    one.offset = offset;
+                    one.limit = limit;
+                    one.near = Some(Near {
+                        lat: 47.35,
+                        lon: 7.90,
+                        radius_km: 50.0,
+                    });
+                    one
+                };
+                let whole = index.search(ask(0, 150)).await.unwrap();
+                assert_eq!(whole.total, 150, "{} {sort:?} {text:?}", index.name());
+                let whole: Vec<Uuid> = whole.hits.iter().map(|h| h.id).collect();
+                let mut paged = Vec::new();
+                for offset in (0..150).step_by(7) {
+                    let page = index.search(ask(offset, 7)).await.unwrap();
+                    assert_eq!(page.total, 150);
+                    paged.extend(page.hits.iter().map(|h| h.id));
+                }
+                assert_eq!(paged, whole, "{} {sort:?} {text:?}", index.name());
+            }
+        }
     }
 }

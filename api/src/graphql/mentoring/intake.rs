@@ -164,8 +164,8 @@ impl IntakeMutation {
             capacity: input.capacity,
             consent: input.consent,
         };
-        let (id, pool) =
-            intake::apply_as_mentor(&app.db, RequestMeta::of(ctx), application).await?;
+        let written = intake::apply_as_mentor(&app.db, RequestMeta::of(ctx), application).await?;
+        let (id, pool) = app.effects.apply(written).await;
         Ok(MentoringReceipt {
             id: global_id(NodeType::Mentor, id),
             pool_id: global_id(NodeType::MentoringPool, pool),

@@ -102,6 +102,7 @@ impl MentoringQuery {
         let request_id = expect_global_id(&request_id, NodeType::MentoringRequest)?;
         let ranked = proposals::candidates(
             &app.db,
+            &app.mentor_profiles,
             RequestMeta::of(ctx),
             request_id,
             usize::try_from(first).unwrap_or(0),
@@ -134,7 +135,9 @@ impl MentoringQuery {
     ) -> ApiResult<PoolMatchProposal> {
         let app = AppContext::of(ctx)?;
         let pool_id = expect_global_id(&pool_id, NodeType::MentoringPool)?;
-        let proposal = proposals::propose_pool(&app.db, RequestMeta::of(ctx), pool_id).await?;
+        let proposal =
+            proposals::propose_pool(&app.db, &app.mentor_profiles, RequestMeta::of(ctx), pool_id)
+                .await?;
         let mentors = mentors_by_id(
             &app.db,
             proposal.pairs.iter().map(|p| p.mentor_id).collect(),

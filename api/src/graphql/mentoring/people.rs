@@ -151,11 +151,8 @@ impl PeopleMutation {
             ScreeningStepGql::PoliceRecord => ScreeningStep::PoliceRecord,
             ScreeningStepGql::CodeOfConduct => ScreeningStep::CodeOfConduct,
         };
-        Ok(
-            screening::screen(&app.db, RequestMeta::of(ctx), id, step, on)
-                .await?
-                .into(),
-        )
+        let written = screening::screen(&app.db, RequestMeta::of(ctx), id, step, on).await?;
+        Ok(app.effects.apply(written).await.into())
     }
 
     /// Moves a mentor to a status: ACTIVE needs complete screening, RETIRED no live
@@ -168,15 +165,15 @@ impl PeopleMutation {
     ) -> ApiResult<Mentor> {
         let app = AppContext::of(ctx)?;
         let id = expect_global_id(&id, NodeType::Mentor)?;
-        Ok(screening::set_status(
+        let written = screening::set_status(
             &app.db,
             RequestMeta::of(ctx),
             id,
             status.into(),
             app.settings.mentoring_retention_days,
         )
-        .await?
-        .into())
+        .await?;
+        Ok(app.effects.apply(written).await.into())
     }
 
     /// Records a check-in on an active match.

@@ -37,6 +37,28 @@ fn values(counts: Option<&BTreeMap<String, u64>>) -> Vec<FacetValue> {
     out
 }
 
+/// Each facet's field in `SearchFacets` and the engine's name for it.
+const FACET_FIELDS: [(&str, &str); 8] = [
+    ("categories", "category"),
+    ("districts", "district"),
+    ("instructionLanguages", "language"),
+    ("levels", "level"),
+    ("costs", "cost"),
+    ("weekdays", "weekday"),
+    ("timesOfDay", "time_of_day"),
+    ("childcare", "childcare"),
+];
+
+/// The facets the query selects (through fragments too): only they are counted.
+fn asked_facets(ctx: &Context<'_>) -> Vec<&'static str> {
+    let facets = ctx.look_ahead().field("facets");
+    FACET_FIELDS
+        .iter()
+        .filter(|(field, _)| facets.field(field).exists())
+        .map(|(_, facet)| *facet)
+        .collect()
+}
+
 #[Object]
 impl SearchQuery {
     /// Full-text search over published offers: typos forgiven, German compounds split,
@@ -71,6 +93,7 @@ impl SearchQuery {
             },
             first: usize::try_from(first.unwrap_or(20)).unwrap_or(0),
             after,
+            facets: asked_facets(ctx),
         };
         let guard = app.search_guard();
         let found = service::search::search(

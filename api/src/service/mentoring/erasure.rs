@@ -184,7 +184,7 @@ pub async fn erase_request_data<C: ConnectionTrait>(
 }
 
 /// Removes a mentor's personal data (in the caller's transaction); returns the matches it
-/// closed.
+/// closed and the mentor.
 pub async fn erase_mentor_data<C: ConnectionTrait>(db: &C, mentor_id: Uuid) -> ApiResult<Changes> {
     let now = clock::now();
     let closed = close_matches(db, Side::Mentor(mentor_id)).await?;
@@ -214,7 +214,9 @@ pub async fn erase_mentor_data<C: ConnectionTrait>(db: &C, mentor_id: Uuid) -> A
         .filter(mentor::Column::Id.eq(mentor_id))
         .exec(db)
         .await?;
-    Ok(closed)
+    let mut changes = closed;
+    changes.push(Changed::Mentor { id: mentor_id });
+    Ok(changes)
 }
 
 /// Erases a newcomer's request at a coordinator's or admin's hand.

@@ -25,6 +25,7 @@ use crate::context::RequestMeta;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::matching::TOPICS;
 use crate::service::audit::{self, Change};
+use crate::service::changes::{Changed, Changes, Committed};
 use crate::service::mentoring::access;
 use crate::service::{language, region as regions, text};
 
@@ -252,7 +253,7 @@ pub async fn apply_as_mentor(
     db: &DatabaseConnection,
     meta: &RequestMeta,
     mut application: MentorApplication,
-) -> ApiResult<(Uuid, Uuid)> {
+) -> ApiResult<Committed<(Uuid, Uuid)>> {
     let mut errors = Vec::new();
     consent(application.consent, &mut errors);
     text::plain(
@@ -338,7 +339,10 @@ pub async fn apply_as_mentor(
     )
     .await?;
     txn.commit().await?;
-    Ok((id, pool.id))
+    Ok(Committed::new(
+        (id, pool.id),
+        Changes::one(Changed::Mentor { id }),
+    ))
 }
 
 /// Stores a newcomer's request (OPEN) in the pool serving their municipality. A

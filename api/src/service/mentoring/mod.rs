@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod erasure;
+pub mod held_profiles;
 pub mod intake;
 pub mod match_list;
 pub mod matches;

@@ -13,11 +13,13 @@ use crate::matching::assignment::{self, ScoreTable};
 use crate::matching::score::{self, Candidate};
 use crate::matching::{rules, score::Reason};
 use crate::service::audit::{self, Change};
+use crate::service::mentoring::held_profiles::HeldProfiles;
 use crate::service::mentoring::{access, profiles};
 
 /// The mentors who may be matched with a request, best first.
 pub async fn candidates(
     db: &DatabaseConnection,
+    held: &HeldProfiles,
     meta: &RequestMeta,
     request_id: Uuid,
     first: usize,
@@ -31,9 +33,8 @@ pub async fn candidates(
     else {
         return Ok(Vec::new());
     };
-    let mentors = profiles::candidate_mentors(db, &pool).await?;
-    let mut ranked = score::rank(&profile, &mentors, &rules);
-    ranked.truncate(first);
+    let mentors = held.candidates(db, &pool).await?;
+    let ranked = score::rank(&profile, &mentors, &rules, first);
     read_recorded(db, meta, &request, "mentoring_request.rank").await?;
     Ok(ranked)
 }
@@ -80,6 +81,7 @@ pub struct PoolProposal {
 /// score under every hard rule and capacity.
 pub async fn propose_pool(
     db: &DatabaseConnection,
+    held: &HeldProfiles,
     meta: &RequestMeta,
     pool_id: Uuid,
 ) -> ApiResult<PoolProposal> {
@@ -87,7 +89,7 @@ pub async fn propose_pool(
     let today = clock::now().date_naive();
     let rules = profiles::rules(&pool, today)?;
     let requests = profiles::requests(db, &pool, None, today).await?;
-    let mentors = profiles::candidate_mentors(db, &pool).await?;
+    let mentors = held.candidates(db, &pool).await?;
     let mut proposal = assign(&requests, &mentors, &rules);
     // Open requests that already have a proposal on its way are accounted for too, so the
     // coordinator sees every open request in the answer.
@@ -134,8 +136,8 @@ pub fn assign(
     let mut why_not: Vec<Option<rules::Exclusion>> = vec![None; requests.len()];
     for (r, request) in requests.iter().enumerate() {
         for (m, mentor) in mentors.iter().enumerate() {
-            match score::evaluate(request, mentor, rules) {
-                Ok(candidate) => table.set(r, m, candidate.score),
+            match score::score(request, mentor, rules) {
+                Ok(score) => table.set(r, m, score),
                 Err(exclusion) => {
                     // Keep the most telling reason: a rule that concerns this pool.
                     if exclusion != rules::Exclusion::OtherPool {

@@ -19,6 +19,7 @@ use crate::context::RequestMeta;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::matching::rules::police_record_valid;
 use crate::service::audit::{self, Change};
+use crate::service::changes::{Changed, Changes, Committed};
 use crate::service::mentoring::{access, profiles};
 
 /// A screening step.
@@ -47,7 +48,7 @@ pub async fn screen(
     mentor_id: Uuid,
     step: ScreeningStep,
     on: NaiveDate,
-) -> ApiResult<mentor::Model> {
+) -> ApiResult<Committed<mentor::Model>> {
     let (found, _) = access::mentor(db, &meta.viewer, mentor_id).await?;
     if found.erased_at.is_some() {
         return Err(ApiError::NotFound("mentor"));
@@ -90,7 +91,11 @@ pub async fn screen(
         .await?
         .ok_or(ApiError::Internal)?;
     txn.commit().await?;
-    Ok(updated)
+    let id = updated.id;
+    Ok(Committed::new(
+        updated,
+        Changes::one(Changed::Mentor { id }),
+    ))
 }
 
 /// The steps a mentor still lacks (or whose extract has expired).
@@ -124,7 +129,7 @@ pub async fn set_status(
     mentor_id: Uuid,
     status: MentorStatus,
     retention_days: u32,
-) -> ApiResult<mentor::Model> {
+) -> ApiResult<Committed<mentor::Model>> {
     let (found, pool) = access::mentor(db, &meta.viewer, mentor_id).await?;
     if found.erased_at.is_some() {
         return Err(ApiError::NotFound("mentor"));
@@ -186,5 +191,9 @@ pub async fn set_status(
         .await?
         .ok_or(ApiError::Internal)?;
     txn.commit().await?;
-    Ok(updated)
+    let id = updated.id;
+    Ok(Committed::new(
+        updated,
+        Changes::one(Changed::Mentor { id }),
+    ))
 }
