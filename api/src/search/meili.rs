@@ -31,6 +31,10 @@ use crate::search::{
 
 /// How often a write's task is polled while it runs.
 const TASK_POLL: Duration = Duration::from_millis(50);
+/// Document batches a rebuild sends ahead of the ones Meilisearch has applied: enough that
+/// the server always has the next batches queued (it merges queued additions into one
+/// indexing run), few enough that a failure is noticed early.
+const REBUILD_BATCHES_AHEAD: usize = 16;
 /// `valid_until` of offers without an end, so one range filter covers both kinds.
 const NO_END: i64 = 100_000_000;
 /// Words of a query checked for a correction when nothing matched.
@@ -401,12 +405,26 @@ impl MeiliIndex {
     }
 
     async fn add_to(&self, index: &Index, documents: &[OfferDocument]) -> Result<(), SearchError> {
+        match self.send_to(index, documents).await? {
+            Some(task) => self.wait(task).await.map(|_| ()),
+            None => Ok(()),
+        }
+    }
+
+    /// Sends documents without waiting for Meilisearch to apply them; `None` when there
+    /// was nothing to send.
+    async fn send_to(
+        &self,
+        index: &Index,
+        documents: &[OfferDocument],
+    ) -> Result<Option<TaskInfo>, SearchError> {
         if documents.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
         let documents: Vec<MeiliDocument> = documents.iter().map(MeiliDocument::of).collect();
-        self.write(index.add_or_replace(&documents, Some("id")))
+        self.call(index.add_or_replace(&documents, Some("id")))
             .await
+            .map(Some)
     }
 
     /// Runs one search with a word-matching strategy.
@@ -602,23 +620,41 @@ impl SearchIndex for MeiliIndex {
         Ok(Box::new(MeiliRebuild {
             engine: self.clone(),
             staging: self.inner.client.index(&staging),
+            sent: std::collections::VecDeque::new(),
         }))
     }
 }
 
-/// A rebuild into `<index>_rebuild`, swapped with the live index when finished.
+/// A rebuild into `<index>_rebuild`, swapped with the live index when finished. Batches
+/// are sent without waiting for each to be applied (up to `REBUILD_BATCHES_AHEAD`), so
+/// Meilisearch indexes large merged runs instead of one small batch at a time; the swap
+/// waits until every batch is applied, and any failed batch fails the rebuild.
 struct MeiliRebuild {
     engine: MeiliIndex,
     staging: Index,
+    /// Batches sent and not yet seen applied, oldest first.
+    sent: std::collections::VecDeque<TaskInfo>,
 }
 
 #[async_trait::async_trait]
 impl Rebuild for MeiliRebuild {
     async fn add(&mut self, documents: Vec<OfferDocument>) -> Result<(), SearchError> {
-        self.engine.add_to(&self.staging, &documents).await
+        if let Some(task) = self.engine.send_to(&self.staging, &documents).await? {
+            self.sent.push_back(task);
+        }
+        while self.sent.len() > REBUILD_BATCHES_AHEAD {
+            if let Some(oldest) = self.sent.pop_front() {
+                self.engine.wait(oldest).await?;
+            }
+        }
+        Ok(())
     }
 
-    async fn finish(self: Box<Self>) -> Result<(), SearchError> {
+    async fn finish(mut self: Box<Self>) -> Result<(), SearchError> {
+        // Tasks of one index run in order: each wait is short once the first is done.
+        while let Some(task) = self.sent.pop_front() {
+            self.engine.wait(task).await?;
+        }
         let engine = &self.engine;
         let swap = SwapIndexes {
             indexes: (engine.inner.config.index.clone(), self.staging.uid.clone()),

@@ -288,8 +288,24 @@ async fn a_rebuild_fills_a_second_index_and_swaps_it_in() {
     index.upsert(vec![old.clone()]).await.unwrap();
 
     let fresh = doc("Neuer Kurs");
+    let more: Vec<OfferDocument> = (0..3).map(|i| doc(&format!("Kurs {i}"))).collect();
     let mut rebuild = index.rebuild().await.unwrap();
+    let polls = |mock: &MeiliMock| {
+        mock.requests()
+            .iter()
+            .filter(|r| r.method == "GET" && r.path.starts_with("/tasks/"))
+            .count()
+    };
+    let polled_before = polls(&mock);
     rebuild.add(vec![fresh.clone()]).await.unwrap();
+    for one in &more {
+        rebuild.add(vec![one.clone()]).await.unwrap();
+    }
+    assert_eq!(
+        polls(&mock),
+        polled_before,
+        "batches are sent without waiting for each to be applied"
+    );
     assert!(
         mock.documents(INDEX).contains_key(&old.id.to_string()),
         "searches see the old documents while the rebuild runs"
@@ -304,7 +320,14 @@ async fn a_rebuild_fills_a_second_index_and_swaps_it_in() {
     rebuild.finish().await.unwrap();
 
     let live = mock.documents(INDEX);
-    assert_eq!(live.keys().collect::<Vec<_>>(), [&fresh.id.to_string()]);
+    let mut expected: Vec<String> = more.iter().map(|d| d.id.to_string()).collect();
+    expected.push(fresh.id.to_string());
+    expected.sort();
+    assert_eq!(live.keys().cloned().collect::<Vec<_>>(), expected);
+    assert!(
+        polls(&mock) >= polled_before + 4,
+        "the swap waited for every batch"
+    );
     let swaps = mock.requests_to("POST", "/swap-indexes");
     assert_eq!(swaps[0].body, json!([{ "indexes": [INDEX, staging] }]));
     assert_eq!(
