@@ -117,9 +117,10 @@ fn is_local(url: &str) -> bool {
 
 /// Connects with the given options and applies pending migrations.
 pub async fn open(options: ConnectOptions) -> Result<DatabaseConnection, DbOpenError> {
-    let db = Database::connect(options)
+    let mut db = Database::connect(options)
         .await
         .map_err(DbOpenError::Connect)?;
+    db.set_metric_callback(|_| note_statement());
     Migrator::up(&db, None)
         .await
         .map_err(DbOpenError::Migrate)?;
@@ -127,6 +128,20 @@ pub async fn open(options: ConnectOptions) -> Result<DatabaseConnection, DbOpenE
         .await
         .map_err(DbOpenError::Migrate)?;
     Ok(db)
+}
+
+/// Statements sent to the database by this process (`ap_db_statements_total`): what a
+/// request costs in SQL, read by `/metrics` and the benchmark suite.
+static STATEMENTS_SENT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Counts one statement sent (a connection's metric callback calls this).
+pub fn note_statement() {
+    STATEMENTS_SENT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// How many statements this process has sent to the database.
+pub fn statements_sent() -> u64 {
+    STATEMENTS_SENT.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Refreshes the query planner's statistics after a large load.

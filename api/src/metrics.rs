@@ -70,6 +70,8 @@ struct Requests {
 pub struct Gauges {
     pub db_pool_size: Option<u64>,
     pub db_pool_idle: Option<u64>,
+    /// Statements sent to the database since start.
+    pub db_statements: u64,
     pub outbox_pending: Option<u64>,
     pub outbox_oldest_secs: Option<f64>,
     pub subscribers: u64,
@@ -139,6 +141,12 @@ impl Metrics {
             "ap_response_cache_hit_ratio",
             "Share of cacheable reads answered from the cache since start.",
             ratio,
+        );
+        counter(
+            &mut out,
+            "ap_db_statements_total",
+            "SQL statements sent to the database.",
+            gauges.db_statements,
         );
         if let Some(size) = gauges.db_pool_size {
             gauge(

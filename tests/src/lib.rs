@@ -204,6 +204,8 @@ impl TestApp {
         let sql = Arc::new(std::sync::Mutex::new(Vec::new()));
         let log = sql.clone();
         db.set_metric_callback(move |info| {
+            // This callback takes the place of the process-wide one: it counts there too.
+            angebotsplattform::db::note_statement();
             counter.fetch_add(1, Ordering::Relaxed);
             if let Ok(mut log) = log.lock() {
                 log.push(info.statement.sql.chars().take(300).collect::<String>());

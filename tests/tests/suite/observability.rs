@@ -109,6 +109,18 @@ async fn metrics_count_requests_by_operation_and_outcome() {
     assert!(text.contains("ap_search_outbox_pending 0"), "{text}");
     assert!(text.contains("ap_search_outbox_lag_seconds "), "{text}");
     assert!(text.contains("ap_db_pool_connections "), "{text}");
+    // Statements sent: what a request costs in SQL, over the process.
+    let statements = |text: &str| -> u64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix("ap_db_statements_total "))
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let before = statements(&text);
+    app.data("{ offers(first: 1) { totalCount } }", serde_json::json!({}))
+        .await;
+    assert!(statements(&metrics_text(&app).await) > before);
 }
 
 async fn metrics_text(app: &TestApp) -> String {

@@ -46,6 +46,11 @@ enum Workload {
     ProposePool,
     /// `suggestOffers` for a three-letter prefix, as a search box asks while typing.
     Suggest,
+    /// The `search-word` search sent to Meilisearch's own HTTP API (`--url` names the
+    /// index's search route; `MEILI_API_KEY` its key): the same words, filter and facets.
+    MeiliWord,
+    /// The `search-typo` search sent to Meilisearch's own HTTP API.
+    MeiliTypo,
     /// `createOffer` then `publishOffer` of the new offer, as an admin: one write round.
     CreatePublish,
     /// What a regional site's visitors ask for, anonymously: 200 offers by id (in German or
@@ -324,6 +329,31 @@ async fn prepare(target: &Target, args: &Args) -> Result<Plan, String> {
                 publish_created: false,
             });
         }
+        Workload::MeiliWord | Workload::MeiliTypo => {
+            let words = if workload == Workload::MeiliWord {
+                "Deutschkurs"
+            } else {
+                "Deutschkurz am Morgen"
+            };
+            let request = angebotsplattform::search::SearchRequest {
+                today: chrono::Utc::now().date_naive(),
+                ..Default::default()
+            };
+            authorization = std::env::var("MEILI_API_KEY")
+                .ok()
+                .map(|key| format!("Bearer {key}"));
+            // What the platform asks of Meilisearch for `SEARCH`: 20 hits with their ids
+            // and points, the ranking score, four facets, the end-date filter.
+            json!({
+                "q": words,
+                "filter": angebotsplattform::search::meili::filter_expression(&request),
+                "facets": ["category", "district", "level", "cost"],
+                "attributesToRetrieve": ["id", "_geo"],
+                "showRankingScore": true,
+                "page": 1,
+                "hitsPerPage": 20
+            })
+        }
         Workload::Suggest => json!({
             "query": "query($p: String!) { suggestOffers(prefix: $p, limit: 8) { id title } }",
             "variables": { "p": "Deu" }
@@ -427,6 +457,9 @@ struct Tally {
     errors: usize,
     hits: usize,
     misses: usize,
+    /// Every request sent, warm-up included: what the server's CPU time and statements
+    /// over the whole run are divided by.
+    sent: usize,
 }
 
 /// Draws which body to send: a cubic skew, so the first bodies are asked for most often,
@@ -477,11 +510,13 @@ async fn client(
         };
         let body = &bodies[picker.next()];
         let started = Instant::now();
+        tally.sent += 1;
         let mut result = open.post(&target, body).await;
         if plan.publish_created
             && let Ok((200, reply, _)) = &result
             && let Some(publish) = publish_body(reply)
         {
+            tally.sent += 1;
             result = open.post(&target, &publish).await;
         }
         let elapsed = started.elapsed();
@@ -557,6 +592,10 @@ struct Report {
     hits: usize,
     misses: usize,
     distinct: usize,
+    /// Server CPU time per request sent, when the server's pid is known.
+    cpu_ms_per_request: Option<f64>,
+    /// SQL statements per request sent, when the server serves `/metrics`.
+    statements_per_request: Option<f64>,
 }
 
 impl Report {
@@ -573,6 +612,9 @@ async fn drive(args: &Args) -> Result<Report, String> {
     let distinct = plan.bodies.len();
     let target = std::sync::Arc::new(target);
     let plan = std::sync::Arc::new(plan);
+    // Measured after preparing (signing in costs a password hash), over the whole run.
+    let cpu_before = args.server_pid.and_then(cpu_ms);
+    let statements_before = statements_sent(&target).await;
     let warmup = Duration::from_secs(2);
     let started = Instant::now();
     let warmup_end = started + warmup;
@@ -589,16 +631,24 @@ async fn drive(args: &Args) -> Result<Report, String> {
         })
         .collect();
     let mut latencies = Vec::new();
-    let (mut errors, mut hits, mut misses) = (0, 0, 0);
+    let (mut errors, mut hits, mut misses, mut sent) = (0, 0, 0, 0);
     for task in tasks {
         if let Ok(tally) = task.await {
             latencies.extend(tally.latencies);
             errors += tally.errors;
             hits += tally.hits;
             misses += tally.misses;
+            sent += tally.sent;
         }
     }
     latencies.sort();
+    let sent_f = sent.max(1) as f64;
+    let cpu_ms_per_request = cpu_before
+        .zip(args.server_pid.and_then(cpu_ms))
+        .map(|(before, after)| (after - before) / sent_f);
+    let statements_per_request = statements_before
+        .zip(statements_sent(&target).await)
+        .map(|(before, after)| after.saturating_sub(before) as f64 / sent_f);
     Ok(Report {
         workload: args.workload,
         concurrency: args.concurrency,
@@ -611,7 +661,38 @@ async fn drive(args: &Args) -> Result<Report, String> {
         hits,
         misses,
         distinct,
+        cpu_ms_per_request,
+        statements_per_request,
     })
+}
+
+/// CPU time the process has used, in milliseconds (Linux: user and system time from
+/// `/proc/<pid>/stat`, in clock ticks of 10 ms).
+fn cpu_ms(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name may hold spaces: the fields are counted after its closing bracket.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let user: f64 = fields.get(11)?.parse().ok()?;
+    let system: f64 = fields.get(12)?.parse().ok()?;
+    Some((user + system) * 10.0)
+}
+
+/// The server's `ap_db_statements_total`, from `/metrics` (None when it is not served).
+async fn statements_sent(target: &Target) -> Option<u64> {
+    let mut stream = TcpStream::connect((target.host.as_str(), target.port))
+        .await
+        .ok()?;
+    let request = format!(
+        "GET /metrics HTTP/1.1\r\nHost: {}:{}\r\nConnection: close\r\n\r\n",
+        target.host, target.port
+    );
+    stream.write_all(request.as_bytes()).await.ok()?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.ok()?;
+    answer
+        .lines()
+        .find_map(|line| line.strip_prefix("ap_db_statements_total "))
+        .and_then(|value| value.trim().parse().ok())
 }
 
 fn print_report(report: &Report, server_pid: Option<u32>) {

@@ -59,7 +59,7 @@ pub struct SuiteArgs {
 }
 
 /// The workloads of the suite, in the order they run (writes last).
-const WORKLOADS: [Workload; 9] = [
+const WORKLOADS: [Workload; 10] = [
     Workload::Typename,
     Workload::OfferById,
     Workload::OffersPage,
@@ -68,6 +68,7 @@ const WORKLOADS: [Workload; 9] = [
     Workload::SearchFiltered,
     Workload::Suggest,
     Workload::MentorCandidates,
+    Workload::ProposePool,
     Workload::CreatePublish,
 ];
 
@@ -135,7 +136,21 @@ pub async fn run(args: &Args) -> Result<(), String> {
         .map_err(|e| format!("cannot start {}: {e}", server.display()))?;
     let result = drive_all(args, &mut child).await;
     stop(&mut child);
-    let (reports, peak) = result?;
+    let (mut reports, peak) = result?;
+    // With Meilisearch, the same searches against its own HTTP API: a second yardstick.
+    if let Ok(meili) = std::env::var("MEILI_URL") {
+        for workload in [Workload::MeiliWord, Workload::MeiliTypo] {
+            let mut run = args.clone();
+            run.workload = workload;
+            run.url = format!(
+                "{}/indexes/{}/search",
+                meili.trim_end_matches('/'),
+                std::env::var("MEILI_INDEX").unwrap_or_else(|_| "offers".to_owned())
+            );
+            eprintln!("running {workload:?}…");
+            reports.push(drive(&run).await.map_err(|why| (workload, why)));
+        }
+    }
     print_table(&baseline, &reports, peak, suite);
     println!(
         "load average before: {load_before}; after: {}",
@@ -168,6 +183,11 @@ async fn drive_all(args: &Args, child: &mut Child) -> Result<(Vec<Outcome>, Opti
     for workload in WORKLOADS {
         let mut run = args.clone();
         run.workload = workload;
+        run.server_pid = Some(child.id());
+        if workload == Workload::ProposePool {
+            // A coordinator asks for one proposal at a time.
+            run.concurrency = 1;
+        }
         run.url = format!("http://127.0.0.1:{}/graphql", args.suite.port);
         run.email = Some(ADMIN.to_owned());
         run.password = Some(format!("bench-{}-password", std::process::id()));
@@ -269,24 +289,36 @@ fn print_table(baseline: &Report, reports: &[Outcome], peak_kib: Option<u64>, su
         (None, Some(_)) => "SQLite + Redis",
         (None, None) => "SQLite",
     };
+    let search = if std::env::var("MEILI_URL").is_ok() {
+        "Meilisearch"
+    } else {
+        "embedded search"
+    };
     println!();
     println!(
-        "{engine}: {} offers, {} mentors, {} requests",
+        "{engine}, {search}: {} offers, {} mentors, {} requests",
         suite.offers, suite.mentors, suite.requests
     );
-    println!("| workload | clients | req/s | × bare actix | p50 | p95 | p99 | errors |");
-    println!("|---|---|---|---|---|---|---|---|");
+    println!(
+        "| workload | clients | req/s | × bare actix | p50 | p95 | p99 | server CPU ms/req | SQL/req | errors |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
+    let figure = |value: Option<f64>, digits: usize| {
+        value.map_or_else(|| "–".to_owned(), |v| format!("{v:.digits$}"))
+    };
     let bare = baseline.throughput().max(f64::MIN_POSITIVE);
     let row = |name: String, report: &Report| {
         println!(
-            "| {name} | {} | {:.1} | {:.4} | {} | {} | {} | {} |",
+            "| {name} | {} | {:.1} | {:.4} | {} | {} | {} | {} | {} | {} |",
             report.concurrency,
             report.throughput(),
             report.throughput() / bare,
             ms(report.p50),
             ms(report.p95),
             ms(report.p99),
+            figure(report.cpu_ms_per_request, 2),
+            figure(report.statements_per_request, 1),
             report.errors
         );
     };
@@ -294,7 +326,7 @@ fn print_table(baseline: &Report, reports: &[Outcome], peak_kib: Option<u64>, su
     for outcome in reports {
         match outcome {
             Ok(report) => row(format!("{:?}", report.workload), report),
-            Err((workload, why)) => println!("| {workload:?} | – | not run: {why} | | | | | |"),
+            Err((workload, why)) => println!("| {workload:?} | – | not run: {why} | | | | | | | |"),
         }
     }
     match peak_kib {
