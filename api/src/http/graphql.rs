@@ -44,34 +44,42 @@ pub async fn post(
         Ok(body) => body,
         Err(response) => return response,
     };
-    let value: serde_json::Value = match serde_json::from_slice(&body) {
-        Ok(value) => value,
-        Err(_) => {
-            return refusal(
-                StatusCode::BAD_REQUEST,
-                "BAD_USER_INPUT",
-                "the body is not valid JSON",
-            );
-        }
+    // Parsed straight into the request; only a body that fails is looked at again, to
+    // say what is wrong with it. Only an object is a request (serde would also read a
+    // struct from an array, the shape of a batch).
+    let is_object = body
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b == b'{');
+    let parsed = is_object
+        .then(|| serde_json::from_slice::<async_graphql::Request>(&body).ok())
+        .flatten();
+    let Some(request) = parsed else {
+        return refuse_body(&body);
     };
-    if value.is_array() {
-        return refusal(
+    execute(&schema, &app, &http, request).await
+}
+
+/// The refusal of a body that is not one GraphQL request: not JSON, a batch, or JSON of
+/// another shape.
+fn refuse_body(body: &[u8]) -> HttpResponse {
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Err(_) => refusal(
+            StatusCode::BAD_REQUEST,
+            "BAD_USER_INPUT",
+            "the body is not valid JSON",
+        ),
+        Ok(value) if value.is_array() => refusal(
             StatusCode::BAD_REQUEST,
             "BAD_USER_INPUT",
             "batched requests are not accepted: send one operation per request",
-        );
+        ),
+        Ok(_) => refusal(
+            StatusCode::BAD_REQUEST,
+            "BAD_USER_INPUT",
+            "the body is not a GraphQL request (query, operationName, variables)",
+        ),
     }
-    let request: async_graphql::Request = match serde_json::from_value(value) {
-        Ok(request) => request,
-        Err(_) => {
-            return refusal(
-                StatusCode::BAD_REQUEST,
-                "BAD_USER_INPUT",
-                "the body is not a GraphQL request (query, operationName, variables)",
-            );
-        }
-    };
-    execute(&schema, &app, &http, request).await
 }
 
 /// `GET /graphql`: a query in the URL (never a mutation), by text or by persisted hash;

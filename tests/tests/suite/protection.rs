@@ -145,6 +145,37 @@ async fn batches_are_refused() {
             .unwrap()
             .contains("one operation")
     );
+    // An array of bare strings is no request either (a struct can be read from a list).
+    let reply = app
+        .request(
+            TestRequest::post()
+                .uri("/graphql")
+                .set_json(json!(["{ categories { code } }"])),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(
+        reply.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("one operation"),
+        "{:?}",
+        reply.body
+    );
+    let reply = app
+        .request(
+            TestRequest::post()
+                .uri("/graphql")
+                .set_json(json!({ "query": 7 })),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(
+        reply.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a GraphQL request")
+    );
 }
 
 #[actix_web::test]
