@@ -407,6 +407,11 @@ pub struct Settings {
     )]
     pub expiry_interval_secs: u64,
 
+    /// Searches the embedded engine runs at once (0: one per core); the others wait. More
+    /// than the cores adds threads and the memory each keeps, not throughput.
+    #[arg(long, env = "SEARCH_THREADS", default_value_t = 0, global = true)]
+    pub search_threads: usize,
+
     /// Directory of the embedded search index; `<data dir>/search` when unset.
     #[arg(long, env = "SEARCH_DIR", global = true)]
     pub search_dir: Option<PathBuf>,

@@ -204,7 +204,8 @@ fn open_search(
         }
         _ => {
             let index = EmbeddedIndex::open(&settings.effective_search_dir(), thesaurus.clone())
-                .map_err(|err| StartError::Data(format!("cannot open the search index: {err}")))?;
+                .map_err(|err| StartError::Data(format!("cannot open the search index: {err}")))?
+                .searching_at_once(settings.search_threads);
             Ok(Arc::new(index))
         }
     }

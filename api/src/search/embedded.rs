@@ -18,7 +18,7 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TEXT, Value,
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
-use tokio::sync::{Mutex, OwnedMutexGuard};
+use tokio::sync::{Mutex, OwnedMutexGuard, Semaphore};
 use uuid::Uuid;
 
 use crate::search::query::{self, QueryUnit, QueryWord};
@@ -106,6 +106,10 @@ struct Inner {
 #[derive(Clone)]
 pub struct EmbeddedIndex {
     inner: Arc<Inner>,
+    /// Searches run at once. A search is CPU work on a blocking thread; more of them than
+    /// cores only adds threads, each keeping the memory its searches used (32 searches at
+    /// once held 365 MiB against 127 MiB for 2, at the same throughput).
+    slots: Arc<Semaphore>,
 }
 
 impl EmbeddedIndex {
@@ -142,6 +146,7 @@ impl EmbeddedIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(engine_error)?;
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
         Ok(Self {
             inner: Arc::new(Inner {
                 reader,
@@ -149,7 +154,16 @@ impl EmbeddedIndex {
                 fields,
                 thesaurus,
             }),
+            slots: Arc::new(Semaphore::new(cores)),
         })
+    }
+
+    /// Runs at most `searches` searches at once (0: one per core); the others wait.
+    pub fn searching_at_once(mut self, searches: usize) -> Self {
+        if searches > 0 {
+            self.slots = Arc::new(Semaphore::new(searches));
+        }
+        self
     }
 
     fn document(&self, doc: &OfferDocument) -> TantivyDocument {
@@ -565,12 +579,23 @@ impl Inner {
     }
 }
 
+/// Runs search work on a blocking thread once one of `slots` is free.
 async fn blocking<T: Send + 'static>(
+    slots: &Arc<Semaphore>,
     work: impl FnOnce() -> Result<T, SearchError> + Send + 'static,
 ) -> Result<T, SearchError> {
-    tokio::task::spawn_blocking(work)
+    let slot = slots
+        .clone()
+        .acquire_owned()
         .await
-        .map_err(|err| SearchError::Engine(err.to_string()))?
+        .map_err(|err| SearchError::Engine(err.to_string()))?;
+    tokio::task::spawn_blocking(move || {
+        let answer = work();
+        drop(slot);
+        answer
+    })
+    .await
+    .map_err(|err| SearchError::Engine(err.to_string()))?
 }
 
 #[async_trait::async_trait]
@@ -613,7 +638,7 @@ impl SearchIndex for EmbeddedIndex {
 
     async fn search(&self, request: SearchRequest) -> Result<SearchResults, SearchError> {
         let inner = self.inner.clone();
-        blocking(move || inner.run(&request)).await
+        blocking(&self.slots, move || inner.run(&request)).await
     }
 
     async fn suggest(
@@ -623,7 +648,7 @@ impl SearchIndex for EmbeddedIndex {
         today: NaiveDate,
     ) -> Result<Vec<Uuid>, SearchError> {
         let inner = self.inner.clone();
-        blocking(move || inner.suggest(&prefix, limit, today)).await
+        blocking(&self.slots, move || inner.suggest(&prefix, limit, today)).await
     }
 
     async fn rebuild(&self) -> Result<Box<dyn Rebuild>, SearchError> {

@@ -365,3 +365,24 @@ async fn pages_of_a_large_result_follow_one_order_whatever_the_sort() {
         }
     }
 }
+
+/// Searches beyond the engine's slots wait for one, and every one is answered.
+#[tokio::test]
+async fn searches_beyond_the_slots_wait_and_are_all_answered() {
+    let index = Arc::new(
+        EmbeddedIndex::in_memory(Thesaurus::shipped().unwrap())
+            .unwrap()
+            .searching_at_once(1),
+    );
+    let docs = corpus();
+    index.upsert(docs.clone()).await.unwrap();
+    let searches: Vec<_> = (0..16)
+        .map(|_| {
+            let index = index.clone();
+            tokio::spawn(async move { index.search(request("deutsch")).await.unwrap().total })
+        })
+        .collect();
+    for search in searches {
+        assert_eq!(search.await.unwrap(), 3);
+    }
+}
