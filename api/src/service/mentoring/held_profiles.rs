@@ -21,7 +21,7 @@ use crate::cache::redis_store::RedisStore;
 use crate::cache::version::DataVersion;
 use crate::error::{ApiError, ApiResult};
 use crate::matching::MentorProfile;
-use crate::service::mentoring::profiles;
+use crate::service::mentoring::profiles::{self, Homes};
 
 /// Which mentors a pool's rankings consider: its own, or with neighbouring pools allowed
 /// every active mentor (one set shared by all such pools).
@@ -55,6 +55,8 @@ pub type Profiles = Arc<Vec<MentorProfile>>;
 pub struct HeldProfiles {
     version: DataVersion,
     held: Cache<(Scope, u64), Profiles>,
+    /// Where homes lie, for mentors and requests alike.
+    homes: Cache<u64, Arc<Homes>>,
 }
 
 impl HeldProfiles {
@@ -68,7 +70,26 @@ impl HeldProfiles {
                 })
                 .time_to_live(bounds.max_age.max(Duration::from_millis(1)))
                 .build(),
+            homes: Cache::builder()
+                .max_capacity(2)
+                .time_to_live(bounds.max_age.max(Duration::from_millis(1)))
+                .build(),
         }
+    }
+
+    /// Where homes lie (municipalities' map points and districts), as of the last write.
+    pub async fn homes(&self, db: &DatabaseConnection) -> ApiResult<Arc<Homes>> {
+        let Some(version) = self.version.current().await else {
+            return Ok(Arc::new(Homes::load(db).await?));
+        };
+        self.homes_at(db, version).await
+    }
+
+    async fn homes_at(&self, db: &DatabaseConnection, version: u64) -> ApiResult<Arc<Homes>> {
+        self.homes
+            .try_get_with(version, async { Homes::load(db).await.map(Arc::new) })
+            .await
+            .map_err(|err: Arc<ApiError>| (*err).clone())
     }
 
     /// The mentors a pool's requests may be matched with, as of the last write.
@@ -78,13 +99,19 @@ impl HeldProfiles {
         pool: &mentoring_pool::Model,
     ) -> ApiResult<Profiles> {
         let Some(version) = self.version.current().await else {
-            return Ok(Arc::new(profiles::candidate_mentors(db, pool).await?));
+            let homes = Homes::load(db).await?;
+            return Ok(Arc::new(
+                profiles::candidate_mentors(db, pool, &homes).await?,
+            ));
         };
         // The version is read before the load: a write committed meanwhile bumps it, so
         // what this load missed is never served under the newer version.
         self.held
             .try_get_with((Scope::of(pool), version), async {
-                profiles::candidate_mentors(db, pool).await.map(Arc::new)
+                let homes = self.homes_at(db, version).await?;
+                profiles::candidate_mentors(db, pool, &homes)
+                    .await
+                    .map(Arc::new)
             })
             .await
             .map_err(|err: Arc<ApiError>| (*err).clone())
@@ -95,5 +122,6 @@ impl HeldProfiles {
         self.version.bump().await;
         // Keys carry the version, so older sets can no longer be found; this frees them.
         self.held.invalidate_all();
+        self.homes.invalidate_all();
     }
 }

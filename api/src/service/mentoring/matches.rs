@@ -88,13 +88,11 @@ pub async fn propose(
     }
     let today = now.date_naive();
     let rules = profiles::rules(&pool, today)?;
-    let mentor_profile = profiles::mentor(&txn, mentor_id)
+    let homes = profiles::Homes::load(&txn).await?;
+    let mentor_profile = profiles::mentor(&txn, mentor_id, &homes)
         .await?
         .ok_or(ApiError::NotFound("mentor"))?;
-    let request_profile = profiles::requests(&txn, &pool, Some(request.id), today)
-        .await?
-        .pop()
-        .ok_or(ApiError::NotFound("mentoring request"))?;
+    let request_profile = profiles::request(&txn, &request, today, &homes).await?;
     let candidate = score::evaluate(&request_profile, &mentor_profile, &rules).map_err(|rule| {
         ApiError::Conflict(format!(
             "this mentor cannot be proposed: {}",

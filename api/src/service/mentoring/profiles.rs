@@ -1,8 +1,8 @@
 //! Loads mentors and requests as the matching sees them: languages, weekly availability,
-//! home municipality centres, current load and earlier refusals. Sub-selects by pool keep
+//! homes (by municipality, see [`Homes`]), current load and earlier refusals. Sub-selects by pool keep
 //! the statements few and their parameter lists short, however large the pool.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{NaiveDate, Timelike};
 use entity::types::{MatchStatus, MentorStatus, RegionEdgeKind, RegionKind};
@@ -69,70 +69,66 @@ struct HomeOf {
     district: Option<Uuid>,
 }
 
-/// The map point and district of each municipality.
-async fn centres<C: ConnectionTrait>(
-    db: &C,
-    ids: impl Iterator<Item = Uuid>,
-) -> ApiResult<HashMap<Uuid, HomeOf>> {
-    let ids: HashSet<Uuid> = ids.collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows: Vec<(Uuid, Option<f64>, Option<f64>)> = region::Entity::find()
-        .select_only()
-        .columns([region::Column::Id, region::Column::Lat, region::Column::Lon])
-        .filter(region::Column::Id.is_in(ids.iter().copied()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let districts = Query::select()
-        .column(region::Column::Id)
-        .from(region::Entity)
-        .and_where(Expr::col(region::Column::Kind).eq(RegionKind::District.into_value()))
-        .to_owned();
-    let parents: Vec<(Uuid, Uuid)> = region_edge::Entity::find()
-        .select_only()
-        .columns([
-            region_edge::Column::FromRegionId,
-            region_edge::Column::ToRegionId,
-        ])
-        .filter(region_edge::Column::FromRegionId.is_in(ids))
-        .filter(region_edge::Column::Kind.eq(RegionEdgeKind::PartOf))
-        .filter(region_edge::Column::ToRegionId.in_subquery(districts))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let district_of: HashMap<Uuid, Uuid> = parents.into_iter().collect();
-    Ok(rows
-        .into_iter()
-        .map(|(id, lat, lon)| {
-            (
-                id,
-                HomeOf {
-                    point: lat.zip(lon),
-                    district: district_of.get(&id).copied(),
-                },
-            )
-        })
-        .collect())
-}
+/// The map point and district of every municipality: where the matching places a home.
+/// A few hundred rows for a canton, read in two statements and held beside the profiles.
+#[derive(Debug, Default)]
+pub struct Homes(HashMap<Uuid, HomeOf>);
 
-/// The point and area of a home in a municipality.
-fn home_of(
-    homes: &HashMap<Uuid, HomeOf>,
-    municipality: Option<Uuid>,
-) -> (Option<(f64, f64)>, Option<HomeArea>) {
-    let Some(municipality) = municipality else {
-        return (None, None);
-    };
-    let home = homes.get(&municipality).copied().unwrap_or_default();
-    (
-        home.point,
-        Some(HomeArea {
-            municipality,
-            district: home.district,
-        }),
-    )
+impl Homes {
+    pub async fn load<C: ConnectionTrait>(db: &C) -> ApiResult<Self> {
+        let rows: Vec<(Uuid, Option<f64>, Option<f64>)> = region::Entity::find()
+            .select_only()
+            .columns([region::Column::Id, region::Column::Lat, region::Column::Lon])
+            .filter(region::Column::Kind.eq(RegionKind::Municipality))
+            .into_tuple()
+            .all(db)
+            .await?;
+        let districts = Query::select()
+            .column(region::Column::Id)
+            .from(region::Entity)
+            .and_where(Expr::col(region::Column::Kind).eq(RegionKind::District.into_value()))
+            .to_owned();
+        let parents: Vec<(Uuid, Uuid)> = region_edge::Entity::find()
+            .select_only()
+            .columns([
+                region_edge::Column::FromRegionId,
+                region_edge::Column::ToRegionId,
+            ])
+            .filter(region_edge::Column::Kind.eq(RegionEdgeKind::PartOf))
+            .filter(region_edge::Column::ToRegionId.in_subquery(districts))
+            .into_tuple()
+            .all(db)
+            .await?;
+        let district_of: HashMap<Uuid, Uuid> = parents.into_iter().collect();
+        Ok(Self(
+            rows.into_iter()
+                .map(|(id, lat, lon)| {
+                    (
+                        id,
+                        HomeOf {
+                            point: lat.zip(lon),
+                            district: district_of.get(&id).copied(),
+                        },
+                    )
+                })
+                .collect(),
+        ))
+    }
+
+    /// The point and area of a home in a municipality.
+    fn of(&self, municipality: Option<Uuid>) -> (Option<(f64, f64)>, Option<HomeArea>) {
+        let Some(municipality) = municipality else {
+            return (None, None);
+        };
+        let home = self.0.get(&municipality).copied().unwrap_or_default();
+        (
+            home.point,
+            Some(HomeArea {
+                municipality,
+                district: home.district,
+            }),
+        )
+    }
 }
 
 /// The mentors a pool's requests may be matched with, read in one read transaction: the
@@ -141,21 +137,26 @@ fn home_of(
 pub async fn candidate_mentors(
     db: &DatabaseConnection,
     pool: &mentoring_pool::Model,
+    homes: &Homes,
 ) -> ApiResult<Vec<MentorProfile>> {
     let txn = db.begin().await?;
-    let mentors = mentors_in(&txn, mentor_ids(pool)).await?;
+    let mentors = mentors_in(&txn, mentor_ids(pool), homes).await?;
     txn.commit().await?;
     Ok(mentors)
 }
 
 /// One mentor, whatever their state.
-pub async fn mentor<C: ConnectionTrait>(db: &C, id: Uuid) -> ApiResult<Option<MentorProfile>> {
+pub async fn mentor<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    homes: &Homes,
+) -> ApiResult<Option<MentorProfile>> {
     let ids = Query::select()
         .column(mentor::Column::Id)
         .from(mentor::Entity)
         .and_where(Expr::col(mentor::Column::Id).eq(id))
         .to_owned();
-    Ok(mentors_in(db, ids).await?.pop())
+    Ok(mentors_in(db, ids, homes).await?.pop())
 }
 
 /// A mentor's columns the matching reads (names and contact stay in the database).
@@ -177,6 +178,7 @@ type MentorRow = (
 async fn mentors_in<C: ConnectionTrait>(
     db: &C,
     ids: SelectStatement,
+    homes: &Homes,
 ) -> ApiResult<Vec<MentorProfile>> {
     let mentors = mentor::Entity::find()
         .select_only()
@@ -244,7 +246,6 @@ async fn mentors_in<C: ConnectionTrait>(
         });
     }
     let loads: HashMap<Uuid, i64> = loads.into_iter().collect();
-    let homes = centres(db, mentors.iter().filter_map(|m| m.8)).await?;
     Ok(mentors
         .into_iter()
         .map(
@@ -261,7 +262,7 @@ async fn mentors_in<C: ConnectionTrait>(
                 topics,
                 capacity,
             )| {
-                let (home, area) = home_of(&homes, municipality);
+                let (home, area) = homes.of(municipality);
                 MentorProfile {
                     id,
                     pool_id,
@@ -314,39 +315,61 @@ fn live_request_ids() -> SelectStatement {
         .to_owned()
 }
 
-/// Requests as profiles: the given ones, or with `None` every open request of the pool
-/// without a live match (those still waiting).
-pub async fn requests<C: ConnectionTrait>(
+/// The pool's open requests without a live match (those still waiting), as profiles.
+pub async fn waiting_requests<C: ConnectionTrait>(
     db: &C,
     pool: &mentoring_pool::Model,
-    only: Option<Uuid>,
     today: NaiveDate,
+    homes: &Homes,
 ) -> ApiResult<Vec<RequestProfile>> {
-    let mut select = Query::select();
-    select
+    let ids = Query::select()
         .column(mentoring_request::Column::Id)
         .from(mentoring_request::Entity)
         .and_where(Expr::col(mentoring_request::Column::PoolId).eq(pool.id))
-        .and_where(Expr::col(mentoring_request::Column::ErasedAt).is_null());
-    match only {
-        Some(id) => {
-            select.and_where(Expr::col(mentoring_request::Column::Id).eq(id));
-        }
-        None => {
-            let live = live_request_ids();
-            select
-                .and_where(
-                    Expr::col(mentoring_request::Column::Status)
-                        .eq(entity::types::RequestStatus::Open.into_value()),
-                )
-                .and_where(Expr::col(mentoring_request::Column::Id).not_in_subquery(live));
-        }
-    }
-    let ids = select.to_owned();
+        .and_where(Expr::col(mentoring_request::Column::ErasedAt).is_null())
+        .and_where(
+            Expr::col(mentoring_request::Column::Status)
+                .eq(entity::types::RequestStatus::Open.into_value()),
+        )
+        .and_where(Expr::col(mentoring_request::Column::Id).not_in_subquery(live_request_ids()))
+        .to_owned();
     let rows = mentoring_request::Entity::find()
         .filter(mentoring_request::Column::Id.in_subquery(ids.clone()))
         .all(db)
         .await?;
+    let mut out = profiles_of(db, rows, ids, today, homes).await?;
+    // Longest waiting first, so the proposal's order is stable and fair to read.
+    out.sort_by(|a, b| b.waiting_days.cmp(&a.waiting_days).then(a.id.cmp(&b.id)));
+    Ok(out)
+}
+
+/// One request, already read, as a profile.
+pub async fn request<C: ConnectionTrait>(
+    db: &C,
+    request: &mentoring_request::Model,
+    today: NaiveDate,
+    homes: &Homes,
+) -> ApiResult<RequestProfile> {
+    let ids = Query::select()
+        .column(mentoring_request::Column::Id)
+        .from(mentoring_request::Entity)
+        .and_where(Expr::col(mentoring_request::Column::Id).eq(request.id))
+        .to_owned();
+    profiles_of(db, vec![request.clone()], ids, today, homes)
+        .await?
+        .pop()
+        .ok_or(ApiError::Internal)
+}
+
+/// Profiles of request rows with their languages, weekly times and refusals (`ids`
+/// selects the same requests).
+async fn profiles_of<C: ConnectionTrait>(
+    db: &C,
+    rows: Vec<mentoring_request::Model>,
+    ids: SelectStatement,
+    today: NaiveDate,
+    homes: &Homes,
+) -> ApiResult<Vec<RequestProfile>> {
     let mut languages: HashMap<Uuid, Vec<_>> = HashMap::new();
     for row in request_language::Entity::find()
         .filter(request_language::Column::RequestId.in_subquery(ids.clone()))
@@ -382,11 +405,10 @@ pub async fn requests<C: ConnectionTrait>(
             .or_default()
             .push(row.mentor_id);
     }
-    let homes = centres(db, rows.iter().filter_map(|r| r.municipality_id)).await?;
-    let mut out: Vec<RequestProfile> = rows
+    Ok(rows
         .into_iter()
         .map(|r| {
-            let (home, area) = home_of(&homes, r.municipality_id);
+            let (home, area) = homes.of(r.municipality_id);
             RequestProfile {
                 id: r.id,
                 pool_id: r.pool_id,
@@ -404,8 +426,5 @@ pub async fn requests<C: ConnectionTrait>(
                 declined_by: declined.remove(&r.id).unwrap_or_default(),
             }
         })
-        .collect();
-    // Longest waiting first, so the proposal's order is stable and fair to read.
-    out.sort_by(|a, b| b.waiting_days.cmp(&a.waiting_days).then(a.id.cmp(&b.id)));
-    Ok(out)
+        .collect())
 }

@@ -27,12 +27,12 @@ pub async fn candidates(
     let (request, pool) = access::request(db, &meta.viewer, request_id).await?;
     let today = clock::now().date_naive();
     let rules = profiles::rules(&pool, today)?;
-    let Some(profile) = profiles::requests(db, &pool, Some(request.id), today)
-        .await?
-        .pop()
-    else {
+    if request.erased_at.is_some() {
+        // Nothing of the newcomer is left to rank for.
         return Ok(Vec::new());
-    };
+    }
+    let homes = held.homes(db).await?;
+    let profile = profiles::request(db, &request, today, &homes).await?;
     let mentors = held.candidates(db, &pool).await?;
     let ranked = score::rank(&profile, &mentors, &rules, first);
     read_recorded(db, meta, &request, "mentoring_request.rank").await?;
@@ -88,7 +88,8 @@ pub async fn propose_pool(
     let pool = access::pool(db, &meta.viewer, pool_id).await?;
     let today = clock::now().date_naive();
     let rules = profiles::rules(&pool, today)?;
-    let requests = profiles::requests(db, &pool, None, today).await?;
+    let homes = held.homes(db).await?;
+    let requests = profiles::waiting_requests(db, &pool, today, &homes).await?;
     let mentors = held.candidates(db, &pool).await?;
     let mut proposal = assign(&requests, &mentors, &rules);
     // Open requests that already have a proposal on its way are accounted for too, so the
