@@ -251,7 +251,18 @@ impl Rebuild for EmbeddedRebuild {
             .writer
             .take()
             .ok_or_else(|| engine_error("the rebuild is finished"))?;
-        self.index.commit(&mut writer).await
+        self.index.commit(&mut writer).await?;
+        // A whole catalogue written at once lands in several segments; every search repeats
+        // its term lookups and scorer set-up per segment, so they are merged into one.
+        let segments = writer
+            .index()
+            .searchable_segment_ids()
+            .map_err(engine_error)?;
+        if segments.len() > 1 {
+            writer.merge(&segments).await.map_err(engine_error)?;
+            self.index.inner.reader.reload().map_err(engine_error)?;
+        }
+        Ok(())
     }
 }
 

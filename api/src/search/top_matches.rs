@@ -207,6 +207,14 @@ impl SegmentCollector for SegmentMatches {
         if self.keep == 0 {
             return;
         }
+        // Best score first: a match scoring below the last one kept cannot enter, so its
+        // start date (a fast-field read, most of the collector's time) is not looked up.
+        if self.order == Order::Score
+            && self.best.len() >= self.keep
+            && self.best.peek().is_some_and(|last| score < last.hit.score)
+        {
+            return;
+        }
         let hit = Match {
             address: DocAddress::new(self.segment, doc),
             score,
