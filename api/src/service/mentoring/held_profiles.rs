@@ -77,42 +77,36 @@ impl HeldProfiles {
         }
     }
 
-    /// Where homes lie (municipalities' map points and districts), as of the last write.
-    pub async fn homes(&self, db: &DatabaseConnection) -> ApiResult<Arc<Homes>> {
+    /// A pool's candidate mentors and where homes lie (municipalities' map points and
+    /// districts), as of the last write: the data version is asked once.
+    pub async fn of_pool(
+        &self,
+        db: &DatabaseConnection,
+        pool: &mentoring_pool::Model,
+    ) -> ApiResult<(Profiles, Arc<Homes>)> {
         let Some(version) = self.version.current().await else {
-            return Ok(Arc::new(Homes::load(db).await?));
+            let homes = Homes::load(db).await?;
+            let mentors = profiles::candidate_mentors(db, pool, &homes).await?;
+            return Ok((Arc::new(mentors), Arc::new(homes)));
         };
-        self.homes_at(db, version).await
+        let homes = self.homes_at(db, version).await?;
+        // The version is read before the load: a write committed meanwhile bumps it, so
+        // what this load missed is never served under the newer version.
+        let mentors = self
+            .held
+            .try_get_with((Scope::of(pool), version), async {
+                profiles::candidate_mentors(db, pool, &homes)
+                    .await
+                    .map(Arc::new)
+            })
+            .await
+            .map_err(|err: Arc<ApiError>| (*err).clone())?;
+        Ok((mentors, homes))
     }
 
     async fn homes_at(&self, db: &DatabaseConnection, version: u64) -> ApiResult<Arc<Homes>> {
         self.homes
             .try_get_with(version, async { Homes::load(db).await.map(Arc::new) })
-            .await
-            .map_err(|err: Arc<ApiError>| (*err).clone())
-    }
-
-    /// The mentors a pool's requests may be matched with, as of the last write.
-    pub async fn candidates(
-        &self,
-        db: &DatabaseConnection,
-        pool: &mentoring_pool::Model,
-    ) -> ApiResult<Profiles> {
-        let Some(version) = self.version.current().await else {
-            let homes = Homes::load(db).await?;
-            return Ok(Arc::new(
-                profiles::candidate_mentors(db, pool, &homes).await?,
-            ));
-        };
-        // The version is read before the load: a write committed meanwhile bumps it, so
-        // what this load missed is never served under the newer version.
-        self.held
-            .try_get_with((Scope::of(pool), version), async {
-                let homes = self.homes_at(db, version).await?;
-                profiles::candidate_mentors(db, pool, &homes)
-                    .await
-                    .map(Arc::new)
-            })
             .await
             .map_err(|err: Arc<ApiError>| (*err).clone())
     }

@@ -31,9 +31,8 @@ pub async fn candidates(
         // Nothing of the newcomer is left to rank for.
         return Ok(Vec::new());
     }
-    let homes = held.homes(db).await?;
+    let (mentors, homes) = held.of_pool(db, &pool).await?;
     let profile = profiles::request(db, &request, today, &homes).await?;
-    let mentors = held.candidates(db, &pool).await?;
     let ranked = score::rank(&profile, &mentors, &rules, first);
     read_recorded(db, meta, &request, "mentoring_request.rank").await?;
     Ok(ranked)
@@ -88,9 +87,8 @@ pub async fn propose_pool(
     let pool = access::pool(db, &meta.viewer, pool_id).await?;
     let today = clock::now().date_naive();
     let rules = profiles::rules(&pool, today)?;
-    let homes = held.homes(db).await?;
+    let (mentors, homes) = held.of_pool(db, &pool).await?;
     let requests = profiles::waiting_requests(db, &pool, today, &homes).await?;
-    let mentors = held.candidates(db, &pool).await?;
     let mut proposal = assign(&requests, &mentors, &rules);
     // Open requests that already have a proposal on its way are accounted for too, so the
     // coordinator sees every open request in the answer.
