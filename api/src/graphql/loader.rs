@@ -2,6 +2,7 @@
 //! categories, regions and translations costs one query per kind of thing, not per item.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
@@ -154,13 +155,18 @@ loader!(
 /// A loader with its request-wide cache.
 pub type Cached<L> = DataLoader<L, HashMapCache>;
 
-/// Declares the set of loaders once: the struct, a fresh set per request, and the set
-/// without caches for subscriptions.
+/// Declares the set of loaders once: the struct with an accessor per loader, a fresh set
+/// per request, and the set without caches for subscriptions. A loader is made the first
+/// time a request asks for it: most requests use a few of them, and making all of them for
+/// every request was a fixed cost of each (`{ __typename }` included).
 macro_rules! loaders {
     ($($field:ident: $loader:ident),* $(,)?) => {
         /// Every loader of one request.
         pub struct Loaders {
-            $(pub $field: Cached<$loader>,)*
+            db: DatabaseConnection,
+            /// Whether loaders keep what they read for the rest of the request.
+            cached: bool,
+            $($field: OnceLock<Cached<$loader>>,)*
         }
 
         impl Loaders {
@@ -169,11 +175,9 @@ macro_rules! loaders {
                 // A cache per request: prefetching a page's parts fills it, and each item's
                 // field then reads from it (see `prefetch`).
                 Self {
-                    $($field: DataLoader::with_cache(
-                        $loader(db.clone()),
-                        tokio::spawn,
-                        HashMapCache::default(),
-                    ),)*
+                    db: db.clone(),
+                    cached: true,
+                    $($field: OnceLock::new(),)*
                 }
             }
 
@@ -181,10 +185,25 @@ macro_rules! loaders {
             /// as long as the connection, so a cache would serve every later event what the
             /// first one read.
             pub fn uncached(db: &DatabaseConnection) -> Self {
-                let loaders = Self::new(db);
-                $(loaders.$field.enable_all_cache(false);)*
-                loaders
+                Self {
+                    cached: false,
+                    ..Self::new(db)
+                }
             }
+
+            $(
+                pub fn $field(&self) -> &Cached<$loader> {
+                    self.$field.get_or_init(|| {
+                        let loader = DataLoader::with_cache(
+                            $loader(self.db.clone()),
+                            tokio::spawn,
+                            HashMapCache::default(),
+                        );
+                        loader.enable_all_cache(self.cached);
+                        loader
+                    })
+                }
+            )*
         }
     };
 }

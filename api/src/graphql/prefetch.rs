@@ -88,32 +88,32 @@ async fn offers_selected(
                     "availableLocales"
                 ]
             ),
-            loaders.offer_translations.load_many(ids.clone()),
+            loaders.offer_translations().load_many(ids.clone()),
         ),
         when(
             wants(node, &["instructionLanguages", "supportLanguages"]),
-            loaders.offer_languages.load_many(ids.clone()),
+            loaders.offer_languages().load_many(ids.clone()),
         ),
         when(
             node.field("schedules").exists(),
-            loaders.offer_schedules.load_many(ids.clone())
+            loaders.offer_schedules().load_many(ids.clone())
         ),
         when(
             categories.exists(),
-            loaders.offer_categories.load_many(ids.clone())
+            loaders.offer_categories().load_many(ids.clone())
         ),
         when(
             served.exists(),
-            loaders.offer_regions.load_many(ids.clone())
+            loaders.offer_regions().load_many(ids.clone())
         ),
         when(
             locations.exists(),
-            loaders.offer_locations.load_many(ids.clone())
+            loaders.offer_locations().load_many(ids.clone())
         ),
         when(
             provider.exists(),
             loaders
-                .provider
+                .provider()
                 .load_many(unique(offers.iter().map(|o| o.provider_id))),
         ),
     )?;
@@ -130,7 +130,7 @@ async fn offers_selected(
     let provider_texts = when(
         wants(&provider, &["description", "servedLocale"]),
         loaders
-            .provider_translations
+            .provider_translations()
             .load_many(providers.iter().map(|p| p.id).collect::<Vec<_>>()),
     );
     tokio::try_join!(categories_done, provider_texts)?;
@@ -171,7 +171,7 @@ async fn providers_selected(
     let ids: Vec<Uuid> = providers.iter().map(|p| p.id).collect();
     when(
         wants(node, &["description", "servedLocale"]),
-        loaders.provider_translations.load_many(ids),
+        loaders.provider_translations().load_many(ids),
     )
     .await?;
     let bases = providers.iter().filter_map(|p| p.municipality_id);
@@ -194,22 +194,22 @@ fn regions<'a>(
         let parents = node.field("parents");
         let serving = node.field("servedBy");
         let (_, _, _, parent_ids, serving_ids) = tokio::try_join!(
-            loaders.region.load_many(ids.clone()),
+            loaders.region().load_many(ids.clone()),
             when(
                 wants(node, &["name", "servedLocale"]),
-                loaders.region_names.load_many(ids.clone())
+                loaders.region_names().load_many(ids.clone())
             ),
             when(
                 wants(node, &["postcodes"]),
-                loaders.region_postcodes.load_many(ids.clone())
+                loaders.region_postcodes().load_many(ids.clone())
             ),
             when(
                 parents.exists(),
-                loaders.region_parents.load_many(ids.clone())
+                loaders.region_parents().load_many(ids.clone())
             ),
             when(
                 serving.exists(),
-                loaders.region_served_by.load_many(ids.clone())
+                loaders.region_served_by().load_many(ids.clone())
             ),
         )?;
         regions(ctx, &parents, unique(parent_ids.into_values().flatten())).await?;
@@ -229,10 +229,10 @@ fn categories_selected<'a>(
         }
         let loaders = Loaders::of(ctx)?;
         let (found, _) = tokio::try_join!(
-            loaders.category.load_many(ids.clone()),
+            loaders.category().load_many(ids.clone()),
             when(
                 wants(node, &["label", "servedLocale"]),
-                loaders.category_labels.load_many(ids.clone())
+                loaders.category_labels().load_many(ids.clone())
             ),
         )?;
         let parent_ids = unique(found.values().filter_map(|c| c.parent_id));

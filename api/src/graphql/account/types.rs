@@ -75,7 +75,7 @@ impl AccountScope {
     async fn providers(&self, ctx: &Context<'_>) -> ApiResult<Vec<Provider>> {
         let lang = Lang::resolve(ctx, None);
         let found = Loaders::of(ctx)?
-            .provider
+            .provider()
             .load_many(self.0.provider_ids.iter().copied())
             .await?;
         Ok(self
@@ -91,7 +91,7 @@ impl AccountScope {
     async fn regions(&self, ctx: &Context<'_>) -> ApiResult<Vec<Region>> {
         let lang = Lang::resolve(ctx, None);
         let found = Loaders::of(ctx)?
-            .region
+            .region()
             .load_many(self.0.region_ids.iter().copied())
             .await?;
         Ok(self

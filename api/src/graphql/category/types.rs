@@ -35,7 +35,7 @@ impl Category {
 
     async fn label_and_locale(&self, ctx: &Context<'_>) -> ApiResult<(String, String)> {
         let labels = Loaders::of(ctx)?
-            .category_labels
+            .category_labels()
             .load_one(self.model.id)
             .await?
             .unwrap_or_default();
@@ -79,7 +79,7 @@ impl Category {
         let Some(parent) = self.model.parent_id else {
             return Ok(None);
         };
-        let model = Loaders::of(ctx)?.category.load_one(parent).await?;
+        let model = Loaders::of(ctx)?.category().load_one(parent).await?;
         Ok(model.map(|m| Category::new(m, self.lang.clone())))
     }
 

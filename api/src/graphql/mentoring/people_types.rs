@@ -50,7 +50,7 @@ async fn coordinates_pool(ctx: &Context<'_>, pool_id: Uuid) -> ApiResult<bool> {
     let Ok(staff) = access::mentoring_staff(&RequestMeta::of(ctx).viewer) else {
         return Ok(false);
     };
-    let pool = Loaders::of(ctx)?.mentoring_pool.load_one(pool_id).await?;
+    let pool = Loaders::of(ctx)?.mentoring_pool().load_one(pool_id).await?;
     Ok(pool.is_some_and(|pool| access::coordinates(staff, &pool)))
 }
 
@@ -58,12 +58,12 @@ async fn municipality(ctx: &Context<'_>, id: Option<Uuid>) -> ApiResult<Option<R
     let Some(id) = id else {
         return Ok(None);
     };
-    let region = Loaders::of(ctx)?.region.load_one(id).await?;
+    let region = Loaders::of(ctx)?.region().load_one(id).await?;
     Ok(region.map(|m| Region::new(m, Lang::resolve(ctx, None))))
 }
 
 async fn pool(ctx: &Context<'_>, id: Uuid) -> ApiResult<Option<MentoringPool>> {
-    let pool = Loaders::of(ctx)?.mentoring_pool.load_one(id).await?;
+    let pool = Loaders::of(ctx)?.mentoring_pool().load_one(id).await?;
     Ok(pool.map(MentoringPool::new))
 }
 
@@ -148,7 +148,7 @@ impl Mentor {
             return Ok(None);
         }
         let rows = Loaders::of(ctx)?
-            .mentor_languages
+            .mentor_languages()
             .load_one(self.model.id)
             .await?
             .unwrap_or_default();
@@ -169,7 +169,7 @@ impl Mentor {
             return Ok(None);
         }
         let rows = Loaders::of(ctx)?
-            .mentor_availability
+            .mentor_availability()
             .load_one(self.model.id)
             .await?
             .unwrap_or_default();
@@ -265,7 +265,7 @@ impl MentoringRequest {
     /// The languages the newcomer speaks, with how well.
     async fn languages(&self, ctx: &Context<'_>) -> ApiResult<Vec<LanguageSkill>> {
         let rows = Loaders::of(ctx)?
-            .request_languages
+            .request_languages()
             .load_one(self.model.id)
             .await?
             .unwrap_or_default();
@@ -281,7 +281,7 @@ impl MentoringRequest {
     /// When the newcomer is free each week.
     async fn availability(&self, ctx: &Context<'_>) -> ApiResult<Vec<WeeklyTime>> {
         let rows = Loaders::of(ctx)?
-            .request_availability
+            .request_availability()
             .load_one(self.model.id)
             .await?
             .unwrap_or_default();
@@ -369,7 +369,7 @@ impl MentorMatch {
     /// Whether the viewer coordinates the request's pool (which runs the match).
     async fn runs_it(&self, ctx: &Context<'_>) -> ApiResult<Option<mentoring_request::Model>> {
         let request = Loaders::of(ctx)?
-            .mentoring_request
+            .mentoring_request()
             .load_one(self.model.request_id)
             .await?;
         Ok(match request {
@@ -418,7 +418,7 @@ impl MentorMatch {
     /// contact for the pool that borrows them.
     async fn mentor(&self, ctx: &Context<'_>) -> ApiResult<Option<Mentor>> {
         let Some(model) = Loaders::of(ctx)?
-            .mentor
+            .mentor()
             .load_one(self.model.mentor_id)
             .await?
         else {
@@ -480,7 +480,7 @@ impl MentorMatch {
             return Ok(Vec::new());
         }
         let rows = Loaders::of(ctx)?
-            .match_check_ins
+            .match_check_ins()
             .load_one(self.model.id)
             .await?
             .unwrap_or_default();

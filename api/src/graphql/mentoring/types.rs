@@ -149,7 +149,7 @@ impl MentoringPool {
         ctx: &async_graphql::Context<'_>,
     ) -> crate::error::ApiResult<Option<crate::graphql::region::Region>> {
         let region = crate::graphql::loader::Loaders::of(ctx)?
-            .region
+            .region()
             .load_one(self.region_uuid)
             .await?;
         Ok(region.map(|m| {

@@ -119,7 +119,7 @@ impl Location {
         let Some(id) = self.municipality_id else {
             return Ok(None);
         };
-        let model = Loaders::of(ctx)?.region.load_one(id).await?;
+        let model = Loaders::of(ctx)?.region().load_one(id).await?;
         Ok(model.map(|m| Region::new(m, self.lang.clone())))
     }
 }
@@ -149,7 +149,7 @@ impl Offer {
 
     async fn translation(&self, ctx: &Context<'_>) -> ApiResult<Option<offer_translation::Model>> {
         let all = Loaders::of(ctx)?
-            .offer_translations
+            .offer_translations()
             .load_one(self.model.id)
             .await?
             .unwrap_or_default();
@@ -161,7 +161,7 @@ impl Offer {
 
     async fn languages(&self, ctx: &Context<'_>, role: LanguageRole) -> ApiResult<Vec<String>> {
         Ok(Loaders::of(ctx)?
-            .offer_languages
+            .offer_languages()
             .load_one(self.model.id)
             .await?
             .unwrap_or_default()
@@ -243,7 +243,7 @@ impl Offer {
     /// Locales the offer's texts exist in.
     async fn available_locales(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
         let mut locales: Vec<String> = Loaders::of(ctx)?
-            .offer_translations
+            .offer_translations()
             .load_one(self.model.id)
             .await?
             .unwrap_or_default()
@@ -257,7 +257,7 @@ impl Offer {
     /// Who runs the offer.
     async fn provider(&self, ctx: &Context<'_>) -> ApiResult<Option<Provider>> {
         let model = Loaders::of(ctx)?
-            .provider
+            .provider()
             .load_one(self.model.provider_id)
             .await?;
         Ok(model.map(|m| Provider::new(m, self.lang.clone())))
@@ -267,12 +267,12 @@ impl Offer {
     async fn categories(&self, ctx: &Context<'_>) -> ApiResult<Vec<Category>> {
         let loaders = Loaders::of(ctx)?;
         let ids = loaders
-            .offer_categories
+            .offer_categories()
             .load_one(self.model.id)
             .await?
             .unwrap_or_default();
         let mut found: Vec<_> = loaders
-            .category
+            .category()
             .load_many(ids)
             .await?
             .into_values()
@@ -288,11 +288,16 @@ impl Offer {
     async fn regions(&self, ctx: &Context<'_>) -> ApiResult<Vec<Region>> {
         let loaders = Loaders::of(ctx)?;
         let ids = loaders
-            .offer_regions
+            .offer_regions()
             .load_one(self.model.id)
             .await?
             .unwrap_or_default();
-        let mut found: Vec<_> = loaders.region.load_many(ids).await?.into_values().collect();
+        let mut found: Vec<_> = loaders
+            .region()
+            .load_many(ids)
+            .await?
+            .into_values()
+            .collect();
         found.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(found
             .into_iter()
@@ -410,7 +415,7 @@ impl Offer {
     /// Where it takes place.
     async fn locations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Location>> {
         Ok(Loaders::of(ctx)?
-            .offer_locations
+            .offer_locations()
             .load_one(self.model.id)
             .await?
             .unwrap_or_default()
@@ -430,7 +435,7 @@ impl Offer {
     /// When it meets.
     async fn schedules(&self, ctx: &Context<'_>) -> ApiResult<Vec<Schedule>> {
         Ok(Loaders::of(ctx)?
-            .offer_schedules
+            .offer_schedules()
             .load_one(self.model.id)
             .await?
             .unwrap_or_default()

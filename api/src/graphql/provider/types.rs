@@ -99,7 +99,7 @@ impl Provider {
         let Some(id) = self.model.municipality_id else {
             return Ok(None);
         };
-        let model = Loaders::of(ctx)?.region.load_one(id).await?;
+        let model = Loaders::of(ctx)?.region().load_one(id).await?;
         Ok(model.map(|m| Region::new(m, self.lang.clone())))
     }
 
@@ -155,7 +155,7 @@ impl Provider {
         ctx: &Context<'_>,
     ) -> ApiResult<Option<(String, String)>> {
         let all = Loaders::of(ctx)?
-            .provider_translations
+            .provider_translations()
             .load_one(self.model.id)
             .await?
             .unwrap_or_default();

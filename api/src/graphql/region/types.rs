@@ -63,7 +63,7 @@ impl Region {
     ) -> ApiResult<Vec<Region>> {
         let ids = ids.unwrap_or_default();
         let mut found: Vec<Region> = Loaders::of(ctx)?
-            .region
+            .region()
             .load_many(ids)
             .await?
             .into_values()
@@ -114,7 +114,7 @@ impl Region {
     /// Postcodes that lie in the region.
     async fn postcodes(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
         Ok(Loaders::of(ctx)?
-            .region_postcodes
+            .region_postcodes()
             .load_one(self.model.id)
             .await?
             .unwrap_or_default())
@@ -123,7 +123,7 @@ impl Region {
     /// The regions this one lies in directly.
     async fn parents(&self, ctx: &Context<'_>) -> ApiResult<Vec<Region>> {
         let ids = Loaders::of(ctx)?
-            .region_parents
+            .region_parents()
             .load_one(self.model.id)
             .await?;
         self.regions(ctx, ids).await
@@ -132,7 +132,7 @@ impl Region {
     /// Lead municipalities (or other regions) that do this region's integration work.
     async fn served_by(&self, ctx: &Context<'_>) -> ApiResult<Vec<Region>> {
         let ids = Loaders::of(ctx)?
-            .region_served_by
+            .region_served_by()
             .load_one(self.model.id)
             .await?;
         self.regions(ctx, ids).await
@@ -202,7 +202,7 @@ impl Region {
 impl Region {
     async fn localised_name(&self, ctx: &Context<'_>) -> ApiResult<(String, Option<String>)> {
         let names = Loaders::of(ctx)?
-            .region_names
+            .region_names()
             .load_one(self.model.id)
             .await?
             .unwrap_or_default();

@@ -66,7 +66,7 @@ impl SearchHit {
             return Ok(Vec::new());
         }
         let translations = Loaders::of(ctx)?
-            .offer_translations
+            .offer_translations()
             .load_one(self.offer.model.id)
             .await?
             .unwrap_or_default();
