@@ -70,14 +70,39 @@ struct Fit<'a> {
     shared_topics: usize,
 }
 
+/// A weighted criterion of the fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Criterion {
+    Language,
+    Distance,
+    Availability,
+    Topics,
+    Load,
+    Waiting,
+}
+
+impl Criterion {
+    /// Its name in reasons and in the pool's weights.
+    fn name(self) -> &'static str {
+        match self {
+            Self::Language => "language",
+            Self::Distance => "distance",
+            Self::Availability => "availability",
+            Self::Topics => "topics",
+            Self::Load => "load",
+            Self::Waiting => "waiting",
+        }
+    }
+}
+
 /// The criteria in the order their reasons are shown.
-const CRITERIA: [&str; 6] = [
-    "language",
-    "distance",
-    "availability",
-    "topics",
-    "load",
-    "waiting",
+const CRITERIA: [Criterion; 6] = [
+    Criterion::Language,
+    Criterion::Distance,
+    Criterion::Availability,
+    Criterion::Topics,
+    Criterion::Load,
+    Criterion::Waiting,
 ];
 
 impl<'a> Fit<'a> {
@@ -105,46 +130,55 @@ impl<'a> Fit<'a> {
         }
     }
 
-    /// Each criterion's weight and value, in the order of [`CRITERIA`].
-    fn parts(&self, rules: &PoolRules) -> [(f64, f64); 6] {
+    /// A criterion's weight in the pool and the pair's value on it, 0 to 1.
+    fn part(&self, criterion: Criterion, rules: &PoolRules) -> (f64, f64) {
         let w = &rules.weights;
-        let common = self.common.map_or(0.0, |(level, ..)| level);
-        let topics = if self.request.topics.is_empty() {
-            0.5
-        } else {
-            self.shared_topics as f64 / self.request.topics.len() as f64
-        };
-        let capacity = self.mentor.capacity.max(1);
-        [
+        match criterion {
             // A common language to start with, and German to practise.
-            (w.language, 0.7 * common + 0.3 * self.german),
-            (
+            Criterion::Language => {
+                let common = self.common.map_or(0.0, |(level, ..)| level);
+                (w.language, 0.7 * common + 0.3 * self.german)
+            }
+            Criterion::Distance => (
                 w.distance,
                 self.km
                     .map_or(0.0, |km| 0.5f64.powf(km / w.distance_half_km)),
             ),
-            (
+            Criterion::Availability => (
                 w.availability,
                 (f64::from(self.overlap) / f64::from(FULL_OVERLAP_MINUTES)).min(1.0),
             ),
-            (w.topics, topics),
-            (
-                w.load,
-                1.0 - f64::from(self.mentor.load.min(capacity)) / f64::from(capacity),
-            ),
-            (
+            Criterion::Topics => {
+                let value = if self.request.topics.is_empty() {
+                    0.5
+                } else {
+                    self.shared_topics as f64 / self.request.topics.len() as f64
+                };
+                (w.topics, value)
+            }
+            Criterion::Load => {
+                let capacity = self.mentor.capacity.max(1);
+                (
+                    w.load,
+                    1.0 - f64::from(self.mentor.load.min(capacity)) / f64::from(capacity),
+                )
+            }
+            Criterion::Waiting => (
                 w.waiting,
                 (f64::from(self.request.waiting_days) / f64::from(rules.waiting_alert_days.max(1)))
                     .min(1.0),
             ),
-        ]
+        }
     }
 
     /// The weighted sum of the criteria (the preference is a rule and weighs nothing).
     fn score(&self, rules: &PoolRules) -> f64 {
-        self.parts(rules)
+        CRITERIA
             .iter()
-            .map(|(weight, value)| weight * value)
+            .map(|criterion| {
+                let (weight, value) = self.part(*criterion, rules);
+                weight * value
+            })
             .sum()
     }
 
@@ -152,12 +186,14 @@ impl<'a> Fit<'a> {
     fn reasons(&self, rules: &PoolRules) -> Vec<Reason> {
         let mut reasons: Vec<Reason> = CRITERIA
             .iter()
-            .zip(self.parts(rules))
-            .map(|(criterion, (weight, value))| Reason {
-                criterion,
-                weight,
-                value,
-                explanation: self.explain(criterion, rules),
+            .map(|criterion| {
+                let (weight, value) = self.part(*criterion, rules);
+                Reason {
+                    criterion: criterion.name(),
+                    weight,
+                    value,
+                    explanation: self.explain(*criterion, rules),
+                }
             })
             .collect();
         // A rule, not a weight: shown so the coordinator sees why only such mentors are listed.
@@ -172,20 +208,20 @@ impl<'a> Fit<'a> {
         reasons
     }
 
-    fn explain(&self, criterion: &str, rules: &PoolRules) -> String {
+    fn explain(&self, criterion: Criterion, rules: &PoolRules) -> String {
         match criterion {
-            "language" => self.explain_languages(),
-            "distance" => self.explain_distance(),
-            "availability" => match self.overlap {
+            Criterion::Language => self.explain_languages(),
+            Criterion::Distance => self.explain_distance(),
+            Criterion::Availability => match self.overlap {
                 0 => "no time in common during the week".to_owned(),
                 minutes => format!("{} a week in common", duration(minutes)),
             },
-            "topics" => self.explain_topics(),
-            "load" => match self.mentor.load {
+            Criterion::Topics => self.explain_topics(),
+            Criterion::Load => match self.mentor.load {
                 0 => "no current mentee".to_owned(),
                 load => format!("{load} of {} places taken", self.mentor.capacity),
             },
-            _ => waiting(self.request, rules.waiting_alert_days),
+            Criterion::Waiting => waiting(self.request, rules.waiting_alert_days),
         }
     }
 
