@@ -129,51 +129,33 @@ async fn only_json_posts_are_executed() {
     );
 }
 
+/// The message of a `400 Bad Request` answer to a POST of `body`.
+async fn refused_post(app: &TestApp, body: serde_json::Value) -> String {
+    let reply = app
+        .request(TestRequest::post().uri("/graphql").set_json(body))
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{:?}", reply.body);
+    reply.body["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 #[actix_web::test]
 async fn batches_are_refused() {
     let app = TestApp::spawn().await;
-    let reply = app
-        .request(TestRequest::post().uri("/graphql").set_json(json!([
-            { "query": "{ categories { code } }" },
-            { "query": "{ categories { code } }" }
-        ])))
-        .await;
-    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
-    assert!(
-        reply.body["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("one operation")
-    );
+    let batch = json!([
+        { "query": "{ categories { code } }" },
+        { "query": "{ categories { code } }" }
+    ]);
+    assert!(refused_post(&app, batch).await.contains("one operation"));
     // An array of bare strings is no request either (a struct can be read from a list).
-    let reply = app
-        .request(
-            TestRequest::post()
-                .uri("/graphql")
-                .set_json(json!(["{ categories { code } }"])),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    let strings = json!(["{ categories { code } }"]);
+    assert!(refused_post(&app, strings).await.contains("one operation"));
+    let number = json!({ "query": 7 });
     assert!(
-        reply.body["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("one operation"),
-        "{:?}",
-        reply.body
-    );
-    let reply = app
-        .request(
-            TestRequest::post()
-                .uri("/graphql")
-                .set_json(json!({ "query": 7 })),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
-    assert!(
-        reply.body["errors"][0]["message"]
-            .as_str()
-            .unwrap()
+        refused_post(&app, number)
+            .await
             .contains("not a GraphQL request")
     );
 }
