@@ -452,6 +452,17 @@ pub struct Settings {
     #[arg(long, env = "SEARCH_BATCH_SIZE", default_value_t = 500, global = true)]
     pub search_batch_size: u64,
 
+    /// Offers read and sent per batch when the whole index is rebuilt (`reindex`, or an
+    /// empty index at start). Larger than the outbox's batches: a rebuild is throughput,
+    /// not latency (82,000 offers into Meilisearch: 63 s with 500, 48 s with 2,000).
+    #[arg(
+        long,
+        env = "REINDEX_BATCH_SIZE",
+        default_value_t = 2000,
+        global = true
+    )]
+    pub reindex_batch_size: u64,
+
     /// Milliseconds the search indexer waits when the outbox is empty.
     #[arg(
         long,

@@ -151,6 +151,7 @@ pub async fn serve(app: AppContext) -> Result<(), StartError> {
         app.search.clone(),
         app.effects.clone(),
         settings.search_batch_size,
+        settings.reindex_batch_size,
         std::time::Duration::from_millis(settings.search_interval_ms.max(10)),
         stop,
     );
@@ -277,7 +278,7 @@ pub async fn run_cli(cli: Cli) -> Result<(), StartError> {
         }
         Command::Reindex => {
             let db = db::open_from_settings(&settings).await?;
-            let batch = settings.search_batch_size.max(1);
+            let batch = settings.reindex_batch_size.max(1);
             let app = AppContext::new(db, settings)?;
             let started = std::time::Instant::now();
             let count = search::indexer::reindex(&app.db, &*app.search, batch).await?;

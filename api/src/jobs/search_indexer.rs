@@ -21,6 +21,7 @@ pub fn spawn(
     index: Arc<dyn SearchIndex>,
     effects: Effects,
     batch: u64,
+    rebuild_batch: u64,
     interval: Duration,
     mut stop: Stop,
 ) -> tokio::task::JoinHandle<()> {
@@ -30,7 +31,7 @@ pub fn spawn(
         let mut since_prune = 0u32;
         while stop.before(std::future::ready(())).await.is_some() {
             if !built {
-                built = build_if_empty(&db, &*index, batch.max(1)).await;
+                built = build_if_empty(&db, &*index, rebuild_batch.max(1)).await;
             }
             let report = indexer::drain_once(&db, &*index, batch.max(1)).await;
             if matches!(&report, Ok(r) if r.indexed + r.removed > 0) {

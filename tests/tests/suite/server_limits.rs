@@ -128,6 +128,7 @@ async fn background_jobs_stop_when_asked() {
         app.app.search.clone(),
         app.app.effects.clone(),
         100,
+        1000,
         Duration::from_secs(3600),
         stop,
     );

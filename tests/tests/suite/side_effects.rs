@@ -87,6 +87,7 @@ async fn a_search_answered_before_the_index_caught_up_is_not_served_after() {
         app.app.search.clone(),
         app.app.effects.clone(),
         100,
+        1000,
         Duration::from_millis(20),
         stop,
     );
