@@ -553,10 +553,21 @@ pub struct Settings {
     )]
     pub redis_breaker_cooldown_ms: u64,
 
-    /// Seconds an instance may take a sign-in for live on Redis's word, without asking the
-    /// database (revocations reach every instance at once regardless).
+    /// Seconds an instance may serve a sign-in (live, with its account's role and scopes)
+    /// from memory without asking the database. Sign-outs on the instance are seen at once;
+    /// with Redis, those on other instances too, otherwise within these seconds. 0 asks the
+    /// database on every request.
     #[arg(long, env = "SESSION_CACHE_SECS", default_value_t = 30, global = true)]
     pub session_cache_secs: u64,
+
+    /// Sign-ins one instance remembers at most (see `SESSION_CACHE_SECS`).
+    #[arg(
+        long,
+        env = "SESSION_CACHE_SIGN_INS",
+        default_value_t = 100_000,
+        global = true
+    )]
+    pub session_cache_sign_ins: u64,
 
     /// Seconds anonymous catalogue answers are cached (0 turns the cache off).
     #[arg(long, env = "RESPONSE_CACHE_SECS", default_value_t = 60, global = true)]
@@ -802,6 +813,15 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// How long an access token can still be presented after it was issued, clock leeway
+    /// included: how long an ended sign-in must stay announced as ended.
+    pub fn access_token_lifetime(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(
+            self.access_token_ttl_secs
+                .saturating_add(self.jwt_leeway_secs),
+        )
+    }
+
     /// The log format to use: explicit, or chosen by mode.
     pub fn effective_log_format(&self) -> LogFormat {
         self.log_format.unwrap_or(match self.mode {

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::StartError;
 use crate::auth::password::Hasher;
+use crate::auth::sign_ins::{SignInBounds, SignIns};
 use crate::auth::throttle::{SignInThrottle, ThrottleLimits};
 use crate::auth::{TokenKeys, Viewer};
 use crate::breaker::CircuitBreaker;
@@ -20,7 +21,7 @@ use crate::cache::redis_store::{RedisStore, StoreLimits};
 use crate::cache::responses::{CacheBounds, ResponseCache};
 use crate::cache::{Limiters, RateLimiter};
 use crate::config::Settings;
-use crate::effects::Effects;
+use crate::effects::{Effects, Reach};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventBus;
 use crate::http::connections::ConnectionCounter;
@@ -67,6 +68,8 @@ pub struct AppContext {
     pub connections: Arc<ConnectionCounter>,
     /// Candidate mentors of each pool as rankings read them (kept current by `effects`).
     pub mentor_profiles: Arc<HeldProfiles>,
+    /// Live sign-ins this instance remembers (ended ones are forgotten by `effects`).
+    pub sign_ins: Arc<SignIns>,
     /// Turns what writes changed into events and cache invalidation.
     pub effects: Effects,
 }
@@ -130,11 +133,22 @@ impl AppContext {
                 max_age: std::time::Duration::from_secs(settings.mentor_profile_max_age_secs),
             },
         ));
+        let sign_ins = Arc::new(SignIns::new(
+            redis.clone(),
+            SignInBounds {
+                remember: std::time::Duration::from_secs(settings.session_cache_secs),
+                max_remembered: settings.session_cache_sign_ins,
+                announce_ended: settings.access_token_lifetime(),
+            },
+        ));
         let effects = Effects::new(
             db.clone(),
-            responses.clone(),
-            mentor_profiles.clone(),
-            events.clone(),
+            Reach {
+                responses: responses.clone(),
+                profiles: mentor_profiles.clone(),
+                sign_ins: sign_ins.clone(),
+                events: events.clone(),
+            },
         );
         Ok(Self {
             db,
@@ -155,6 +169,7 @@ impl AppContext {
             )),
             events,
             mentor_profiles,
+            sign_ins,
             effects,
             metrics: Arc::new(Metrics::default()),
             ws_slots: Arc::new(tokio::sync::Semaphore::new(settings_ws_connections)),

@@ -1,7 +1,7 @@
 //! The one place where a committed write's side effects happen, whoever made the write
 //! (a GraphQL resolver, a command, a background job): subscribers are told, cached public
-//! answers are dropped when the public may see the difference, and held mentor profiles
-//! when the matching may. The search work
+//! answers are dropped when the public may see the difference, held mentor profiles
+//! when the matching may, and ended sign-ins everywhere they are remembered. The search work
 //! needs nothing here: each write put its outbox rows in its own transaction, and the
 //! indexer drops cached answers again once it has applied them (see `jobs::search_indexer`).
 
@@ -10,6 +10,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::StartError;
+use crate::auth::sign_ins::{SignInBounds, SignIns};
 use crate::cache::responses::{CacheBounds, ResponseCache};
 use crate::config::Settings;
 use crate::events::{EventBus, OfferChange, publish};
@@ -17,27 +18,32 @@ use crate::service::changes::{Changed, Changes, Committed};
 use crate::service::mentoring::held_profiles::{HeldBounds, HeldProfiles};
 
 /// What side effects reach: the database (to describe a change), the response cache, the
-/// held mentor profiles and the event bus.
+/// held mentor profiles, the remembered sign-ins and the event bus.
 #[derive(Clone)]
 pub struct Effects {
     db: DatabaseConnection,
     responses: Arc<ResponseCache>,
     profiles: Arc<HeldProfiles>,
+    sign_ins: Arc<SignIns>,
     events: Arc<EventBus>,
 }
 
+/// The shared parts side effects reach, besides the database.
+pub struct Reach {
+    pub responses: Arc<ResponseCache>,
+    pub profiles: Arc<HeldProfiles>,
+    pub sign_ins: Arc<SignIns>,
+    pub events: Arc<EventBus>,
+}
+
 impl Effects {
-    pub fn new(
-        db: DatabaseConnection,
-        responses: Arc<ResponseCache>,
-        profiles: Arc<HeldProfiles>,
-        events: Arc<EventBus>,
-    ) -> Self {
+    pub fn new(db: DatabaseConnection, reach: Reach) -> Self {
         Self {
             db,
-            responses,
-            profiles,
-            events,
+            responses: reach.responses,
+            profiles: reach.profiles,
+            sign_ins: reach.sign_ins,
+            events: reach.events,
         }
     }
 
@@ -63,11 +69,23 @@ impl Effects {
                 max_age: std::time::Duration::from_secs(1),
             },
         ));
+        // Remembers nothing: it is there to announce ended sign-ins to the servers.
+        let sign_ins = Arc::new(SignIns::new(
+            redis.clone(),
+            SignInBounds {
+                remember: std::time::Duration::ZERO,
+                max_remembered: 0,
+                announce_ended: settings.access_token_lifetime(),
+            },
+        ));
         Ok(Self::new(
             db,
-            responses,
-            profiles,
-            Arc::new(EventBus::new(redis)),
+            Reach {
+                responses,
+                profiles,
+                sign_ins,
+                events: Arc::new(EventBus::new(redis)),
+            },
         ))
     }
 
@@ -103,6 +121,7 @@ impl Effects {
                     publish::offer_changed(&self.db, &self.events, id, kind).await;
                 }
                 Changed::Match { id } => publish::match_changed(&self.db, &self.events, id).await,
+                Changed::SignInEnded { session } => self.sign_ins.ended(session).await,
                 Changed::Provider { .. } | Changed::Mentor { .. } | Changed::Reference => {}
             }
         }

@@ -1,9 +1,10 @@
-//! Who is calling: passwords, access tokens, opaque secrets (refresh tokens, invitations,
-//! API keys), the viewer of a request, and sign-in throttling.
+//! Who is calling: passwords, access tokens, live sign-ins, opaque secrets (refresh tokens,
+//! invitations, API keys), the viewer of a request, and sign-in throttling.
 
 pub mod keys;
 pub mod password;
 pub mod secret;
+pub mod sign_ins;
 pub mod signed_in;
 pub mod throttle;
 pub mod token;

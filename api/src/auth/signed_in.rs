@@ -3,9 +3,9 @@
 //! every event, so a signed-out coordinator stops hearing about matches).
 
 use crate::auth::StaffViewer;
+use crate::auth::sign_ins::Known;
 use crate::context::AppContext;
 use crate::service;
-use crate::service::account::SharedSessions;
 
 /// Why an access token does not name a signed-in staff member.
 #[derive(Debug)]
@@ -18,19 +18,28 @@ pub enum TokenRefusal {
     Unavailable(crate::error::ApiError),
 }
 
-/// The staff member an access token names, if their session is live (Redis is asked first
-/// when configured; the database decides).
+/// The staff member an access token names, if their sign-in is live: from what this
+/// instance remembers (and Redis, when configured, says of sign-outs elsewhere), else from
+/// the database.
 pub async fn staff_for_token(app: &AppContext, token: &str) -> Result<StaffViewer, TokenRefusal> {
     let verified = app.tokens.verify(token).map_err(|reason| {
         tracing::info!(%reason, "access token refused");
         TokenRefusal::Invalid
     })?;
-    let shared = app.redis.as_deref().map(|store| SharedSessions {
-        store,
-        remember: std::time::Duration::from_secs(app.settings.session_cache_secs),
-    });
-    match service::account::load_viewer(&app.db, verified, shared.as_ref()).await {
-        Ok(Some(staff)) => Ok(staff),
+    let known_live = match app
+        .sign_ins
+        .known(verified.session_id, verified.account_id)
+        .await
+    {
+        Known::Ended => return Err(TokenRefusal::Ended),
+        Known::Remembered(staff) => return Ok(staff),
+        Known::Unknown { live } => live,
+    };
+    match service::account::load_viewer(&app.db, verified, known_live).await {
+        Ok(Some(staff)) => {
+            app.sign_ins.remember(&staff).await;
+            Ok(staff)
+        }
         Ok(None) => Err(TokenRefusal::Ended),
         Err(err) => Err(TokenRefusal::Unavailable(err)),
     }

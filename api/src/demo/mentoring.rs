@@ -7,9 +7,7 @@ use entity::{
     mentor, mentor_availability, mentor_language, mentoring_pool, mentoring_request,
     request_availability, request_language,
 };
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -44,7 +42,7 @@ pub async fn seed(
     if pools.is_empty() {
         return Ok((0, 0));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut rows = PeopleRows::default();
     for n in 0..size.mentors as usize {
         let (pool_id, places) = &pools[n % pools.len()];

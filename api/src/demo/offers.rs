@@ -10,7 +10,7 @@ use entity::{
     category, offer, offer_category, offer_language, offer_location, offer_region, offer_schedule,
     offer_translation, provider,
 };
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
 use uuid::Uuid;
 
 use super::geography::Place;
@@ -75,7 +75,7 @@ pub async fn seed_providers(
             district: place.district,
         });
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     insert_all(&txn, rows).await?;
     txn.commit().await?;
     Ok(out)
@@ -95,7 +95,7 @@ struct OfferRows {
 
 impl OfferRows {
     async fn write(self, db: &DatabaseConnection) -> ApiResult<()> {
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         insert_all(&txn, self.offers).await?;
         insert_all(&txn, self.translations).await?;
         insert_all(&txn, self.categories).await?;

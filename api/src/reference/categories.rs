@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use entity::types::CategoryKind;
 use entity::{category, category_label};
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
 
 use crate::error::{ApiError, ApiResult};
 use crate::ids::new_id;
@@ -61,7 +61,7 @@ fn rows() -> ApiResult<Vec<Row>> {
 
 /// Inserts missing categories and labels in one transaction.
 pub async fn load(db: &DatabaseConnection) -> ApiResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let existing = category::Entity::find().all(&txn).await?;
     let mut ids: HashMap<String, uuid::Uuid> =
         existing.iter().map(|c| (c.code.clone(), c.id)).collect();

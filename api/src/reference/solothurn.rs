@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use entity::types::RegionKind;
 use entity::{region, region_postcode};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::error::ApiResult;
 use crate::service::bulk;
@@ -244,7 +244,7 @@ pub async fn upgrade(db: &DatabaseConnection) -> ApiResult<usize> {
         .into_iter()
         .map(|p| p.region_id)
         .collect();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut changed = 0;
     let mut postcodes = Vec::new();
     for (old, new) in rough.iter().zip(

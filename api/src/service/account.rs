@@ -9,15 +9,13 @@ use entity::{
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::auth::token::VerifiedToken;
 use crate::auth::{StaffViewer, password, secret};
-use crate::cache::redis_store::RedisStore;
-use crate::cache::sessions;
 use crate::clock;
 use crate::config::Settings;
 use crate::context::{AppContext, RequestMeta};
@@ -27,11 +25,12 @@ use crate::service::audit::{self, Change};
 use crate::service::session::{self, Session, normalise_email};
 use crate::service::text;
 
-/// The viewer an access token names, if its account is active and its sign-in live.
+/// The viewer an access token names, if its account is active and its sign-in live
+/// (`known_live`: someone checked the sign-in's liveness within the remembering window).
 pub async fn load_viewer<C: ConnectionTrait>(
     db: &C,
     token: VerifiedToken,
-    shared: Option<&SharedSessions<'_>>,
+    known_live: bool,
 ) -> ApiResult<Option<StaffViewer>> {
     let Some(account) = user_account::Entity::find_by_id(token.account_id)
         .filter(user_account::Column::Status.eq(AccountStatus::Active))
@@ -40,51 +39,18 @@ pub async fn load_viewer<C: ConnectionTrait>(
     else {
         return Ok(None);
     };
-    if !live(db, token.session_id, shared).await? {
+    if !known_live && !session::is_live(db, token.session_id).await? {
         return Ok(None);
     }
-    let scopes = account_scope::Entity::find()
-        .filter(account_scope::Column::AccountId.eq(account.id))
-        .all(db)
-        .await?;
+    let scope = scope_of(db, account.id).await?;
     Ok(Some(StaffViewer {
         account_id: account.id,
         session_id: token.session_id,
         role: account.role,
-        provider_ids: scopes.iter().filter_map(|s| s.provider_id).collect(),
-        region_ids: scopes.iter().filter_map(|s| s.region_id).collect(),
-        pool_ids: scopes.iter().filter_map(|s| s.pool_id).collect(),
+        provider_ids: scope.provider_ids,
+        region_ids: scope.region_ids,
+        pool_ids: scope.pool_ids,
     }))
-}
-
-/// Where sign-ins' liveness is shared between instances, and for how long a live one is
-/// remembered.
-pub struct SharedSessions<'a> {
-    pub store: &'a RedisStore,
-    pub remember: std::time::Duration,
-}
-
-/// Whether a sign-in is live: what Redis knows first, else the database (remembered then).
-async fn live<C: ConnectionTrait>(
-    db: &C,
-    session_id: Uuid,
-    shared: Option<&SharedSessions<'_>>,
-) -> ApiResult<bool> {
-    let Some(shared) = shared else {
-        return session::is_live(db, session_id).await;
-    };
-    match sessions::state(shared.store, session_id).await {
-        Ok(Some(known)) => return Ok(known),
-        Ok(None) => {}
-        Err(err) => err.log("session states in Redis unavailable"),
-    }
-    let live = session::is_live(db, session_id).await?;
-    if live
-        && let Err(err) = sessions::remember_live(shared.store, session_id, shared.remember).await
-    {
-        err.log("could not remember a live session in Redis");
-    }
-    Ok(live)
 }
 
 /// An account by id.
@@ -164,7 +130,7 @@ pub async fn create_admin(
     let hash = password::Hasher::new(1)
         .hash(password_text.to_owned())
         .await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let account = insert_account(&txn, &email, display_name.trim(), hash, Role::Admin).await?;
     audit::record_system(
         &txn,
@@ -331,7 +297,7 @@ pub async fn invite(
         account_id: None,
         created_at: now,
     };
-    let txn = app.db.begin().await?;
+    let txn = crate::db::begin_write(&app.db).await?;
     invitation::Entity::insert(invitation::ActiveModel::from(model.clone()))
         .exec_without_returning(&txn)
         .await?;
@@ -413,7 +379,7 @@ pub async fn accept_invitation(
         .all(&app.db)
         .await?;
     let hash = app.passwords.hash(password_text.to_owned()).await?;
-    let txn = app.db.begin().await?;
+    let txn = crate::db::begin_write(&app.db).await?;
     // The guarded update comes first: of two acceptances of one invitation, one wins.
     let claimed = invitation::Entity::update_many()
         .col_expr(invitation::Column::AcceptedAt, Expr::value(now))

@@ -6,7 +6,7 @@ use entity::types::CodeList;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    SqlErr, TransactionTrait,
+    SqlErr,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -60,7 +60,7 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     api_client::Entity::insert(api_client::ActiveModel::from(client.clone()))
         .exec_without_returning(&txn)
         .await
@@ -89,7 +89,7 @@ pub async fn revoke(
     id: Uuid,
 ) -> ApiResult<api_client::Model> {
     meta.viewer.admin()?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let written = api_client::Entity::update_many()
         .col_expr(api_client::Column::Active, Expr::value(false))
         .col_expr(api_client::Column::UpdatedAt, Expr::value(clock::now()))
@@ -138,7 +138,7 @@ pub async fn update(
             "must be positive",
         )]));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut update = api_client::Entity::update_many()
         .col_expr(api_client::Column::UpdatedAt, Expr::value(clock::now()))
         .filter(api_client::Column::Id.eq(id));

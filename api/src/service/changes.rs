@@ -1,6 +1,6 @@
 //! What a committed write changed, as its side effects need to know it: which offers the
 //! public saw before or sees now, which providers' public profiles, which mentors and
-//! matches (what the matching reads), and reference data.
+//! matches (what the matching reads), reference data, and sign-ins that ended.
 //!
 //! A write returns its result wrapped in [`Committed`], and the only way to the result is
 //! through the application's `Effects`, which turns the changes into subscription events
@@ -27,6 +27,8 @@ pub enum Changed {
     Mentor { id: Uuid },
     /// Reference data: regions (names, coordinates, postcodes, parts) or categories.
     Reference,
+    /// A sign-in ended: signed out, or revoked when its refresh token came back twice.
+    SignInEnded { session: Uuid },
 }
 
 impl Changed {
@@ -39,7 +41,7 @@ impl Changed {
                 ..
             } => *was_public || *is_public,
             Self::Provider { .. } | Self::Reference => true,
-            Self::Match { .. } | Self::Mentor { .. } => false,
+            Self::Match { .. } | Self::Mentor { .. } | Self::SignInEnded { .. } => false,
         }
     }
 

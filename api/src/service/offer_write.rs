@@ -15,7 +15,7 @@ use entity::{
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, SqlErr, TransactionTrait,
+    QueryFilter, SqlErr,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -89,7 +89,7 @@ pub async fn create(
     let checked = offer_draft::check(db, draft, "input").await?;
     let model = new_offer(provider_id, &checked.draft, clock::now());
     let draft = &checked.draft;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     offer::Entity::insert(offer::ActiveModel::from(model.clone()))
         .exec_without_returning(&txn)
         .await
@@ -150,7 +150,7 @@ pub async fn update(
     let checked = offer_draft::check(db, draft, "input").await?;
     let draft = &checked.draft;
     let now = clock::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let written = offer::Entity::update_many()
         .set(draft_columns(
             id,
@@ -520,7 +520,7 @@ pub async fn transition(
         Transition::Reject { reason } => update.review_note = Set(Some(reason.trim().to_owned())),
         Transition::Archive => update.archived_at = Set(Some(now)),
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let written = offer::Entity::update_many()
         .set(update)
         .col_expr(
@@ -587,7 +587,7 @@ fn status_name(status: OfferStatus) -> &'static str {
 pub async fn archive_expired(db: &DatabaseConnection) -> ApiResult<Committed<Vec<offer::Model>>> {
     let now = clock::now();
     let today = now.date_naive();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let expired: Vec<offer::Model> = offer::Entity::update_many()
         .col_expr(offer::Column::Status, Expr::value(OfferStatus::Archived))
         .col_expr(offer::Column::ArchivedAt, Expr::value(now))

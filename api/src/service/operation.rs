@@ -4,10 +4,7 @@
 
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument};
 use entity::registered_operation;
-use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder,
-    TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder};
 use serde_json::json;
 
 use crate::cache::persisted::{is_sha256_hex, sha256_hex};
@@ -55,7 +52,7 @@ pub async fn register(
     let name = name
         .map(|n| n.trim().to_owned())
         .or_else(|| parsed.as_ref().and_then(single_operation_name));
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if let Some(existing) = registered_operation::Entity::find_by_id(sha256.clone())
         .one(&txn)
         .await?
@@ -91,7 +88,7 @@ pub async fn unregister(
 ) -> ApiResult<registered_operation::Model> {
     meta.viewer.admin()?;
     let sha256 = checked_hash(sha256)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let record = registered_operation::Entity::find_by_id(sha256.clone())
         .one(&txn)
         .await?

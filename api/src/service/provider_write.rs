@@ -6,7 +6,7 @@ use entity::{provider, provider_translation, region};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, SqlErr, TransactionTrait,
+    PaginatorTrait, QueryFilter, SqlErr,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -315,7 +315,7 @@ pub async fn create(
     };
     let changed = patch.changed_fields();
     let profile = apply_and_check(db, blank, patch).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     provider::Entity::insert(provider::ActiveModel::from(profile.model.clone()))
         .exec_without_returning(&txn)
         .await
@@ -371,7 +371,7 @@ pub async fn update(
     let profile = apply_and_check(db, current, patch).await?;
     let model = &profile.model;
     let now = clock::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let written = provider::Entity::update_many()
         .set(provider::ActiveModel {
             slug: Set(model.slug.clone()),

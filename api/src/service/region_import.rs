@@ -9,7 +9,6 @@ use entity::{region, region_edge, region_name, region_postcode};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -89,7 +88,7 @@ pub async fn import(
     records: &[RegionRecord],
     mode: ImportMode,
 ) -> ApiResult<Committed<ImportReport>> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let existing: HashMap<String, region::Model> = region::Entity::find()
         .all(&txn)
         .await?

@@ -10,9 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use entity::types::{AccountStatus, ActorRole, Role};
 use entity::{refresh_token, user_account};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -24,6 +22,7 @@ use crate::context::{AppContext, RequestMeta};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::service::audit::{self, Change};
+use crate::service::changes::{Changed, Changes, Committed};
 
 /// What a successful sign-in or refresh hands the client.
 #[derive(Debug, Clone)]
@@ -107,7 +106,7 @@ pub async fn login(
     app.login_throttle.succeeded(&email, address).await;
     let now = clock::now();
     let family = ids::new_id();
-    let txn = app.db.begin().await?;
+    let txn = crate::db::begin_write(&app.db).await?;
     let (refresh, refresh_expires_at) =
         insert_refresh_token(&txn, app, account.id, family, now).await?;
     user_account::Entity::update_many()
@@ -188,7 +187,7 @@ pub async fn refresh(app: &AppContext, meta: &RequestMeta, token: &str) -> ApiRe
     if row.revoked_at.is_some() || row.expires_at <= now {
         return Err(ApiError::InvalidToken(WHAT));
     }
-    let txn = app.db.begin().await?;
+    let txn = crate::db::begin_write(&app.db).await?;
     // Marking the token used is the transaction's first statement and is guarded, so of two
     // concurrent refreshes with one token exactly one succeeds; the other counts as reuse.
     let marked = refresh_token::Entity::update_many()
@@ -209,7 +208,11 @@ pub async fn refresh(app: &AppContext, meta: &RequestMeta, token: &str) -> ApiRe
         )
         .await?;
         txn.commit().await?;
-        announce_revoked(app, row.family_id).await;
+        app.effects
+            .changed(&Changes::one(Changed::SignInEnded {
+                session: row.family_id,
+            }))
+            .await;
         tracing::warn!(family = %row.family_id, "refresh token reused: sign-in revoked");
         return Err(ApiError::InvalidToken(WHAT));
     }
@@ -235,7 +238,7 @@ pub async fn logout(
     app: &AppContext,
     meta: &RequestMeta,
     refresh: Option<&str>,
-) -> ApiResult<bool> {
+) -> ApiResult<Committed<bool>> {
     let now = clock::now();
     let mut families = Vec::new();
     if let Viewer::Staff(staff) = &meta.viewer {
@@ -255,7 +258,7 @@ pub async fn logout(
             None => ApiError::Unauthenticated,
         });
     }
-    let txn = app.db.begin().await?;
+    let txn = crate::db::begin_write(&app.db).await?;
     let mut ended = false;
     for (family, account_id) in &families {
         ended |= revoke_family(&txn, *family, now).await? > 0;
@@ -267,27 +270,11 @@ pub async fn logout(
         .await?;
     }
     txn.commit().await?;
-    for (family, _) in families {
-        announce_revoked(app, family).await;
-    }
-    Ok(ended)
-}
-
-/// Tells every instance through Redis that a sign-in has ended, so none serves it from
-/// memory; without Redis each instance asks the database anyway.
-async fn announce_revoked(app: &AppContext, family: Uuid) {
-    let Some(store) = &app.redis else {
-        return;
-    };
-    // As long as the sign-in's access tokens can live, with the clock leeway.
-    let ttl = std::time::Duration::from_secs(
-        app.settings
-            .access_token_ttl_secs
-            .saturating_add(app.settings.jwt_leeway_secs),
-    );
-    if let Err(err) = crate::cache::sessions::announce_revoked(store, family, ttl).await {
-        err.log("could not announce a revoked sign-in in Redis");
-    }
+    let changes = families
+        .iter()
+        .map(|(family, _)| Changed::SignInEnded { session: *family })
+        .collect();
+    Ok(Committed::new(ended, changes))
 }
 
 /// Revokes every live token of a family; returns how many.

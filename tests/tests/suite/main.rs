@@ -45,3 +45,4 @@ mod startup;
 mod statement_count;
 mod subscriptions;
 mod tokens;
+mod writers;

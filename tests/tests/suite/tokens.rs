@@ -1,5 +1,6 @@
 //! Access tokens: every forged, stale or misdirected token is refused with 401, and key
-//! rotation keeps tokens of the old key valid.
+//! rotation keeps tokens of the old key valid; live sign-ins are served from memory and an
+//! ended one is refused at once.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -265,4 +266,105 @@ async fn hs256_rotation_keeps_old_tokens() {
     assert_ne!(kid_of(&fresh.token), old_kid);
     assert_eq!(status_of(&app, &fresh.token).await, 200);
     std::fs::remove_dir_all(dir).ok();
+}
+
+/// The statements of one request that read the sign-in or the account's scopes.
+async fn sign_in_statements(app: &TestApp, token: &str) -> Vec<String> {
+    let mark = app.statements();
+    assert_eq!(status_of(app, token).await, 200);
+    app.statements_since(mark)
+        .into_iter()
+        .filter(|sql| sql.contains("refresh_token") || sql.contains("account_scope"))
+        .collect()
+}
+
+/// Signs an administrator in with a password: (access token, refresh token).
+async fn signed_in_admin(app: &TestApp) -> (String, String) {
+    const PASSWORD: &str = "correct horse battery staple";
+    angebotsplattform::service::account::create_admin(
+        &app.db,
+        &app.app.settings,
+        "admin@example.org",
+        "Kanton",
+        PASSWORD,
+    )
+    .await
+    .unwrap();
+    let login = app
+        .data(
+            "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken } }",
+            json!({ "e": "admin@example.org", "p": PASSWORD }),
+        )
+        .await;
+    let text = |field: &str| login["login"][field].as_str().unwrap().to_owned();
+    (text("accessToken"), text("refreshToken"))
+}
+
+const REFRESH: &str =
+    "mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken } }";
+
+#[tokio::test]
+async fn a_live_sign_in_is_served_from_memory_and_its_end_is_seen_at_once() {
+    let app = TestApp::spawn().await;
+    let (access, refresh) = signed_in_admin(&app).await;
+    assert!(!sign_in_statements(&app, &access).await.is_empty());
+    assert_eq!(
+        sign_in_statements(&app, &access).await,
+        Vec::<String>::new(),
+        "the second request reads neither the sign-in nor the scopes"
+    );
+
+    // Signed out through its refresh token by a client that sends no access token.
+    let out = app
+        .data(
+            "mutation($t: String) { logout(refreshToken: $t) }",
+            json!({ "t": refresh }),
+        )
+        .await;
+    assert_eq!(out["logout"], true);
+    assert_eq!(status_of(&app, &access).await, 401, "ended at once");
+}
+
+#[tokio::test]
+async fn a_reused_refresh_token_ends_remembered_access_tokens_at_once() {
+    let app = TestApp::spawn().await;
+    let (access, refresh) = signed_in_admin(&app).await;
+    assert_eq!(status_of(&app, &access).await, 200);
+    let first = app.data(REFRESH, json!({ "t": refresh })).await;
+    let rotated = first["refreshSession"]["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(status_of(&app, &rotated).await, 200);
+    let reused = app.graphql(REFRESH, json!({ "t": refresh })).await;
+    assert_eq!(tests::error_code(&reused), Some("UNAUTHENTICATED"));
+    assert_eq!(status_of(&app, &access).await, 401);
+    assert_eq!(status_of(&app, &rotated).await, 401);
+}
+
+#[tokio::test]
+async fn an_account_disabled_beside_the_platform_is_refused_within_the_session_cache_window() {
+    use entity::types::AccountStatus;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+
+    let app = TestApp::spawn_with(|s| s.session_cache_secs = 1).await;
+    let (access, _) = signed_in_admin(&app).await;
+    assert_eq!(status_of(&app, &access).await, 200);
+    entity::user_account::Entity::update_many()
+        .col_expr(
+            entity::user_account::Column::Status,
+            Expr::value(AccountStatus::Disabled),
+        )
+        .filter(entity::user_account::Column::Email.eq("admin@example.org"))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1_300)).await;
+    assert_eq!(status_of(&app, &access).await, 401);
+
+    // Without a window every request asks the database.
+    let app = TestApp::spawn_with(|s| s.session_cache_secs = 0).await;
+    let (access, _) = signed_in_admin(&app).await;
+    assert_eq!(status_of(&app, &access).await, 200);
+    assert!(!sign_in_statements(&app, &access).await.is_empty());
 }

@@ -51,7 +51,8 @@ impl AccountMutation {
     ) -> ApiResult<bool> {
         let app = AppContext::of(ctx)?;
         let meta = RequestMeta::of(ctx);
-        service::session::logout(app, meta, refresh_token.as_deref()).await
+        let committed = service::session::logout(app, meta, refresh_token.as_deref()).await?;
+        Ok(app.effects.apply(committed).await)
     }
 
     /// Invites someone to a staff role (admins). The answer carries the invitation token,

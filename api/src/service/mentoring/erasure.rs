@@ -12,7 +12,6 @@ use entity::{
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
-    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -226,7 +225,7 @@ pub async fn erase_mentee(
     request_id: Uuid,
 ) -> ApiResult<Committed<()>> {
     let (request, _) = access::request(db, &meta.viewer, request_id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let closed = erase_request_data(&txn, request.id).await?;
     audit::record(
         &txn,
@@ -245,7 +244,7 @@ pub async fn erase_mentor(
     mentor_id: Uuid,
 ) -> ApiResult<Committed<()>> {
     let (found, _) = access::mentor(db, &meta.viewer, mentor_id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let closed = erase_mentor_data(&txn, found.id).await?;
     audit::record(&txn, meta, Change::new("mentor.erase", "mentor", found.id)).await?;
     txn.commit().await?;
@@ -278,7 +277,7 @@ pub async fn erase_expired(db: &DatabaseConnection) -> ApiResult<Committed<usize
     let mut erased = 0;
     let mut changes = Changes::none();
     for id in &requests {
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         // The guarded claim comes first: of several instances, one erases each record.
         let claimed = mentoring_request::Entity::update_many()
             .col_expr(
@@ -303,7 +302,7 @@ pub async fn erase_expired(db: &DatabaseConnection) -> ApiResult<Committed<usize
         erased += 1;
     }
     for id in &mentors {
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let claimed = mentor::Entity::update_many()
             .col_expr(mentor::Column::ErasedAt, Expr::value(clock::now()))
             .filter(mentor::Column::Id.eq(*id))

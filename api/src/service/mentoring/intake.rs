@@ -14,7 +14,6 @@ use entity::{
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -302,7 +301,7 @@ pub async fn apply_as_mentor(
         .details
         .municipality_id
         .ok_or(ApiError::Internal)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let pool = pool_for(&txn, municipality).await?;
     let id = crate::ids::new_id();
     let now = clock::now();
@@ -379,7 +378,7 @@ pub async fn request_mentor(
     }
     dedup_languages(&mut request.details);
     let municipality = request.details.municipality_id.ok_or(ApiError::Internal)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let pool = pool_for(&txn, municipality).await?;
     let source = match &meta.viewer {
         Viewer::Staff(staff) if access::coordinates(staff, &pool) => RequestSource::Coordinator,

@@ -14,10 +14,7 @@ use entity::types::{
     RequestStatus,
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -71,7 +68,7 @@ pub async fn propose(
         Err(err) => return Err(err),
     };
     let now = clock::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // The guarded write comes first: concurrent proposals for this mentor wait here.
     let locked = mentor::Entity::update_many()
         .col_expr(mentor::Column::UpdatedAt, Expr::value(now))
@@ -277,7 +274,7 @@ pub async fn advance(
         }
     }
     let now = clock::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut update = mentor_match::Entity::update_many()
         .col_expr(mentor_match::Column::Status, Expr::value(step.to_state()))
         .col_expr(mentor_match::Column::UpdatedAt, Expr::value(now))
@@ -397,7 +394,7 @@ pub async fn consent(
         ));
     }
     let now = clock::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let changed = mentor_match::Entity::update_many()
         .col_expr(
             mentor_match::Column::MentorPoolConsent,
@@ -483,7 +480,7 @@ pub async fn record_check_in(
     }
     let now = clock::now();
     let id = crate::ids::new_id();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     match_check_in::Entity::insert(match_check_in::ActiveModel {
         id: Set(id),
         match_id: Set(found.id),

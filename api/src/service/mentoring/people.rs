@@ -11,9 +11,7 @@ use entity::{
     match_check_in, mentor, mentor_availability, mentor_language, mentoring_pool,
     mentoring_request, request_availability, request_language,
 };
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::clock;
@@ -85,7 +83,7 @@ pub async fn requests(
             .filter(mentoring_request::Column::CreatedAt.lt(since));
     }
     let page = keyset_page(db, select, &REQUESTS_BY_ID, false, args, None).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     for request in page.models() {
         audit::record(
             &txn,

@@ -4,7 +4,7 @@
 use entity::mentoring_pool;
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -127,7 +127,7 @@ pub async fn update(
             changed.push(name);
         }
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     update
         .filter(mentoring_pool::Column::Id.eq(pool.id))
         .exec(&txn)

@@ -13,7 +13,7 @@ use entity::{
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
     ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -139,7 +139,7 @@ pub async fn candidate_mentors(
     pool: &mentoring_pool::Model,
     homes: &Homes,
 ) -> ApiResult<Vec<MentorProfile>> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mentors = mentors_in(&txn, mentor_ids(pool), homes).await?;
     txn.commit().await?;
     Ok(mentors)

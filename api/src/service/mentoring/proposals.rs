@@ -3,7 +3,7 @@
 //! for it is itself recorded in the audit log.
 
 use entity::mentoring_request;
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use crate::clock;
@@ -98,7 +98,7 @@ pub async fn propose_pool(
             reason: "a match is already proposed or accepted for this request".to_owned(),
         });
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // The proposal shows every waiting request: each counts as read (one multi-row insert).
     let reads = requests
         .iter()

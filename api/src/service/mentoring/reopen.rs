@@ -6,9 +6,7 @@ use entity::mentor_match;
 use entity::mentoring_request;
 use entity::types::RequestStatus;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -48,7 +46,7 @@ pub async fn reopen(
         ));
     }
     let now = clock::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let changed = mentoring_request::Entity::update_many()
         .col_expr(
             mentoring_request::Column::Status,

@@ -8,9 +8,7 @@ use entity::mentor;
 use entity::mentor_match;
 use entity::types::MentorStatus;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -65,7 +63,7 @@ pub async fn screen(
         ScreeningStep::CodeOfConduct => mentor::Column::CodeOfConductSignedOn,
     };
     let now = clock::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut update = mentor::Entity::update_many()
         .col_expr(column, Expr::value(on))
         .col_expr(mentor::Column::UpdatedAt, Expr::value(now))
@@ -146,7 +144,7 @@ pub async fn set_status(
         }
     }
     let now = clock::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // A retired mentor's data is kept for the retention period, then erased.
     let retention = (status == MentorStatus::Retired)
         .then(|| super::intake::retention_after(now, retention_days));

@@ -10,7 +10,7 @@ use entity::types::{OfferStatus, OutboxEntity, OutboxOperation};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, TransactionTrait,
+    QueryFilter,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -44,7 +44,7 @@ pub(super) async fn apply(
     let mut archived_ids: Vec<Uuid> = Vec::new();
     let mut changes: Vec<Change> = Vec::new();
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     for (index, entry) in plan.entries.iter().enumerate() {
         match &entry.action {
             Action::Create(draft) => {

@@ -1,6 +1,10 @@
 //! Opening the database (embedded SQLite under the data directory, or the server named by
 //! `DATABASE_URL`) and bringing its schema up to date.
 
+pub mod writer;
+
+pub use writer::begin_write;
+
 use std::path::Path;
 use std::time::Duration;
 
