@@ -560,6 +560,16 @@ pub struct Settings {
     #[arg(long, env = "SESSION_CACHE_SECS", default_value_t = 30, global = true)]
     pub session_cache_secs: u64,
 
+    /// Seconds regions and categories are held in memory at most: how long a change made
+    /// beside the platform (not through its commands) can stay unseen.
+    #[arg(
+        long,
+        env = "REFERENCE_MAX_AGE_SECS",
+        default_value_t = 300,
+        global = true
+    )]
+    pub reference_max_age_secs: u64,
+
     /// Sign-ins one instance remembers at most (see `SESSION_CACHE_SECS`).
     #[arg(
         long,

@@ -31,6 +31,7 @@ use crate::search::embedded::EmbeddedIndex;
 use crate::search::meili::{MeiliConfig, MeiliIndex};
 use crate::search::terms::Thesaurus;
 use crate::service::counts::RememberedCounts;
+use crate::service::held_reference::HeldReference;
 use crate::service::mentoring::held_profiles::{HeldBounds, HeldProfiles};
 use crate::service::search::EngineGuard;
 
@@ -68,6 +69,8 @@ pub struct AppContext {
     pub connections: Arc<ConnectionCounter>,
     /// Candidate mentors of each pool as rankings read them (kept current by `effects`).
     pub mentor_profiles: Arc<HeldProfiles>,
+    /// Regions and categories as pages show them (kept current by `effects`).
+    pub reference: Arc<HeldReference>,
     /// Live sign-ins this instance remembers (ended ones are forgotten by `effects`).
     pub sign_ins: Arc<SignIns>,
     /// Turns what writes changed into events and cache invalidation.
@@ -141,11 +144,16 @@ impl AppContext {
                 announce_ended: settings.access_token_lifetime(),
             },
         ));
+        let reference = Arc::new(HeldReference::new(
+            redis.clone(),
+            std::time::Duration::from_secs(settings.reference_max_age_secs),
+        ));
         let effects = Effects::new(
             db.clone(),
             Reach {
                 responses: responses.clone(),
                 profiles: mentor_profiles.clone(),
+                reference: reference.clone(),
                 sign_ins: sign_ins.clone(),
                 events: events.clone(),
             },
@@ -169,6 +177,7 @@ impl AppContext {
             )),
             events,
             mentor_profiles,
+            reference,
             sign_ins,
             effects,
             metrics: Arc::new(Metrics::default()),

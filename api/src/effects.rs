@@ -1,7 +1,8 @@
 //! The one place where a committed write's side effects happen, whoever made the write
 //! (a GraphQL resolver, a command, a background job): subscribers are told, cached public
 //! answers are dropped when the public may see the difference, held mentor profiles
-//! when the matching may, and ended sign-ins everywhere they are remembered. The search work
+//! when the matching may, held reference data when regions or categories changed, and
+//! ended sign-ins everywhere they are remembered. The search work
 //! needs nothing here: each write put its outbox rows in its own transaction, and the
 //! indexer drops cached answers again once it has applied them (see `jobs::search_indexer`).
 
@@ -15,15 +16,17 @@ use crate::cache::responses::{CacheBounds, ResponseCache};
 use crate::config::Settings;
 use crate::events::{EventBus, OfferChange, publish};
 use crate::service::changes::{Changed, Changes, Committed};
+use crate::service::held_reference::HeldReference;
 use crate::service::mentoring::held_profiles::{HeldBounds, HeldProfiles};
 
 /// What side effects reach: the database (to describe a change), the response cache, the
-/// held mentor profiles, the remembered sign-ins and the event bus.
+/// held mentor profiles and reference data, the remembered sign-ins and the event bus.
 #[derive(Clone)]
 pub struct Effects {
     db: DatabaseConnection,
     responses: Arc<ResponseCache>,
     profiles: Arc<HeldProfiles>,
+    reference: Arc<HeldReference>,
     sign_ins: Arc<SignIns>,
     events: Arc<EventBus>,
 }
@@ -32,6 +35,7 @@ pub struct Effects {
 pub struct Reach {
     pub responses: Arc<ResponseCache>,
     pub profiles: Arc<HeldProfiles>,
+    pub reference: Arc<HeldReference>,
     pub sign_ins: Arc<SignIns>,
     pub events: Arc<EventBus>,
 }
@@ -42,6 +46,7 @@ impl Effects {
             db,
             responses: reach.responses,
             profiles: reach.profiles,
+            reference: reach.reference,
             sign_ins: reach.sign_ins,
             events: reach.events,
         }
@@ -69,6 +74,11 @@ impl Effects {
                 max_age: std::time::Duration::from_secs(1),
             },
         ));
+        // Holds nothing: it is there to bump the shared version for the servers.
+        let reference = Arc::new(HeldReference::new(
+            redis.clone(),
+            std::time::Duration::from_secs(1),
+        ));
         // Remembers nothing: it is there to announce ended sign-ins to the servers.
         let sign_ins = Arc::new(SignIns::new(
             redis.clone(),
@@ -83,6 +93,7 @@ impl Effects {
             Reach {
                 responses,
                 profiles,
+                reference,
                 sign_ins,
                 events: Arc::new(EventBus::new(redis)),
             },
@@ -101,6 +112,9 @@ impl Effects {
         // Dropped before anyone is told, so a subscriber that reads on an event reads afresh.
         if changes.touches_public() {
             self.responses.bump().await;
+        }
+        if changes.touches_reference() {
+            self.reference.changed().await;
         }
         if changes.touches_matching() {
             self.profiles.changed().await;

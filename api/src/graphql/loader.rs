@@ -1,8 +1,10 @@
 //! DataLoaders, made fresh for every request, so that a list of offers with nested providers,
 //! categories, regions and translations costs one query per kind of thing, not per item.
+//! Regions and categories come from the reference data held in memory, read once per
+//! request at its current version.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
@@ -17,6 +19,7 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
 use crate::service;
+use crate::service::held_reference::{HeldReference, ReferenceData};
 
 /// Declares a loader from record ids to what a service function returns for them.
 macro_rules! loader {
@@ -24,12 +27,61 @@ macro_rules! loader {
         $(#[$doc])*
         pub struct $name(DatabaseConnection);
 
+        impl $name {
+            fn made(loaders: &Loaders) -> Self {
+                Self(loaders.db.clone())
+            }
+        }
+
         impl Loader<Uuid> for $name {
             type Value = $value;
             type Error = ApiError;
 
             async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, $value>, ApiError> {
                 $fetch(&self.0, keys).await
+            }
+        }
+    };
+}
+
+/// The reference data one request reads: asked for at its current version once, and then
+/// the same for every field of the request (a subscription asks again for every event).
+pub struct RequestReference {
+    db: DatabaseConnection,
+    held: Arc<HeldReference>,
+    once: Option<tokio::sync::OnceCell<Arc<ReferenceData>>>,
+}
+
+impl RequestReference {
+    async fn data(&self) -> ApiResult<Arc<ReferenceData>> {
+        match &self.once {
+            Some(once) => once
+                .get_or_try_init(|| self.held.current(&self.db))
+                .await
+                .cloned(),
+            None => self.held.current(&self.db).await,
+        }
+    }
+}
+
+/// Declares a loader that answers from the held reference data.
+macro_rules! held_loader {
+    ($(#[$doc:meta])* $name:ident => $value:ty, $read:ident) => {
+        $(#[$doc])*
+        pub struct $name(Arc<RequestReference>);
+
+        impl $name {
+            fn made(loaders: &Loaders) -> Self {
+                Self(loaders.reference.clone())
+            }
+        }
+
+        impl Loader<Uuid> for $name {
+            type Value = $value;
+            type Error = ApiError;
+
+            async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, $value>, ApiError> {
+                Ok(self.0.data().await?.$read(keys))
             }
         }
     };
@@ -45,40 +97,40 @@ loader!(
     ProviderTranslationsLoader => Vec<provider_translation::Model>,
     service::provider::translations
 );
-loader!(
+held_loader!(
     /// Regions by id.
     RegionLoader => region::Model,
-    service::region::by_ids
+    regions
 );
-loader!(
+held_loader!(
     /// Localised names by region id.
     RegionNamesLoader => Vec<region_name::Model>,
-    service::region::names
+    region_names
 );
-loader!(
+held_loader!(
     /// Postcodes by region id.
     RegionPostcodesLoader => Vec<String>,
-    service::region::postcodes
+    postcodes
 );
-loader!(
+held_loader!(
     /// Ids of the regions a region lies in, by region id.
     RegionParentsLoader => Vec<Uuid>,
-    service::region::parent_ids
+    parent_ids
 );
-loader!(
+held_loader!(
     /// Ids of the regions that serve a region, by region id.
     RegionServedByLoader => Vec<Uuid>,
-    service::region::served_by_ids
+    served_by_ids
 );
-loader!(
+held_loader!(
     /// Categories by id.
     CategoryLoader => category::Model,
-    service::category::by_ids
+    categories
 );
-loader!(
+held_loader!(
     /// Labels by category id.
     CategoryLabelsLoader => Vec<category_label::Model>,
-    service::category::labels
+    category_labels
 );
 loader!(
     /// Translations by offer id.
@@ -164,6 +216,7 @@ macro_rules! loaders {
         /// Every loader of one request.
         pub struct Loaders {
             db: DatabaseConnection,
+            reference: Arc<RequestReference>,
             /// Whether loaders keep what they read for the rest of the request.
             cached: bool,
             $($field: OnceLock<Cached<$loader>>,)*
@@ -171,23 +224,29 @@ macro_rules! loaders {
 
         impl Loaders {
             /// Fresh loaders (and so fresh caches) for one request.
-            pub fn new(db: &DatabaseConnection) -> Self {
+            pub fn new(db: &DatabaseConnection, reference: &Arc<HeldReference>) -> Self {
                 // A cache per request: prefetching a page's parts fills it, and each item's
                 // field then reads from it (see `prefetch`).
-                Self {
-                    db: db.clone(),
-                    cached: true,
-                    $($field: OnceLock::new(),)*
-                }
+                Self::made(db, reference, true)
             }
 
             /// Loaders that batch but keep nothing: for subscriptions, whose context lives
             /// as long as the connection, so a cache would serve every later event what the
             /// first one read.
-            pub fn uncached(db: &DatabaseConnection) -> Self {
+            pub fn uncached(db: &DatabaseConnection, reference: &Arc<HeldReference>) -> Self {
+                Self::made(db, reference, false)
+            }
+
+            fn made(db: &DatabaseConnection, reference: &Arc<HeldReference>, cached: bool) -> Self {
                 Self {
-                    cached: false,
-                    ..Self::new(db)
+                    db: db.clone(),
+                    reference: Arc::new(RequestReference {
+                        db: db.clone(),
+                        held: reference.clone(),
+                        once: cached.then(tokio::sync::OnceCell::new),
+                    }),
+                    cached,
+                    $($field: OnceLock::new(),)*
                 }
             }
 
@@ -195,7 +254,7 @@ macro_rules! loaders {
                 pub fn $field(&self) -> &Cached<$loader> {
                     self.$field.get_or_init(|| {
                         let loader = DataLoader::with_cache(
-                            $loader(self.db.clone()),
+                            $loader::made(self),
                             tokio::spawn,
                             HashMapCache::default(),
                         );

@@ -244,7 +244,7 @@ async fn execute(
     }
     let notice = std::sync::Arc::new(SearchNotice::default());
     let request = request
-        .data(Loaders::new(&app.db))
+        .data(Loaders::new(&app.db, &app.reference))
         .data(AcceptLanguage(accept_language))
         .data(meta)
         .data(notice.clone());

@@ -115,7 +115,7 @@ async fn connection_data(
     });
     data.insert(SubscriberToken(token));
     data.insert(AcceptLanguage(language));
-    data.insert(Loaders::uncached(&app.db));
+    data.insert(Loaders::uncached(&app.db, &app.reference));
     data.insert(OpenSubscriptions::default());
     Ok(data)
 }

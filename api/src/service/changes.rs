@@ -45,6 +45,11 @@ impl Changed {
         }
     }
 
+    /// Whether regions or categories changed.
+    pub fn touches_reference(&self) -> bool {
+        matches!(self, Self::Reference)
+    }
+
     /// Whether the matching's view of mentors may differ (their load, their profile, the
     /// map points of their homes).
     pub fn touches_matching(&self) -> bool {
@@ -88,6 +93,11 @@ impl Changes {
     /// Whether anonymous readers may see any of them.
     pub fn touches_public(&self) -> bool {
         self.0.iter().any(Changed::is_public)
+    }
+
+    /// Whether regions or categories changed with any of them.
+    pub fn touches_reference(&self) -> bool {
+        self.0.iter().any(Changed::touches_reference)
     }
 
     /// Whether the matching's view of mentors may differ after any of them.

@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod category;
 pub mod changes;
 pub mod counts;
+pub mod held_reference;
 pub mod language;
 pub mod markdown;
 pub mod mentoring;

@@ -74,3 +74,25 @@ async fn a_file_that_is_not_utf8_is_refused_clearly() {
     let errors = region_csv::parse(bytes).unwrap_err();
     assert!(errors[0].message.contains("UTF-8"), "{errors:?}");
 }
+
+/// Regions are held in memory for pages; an import is seen by the very next read, names,
+/// postcodes and lead municipalities alike.
+#[actix_web::test]
+async fn an_import_is_seen_at_once_by_regions_held_in_memory() {
+    let app = TestApp::spawn().await;
+    let query = r#"{ region(code: "2503") { name postcodes servedBy { name } } }"#;
+    let before = app.data(query, json!({})).await;
+    assert_ne!(before["region"]["name"], "Neu-Erlinsbach");
+    assert_eq!(before["region"]["servedBy"], json!([]));
+
+    let file = "code,kind,name,part_of,served_by,postcodes,lat,lon\n\
+                2503,MUNICIPALITY,Neu-Erlinsbach,SO-D-OLTEN,2581,4657,,\n";
+    let records = region_csv::parse(file.as_bytes()).unwrap();
+    let written = import(&app.db, &records, ImportMode::Upsert).await.unwrap();
+    app.app.effects.apply(written).await;
+
+    let after = app.data(query, json!({})).await;
+    assert_eq!(after["region"]["name"], "Neu-Erlinsbach");
+    assert_eq!(after["region"]["postcodes"], json!(["4657"]));
+    assert_eq!(after["region"]["servedBy"][0]["name"], "Olten");
+}
