@@ -135,7 +135,7 @@ impl MentoringQuery {
     ) -> ApiResult<PoolMatchProposal> {
         let app = AppContext::of(ctx)?;
         let pool_id = expect_global_id(&pool_id, NodeType::MentoringPool)?;
-        let proposal =
+        let (proposal, waiting) =
             proposals::propose_pool(&app.db, &app.mentor_profiles, RequestMeta::of(ctx), pool_id)
                 .await?;
         let mentors = mentors_by_id(
@@ -144,13 +144,18 @@ impl MentoringQuery {
         )
         .await?;
         let whole = disclosed_pools(ctx, mentors.values()).await?;
-        let request_ids = proposal
+        // Only the requests the proposal did not read itself (those with a live match).
+        let mut requests: HashMap<Uuid, _> = waiting.into_iter().map(|r| (r.id, r)).collect();
+        let unread: Vec<Uuid> = proposal
             .pairs
             .iter()
             .map(|p| p.request_id)
             .chain(proposal.unplaced.iter().map(|u| u.request_id))
+            .filter(|id| !requests.contains_key(id))
             .collect();
-        let mut requests = requests_by_id(&app.db, request_ids).await?;
+        if !unread.is_empty() {
+            requests.extend(requests_by_id(&app.db, unread).await?);
+        }
         let pairs = proposal
             .pairs
             .iter()

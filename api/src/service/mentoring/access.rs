@@ -150,17 +150,26 @@ pub async fn coordinated_among<C: ConnectionTrait>(
         return Ok(HashSet::new());
     };
     let ids: HashSet<Uuid> = pool_ids.into_iter().collect();
-    if ids.is_empty() {
+    if staff.role == Role::Admin {
         return Ok(ids);
     }
-    Ok(mentoring_pool::Entity::find()
-        .filter(mentoring_pool::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter(|pool| coordinates(staff, pool))
-        .map(|pool| pool.id)
-        .collect())
+    // What the viewer's scope decides needs no pool row; only pools that may lie in one
+    // of the viewer's regions are read.
+    let (mut coordinated, undecided): (HashSet<Uuid>, HashSet<Uuid>) =
+        ids.into_iter().partition(|id| staff.pool_ids.contains(id));
+    if undecided.is_empty() || staff.region_ids.is_empty() {
+        return Ok(coordinated);
+    }
+    coordinated.extend(
+        mentoring_pool::Entity::find()
+            .filter(mentoring_pool::Column::Id.is_in(undecided))
+            .all(db)
+            .await?
+            .into_iter()
+            .filter(|pool| coordinates(staff, pool))
+            .map(|pool| pool.id),
+    );
+    Ok(coordinated)
 }
 
 /// The pools the viewer coordinates (all of them for admins), by name.

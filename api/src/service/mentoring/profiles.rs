@@ -316,12 +316,14 @@ fn live_request_ids() -> SelectStatement {
 }
 
 /// The pool's open requests without a live match (those still waiting), as profiles.
+/// The pool's open requests without a live match, longest waiting first, with the rows
+/// read for them (for an answer that shows them).
 pub async fn waiting_requests<C: ConnectionTrait>(
     db: &C,
     pool: &mentoring_pool::Model,
     today: NaiveDate,
     homes: &Homes,
-) -> ApiResult<Vec<RequestProfile>> {
+) -> ApiResult<(Vec<RequestProfile>, Vec<mentoring_request::Model>)> {
     let ids = Query::select()
         .column(mentoring_request::Column::Id)
         .from(mentoring_request::Entity)
@@ -337,10 +339,10 @@ pub async fn waiting_requests<C: ConnectionTrait>(
         .filter(mentoring_request::Column::Id.in_subquery(ids.clone()))
         .all(db)
         .await?;
-    let mut out = profiles_of(db, rows, ids, today, homes).await?;
+    let mut out = profiles_of(db, rows.clone(), ids, today, homes).await?;
     // Longest waiting first, so the proposal's order is stable and fair to read.
     out.sort_by(|a, b| b.waiting_days.cmp(&a.waiting_days).then(a.id.cmp(&b.id)));
-    Ok(out)
+    Ok((out, rows))
 }
 
 /// One request, already read, as a profile.

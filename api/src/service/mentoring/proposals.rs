@@ -77,18 +77,19 @@ pub struct PoolProposal {
 }
 
 /// The assignment of the pool's waiting requests to its mentors with the highest total
-/// score under every hard rule and capacity.
+/// score under every hard rule and capacity, with the waiting requests' rows (so the
+/// answer shows them without reading them again).
 pub async fn propose_pool(
     db: &DatabaseConnection,
     held: &HeldProfiles,
     meta: &RequestMeta,
     pool_id: Uuid,
-) -> ApiResult<PoolProposal> {
+) -> ApiResult<(PoolProposal, Vec<mentoring_request::Model>)> {
     let pool = access::pool(db, &meta.viewer, pool_id).await?;
     let today = clock::now().date_naive();
     let rules = profiles::rules(&pool, today)?;
     let (mentors, homes) = held.of_pool(db, &pool).await?;
-    let requests = profiles::waiting_requests(db, &pool, today, &homes).await?;
+    let (requests, rows) = profiles::waiting_requests(db, &pool, today, &homes).await?;
     let mut proposal = assign(&requests, &mentors, &rules);
     // Open requests that already have a proposal on its way are accounted for too, so the
     // coordinator sees every open request in the answer.
@@ -117,7 +118,7 @@ pub async fn propose_pool(
         .collect();
     audit::record_many(&txn, &audit::Actor::of(meta), reads).await?;
     txn.commit().await?;
-    Ok(proposal)
+    Ok((proposal, rows))
 }
 
 /// The proposal for loaded profiles (no database): the exact assignment, with every

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{Args, Report, Workload, baseline, drive, peak_memory_kib};
+use super::{Args, Report, Workload, baseline, drive, peak_memory_kib, status_kib};
 
 /// A file that marks a data directory as the suite's own, so it may be emptied.
 const MARKER: &str = ".bench-suite";
@@ -136,7 +136,7 @@ pub async fn run(args: &Args) -> Result<(), String> {
         .map_err(|e| format!("cannot start {}: {e}", server.display()))?;
     let result = drive_all(args, &mut child).await;
     stop(&mut child);
-    let (mut reports, peak) = result?;
+    let (mut reports, memory) = result?;
     // With Meilisearch, the same searches against its own HTTP API: a second yardstick.
     if let Ok(meili) = std::env::var("MEILI_URL") {
         for workload in [Workload::MeiliWord, Workload::MeiliTypo] {
@@ -151,7 +151,14 @@ pub async fn run(args: &Args) -> Result<(), String> {
             reports.push(drive(&run).await.map_err(|why| (workload, why)));
         }
     }
-    print_table(&baseline, &reports, peak, suite);
+    print_table(&baseline, &reports, memory.peak_kib, suite);
+    if let (Some(anon), Some(file)) = (memory.anon_kib, memory.file_kib) {
+        println!(
+            "server resident memory at the end: {:.1} MiB anonymous, {:.1} MiB file-backed (mapped files)",
+            anon as f64 / 1024.0,
+            file as f64 / 1024.0
+        );
+    }
     println!(
         "load average before: {load_before}; after: {}",
         load_average()
@@ -177,7 +184,14 @@ type Outcome = Result<Report, (Workload, String)>;
 
 /// Runs every workload against the started server. One workload that cannot run is
 /// reported in the table and the others still run, so a long seeding is not wasted.
-async fn drive_all(args: &Args, child: &mut Child) -> Result<(Vec<Outcome>, Option<u64>), String> {
+/// The server's memory after the workloads: its peak, and what it holds then by kind.
+struct ServerMemory {
+    peak_kib: Option<u64>,
+    anon_kib: Option<u64>,
+    file_kib: Option<u64>,
+}
+
+async fn drive_all(args: &Args, child: &mut Child) -> Result<(Vec<Outcome>, ServerMemory), String> {
     wait_until_listening(args.suite.port, child)?;
     let mut reports = Vec::new();
     for workload in WORKLOADS {
@@ -194,7 +208,13 @@ async fn drive_all(args: &Args, child: &mut Child) -> Result<(Vec<Outcome>, Opti
         eprintln!("running {workload:?}…");
         reports.push(drive(&run).await.map_err(|why| (workload, why)));
     }
-    Ok((reports, peak_memory_kib(child.id())))
+    let pid = child.id();
+    let memory = ServerMemory {
+        peak_kib: peak_memory_kib(pid),
+        anon_kib: status_kib(pid, "RssAnon:"),
+        file_kib: status_kib(pid, "RssFile:"),
+    };
+    Ok((reports, memory))
 }
 
 fn server_binary(suite: &SuiteArgs) -> Result<PathBuf, String> {
