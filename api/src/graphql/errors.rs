@@ -1,7 +1,8 @@
 //! Gives every GraphQL error a stable `extensions.code`.
 //!
-//! Resolvers return `ApiError`s, which async-graphql keeps as the error's source; this
-//! extension finds them and writes their code. Errors raised by async-graphql itself (parse,
+//! Resolvers return `ApiError`s, which async-graphql keeps as the error's source;
+//! [`classify_all`] finds them and writes their code (the HTTP handler calls it on every
+//! answer, the WebSocket schema through this extension). Errors raised by async-graphql itself (parse,
 //! validation, limits) get `BAD_USER_INPUT` or `QUERY_TOO_COMPLEX`.
 
 use std::sync::Arc;
@@ -30,9 +31,7 @@ struct ErrorCodesExtension;
 impl Extension for ErrorCodesExtension {
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
         let mut response = next.run(ctx).await;
-        for error in &mut response.errors {
-            classify(error);
-        }
+        classify_all(&mut response);
         response
     }
 
@@ -45,12 +44,17 @@ impl Extension for ErrorCodesExtension {
     ) -> BoxStream<'s, Response> {
         next.run(ctx, stream)
             .map(|mut response| {
-                for error in &mut response.errors {
-                    classify(error);
-                }
+                classify_all(&mut response);
                 response
             })
             .boxed()
+    }
+}
+
+/// Gives every error of an answer its code.
+pub fn classify_all(response: &mut Response) {
+    for error in &mut response.errors {
+        classify(error);
     }
 }
 

@@ -1,5 +1,6 @@
-//! Limits on the shape of a request that async-graphql does not enforce itself, checked in
-//! the schema so that every door (HTTP, WebSocket) applies them: the length of the query
+//! Limits on the shape of a request that async-graphql does not enforce itself, applied at
+//! every door: the HTTP handler calls [`check_query_size`] and [`check_document`], and the
+//! WebSocket schema runs the same checks as extensions. They are: the length of the query
 //! text; the number of aliases (10,000 aliases of a cheap field pass a complexity limit but
 //! still make the server work and answer 10,000 times); the length of every list given as
 //! input (a filter of 70,000 ids would become more bound parameters than a database takes);
@@ -33,23 +34,32 @@ impl Extension for AliasLimitExtension {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let document = next.run(ctx, query, variables).await?;
-        let aliases = count_aliases(&document);
-        if aliases > self.0 {
-            let mut error = ServerError::new(
-                format!(
-                    "Query has {aliases} aliases; at most {} are allowed",
-                    self.0
-                ),
-                None,
-            );
-            error
-                .extensions
-                .get_or_insert_with(Default::default)
-                .set("code", "QUERY_TOO_COMPLEX");
-            return Err(error);
-        }
+        check_aliases(&document, self.0)?;
         Ok(document)
     }
+}
+
+/// Refuses documents with more than `max` aliases.
+pub fn check_aliases(document: &ExecutableDocument, max: usize) -> ServerResult<()> {
+    let aliases = count_aliases(document);
+    if aliases > max {
+        return Err(coded(
+            format!("Query has {aliases} aliases; at most {max} are allowed"),
+            "QUERY_TOO_COMPLEX",
+        ));
+    }
+    Ok(())
+}
+
+/// The checks of this module on a parsed document and its variables (the text's size is
+/// checked before it is parsed, with [`check_query_size`]).
+pub fn check_document(
+    document: &ExecutableDocument,
+    variables: &Variables,
+    limits: &super::QueryLimits,
+) -> ServerResult<()> {
+    check_inputs(document, variables, limits.max_list_items)?;
+    check_aliases(document, limits.max_aliases)
 }
 
 /// Refuses query texts longer than `max_bytes`.
@@ -104,26 +114,34 @@ impl Extension for InputLimitsExtension {
     ) -> ServerResult<ExecutableDocument> {
         check_query_size(query, self.max_query_bytes)?;
         let document = next.run(ctx, query, variables).await?;
-        let problem = variables
-            .iter()
-            .find_map(|(name, value)| {
-                unfit_const(value, self.max_list_items).map(|p| (format!("${name}"), p))
-            })
-            .or_else(|| unfit_literal(&document, self.max_list_items));
-        match problem {
-            None => Ok(document),
-            Some((place, Unfit::LongList(items))) => Err(coded(
-                format!(
-                    "{place}: a list of {items} items; at most {} are taken",
-                    self.max_list_items
-                ),
-                "BAD_USER_INPUT",
-            )),
-            Some((place, Unfit::Nul)) => Err(coded(
-                format!("{place}: text must not contain NUL characters"),
-                "BAD_USER_INPUT",
-            )),
-        }
+        check_inputs(&document, variables, self.max_list_items)?;
+        Ok(document)
+    }
+}
+
+/// Refuses input lists longer than `max_list_items` and text holding NUL characters, in
+/// the variables and the document's literals.
+pub fn check_inputs(
+    document: &ExecutableDocument,
+    variables: &Variables,
+    max_list_items: usize,
+) -> ServerResult<()> {
+    let problem = variables
+        .iter()
+        .find_map(|(name, value)| {
+            unfit_const(value, max_list_items).map(|p| (format!("${name}"), p))
+        })
+        .or_else(|| unfit_literal(document, max_list_items));
+    match problem {
+        None => Ok(()),
+        Some((place, Unfit::LongList(items))) => Err(coded(
+            format!("{place}: a list of {items} items; at most {max_list_items} are taken"),
+            "BAD_USER_INPUT",
+        )),
+        Some((place, Unfit::Nul)) => Err(coded(
+            format!("{place}: text must not contain NUL characters"),
+            "BAD_USER_INPUT",
+        )),
     }
 }
 

@@ -59,8 +59,38 @@ pub struct Mutation(
     mentoring::people::PeopleMutation,
 );
 
-/// The executable schema.
-pub type AppSchema = Schema<Query, Mutation, subscription::Subscription>;
+/// One executable schema.
+pub type GraphSchema = Schema<Query, Mutation, subscription::Subscription>;
+
+/// The schema, built twice from one definition. async-graphql runs every field of a request
+/// through the schema's extensions when it has any, even extensions that only look at the
+/// whole request: on a page of 50 offers that is thousands of boxed calls. So HTTP requests
+/// run on a schema without extensions, their handler applying the same document limits and
+/// error codes around the execution (see `http::graphql`); subscriptions, whose events the
+/// WebSocket library runs, keep them as extensions.
+#[derive(Clone)]
+pub struct AppSchema {
+    http: GraphSchema,
+    socket: GraphSchema,
+    limits: QueryLimits,
+}
+
+impl AppSchema {
+    /// For queries and mutations over HTTP.
+    pub fn http(&self) -> &GraphSchema {
+        &self.http
+    }
+
+    /// For subscriptions over WebSocket.
+    pub fn socket(&self) -> &GraphSchema {
+        &self.socket
+    }
+
+    /// The limits both apply.
+    pub fn limits(&self) -> &QueryLimits {
+        &self.limits
+    }
+}
 
 /// Limits that keep one query from taking the server down.
 #[derive(Debug, Clone)]
@@ -91,25 +121,40 @@ impl QueryLimits {
 
 /// Builds the schema with the application's shared state.
 pub fn build_schema(app: AppContext, limits: &QueryLimits) -> AppSchema {
-    let mut builder = Schema::build(
+    let socket = schema_builder(app.clone(), limits)
+        .extension(errors::ErrorCodes)
+        .extension(limits::InputLimits {
+            max_query_bytes: limits.max_query_bytes,
+            max_list_items: limits.max_list_items,
+        })
+        .extension(limits::AliasLimit(limits.max_aliases))
+        .finish();
+    AppSchema {
+        http: schema_builder(app, limits).finish(),
+        socket,
+        limits: limits.clone(),
+    }
+}
+
+/// The schema with the shared state and async-graphql's own limits.
+fn schema_builder(
+    app: AppContext,
+    limits: &QueryLimits,
+) -> async_graphql::SchemaBuilder<Query, Mutation, subscription::Subscription> {
+    let builder = Schema::build(
         Query::default(),
         Mutation::default(),
         subscription::Subscription,
     )
     .data(app)
-    .extension(errors::ErrorCodes)
-    .extension(limits::InputLimits {
-        max_query_bytes: limits.max_query_bytes,
-        max_list_items: limits.max_list_items,
-    })
-    .extension(limits::AliasLimit(limits.max_aliases))
     .limit_depth(limits.max_depth)
     .limit_complexity(limits.max_complexity)
     .limit_directives(limits.max_directives);
-    if !limits.introspection {
-        builder = builder.disable_introspection().disable_suggestions();
+    if limits.introspection {
+        builder
+    } else {
+        builder.disable_introspection().disable_suggestions()
     }
-    builder.finish()
 }
 
 /// The schema in SDL, as `schema.graphql` holds it.

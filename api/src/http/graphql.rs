@@ -19,7 +19,7 @@ use crate::context::AppContext;
 use crate::graphql::loader::Loaders;
 use crate::graphql::locale::AcceptLanguage;
 use crate::graphql::search::notice::SearchNotice;
-use crate::graphql::{AppSchema, limits};
+use crate::graphql::{AppSchema, errors, limits};
 use crate::http::caching::{HttpCaching, finish};
 use crate::http::observe::Executed;
 use crate::http::operation::{self, Operation};
@@ -168,6 +168,23 @@ fn write_in_url(operation: Option<&Operation>) -> Option<HttpResponse> {
     Some(response)
 }
 
+/// Executes a request on the HTTP schema, with the document limits and error codes the
+/// WebSocket schema applies as extensions (see `graphql::AppSchema`). A text that does not
+/// parse is left to the executor, which answers with the parser's error.
+async fn run(schema: &AppSchema, mut request: async_graphql::Request) -> async_graphql::Response {
+    let variables = std::mem::take(&mut request.variables);
+    let checked = request
+        .parsed_query()
+        .map(|document| limits::check_document(document, &variables, schema.limits()));
+    request.variables = variables;
+    if let Ok(Err(refusal)) = checked {
+        return async_graphql::Response::from_errors(vec![refusal]);
+    }
+    let mut response = schema.http().execute(request).await;
+    errors::classify_all(&mut response);
+    response
+}
+
 /// Runs a request with fresh loaders, the caller's language and the time limit.
 async fn execute(
     schema: &AppSchema,
@@ -249,7 +266,7 @@ async fn execute(
         .data(meta)
         .data(notice.clone());
     let limit = time_limit(app, described.as_ref());
-    match tokio::time::timeout(limit, schema.execute(request)).await {
+    match tokio::time::timeout(limit, run(schema, request)).await {
         Ok(mut response) => {
             if let (Some(to_persist), Some(text)) = (to_persist, &request_text) {
                 to_persist.keep_if_ran(app, text, &response).await;

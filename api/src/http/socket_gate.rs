@@ -134,7 +134,10 @@ impl SocketGate {
             // A connection without the counter (not made by `connect`) runs unlimited.
             None => None,
         };
-        let events = self.schema.execute_stream_with_session_data(request, data);
+        let events = self
+            .schema
+            .socket()
+            .execute_stream_with_session_data(request, data);
         // The slot lives as long as the stream: dropping the stream frees it.
         Ok(events
             .map(move |response| {
