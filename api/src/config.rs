@@ -170,8 +170,10 @@ pub struct Settings {
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
 
-    /// Largest number of pooled database connections.
-    #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 16, global = true)]
+    /// Largest number of pooled database connections (0: by engine, 16 for PostgreSQL and
+    /// four per core for SQLite, whose reads use the CPU, not the network: more connections
+    /// only hold more page caches and threads).
+    #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 0, global = true)]
     pub db_max_connections: u32,
 
     /// SQLite: bytes of the database file each connection reads through a memory map
@@ -185,7 +187,7 @@ pub struct Settings {
     #[arg(
         long,
         env = "SQLITE_CACHE_KIB",
-        default_value_t = 8 * 1024,
+        default_value_t = 4 * 1024,
         global = true
     )]
     pub sqlite_cache_kib: u32,

@@ -59,7 +59,7 @@ pub fn connect_options(url: &str, settings: &Settings) -> ConnectOptions {
     let (mmap_bytes, cache_kib) = (settings.sqlite_mmap_bytes, settings.sqlite_cache_kib);
     let mut options = ConnectOptions::new(url.to_owned());
     options
-        .max_connections(settings.db_max_connections)
+        .max_connections(pool_size(url, settings.db_max_connections))
         .min_connections(1)
         .connect_timeout(Duration::from_secs(settings.db_connect_timeout_secs))
         .acquire_timeout(Duration::from_secs(settings.db_connect_timeout_secs))
@@ -83,6 +83,19 @@ pub fn connect_options(url: &str, settings: &Settings) -> ConnectOptions {
         options.map_sqlx_postgres_opts(|opts: PgConnectOptions| opts.ssl_mode(PgSslMode::Disable));
     }
     options
+}
+
+/// Connections to pool: as set, or by engine when the setting is 0.
+fn pool_size(url: &str, setting: u32) -> u32 {
+    if setting > 0 {
+        return setting;
+    }
+    if url.starts_with("sqlite:") {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        u32::try_from(cores.saturating_mul(4)).map_or(16, |n| n.clamp(4, 16))
+    } else {
+        16
+    }
 }
 
 /// Whether a database URL says how to use TLS.
@@ -195,6 +208,16 @@ pub fn engine_name(db: &DatabaseConnection) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pool_is_sized_by_engine_unless_set() {
+        assert_eq!(pool_size("postgres://u@db.example.org/p", 0), 16);
+        let sqlite = pool_size("sqlite://data/a.sqlite3?mode=rwc", 0);
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        assert_eq!(usize::try_from(sqlite).unwrap(), (cores * 4).clamp(4, 16));
+        assert_eq!(pool_size("sqlite://data/a.sqlite3", 3), 3);
+        assert_eq!(pool_size("postgres://u@db.example.org/p", 40), 40);
+    }
 
     #[test]
     fn tls_is_left_out_only_on_this_machine_and_only_when_the_url_says_nothing() {

@@ -207,6 +207,9 @@ async fn drive_all(args: &Args, child: &mut Child) -> Result<(Vec<Outcome>, Serv
         run.password = Some(format!("bench-{}-password", std::process::id()));
         eprintln!("running {workload:?}…");
         reports.push(drive(&run).await.map_err(|why| (workload, why)));
+        if let Some(kib) = peak_memory_kib(child.id()) {
+            eprintln!("server peak memory so far: {:.1} MiB", kib as f64 / 1024.0);
+        }
     }
     let pid = child.id();
     let memory = ServerMemory {
