@@ -66,7 +66,9 @@ pub async fn drain_once(
         return Ok(DrainReport::default());
     }
     // The condition is checked again by the update itself: of two instances that picked the
-    // same rows, each row goes to one.
+    // same rows, each row goes to one. Writes take their turn with the requests' writes
+    // (see `db::writer`) rather than making the writer in turn wait in SQLite's busy handler.
+    let txn = crate::db::begin_write(db).await?;
     let claimed: Vec<search_outbox::Model> = search_outbox::Entity::update_many()
         .col_expr(
             search_outbox::Column::LockedUntil,
@@ -74,14 +76,16 @@ pub async fn drain_once(
         )
         .filter(search_outbox::Column::Id.is_in(candidates))
         .filter(due)
-        .exec_with_returning(db)
+        .exec_with_returning(&txn)
         .await?;
+    txn.commit().await?;
     if claimed.is_empty() {
         return Ok(DrainReport::default());
     }
     let ids: Vec<i64> = claimed.iter().map(|r| r.id).collect();
     match apply(db, index, &claimed).await {
         Ok((indexed, removed)) => {
+            let txn = crate::db::begin_write(db).await?;
             search_outbox::Entity::update_many()
                 .col_expr(
                     search_outbox::Column::ProcessedAt,
@@ -92,8 +96,9 @@ pub async fn drain_once(
                     Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
                 )
                 .filter(search_outbox::Column::Id.is_in(ids))
-                .exec(db)
+                .exec(&txn)
                 .await?;
+            txn.commit().await?;
             Ok(DrainReport {
                 rows: claimed.len(),
                 indexed,
@@ -103,6 +108,7 @@ pub async fn drain_once(
         }
         Err(message) => {
             tracing::warn!(rows = claimed.len(), error = %message, "search indexing failed; will retry");
+            let txn = crate::db::begin_write(db).await?;
             for row in &claimed {
                 let attempts = row.attempts.saturating_add(1);
                 let backoff = (1i64 << attempts.clamp(0, 16)).min(MAX_BACKOFF_SECS);
@@ -121,9 +127,10 @@ pub async fn drain_once(
                         Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
                     )
                     .filter(search_outbox::Column::Id.eq(row.id))
-                    .exec(db)
+                    .exec(&txn)
                     .await?;
             }
+            txn.commit().await?;
             Ok(DrainReport {
                 rows: claimed.len(),
                 failed: true,
