@@ -161,10 +161,38 @@ pub fn statements_sent() -> u64 {
     STATEMENTS_SENT.load(std::sync::atomic::Ordering::Relaxed)
 }
 
-/// Refreshes the query planner's statistics after a large load.
+/// Refreshes the query planner's statistics of the platform's tables after a large load.
 pub async fn refresh_statistics(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
-    db.execute_unprepared("ANALYZE").await?;
-    forget_sampled_statistics(db).await
+    match db.get_database_backend() {
+        DbBackend::Postgres => analyze_own_tables(db).await,
+        _ => {
+            db.execute_unprepared("ANALYZE").await?;
+            forget_sampled_statistics(db).await
+        }
+    }
+}
+
+/// PostgreSQL's bare `ANALYZE` takes every table of the database, other schemas' included:
+/// it reads tables that are not the platform's, and fails when another schema is dropped
+/// meanwhile. Only the tables of the schema the platform works in are analysed.
+async fn analyze_own_tables(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename",
+        ))
+        .await?;
+    let mut tables = Vec::with_capacity(rows.len());
+    for row in rows {
+        let name: String = row.try_get("", "tablename")?;
+        tables.push(format!("\"{}\"", name.replace('"', "\"\"")));
+    }
+    if tables.is_empty() {
+        return Ok(());
+    }
+    db.execute_unprepared(&format!("ANALYZE {}", tables.join(", ")))
+        .await
+        .map(|_| ())
 }
 
 /// SQLite's sampled statistics (`sqlite_stat4`, filled by `ANALYZE` in builds with STAT4)

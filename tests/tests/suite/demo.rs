@@ -1,5 +1,6 @@
 //! The demo generator is deterministic, covers every district and pool, reads as the canton's
-//! own (towns, names, rhythms), and refuses to run twice with one seed.
+//! own (towns, names, rhythms), and refuses to run twice with one seed; the planner statistics
+//! it refreshes afterwards are the platform's tables' only.
 
 use angebotsplattform::demo::names::{NEWCOMERS, Names, SWISS};
 use angebotsplattform::demo::{DemoSize, seed};
@@ -207,5 +208,66 @@ async fn demo_people_and_places_read_as_the_canton_would_recognise_them() {
             "{} meets weekly",
             text.title
         );
+    }
+}
+
+/// The planner's statistics are refreshed for the platform's own tables: on PostgreSQL
+/// another schema of the same database is left alone (a bare `ANALYZE` read its tables,
+/// and failed when that schema was dropped meanwhile).
+#[actix_web::test]
+async fn statistics_are_refreshed_for_the_platforms_tables_only() {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+    let app = TestApp::spawn().await;
+    let number = |sql: &str| {
+        let db = app.db.clone();
+        let sql = sql.to_owned();
+        async move {
+            db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get_by_index::<i64>(0)
+                .unwrap()
+        }
+    };
+    match app.backend() {
+        DbBackend::Postgres => {
+            let other = format!("other_{}", uuid::Uuid::now_v7().simple());
+            app.db
+                .execute_unprepared(&format!(
+                    "CREATE SCHEMA {other}; CREATE TABLE {other}.notes (n integer);
+                     INSERT INTO {other}.notes SELECT generate_series(1, 100);"
+                ))
+                .await
+                .unwrap();
+            angebotsplattform::db::refresh_statistics(&app.db)
+                .await
+                .unwrap();
+            // `reltuples` is -1 until a table is first analysed.
+            let own = number(
+                "SELECT reltuples::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = current_schema() AND c.relname = 'region'",
+            )
+            .await;
+            let others = number(&format!(
+                "SELECT reltuples::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = '{other}' AND c.relname = 'notes'"
+            ))
+            .await;
+            app.db
+                .execute_unprepared(&format!("DROP SCHEMA {other} CASCADE"))
+                .await
+                .unwrap();
+            assert!(own > 0, "the platform's regions are counted: {own}");
+            assert_eq!(others, -1, "another schema's table is left alone");
+        }
+        _ => {
+            angebotsplattform::db::refresh_statistics(&app.db)
+                .await
+                .unwrap();
+            let analysed = number("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'region'").await;
+            assert!(analysed > 0);
+        }
     }
 }
