@@ -2,12 +2,11 @@
 
 use std::collections::HashMap;
 
-use entity::{category, category_label};
+use entity::category;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::error::ApiResult;
-use crate::service::group_by;
 
 /// Every category, pillars and areas, in display order.
 pub async fn all<C: ConnectionTrait>(db: &C) -> ApiResult<Vec<category::Model>> {
@@ -30,16 +29,4 @@ pub async fn by_ids<C: ConnectionTrait>(
         .into_iter()
         .map(|c| (c.id, c))
         .collect())
-}
-
-/// Labels of the given categories, keyed by category id.
-pub async fn labels<C: ConnectionTrait>(
-    db: &C,
-    ids: &[Uuid],
-) -> ApiResult<HashMap<Uuid, Vec<category_label::Model>>> {
-    let rows = category_label::Entity::find()
-        .filter(category_label::Column::CategoryId.is_in(ids.iter().copied()))
-        .all(db)
-        .await?;
-    Ok(group_by(ids, rows, |l| l.category_id))
 }

@@ -38,8 +38,8 @@ pub struct ReferenceData {
 }
 
 impl ReferenceData {
-    /// Reads everything, in the orders the per-id reads of `service::region` and
-    /// `service::category` give.
+    /// Reads everything: names and labels in the order the database keeps them, postcodes
+    /// in ascending order, edges grouped by the region they start from.
     async fn load(db: &DatabaseConnection) -> ApiResult<Self> {
         let regions = region::Entity::find().all(db).await?;
         let region_ids: Vec<Uuid> = regions.iter().map(|r| r.id).collect();

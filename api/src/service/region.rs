@@ -8,7 +8,6 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use uuid::Uuid;
 
 use crate::error::ApiResult;
-use crate::service::group_by;
 use crate::service::page::{KeysetOrder, Page, PageArgs, keyset_page, text_key};
 
 /// Which regions a list holds.
@@ -130,32 +129,6 @@ pub async fn by_code<C: ConnectionTrait>(db: &C, code: &str) -> ApiResult<Option
         .await?)
 }
 
-/// Regions by id (for loaders).
-pub async fn by_ids<C: ConnectionTrait>(
-    db: &C,
-    ids: &[Uuid],
-) -> ApiResult<HashMap<Uuid, region::Model>> {
-    Ok(region::Entity::find()
-        .filter(region::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect())
-}
-
-/// Localised names of the given regions, keyed by region id.
-pub async fn names<C: ConnectionTrait>(
-    db: &C,
-    ids: &[Uuid],
-) -> ApiResult<HashMap<Uuid, Vec<region_name::Model>>> {
-    let rows = region_name::Entity::find()
-        .filter(region_name::Column::RegionId.is_in(ids.iter().copied()))
-        .all(db)
-        .await?;
-    Ok(group_by(ids, rows, |n| n.region_id))
-}
-
 /// Outgoing (`from` → `to`) or incoming edges of one kind for the given regions.
 pub async fn edges<C: ConnectionTrait>(
     db: &C,
@@ -193,36 +166,12 @@ pub async fn with_ancestors<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> ApiResu
     Ok(seen)
 }
 
-/// Postcodes of the given regions, keyed by region id.
-pub async fn postcodes<C: ConnectionTrait>(
-    db: &C,
-    ids: &[Uuid],
-) -> ApiResult<HashMap<Uuid, Vec<String>>> {
-    let rows = region_postcode::Entity::find()
-        .filter(region_postcode::Column::RegionId.is_in(ids.iter().copied()))
-        .order_by_asc(region_postcode::Column::Postcode)
-        .all(db)
-        .await?;
-    Ok(group_by(ids, rows, |p| p.region_id)
-        .into_iter()
-        .map(|(id, rows)| (id, rows.into_iter().map(|p| p.postcode).collect()))
-        .collect())
-}
-
 /// The regions the given ones lie in directly, keyed by region id.
 pub async fn parent_ids<C: ConnectionTrait>(
     db: &C,
     ids: &[Uuid],
 ) -> ApiResult<HashMap<Uuid, Vec<Uuid>>> {
     edge_targets(db, ids, RegionEdgeKind::PartOf).await
-}
-
-/// The regions (lead municipalities) that serve the given ones, keyed by region id.
-pub async fn served_by_ids<C: ConnectionTrait>(
-    db: &C,
-    ids: &[Uuid],
-) -> ApiResult<HashMap<Uuid, Vec<Uuid>>> {
-    edge_targets(db, ids, RegionEdgeKind::ServedBy).await
 }
 
 async fn edge_targets<C: ConnectionTrait>(
