@@ -778,6 +778,17 @@ pub struct Settings {
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", default_value = "*", global = true)]
     pub cors_allowed_origins: String,
 
+    /// Request headers browsers may send beside the API's own (`Authorization`,
+    /// `Content-Type`, `Accept-Language`, `If-None-Match`, `X-Api-Key`): a comma-separated
+    /// list, or `*` for any. The default lets tracing and client-library headers through.
+    #[arg(
+        long,
+        env = "CORS_ALLOWED_HEADERS",
+        default_value = "traceparent,tracestate,baggage,x-request-id,apollographql-client-name,apollographql-client-version,apollo-require-preflight,x-apollo-operation-name,graphql-client-name,graphql-client-version",
+        global = true
+    )]
+    pub cors_allowed_headers: String,
+
     /// Most offers a region's calendar feed lists (the soonest first).
     #[arg(long, env = "FEED_MAX_OFFERS", default_value_t = 500, global = true)]
     pub feed_max_offers: u64,

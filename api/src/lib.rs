@@ -119,10 +119,13 @@ async fn load_reference(
 /// Registers the app's shared state and routes.
 pub fn configure(schema: AppSchema, app: AppContext) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
-        let origins = app.settings.cors_allowed_origins.clone();
+        let cors = http::cors::policy(
+            &app.settings.cors_allowed_origins,
+            &app.settings.cors_allowed_headers,
+        );
         cfg.app_data(web::Data::new(schema))
             .app_data(web::Data::new(app));
-        http::configure(cfg, &origins);
+        http::configure(cfg, cors);
     }
 }
 

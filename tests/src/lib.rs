@@ -176,6 +176,8 @@ pub struct HttpReply {
     pub status: StatusCode,
     pub headers: actix_web::http::header::HeaderMap,
     pub body: Value,
+    /// The body as it came, for checks on bytes and order.
+    pub bytes: Vec<u8>,
 }
 
 impl TestApp {
@@ -273,6 +275,7 @@ impl TestApp {
             status,
             headers,
             body,
+            bytes: bytes.to_vec(),
         }
     }
 

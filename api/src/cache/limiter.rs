@@ -19,11 +19,15 @@ pub struct Limit {
 /// Whether a request may pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
-    Allowed,
-    /// Over the limit: try again after this long.
-    Limited {
-        retry_after: Duration,
+    /// Within the limit, with what is left of it.
+    Allowed {
+        /// Whole requests left in the bucket.
+        remaining: u32,
+        /// How long until the bucket is full again.
+        full_in: Duration,
     },
+    /// Over the limit: try again after this long.
+    Limited { retry_after: Duration },
 }
 
 /// A bucket's state: tokens left and when they were counted (milliseconds).
@@ -48,7 +52,14 @@ pub fn take(bucket: Option<Bucket>, limit: Limit, now_ms: i64) -> (Bucket, Decis
     }
     if state.tokens >= 1.0 {
         state.tokens -= 1.0;
-        (state, Decision::Allowed)
+        let full_in_ms = ((capacity - state.tokens) / rate).ceil().max(0.0) as u64;
+        (
+            state,
+            Decision::Allowed {
+                remaining: state.tokens.floor() as u32,
+                full_in: Duration::from_millis(full_in_ms),
+            },
+        )
     } else {
         let wait_ms = ((1.0 - state.tokens) / rate).ceil().max(1.0) as u64;
         (
@@ -120,9 +131,16 @@ mod tests {
     fn a_bucket_bursts_a_minutes_worth_then_refills_at_the_rate() {
         let limit = Limit { per_minute: 3 };
         let mut state = None;
-        for _ in 0..3 {
+        for remaining in [2, 1, 0] {
             let (next, decision) = take(state, limit, 0);
-            assert_eq!(decision, Decision::Allowed);
+            assert_eq!(
+                decision,
+                Decision::Allowed {
+                    remaining,
+                    // Each token taken is 20 s of refill.
+                    full_in: Duration::from_secs(20 * u64::from(3 - remaining)),
+                }
+            );
             state = Some(next);
         }
         let (next, decision) = take(state, limit, 0);
@@ -134,6 +152,6 @@ mod tests {
         );
         // One token comes back every 20 s.
         let (_, decision) = take(Some(next), limit, 20_000);
-        assert_eq!(decision, Decision::Allowed);
+        assert!(matches!(decision, Decision::Allowed { remaining: 0, .. }));
     }
 }

@@ -28,12 +28,13 @@ local wait = 0
 if tokens >= 1 then
   tokens = tokens - 1
   allowed = 1
+  wait = math.ceil((capacity - tokens) / rate)
 else
   wait = math.max(1, math.ceil((1 - tokens) / rate))
 end
 redis.call('HSET', KEYS[1], 't', tostring(tokens), 'a', tostring(at))
 redis.call('PEXPIRE', KEYS[1], 120000)
-return {allowed, wait}
+return {allowed, wait, math.floor(tokens)}
 ";
 
 pub struct RedisLimiter {
@@ -56,7 +57,8 @@ impl RateLimiter for RedisLimiter {
         let mut connection = self.store.connection().await?;
         let mut invocation = self.script.key(self.store.key(&format!("rl:{key}")));
         invocation.arg(limit.per_minute.max(1));
-        let (allowed, wait_ms): (i64, i64) = self
+        // `wait_ms` is the time to a full bucket when allowed, to the next token when not.
+        let (allowed, wait_ms, remaining): (i64, i64, i64) = self
             .store
             .bounded(async {
                 invocation
@@ -66,7 +68,10 @@ impl RateLimiter for RedisLimiter {
             })
             .await?;
         Ok(if allowed == 1 {
-            Decision::Allowed
+            Decision::Allowed {
+                remaining: u32::try_from(remaining).unwrap_or(0),
+                full_in: Duration::from_millis(u64::try_from(wait_ms).unwrap_or(0)),
+            }
         } else {
             Decision::Limited {
                 retry_after: Duration::from_millis(u64::try_from(wait_ms).unwrap_or(1)),

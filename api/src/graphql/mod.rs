@@ -17,6 +17,7 @@ pub mod prefetch;
 pub mod provider;
 pub mod region;
 pub mod relay;
+pub mod response_order;
 pub mod search;
 pub mod subscription;
 
@@ -73,6 +74,7 @@ pub struct AppSchema {
     http: GraphSchema,
     socket: GraphSchema,
     limits: QueryLimits,
+    sdl: std::sync::Arc<str>,
 }
 
 impl AppSchema {
@@ -89,6 +91,11 @@ impl AppSchema {
     /// The limits both apply.
     pub fn limits(&self) -> &QueryLimits {
         &self.limits
+    }
+
+    /// The schema in SDL, written once when the schema is built.
+    pub fn sdl(&self) -> std::sync::Arc<str> {
+        self.sdl.clone()
     }
 }
 
@@ -129,8 +136,10 @@ pub fn build_schema(app: AppContext, limits: &QueryLimits) -> AppSchema {
         })
         .extension(limits::AliasLimit(limits.max_aliases))
         .finish();
+    let http = schema_builder(app, limits).finish();
     AppSchema {
-        http: schema_builder(app, limits).finish(),
+        sdl: http.sdl().into(),
+        http,
         socket,
         limits: limits.clone(),
     }

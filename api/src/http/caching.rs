@@ -1,6 +1,7 @@
 //! HTTP caching of `GET` answers, so regional sites, browsers and CDNs can keep them: an
 //! anonymous, error-free answer says `Cache-Control: public` with the configured `max-age`
-//! and carries an `ETag` (a hash of the body); a request whose `If-None-Match` names that
+//! and carries a weak `ETag` (a hash of the body, whose fields come in the document's
+//! order, so the same data gives the same tag on every instance); a request whose `If-None-Match` names that
 //! tag gets `304 Not Modified` without the body. Anything a signed-in caller receives, and
 //! any answer with errors, is `private, no-store`.
 
@@ -38,10 +39,11 @@ impl HttpCaching {
         let Some(header) = &self.if_none_match else {
             return false;
         };
+        let etag = weakless(etag);
         header
             .split(',')
             .map(str::trim)
-            .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
+            .any(|tag| tag == "*" || weakless(tag) == etag)
     }
 }
 
@@ -60,7 +62,8 @@ pub fn finish(
         reply.insert_header((header::CACHE_CONTROL, "private, no-store"));
         return reply.body(body);
     }
-    let etag = format!("\"{}\"", &hex_digest(&body)[..32]);
+    // Weak: the same answer may travel compressed or not (see `http::configure`).
+    let etag = format!("W/\"{}\"", &hex_digest(&body)[..32]);
     let control = if caching.max_age_secs == 0 {
         "public, no-cache".to_owned()
     } else {
@@ -74,4 +77,9 @@ pub fn finish(
         return reply.status(StatusCode::NOT_MODIFIED).finish();
     }
     reply.body(body)
+}
+
+/// A tag without its weakness mark (`If-None-Match` compares weakly).
+fn weakless(tag: &str) -> &str {
+    tag.strip_prefix("W/").unwrap_or(tag)
 }

@@ -163,7 +163,9 @@ fn language(http: &HttpRequest, params: &FeedParams) -> Lang {
 }
 
 async fn limit(app: &AppContext, http: &HttpRequest) -> Result<(), HttpResponse> {
-    rate_limit::check_address(app, caller::address(app, http).as_deref()).await
+    rate_limit::check_address(app, caller::address(app, http).as_deref())
+        .await
+        .map(|_| ())
 }
 
 fn cached(app: &AppContext, http: &HttpRequest, content_type: &str, body: Vec<u8>) -> HttpResponse {

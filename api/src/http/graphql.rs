@@ -15,14 +15,17 @@ use async_graphql::parser::types::OperationType;
 use futures_util::StreamExt;
 use serde_json::json;
 
-use crate::context::AppContext;
+use crate::context::{AppContext, RequestMeta};
 use crate::graphql::loader::Loaders;
 use crate::graphql::locale::AcceptLanguage;
+use crate::graphql::response_order::ResponseOrder;
 use crate::graphql::search::notice::SearchNotice;
 use crate::graphql::{AppSchema, errors, limits};
 use crate::http::caching::{HttpCaching, finish};
+use crate::http::media::{self, Answer, ResponseMedia};
 use crate::http::observe::Executed;
 use crate::http::operation::{self, Operation};
+use crate::http::rate_limit::Quotas;
 use crate::http::{caller, persisted, rate_limit, response_cache};
 use crate::metrics::Outcome;
 
@@ -40,6 +43,9 @@ pub async fn post(
             "GraphQL requests must be sent as application/json",
         );
     }
+    let Some(media) = media::negotiate(&http) else {
+        return media::not_acceptable();
+    };
     let body = match read_body(payload, caller::body_allowance(&app, &http)).await {
         Ok(body) => body,
         Err(response) => return response,
@@ -57,7 +63,7 @@ pub async fn post(
     let Some(request) = parsed else {
         return refuse_body(&body);
     };
-    execute(&schema, &app, &http, request).await
+    execute(&schema, &app, &http, request, media).await
 }
 
 /// The refusal of a body that is not one GraphQL request: not JSON, a batch, or JSON of
@@ -109,6 +115,9 @@ pub async fn get(
             "missing `query` parameter",
         );
     }
+    let Some(media) = media::negotiate(&http) else {
+        return media::not_acceptable();
+    };
     let variables = match params.variables.as_deref().map(serde_json::from_str) {
         None => async_graphql::Variables::default(),
         Some(Ok(value)) => async_graphql::Variables::from_json(value),
@@ -137,7 +146,21 @@ pub async fn get(
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
     }
-    execute(&schema, &app, &http, request).await
+    not_stored_unless_said(execute(&schema, &app, &http, request, media).await)
+}
+
+/// An answer to a `GET` that says nothing about caching (a refusal, an unknown persisted
+/// query) is not to be kept: a cache that kept a "persisted query not found" would serve it
+/// after the query was registered.
+fn not_stored_unless_said(mut response: HttpResponse) -> HttpResponse {
+    let headers = response.headers_mut();
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
+    }
+    response
 }
 
 /// The parameters of a GraphQL `GET` request.
@@ -169,18 +192,26 @@ fn write_in_url(operation: Option<&Operation>) -> Option<HttpResponse> {
 }
 
 /// Executes a request on the HTTP schema, with the document limits and error codes the
-/// WebSocket schema applies as extensions (see `graphql::AppSchema`). A text that does not
-/// parse is left to the executor, which answers with the parser's error.
+/// WebSocket schema applies as extensions (see `graphql::AppSchema`), and the answer's
+/// fields in the order the document asks for them. A text that does not parse is left to
+/// the executor, which answers with the parser's error.
 async fn run(schema: &AppSchema, mut request: async_graphql::Request) -> async_graphql::Response {
     let variables = std::mem::take(&mut request.variables);
-    let checked = request
-        .parsed_query()
-        .map(|document| limits::check_document(document, &variables, schema.limits()));
+    let operation_name = request.operation_name.clone();
+    let checked = request.parsed_query().map(|document| {
+        limits::check_document(document, &variables, schema.limits())
+            .map(|()| ResponseOrder::of(document, operation_name.as_deref()))
+    });
     request.variables = variables;
-    if let Ok(Err(refusal)) = checked {
-        return async_graphql::Response::from_errors(vec![refusal]);
-    }
+    let order = match checked {
+        Ok(Err(refusal)) => return async_graphql::Response::from_errors(vec![refusal]),
+        Ok(Ok(order)) => order,
+        Err(_) => None,
+    };
     let mut response = schema.http().execute(request).await;
+    if let Some(order) = order {
+        order.apply(&mut response.data);
+    }
     errors::classify_all(&mut response);
     response
 }
@@ -191,6 +222,7 @@ async fn execute(
     app: &AppContext,
     http: &HttpRequest,
     request: async_graphql::Request,
+    media: ResponseMedia,
 ) -> HttpResponse {
     // The schema checks this too (for every door); here it spares parsing a long text
     // and answers with the fitting status.
@@ -201,35 +233,58 @@ async fn execute(
             &error.message,
         );
     }
+    // The address is counted before credentials are looked at (see `rate_limit`).
+    let address = caller::address(app, http);
+    let mut quotas = Quotas::default();
+    match rate_limit::check_address(app, address.as_deref()).await {
+        Ok(quota) => quotas.add(quota),
+        Err(response) => return response,
+    }
+    let meta = match caller::identify(app, http, address).await {
+        Ok(meta) => meta,
+        Err(response) => return quotas.write(response),
+    };
+    match rate_limit::check_client(app, meta.client.as_ref()).await {
+        Ok(quota) => quotas.add(quota),
+        Err(response) => return response,
+    }
+    quotas.write(execute_counted(schema, app, http, request, media, meta).await)
+}
+
+/// Runs a request its caller was identified and counted for.
+async fn execute_counted(
+    schema: &AppSchema,
+    app: &AppContext,
+    http: &HttpRequest,
+    request: async_graphql::Request,
+    media: ResponseMedia,
+    meta: RequestMeta,
+) -> HttpResponse {
     let accept_language = http
         .headers()
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    // The address is counted before credentials are looked at (see `rate_limit`).
-    let address = caller::address(app, http);
-    if let Err(response) = rate_limit::check_address(app, address.as_deref()).await {
-        return response;
-    }
-    let meta = match caller::identify(app, http, address).await {
-        Ok(meta) => meta,
-        Err(response) => return response,
-    };
-    if let Err(response) = rate_limit::check_client(app, meta.client.as_ref()).await {
-        return response;
-    }
     let mut request = request;
     let to_persist = match persisted::resolve(app, &meta, &mut request).await {
         Ok(to_persist) => to_persist,
         Err(response) => return response,
     };
+    if request.query.trim().is_empty() {
+        return refusal(
+            StatusCode::BAD_REQUEST,
+            "BAD_USER_INPUT",
+            "the request has no `query`: send the operation's text (or a persisted query's hash)",
+        );
+    }
     let request_text = to_persist.as_ref().map(|_| request.query.clone());
     // Parsed once here, for the checks below and for the executor, which runs the parsed
     // document; a text over the size limit is left for the executor to refuse unparsed.
     let described = limits::check_query_size(&request.query, app.settings.max_query_bytes)
         .ok()
         .and_then(|()| operation::describe(&mut request));
-    let in_url = http.method() == actix_web::http::Method::GET;
+    // `GET` or `HEAD`: the request is in the URL, which must never change anything.
+    let in_url = http.method() != actix_web::http::Method::POST;
     if in_url && let Some(response) = write_in_url(described.as_ref()) {
         return response;
     }
@@ -252,7 +307,7 @@ async fn execute(
     {
         let mut reply = HttpResponse::Ok();
         reply
-            .content_type("application/json")
+            .content_type(media.content_type())
             .insert_header(("X-Request-Id", request_id))
             .insert_header(("X-Cache", "HIT"));
         app.metrics.record_cache(true);
@@ -280,7 +335,8 @@ async fn execute(
                     .get_or_insert_with(Default::default)
                     .set("requestId", request_id.clone());
             }
-            let body = match serde_json::to_vec(&response) {
+            let answer = Answer::of(&response);
+            let body = match serde_json::to_vec(&answer) {
                 Ok(body) => body,
                 Err(err) => {
                     tracing::error!(error = %err, "could not encode a GraphQL response");
@@ -291,9 +347,9 @@ async fn execute(
                     );
                 }
             };
-            let mut reply = HttpResponse::Ok();
+            let mut reply = HttpResponse::build(media.status(&answer));
             reply
-                .content_type("application/json")
+                .content_type(media.content_type())
                 .insert_header(("X-Request-Id", request_id));
             // A degraded search answer is not kept: the next request tries the engine.
             let keep = succeeded && !response.extensions.contains_key("search");

@@ -8,25 +8,30 @@ pub mod cors;
 pub mod feeds;
 pub mod graphql;
 mod health;
+pub mod media;
 pub mod metrics_endpoint;
 pub mod observe;
 pub mod operation;
 pub mod persisted;
 pub mod rate_limit;
 pub mod response_cache;
+mod schema_file;
 pub mod socket_gate;
 pub mod subscriptions;
 pub mod ws_limits;
 
-use actix_web::middleware::from_fn;
-use actix_web::{guard, web};
+use actix_cors::Cors;
+use actix_web::middleware::{Compress, from_fn};
+use actix_web::{Route, guard, web};
 
 /// Registers every route on an actix `App` or scope, each behind the request-id, logging
-/// and metrics middleware and the CORS policy of `cors_allowed_origins`.
-pub fn configure(cfg: &mut web::ServiceConfig, cors_allowed_origins: &str) {
+/// and metrics middleware, the CORS policy and response compression (gzip or brotli, as
+/// the client's `Accept-Encoding` asks).
+pub fn configure(cfg: &mut web::ServiceConfig, cors: Cors) {
     cfg.service(
         web::scope("")
-            .wrap(cors::policy(cors_allowed_origins))
+            .wrap(Compress::default())
+            .wrap(cors)
             .wrap(from_fn(observe::observe))
             .wrap(from_fn(connections::refuse_over_cap))
             .route("/graphql", web::post().to(graphql::post))
@@ -36,21 +41,28 @@ pub fn configure(cfg: &mut web::ServiceConfig, cors_allowed_origins: &str) {
                     .guard(guard::fn_guard(subscriptions::is_upgrade))
                     .to(subscriptions::connect),
             )
-            .route("/graphql", web::get().to(graphql::get))
-            .route("/healthz", web::get().to(health::healthz))
-            .route("/readyz", web::get().to(health::readyz))
-            .route("/metrics", web::get().to(metrics_endpoint::metrics))
+            .route("/graphql", read().to(graphql::get))
+            .route("/schema.graphql", read().to(schema_file::schema_file))
+            .route("/healthz", read().to(health::healthz))
+            .route("/readyz", read().to(health::readyz))
+            .route("/metrics", read().to(metrics_endpoint::metrics))
             .route(
                 "/feeds/offers/{id}/calendar.ics",
-                web::get().to(feeds::offer_calendar),
+                read().to(feeds::offer_calendar),
             )
             .route(
                 "/feeds/offers/{id}/schema.jsonld",
-                web::get().to(feeds::offer_schema),
+                read().to(feeds::offer_schema),
             )
             .route(
                 "/feeds/regions/{code}/calendar.ics",
-                web::get().to(feeds::region_calendar),
+                read().to(feeds::region_calendar),
             ),
     );
+}
+
+/// A route for reads: `GET`, and `HEAD` (answered like `GET`, without the body; monitors and
+/// link checkers use it).
+fn read() -> Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
 }

@@ -122,14 +122,14 @@ async fn admit_new_text(
         ));
     }
     match &meta.address {
-        Some(address) => {
-            rate_limit::take(
-                app,
-                &format!("pq:{address}"),
-                app.settings.persisted_queries_per_minute,
-            )
-            .await
-        }
+        Some(address) => rate_limit::take(
+            app,
+            &format!("pq:{address}"),
+            "persisted-queries",
+            app.settings.persisted_queries_per_minute,
+        )
+        .await
+        .map(|_| ()),
         None => Ok(()),
     }
 }

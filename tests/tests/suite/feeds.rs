@@ -33,6 +33,7 @@ async fn fetch(app: &TestApp, uri: &str) -> (HttpReply, String) {
             status,
             headers,
             body,
+            bytes: text.clone().into_bytes(),
         },
         text,
     )

@@ -15,6 +15,7 @@ mod faults;
 mod feeds;
 mod hardening;
 mod held_profiles;
+mod http_conventions;
 mod ids;
 mod meili_contract;
 mod mentoring;

@@ -34,6 +34,10 @@ async fn from(app: &TestApp, address: &str, key: Option<&str>) -> HttpReply {
     app.request(request).await
 }
 
+fn header<'a>(reply: &'a HttpReply, name: &str) -> Option<&'a str> {
+    reply.headers.get(name).and_then(|v| v.to_str().ok())
+}
+
 fn limited(reply: &HttpReply) -> bool {
     reply.status == StatusCode::TOO_MANY_REQUESTS
 }
@@ -47,10 +51,28 @@ async fn an_address_over_its_limit_gets_429_with_retry_after() {
         with_redis = redis(s);
     })
     .await;
-    for _ in 0..3 {
-        assert_eq!(from(&app, "203.0.113.7", None).await.status, StatusCode::OK);
+    for remaining in [2, 1, 0] {
+        let reply = from(&app, "203.0.113.7", None).await;
+        assert_eq!(reply.status, StatusCode::OK);
+        // Every answer says where the client stands (the IETF draft's headers).
+        assert_eq!(
+            header(&reply, "RateLimit-Policy"),
+            Some("\"address\";q=3;w=60")
+        );
+        let state = header(&reply, "RateLimit").unwrap();
+        assert!(
+            state.starts_with(&format!("\"address\";r={remaining};t=")),
+            "{state}"
+        );
+        let reset: u64 = state.rsplit("t=").next().unwrap().parse().unwrap();
+        assert!((1..=60).contains(&reset), "{state}");
     }
     let refused = from(&app, "203.0.113.7", None).await;
+    assert!(
+        header(&refused, "RateLimit").is_some_and(|state| state.starts_with("\"address\";r=0;t=")),
+        "{:?}",
+        refused.headers
+    );
     assert!(limited(&refused), "{:?}", refused.body);
     assert_eq!(
         refused.body["errors"][0]["extensions"]["code"],
