@@ -24,6 +24,7 @@ pub mod jobs;
 pub mod matching;
 pub mod metrics;
 pub mod network;
+pub mod nfc;
 pub mod offer_files;
 pub mod reference;
 pub mod search;

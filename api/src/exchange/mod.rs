@@ -10,6 +10,8 @@ pub mod formula;
 pub mod json_file;
 pub mod region_codes;
 
+use std::borrow::Cow;
+
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult, FieldError};
@@ -93,8 +95,8 @@ pub fn read(
 ) -> ApiResult<Vec<FileRow>> {
     let text = text_of(bytes, limits.max_bytes)?;
     let rows = match format {
-        Format::Csv => csv_file::read(text, regions)?,
-        Format::Json => json_file::read(text)?,
+        Format::Csv => csv_file::read(&text, regions)?,
+        Format::Json => json_file::read(&text)?,
     };
     if rows.len() > limits.max_rows {
         return Err(file_error(format!(
@@ -120,9 +122,9 @@ pub fn write(
     }
 }
 
-/// The file as text: at most `max_bytes`, UTF-8 (a byte-order mark is dropped), and not
-/// text that was decoded with the wrong encoding before it reached us.
-fn text_of(bytes: &[u8], max_bytes: usize) -> ApiResult<&str> {
+/// The file as text: at most `max_bytes`, UTF-8 (a byte-order mark is dropped), not text
+/// that was decoded with the wrong encoding before it reached us, and in NFC.
+fn text_of(bytes: &[u8], max_bytes: usize) -> ApiResult<Cow<'_, str>> {
     if bytes.len() > max_bytes {
         return Err(file_error(format!(
             "the file is {:.1} MB; an import takes at most {:.1} MB (IMPORT_MAX_BYTES): split it",
@@ -156,7 +158,7 @@ fn text_of(bytes: &[u8], max_bytes: usize) -> ApiResult<&str> {
     if text.trim().is_empty() {
         return Err(file_error("the file is empty"));
     }
-    Ok(text)
+    Ok(crate::nfc::nfc(text))
 }
 
 /// The first word that is UTF-8 text decoded as Windows-1252 and encoded again ("mojibake":

@@ -20,6 +20,7 @@ pub mod relay;
 pub mod response_order;
 pub mod search;
 pub mod subscription;
+pub mod unicode_input;
 
 use async_graphql::{MergedObject, Schema};
 

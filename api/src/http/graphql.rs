@@ -20,7 +20,7 @@ use crate::graphql::loader::Loaders;
 use crate::graphql::locale::AcceptLanguage;
 use crate::graphql::response_order::ResponseOrder;
 use crate::graphql::search::notice::SearchNotice;
-use crate::graphql::{AppSchema, errors, limits};
+use crate::graphql::{AppSchema, errors, limits, unicode_input};
 use crate::http::caching::{HttpCaching, finish};
 use crate::http::media::{self, Answer, ResponseMedia};
 use crate::http::observe::Executed;
@@ -277,7 +277,9 @@ async fn execute_counted(
             "the request has no `query`: send the operation's text (or a persisted query's hash)",
         );
     }
+    // The text is kept as sent, under the hash it was sent with.
     let request_text = to_persist.as_ref().map(|_| request.query.clone());
+    unicode_input::compose(&mut request);
     // Parsed once here, for the checks below and for the executor, which runs the parsed
     // document; a text over the size limit is left for the executor to refuse unparsed.
     let described = limits::check_query_size(&request.query, app.settings.max_query_bytes)

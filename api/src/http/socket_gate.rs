@@ -17,7 +17,7 @@ use futures_util::stream::{self, BoxStream};
 
 use crate::context::{AppContext, RequestMeta};
 use crate::graphql::AppSchema;
-use crate::graphql::limits;
+use crate::graphql::{limits, unicode_input};
 use crate::http::operation;
 use crate::http::rate_limit;
 
@@ -88,6 +88,7 @@ impl SocketGate {
             return Err(Response::from_errors(vec![error]));
         }
         let mut request = request;
+        unicode_input::compose(&mut request);
         let kind = operation::describe(&mut request).map(|o| o.kind);
         if matches!(kind, Some(OperationType::Query | OperationType::Mutation)) {
             return Err(refused(

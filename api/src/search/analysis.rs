@@ -2,11 +2,12 @@
 //! finds "Zürich"), tokens, German compound splitting ("Deutschkurs" ↔ "Deutsch Kurs") and
 //! how many typos a word of some length forgives.
 
-/// Lower-cases and removes diacritics from Latin letters (ä → a, é → e, ß → ss) and the short
+/// Brings text to NFC, lower-cases and removes diacritics from Latin letters (ä → a, é → e, ß → ss) and the short
 /// vowel marks of Arabic script; other scripts (Ge'ez, Cyrillic, Persian) keep their letters.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars().flat_map(char::to_lowercase) {
+    // Composed first: a decomposed "a" + U+0308 becomes "ä", which folds to "a" below.
+    for c in crate::nfc::nfc(text).chars().flat_map(char::to_lowercase) {
         match c {
             'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => out.push('a'),
             'ç' | 'ć' | 'č' | 'ĉ' => out.push('c'),

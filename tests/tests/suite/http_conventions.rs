@@ -180,10 +180,7 @@ async fn raw_http(addr: std::net::SocketAddr, method: &str, uri: &str) -> (Strin
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer).await.unwrap();
-    let end = answer
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap();
+    let end = answer.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
     let head = String::from_utf8_lossy(&answer[..end]).into_owned();
     let status = head.lines().next().unwrap_or_default().to_owned();
     (status, answer[end + 4..].to_vec())

@@ -438,3 +438,44 @@ async fn a_circle_around_a_region_holds_with_the_engine_and_with_the_database() 
         assert_eq!(bad["errors"][0]["extensions"]["fields"][0]["field"], field);
     }
 }
+
+#[tokio::test]
+async fn text_typed_with_combining_marks_is_stored_and_found_as_composed_text() {
+    let app = TestApp::spawn().await;
+    let provider = fixtures::provider(&app.db, "Verein").await;
+    let editor = app.editor(&[provider]).await;
+    let admin = app.admin().await;
+    // Written decomposed ("a" + U+0308), as some keyboards and file systems send it.
+    let decomposed = "Treffpunkt Ha\u{0308}gendorf";
+    let id = publish(
+        &app,
+        &editor.token,
+        &admin.token,
+        provider,
+        decomposed,
+        None,
+        false,
+    )
+    .await;
+    let stored = app
+        .data(
+            "query($id: ID!) { offer(id: $id) { title } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(stored["offer"]["title"], "Treffpunkt Hägendorf");
+    app.index_pending().await;
+
+    for query in ["Hägendorf", "Ha\u{0308}gendorf"] {
+        let found = app.data(SEARCH, json!({ "q": query })).await["searchOffers"].clone();
+        assert_eq!(found["totalHits"], 1, "{query:?}: {found}");
+    }
+    // A literal in the document is composed as well.
+    let literal = app
+        .data(
+            "{ searchOffers(query: \"Ha\u{0308}gendorf\") { totalHits } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(literal["searchOffers"]["totalHits"], 1, "{literal}");
+}
