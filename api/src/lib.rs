@@ -164,8 +164,12 @@ pub async fn serve(app: AppContext) -> Result<(), StartError> {
     }
     let (server, addrs) = http_server(app, schema, settings.listen_addr, None)?;
     for addr in addrs {
-        tracing::info!(%addr, "listening");
-        println!("GraphiQL: http://{addr}/graphql");
+        // One log line, through the logger like every other (JSON in production).
+        if settings.graphiql_enabled() {
+            tracing::info!(%addr, graphiql = %format!("http://{addr}/graphql"), "listening; GraphiQL at http://{addr}/graphql");
+        } else {
+            tracing::info!(%addr, "listening");
+        }
     }
     let result = server.await;
     tracing::info!("server stopped; stopping background jobs");

@@ -2,13 +2,16 @@
 //! recurring event until its end date, in Swiss local time (with the `VTIMEZONE` the RFC
 //! asks for). Lines are folded at 75 octets and texts escaped.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use entity::offer_schedule;
 
 use crate::feeds::FeedOffer;
+use crate::feeds::local_time::{self, ZONE_NAME as TZID, first_meeting};
 
-/// The time zone every schedule is in.
-const TZID: &str = "Europe/Zurich";
+/// How often calendar clients should fetch the feed again (RFC 7986 `REFRESH-INTERVAL`, and
+/// `X-PUBLISHED-TTL` for clients that only know the older name): offers change during the
+/// day, but rarely by the minute.
+const REFRESH: &str = "PT1H";
 
 /// Central European time with its daylight saving rules (last Sunday of March and October).
 const VTIMEZONE: &str = "BEGIN:VTIMEZONE\r\nTZID:Europe/Zurich\r\nBEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nDTSTART:19810329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\nBEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\nDTSTART:19961027T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n";
@@ -27,8 +30,14 @@ pub fn render(name: &str, offers: &[FeedOffer]) -> String {
     ] {
         push(&mut out, line);
     }
+    push(&mut out, &format!("NAME:{}", escape(name)));
     push(&mut out, &format!("X-WR-CALNAME:{}", escape(name)));
     push(&mut out, &format!("X-WR-TIMEZONE:{TZID}"));
+    push(
+        &mut out,
+        &format!("REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}"),
+    );
+    push(&mut out, &format!("X-PUBLISHED-TTL:{REFRESH}"));
     out.push_str(VTIMEZONE);
     for offer in offers {
         let stamp = utc(offer.model.updated_at);
@@ -72,12 +81,16 @@ fn event(out: &mut String, offer: &FeedOffer, schedule: &offer_schedule::Model, 
     if schedule.weekday.is_some() {
         let mut rule = String::from("RRULE:FREQ=WEEKLY");
         if let Some(end) = schedule.end_date {
-            // With a local start, UNTIL is given in UTC; the whole last day counts.
-            rule.push_str(&format!(";UNTIL={}T225959Z", end.format("%Y%m%d")));
+            rule.push_str(";UNTIL=");
+            rule.push_str(&until(end, schedule.start_time.is_some()));
         }
         push(out, &rule);
     }
-    push(out, &format!("SUMMARY:{}", escape(offer.title())));
+    let language = offer.locale();
+    push(
+        out,
+        &format!("SUMMARY;LANGUAGE={language}:{}", escape(offer.title())),
+    );
     let mut description = offer.summary().unwrap_or_default().to_owned();
     if let Some(provider) = &offer.provider {
         if !description.is_empty() {
@@ -90,7 +103,10 @@ fn event(out: &mut String, offer: &FeedOffer, schedule: &offer_schedule::Model, 
         description.push_str(note);
     }
     if !description.is_empty() {
-        push(out, &format!("DESCRIPTION:{}", escape(&description)));
+        push(
+            out,
+            &format!("DESCRIPTION;LANGUAGE={language}:{}", escape(&description)),
+        );
     }
     let location = schedule
         .location_id
@@ -118,18 +134,18 @@ fn event(out: &mut String, offer: &FeedOffer, schedule: &offer_schedule::Model, 
     if let Some(url) = &offer.model.registration_url {
         push(out, &format!("URL:{}", url));
     }
-    push(out, &format!("LANGUAGE:{}", offer.locale()));
     push(out, "END:VEVENT");
 }
 
-/// The first day a schedule meets: its start date, or the first of its weekday from then.
-fn first_meeting(schedule: &offer_schedule::Model) -> NaiveDate {
-    let Some(weekday) = schedule.weekday else {
-        return schedule.start_date;
-    };
-    let from = i64::from(schedule.start_date.weekday().number_from_monday());
-    let ahead = (i64::from(weekday) - from).rem_euclid(7);
-    schedule.start_date + Duration::days(ahead)
+/// The `UNTIL` of a weekly rule ending on `end` (RFC 5545, 3.3.10): a DATE when the events
+/// are whole days (their `DTSTART` is a DATE), else the UTC instant at which the last local
+/// day ends, whatever its offset that season.
+fn until(end: NaiveDate, timed: bool) -> String {
+    if !timed {
+        return end.format("%Y%m%d").to_string();
+    }
+    let last_moment = NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default();
+    utc(local_time::instant(end, last_moment).with_timezone(&Utc))
 }
 
 fn utc(at: DateTime<Utc>) -> String {
@@ -190,35 +206,12 @@ mod tests {
     }
 
     #[test]
-    fn a_weekly_slot_first_meets_on_its_weekday() {
-        let slot = |start: &str, weekday: Option<i16>| offer_schedule::Model {
-            id: uuid::Uuid::nil(),
-            offer_id: uuid::Uuid::nil(),
-            location_id: None,
-            start_date: start.parse().unwrap_or_default(),
-            end_date: None,
-            weekday,
-            start_time: None,
-            end_time: None,
-            note: None,
-        };
-        // 2026-11-22 is a Sunday.
-        assert_eq!(
-            first_meeting(&slot("2026-11-22", Some(1))).to_string(),
-            "2026-11-23"
-        );
-        assert_eq!(
-            first_meeting(&slot("2026-11-22", Some(7))).to_string(),
-            "2026-11-22"
-        );
-        assert_eq!(
-            first_meeting(&slot("2026-11-23", Some(6))).to_string(),
-            "2026-11-28"
-        );
-        assert_eq!(
-            first_meeting(&slot("2026-11-22", None)).to_string(),
-            "2026-11-22"
-        );
+    fn until_is_a_date_for_whole_days_and_the_end_of_the_local_day_otherwise() {
+        let end: NaiveDate = "2026-12-17".parse().unwrap();
+        assert_eq!(until(end, false), "20261217");
+        assert_eq!(until(end, true), "20261217T225959Z");
+        let summer: NaiveDate = "2026-07-02".parse().unwrap();
+        assert_eq!(until(summer, true), "20260702T215959Z");
     }
 
     #[test]

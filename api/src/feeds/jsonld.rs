@@ -2,22 +2,42 @@
 //! a course is a `Course` whose schedules are `CourseInstance`s; everything else is an
 //! `Event` (one per schedule when it has several).
 
+use chrono::{NaiveDate, NaiveTime};
 use entity::offer_schedule;
-use entity::types::CostKind;
+use entity::types::{CostKind, PriceUnit};
 use serde_json::{Map, Value, json};
 
 use crate::feeds::FeedOffer;
+use crate::feeds::local_time::{self, ZONE_NAME as TIMEZONE, first_meeting};
 
-/// The time zone every schedule is in.
-const TIMEZONE: &str = "Europe/Zurich";
-
-/// The JSON-LD document of an offer.
+/// The JSON-LD document of an offer. Properties without a value are left out (schema.org
+/// readers take `null` as a value, and validators flag it).
 pub fn render(offer: &FeedOffer, page_url: Option<&str>) -> Value {
-    if offer.is_course() {
+    let mut doc = if offer.is_course() {
         course(offer, page_url)
     } else {
         events(offer, page_url)
+    };
+    drop_nulls(&mut doc);
+    doc
+}
+
+/// Removes every `null` property, and objects left with nothing but their `@type`.
+fn drop_nulls(value: &mut Value) {
+    match value {
+        Value::Object(fields) => {
+            fields.values_mut().for_each(drop_nulls);
+            fields.retain(|_, v| !v.is_null() && !is_empty_thing(v));
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_nulls),
+        _ => {}
     }
+}
+
+fn is_empty_thing(value: &Value) -> bool {
+    value
+        .as_object()
+        .is_some_and(|fields| fields.keys().all(|k| k == "@type"))
 }
 
 fn course(offer: &FeedOffer, page_url: Option<&str>) -> Value {
@@ -131,23 +151,39 @@ fn base(offer: &FeedOffer, kind: &str, page_url: Option<&str>) -> Map<String, Va
     doc
 }
 
+/// The schema.org `Offer`: free, or a price in francs with what it is charged for (a
+/// `UnitPriceSpecification` whose `unitText` says per lesson, month or course).
 fn price(offer: &FeedOffer) -> Value {
+    let category = match offer.model.cost_kind {
+        CostKind::Free => "free",
+        CostKind::Paid => "paid",
+        CostKind::Subsidised => "subsidised",
+    };
     let amount = match offer.model.cost_kind {
         CostKind::Free => Some(0.0),
         _ => offer.model.price_cents.map(|c| f64::from(c) / 100.0),
     };
-    let mut price = json!({
-        "@type": "Offer",
-        "category": format!("{:?}", offer.model.cost_kind),
-        "priceCurrency": "CHF",
+    let unit = offer.model.price_unit.map(|unit| match unit {
+        PriceUnit::Course => "course",
+        PriceUnit::Lesson => "lesson",
+        PriceUnit::Month => "month",
     });
-    if let (Some(amount), Some(fields)) = (amount, price.as_object_mut()) {
-        fields.insert("price".into(), json!(amount));
-    }
-    if let (Some(url), Some(fields)) = (&offer.model.registration_url, price.as_object_mut()) {
-        fields.insert("url".into(), json!(url));
-    }
-    price
+    let specification = amount.map(|amount| {
+        json!({
+            "@type": "UnitPriceSpecification",
+            "price": amount,
+            "priceCurrency": "CHF",
+            "unitText": unit,
+        })
+    });
+    json!({
+        "@type": "Offer",
+        "category": category,
+        "price": amount,
+        "priceCurrency": "CHF",
+        "priceSpecification": specification,
+        "url": offer.model.registration_url,
+    })
 }
 
 /// A schema.org `Schedule` of a weekly slot or a single date.
@@ -195,21 +231,29 @@ fn weekday_name(iso: i16) -> Option<&'static str> {
         .and_then(|i| NAMES.get(i).copied())
 }
 
-/// ISO 8601 start of a schedule (date, or local date and time).
+/// ISO 8601 start of a schedule's first meeting: a date, or a date and time with the UTC
+/// offset Swiss time has that day.
 fn start_of(schedule: &offer_schedule::Model) -> String {
+    let day = first_meeting(schedule);
     match schedule.start_time {
-        Some(time) => format!("{}T{}", schedule.start_date, time.format("%H:%M:%S")),
-        None => schedule.start_date.to_string(),
+        Some(time) => with_offset(day, time),
+        None => day.to_string(),
     }
 }
 
+/// ISO 8601 end: of the last day (the first meeting's, when the schedule runs on without
+/// an end date), at its end time with that day's offset when it has one.
 fn end_of(schedule: &offer_schedule::Model) -> Option<String> {
-    let day = schedule.end_date.unwrap_or(schedule.start_date);
+    let day = schedule.end_date.unwrap_or_else(|| first_meeting(schedule));
     match (schedule.end_time, schedule.end_date) {
-        (Some(time), _) => Some(format!("{day}T{}", time.format("%H:%M:%S"))),
+        (Some(time), _) => Some(with_offset(day, time)),
         (None, Some(end)) => Some(end.to_string()),
         (None, None) => None,
     }
+}
+
+fn with_offset(day: NaiveDate, time: NaiveTime) -> String {
+    local_time::instant(day, time).to_rfc3339()
 }
 
 /// The place a schedule meets at, as a schema.org `Place`.

@@ -4,6 +4,7 @@
 
 pub mod ical;
 pub mod jsonld;
+pub mod local_time;
 
 use entity::types::{LanguageRole, OfferKind};
 use entity::{offer, offer_location, offer_schedule, offer_translation};

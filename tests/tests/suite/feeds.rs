@@ -72,6 +72,90 @@ async fn offer(app: &TestApp, status: OfferStatus) -> uuid::Uuid {
     fixtures::offer(&app.db, spec).await
 }
 
+/// Checks what a lenient parser lets through: every property is one RFC 5545 or RFC 7986
+/// defines for its component (or an `X-` extension), language is a parameter of texts, and
+/// a rule's UNTIL has DTSTART's value type (a DATE for whole-day events, else UTC).
+fn strictly_rfc_5545(text: &str) {
+    const CALENDAR: [&str; 6] = [
+        "VERSION",
+        "PRODID",
+        "CALSCALE",
+        "METHOD",
+        "NAME",
+        "REFRESH-INTERVAL",
+    ];
+    const EVENT: [&str; 12] = [
+        "UID",
+        "DTSTAMP",
+        "LAST-MODIFIED",
+        "DTSTART",
+        "DTEND",
+        "RRULE",
+        "SUMMARY",
+        "DESCRIPTION",
+        "LOCATION",
+        "GEO",
+        "URL",
+        "CATEGORIES",
+    ];
+    const TIMEZONE: [&str; 7] = [
+        "TZID",
+        "TZOFFSETFROM",
+        "TZOFFSETTO",
+        "TZNAME",
+        "DTSTART",
+        "RRULE",
+        "LAST-MODIFIED",
+    ];
+    let unfolded = text.replace("\r\n ", "");
+    let mut stack: Vec<String> = Vec::new();
+    let mut whole_day = false;
+    for line in unfolded.split("\r\n").filter(|l| !l.is_empty()) {
+        let (head, value) = line.split_once(':').unwrap();
+        let name = head.split(';').next().unwrap();
+        match name {
+            "BEGIN" => {
+                stack.push(value.to_owned());
+                continue;
+            }
+            "END" => {
+                assert_eq!(stack.pop().as_deref(), Some(value));
+                continue;
+            }
+            _ => {}
+        }
+        if name.starts_with("X-") {
+            continue;
+        }
+        let allowed: &[&str] = match stack.last().map(String::as_str) {
+            Some("VCALENDAR") => &CALENDAR,
+            Some("VEVENT") => &EVENT,
+            Some("VTIMEZONE" | "STANDARD" | "DAYLIGHT") => &TIMEZONE,
+            _ => &[],
+        };
+        assert!(
+            allowed.contains(&name),
+            "{name} is no property of {stack:?}"
+        );
+        if stack.last().map(String::as_str) == Some("VEVENT") {
+            if name == "DTSTART" {
+                whole_day = head.contains("VALUE=DATE");
+            }
+            if name == "RRULE"
+                && let Some(until) = value.split(';').find_map(|p| p.strip_prefix("UNTIL="))
+            {
+                if whole_day {
+                    assert_eq!(until.len(), 8, "a DATE: {until}");
+                } else {
+                    assert!(until.ends_with('Z') && until.len() == 16, "UTC: {until}");
+                }
+            }
+        }
+    }
+    assert!(stack.is_empty());
+    assert!(unfolded.contains("REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n"));
+}
+
 #[tokio::test]
 async fn an_offers_dates_are_a_valid_calendar_in_the_language_asked_for() {
     let app = TestApp::spawn().await;
@@ -110,7 +194,13 @@ async fn an_offers_dates_are_a_valid_calendar_in_the_language_asked_for() {
     let rule = property(event, "RRULE")
         .and_then(|p| p.value.as_deref())
         .unwrap();
+    // UNTIL is in UTC when DTSTART is a local time (RFC 5545, 3.3.10).
     assert!(rule.starts_with("FREQ=WEEKLY;UNTIL="), "{rule}");
+    assert!(
+        rule.ends_with('Z') && rule.len() == "FREQ=WEEKLY;UNTIL=".len() + 16,
+        "{rule}"
+    );
+    strictly_rfc_5545(&text);
     assert!(property(event, "UID").is_some() && property(event, "DTSTAMP").is_some());
     assert!(
         property(event, "LOCATION")
@@ -138,6 +228,7 @@ async fn a_regions_calendar_lists_its_public_offers_only() {
     offer(&app, OfferStatus::Published).await;
     let draft = offer(&app, OfferStatus::InReview).await;
     let (reply, text) = fetch(&app, "/feeds/regions/SO/calendar.ics").await;
+    strictly_rfc_5545(&text);
     assert_eq!(reply.status, StatusCode::OK, "{text}");
     let calendar = parse_calendar(&text);
     assert_eq!(calendar.events.len(), 2);
@@ -269,16 +360,31 @@ fn vocabulary() -> HashMap<&'static str, (Vec<&'static str>, Vec<&'static str>)>
         (
             "Offer",
             (
-                vec!["price", "priceCurrency", "category", "url"],
+                vec![
+                    "price",
+                    "priceCurrency",
+                    "priceSpecification",
+                    "category",
+                    "url",
+                ],
                 vec!["priceCurrency"],
+            ),
+        ),
+        (
+            "UnitPriceSpecification",
+            (
+                vec!["price", "priceCurrency", "unitText"],
+                vec!["price", "priceCurrency"],
             ),
         ),
         ("VirtualLocation", (vec!["url", "name"], vec![])),
     ])
 }
 
-/// Checks every typed object of a JSON-LD document against the vocabulary.
+/// Checks every typed object of a JSON-LD document against the vocabulary; no property
+/// may be `null`.
 fn validate(value: &Value, vocabulary: &HashMap<&str, (Vec<&str>, Vec<&str>)>) {
+    assert!(!value.is_null(), "a null property");
     match value {
         Value::Object(fields) => {
             if let Some(kind) = fields.get("@type").and_then(Value::as_str) {
@@ -351,12 +457,13 @@ async fn an_offer_is_schema_org_json_ld_of_the_types_it_claims() {
     .await;
     validate(&reply.body, &vocabulary());
     assert_eq!(reply.body["@type"], "Event");
+    // A time with the offset Swiss time has that day (winter +01:00, summer +02:00).
+    let start = reply.body["startDate"].as_str().unwrap();
     assert!(
-        reply.body["startDate"]
-            .as_str()
-            .unwrap()
-            .ends_with("T09:00:00")
+        start.ends_with("T09:00:00+01:00") || start.ends_with("T09:00:00+02:00"),
+        "{start}"
     );
+    chrono::DateTime::parse_from_rfc3339(start).unwrap();
     assert_eq!(
         reply.body["eventSchedule"]["byDay"],
         "https://schema.org/Monday"
