@@ -18,6 +18,7 @@ pub mod provider;
 pub mod region;
 pub mod relay;
 pub mod response_order;
+pub mod scalars;
 pub mod search;
 pub mod subscription;
 pub mod unicode_input;
@@ -139,7 +140,7 @@ pub fn build_schema(app: AppContext, limits: &QueryLimits) -> AppSchema {
         .finish();
     let http = schema_builder(app, limits).finish();
     AppSchema {
-        sdl: http.sdl().into(),
+        sdl: sdl_of(&http).into(),
         http,
         socket,
         limits: limits.clone(),
@@ -169,11 +170,17 @@ fn schema_builder(
 
 /// The schema in SDL, as `schema.graphql` holds it.
 pub fn sdl() -> String {
-    Schema::build(
-        Query::default(),
-        Mutation::default(),
-        subscription::Subscription,
+    sdl_of(
+        &Schema::build(
+            Query::default(),
+            Mutation::default(),
+            subscription::Subscription,
+        )
+        .finish(),
     )
-    .finish()
-    .sdl()
+}
+
+/// The SDL of a schema, with the `@specifiedBy` of its scalars.
+fn sdl_of(schema: &GraphSchema) -> String {
+    schema.sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
 }

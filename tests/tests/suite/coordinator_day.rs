@@ -130,7 +130,7 @@ async fn a_regional_site_lists_its_regions_offers() {
     );
 }
 
-const MATCH_DETAILS: &str = "query($p: ID!, $before: NaiveDate) {
+const MATCH_DETAILS: &str = "query($p: ID!, $before: Date) {
   mentoringPool(id: $p) { name region { code } }
   matches(poolId: $p, filter: { reviewDueBefore: $before }) {
     totalCount
@@ -186,7 +186,7 @@ async fn a_coordinator_reads_the_pool_its_matches_their_people_and_check_ins() {
     let started = app
         .data_as(
             Some(&token),
-            "mutation($x: ID!, $d: NaiveDate!) { startMatch(id: $x, startedOn: $d) { status startedAt reviewDueOn } }",
+            "mutation($x: ID!, $d: Date!) { startMatch(id: $x, startedOn: $d) { status startedAt reviewDueOn } }",
             json!({ "x": match_id, "d": met_on }),
         )
         .await;
@@ -200,7 +200,7 @@ async fn a_coordinator_reads_the_pool_its_matches_their_people_and_check_ins() {
     let future = app
         .graphql_as(
             Some(&token),
-            "mutation($x: ID!, $d: NaiveDate!) { startMatch(id: $x, startedOn: $d) { status } }",
+            "mutation($x: ID!, $d: Date!) { startMatch(id: $x, startedOn: $d) { status } }",
             json!({ "x": match_id, "d": chrono::Utc::now().date_naive() + chrono::Duration::days(3) }),
         )
         .await;
@@ -211,7 +211,7 @@ async fn a_coordinator_reads_the_pool_its_matches_their_people_and_check_ins() {
     );
     app.data_as(
         Some(&token),
-        "mutation($x: ID!, $d: NaiveDate!) { recordCheckIn(matchId: $x, input: { occurredOn: $d, kind: CALL, outcome: GOOD, note: \"Trifft sich wöchentlich\" }) { id } }",
+        "mutation($x: ID!, $d: Date!) { recordCheckIn(matchId: $x, input: { occurredOn: $d, kind: CALL, outcome: GOOD, note: \"Trifft sich wöchentlich\" }) { id } }",
         json!({ "x": match_id, "d": chrono::Utc::now().date_naive() }),
     )
     .await;
@@ -266,7 +266,7 @@ async fn every_record_resolves_by_node_for_whoever_may_read_it_and_for_nobody_el
     let check_in = app
         .data_as(
             Some(&coordinator),
-            "mutation($x: ID!, $d: NaiveDate!) { recordCheckIn(matchId: $x, input: { occurredOn: $d, kind: VISIT, outcome: GOOD }) { id } }",
+            "mutation($x: ID!, $d: Date!) { recordCheckIn(matchId: $x, input: { occurredOn: $d, kind: VISIT, outcome: GOOD }) { id } }",
             json!({ "x": gid(NodeType::MentorMatch, a_match), "d": chrono::Utc::now().date_naive() }),
         )
         .await["recordCheckIn"]["id"]
@@ -385,7 +385,7 @@ async fn a_coordinators_whole_day_runs_through_the_api_alone() {
             step(
                 &app,
                 me,
-                "mutation($x: ID!, $s: ScreeningStep!, $d: NaiveDate!) { screenMentor(id: $x, step: $s, on: $d) { id } }",
+                "mutation($x: ID!, $s: ScreeningStep!, $d: Date!) { screenMentor(id: $x, step: $s, on: $d) { id } }",
                 json!({ "x": mentor, "s": step_name, "d": today }),
             )
             .await;
@@ -462,21 +462,21 @@ async fn a_coordinators_whole_day_runs_through_the_api_alone() {
     step(
         &app,
         me,
-        "mutation($x: ID!, $d: NaiveDate!) { startMatch(id: $x, startedOn: $d) { status } }",
+        "mutation($x: ID!, $d: Date!) { startMatch(id: $x, startedOn: $d) { status } }",
         json!({ "x": proposed, "d": today }),
     )
     .await;
     step(
         &app,
         me,
-        "mutation($x: ID!, $d: NaiveDate!) { recordCheckIn(matchId: $x, input: { occurredOn: $d, kind: MEETING, outcome: CONCERN, note: \"Termine schwierig\" }) { id } }",
+        "mutation($x: ID!, $d: Date!) { recordCheckIn(matchId: $x, input: { occurredOn: $d, kind: MEETING, outcome: CONCERN, note: \"Termine schwierig\" }) { id } }",
         json!({ "x": proposed, "d": today }),
     )
     .await;
     let due = step(
         &app,
         me,
-        "query($p: ID!, $d: NaiveDate!) { matches(poolId: $p, filter: { statuses: [ACTIVE], reviewDueBefore: $d }) { totalCount edges { node { reviewDueOn request { firstName } mentor { firstName } checkIns { outcome note } } } } }",
+        "query($p: ID!, $d: Date!) { matches(poolId: $p, filter: { statuses: [ACTIVE], reviewDueBefore: $d }) { totalCount edges { node { reviewDueOn request { firstName } mentor { firstName } checkIns { outcome note } } } } }",
         json!({ "p": pool, "d": today + chrono::Duration::days(366) }),
     )
     .await;

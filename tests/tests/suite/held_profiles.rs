@@ -107,7 +107,7 @@ async fn every_write_that_changes_a_candidate_is_seen_by_the_next_ranking() {
         step(
             &app,
             &token,
-            "mutation($x: ID!, $s: ScreeningStep!, $d: NaiveDate!) { screenMentor(id: $x, step: $s, on: $d) { id } }",
+            "mutation($x: ID!, $s: ScreeningStep!, $d: Date!) { screenMentor(id: $x, step: $s, on: $d) { id } }",
             json!({ "x": applied, "s": screening, "d": today }),
         )
         .await;

@@ -218,6 +218,10 @@ async fn the_schema_is_served_as_sdl_and_answers_are_compressed_when_asked() {
     let sdl = String::from_utf8(plain.bytes.clone()).unwrap();
     assert_eq!(sdl, angebotsplattform::graphql::sdl());
     assert!(sdl.contains("type Query"));
+    // Scalars are named for what they hold and say which specification they follow.
+    assert!(sdl.contains("scalar Date @specifiedBy(url: "), "{sdl}");
+    assert!(sdl.contains("scalar LocalTime @specifiedBy(url: "));
+    assert!(!sdl.contains("NaiveDate") && !sdl.contains("NaiveTime"));
 
     for encoding in ["gzip", "br"] {
         let reply = app

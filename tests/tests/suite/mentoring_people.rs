@@ -127,7 +127,7 @@ async fn only_a_fully_screened_mentor_becomes_active() {
         async move {
             app.graphql_as(
                 Some(&token),
-                "mutation($x: ID!, $s: ScreeningStep!, $d: NaiveDate!) { screenMentor(id: $x, step: $s, on: $d) { status } }",
+                "mutation($x: ID!, $s: ScreeningStep!, $d: Date!) { screenMentor(id: $x, step: $s, on: $d) { status } }",
                 json!({ "x": id, "s": step, "d": on }),
             )
             .await
@@ -257,7 +257,7 @@ async fn lists_record_each_read_and_contact_is_disclosed_only_when_active() {
     let check_in = app
         .data_as(
             Some(&staff.token),
-            "mutation($x: ID!, $d: NaiveDate!) { recordCheckIn(matchId: $x, input: { occurredOn: $d, kind: MEETING, outcome: GOOD, note: \"Erstes Treffen\" }) { outcome } }",
+            "mutation($x: ID!, $d: Date!) { recordCheckIn(matchId: $x, input: { occurredOn: $d, kind: MEETING, outcome: GOOD, note: \"Erstes Treffen\" }) { outcome } }",
             json!({ "x": id, "d": Utc::now().date_naive() }),
         )
         .await;

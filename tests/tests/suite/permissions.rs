@@ -269,7 +269,7 @@ const ROWS: &[Row] = &[
     },
     Row {
         name: "recordCheckIn",
-        query: "mutation($x: ID!, $d: NaiveDate!) { recordCheckIn(matchId: $x, input: { occurredOn: $d, kind: CALL, outcome: GOOD }) { id } }",
+        query: "mutation($x: ID!, $d: Date!) { recordCheckIn(matchId: $x, input: { occurredOn: $d, kind: CALL, outcome: GOOD }) { id } }",
         expect: [UA, FB, FB, OK, OK],
     },
     Row {

@@ -3,11 +3,11 @@
 //! record and echoes nothing personal.
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
-use chrono::NaiveTime;
 
 use crate::context::{AppContext, RequestMeta};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::graphql::relay::{NodeType, expect_global_id, global_id};
+use crate::graphql::scalars::LocalTime;
 use crate::service::mentoring::intake::{
     self, MatchingDetails, MenteeRequest, MentorApplication, WeeklyTime,
 };
@@ -44,8 +44,8 @@ pub struct SpokenLanguageInput {
 pub struct WeeklyTimeInput {
     /// ISO weekday, Monday = 1.
     pub weekday: i32,
-    pub start_time: NaiveTime,
-    pub end_time: NaiveTime,
+    pub start_time: LocalTime,
+    pub end_time: LocalTime,
 }
 
 /// A volunteer's application.
@@ -124,8 +124,8 @@ fn details(
             .into_iter()
             .map(|t| WeeklyTime {
                 weekday: i16::try_from(t.weekday).unwrap_or(0),
-                start: t.start_time,
-                end: t.end_time,
+                start: t.start_time.into(),
+                end: t.end_time.into(),
             })
             .collect(),
         topics: topics

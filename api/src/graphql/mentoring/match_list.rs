@@ -2,12 +2,12 @@
 //! neighbouring pools.
 
 use async_graphql::{Context, ID, InputObject, Object};
-use chrono::NaiveDate;
 
 use crate::context::{AppContext, RequestMeta};
 use crate::error::ApiResult;
 use crate::graphql::mentoring::types::{MatchStatusGql, MentorMatch, MentorPoolConsent};
 use crate::graphql::relay::{NodeType, RelayConnection, connection, expect_global_id, page_args};
+use crate::graphql::scalars::Date;
 use crate::service::mentoring::match_list::{self, MatchFilter};
 
 /// Which matches to list; left-out parts do not narrow the list.
@@ -18,7 +18,7 @@ pub struct MatchFilterInput {
     /// E.g. `[PENDING]`: what waits for the mentor's pool to consent.
     pub mentor_pool_consents: Option<Vec<MentorPoolConsent>>,
     /// Only matches whose review falls due before this day.
-    pub review_due_before: Option<NaiveDate>,
+    pub review_due_before: Option<Date>,
     pub mentor_id: Option<ID>,
     pub request_id: Option<ID>,
 }
@@ -44,7 +44,7 @@ impl MatchFilterInput {
                     MentorPoolConsent::Refused => Some(PoolConsent::Refused),
                 })
                 .collect(),
-            review_due_before: self.review_due_before,
+            review_due_before: self.review_due_before.map(Into::into),
             mentor_id: self
                 .mentor_id
                 .map(|id| expect_global_id(&id, NodeType::Mentor))

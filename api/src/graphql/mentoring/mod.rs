@@ -17,6 +17,7 @@ use uuid::Uuid;
 use crate::context::{AppContext, RequestMeta};
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::relay::{NodeType, expect_global_id};
+use crate::graphql::scalars::Date;
 use crate::service::mentoring::matches::{self, Step};
 use crate::service::mentoring::pools::{self, PoolSettings};
 use crate::service::mentoring::{access, proposals};
@@ -305,9 +306,16 @@ impl MentoringMutation {
         &self,
         ctx: &Context<'_>,
         id: ID,
-        started_on: Option<chrono::NaiveDate>,
+        started_on: Option<Date>,
     ) -> ApiResult<MentorMatch> {
-        step(ctx, &id, Step::Start { met_on: started_on }).await
+        step(
+            ctx,
+            &id,
+            Step::Start {
+                met_on: started_on.map(Into::into),
+            },
+        )
+        .await
     }
 
     /// Records that the mentor (or the coordinator) declined; the pair is not proposed

@@ -2,7 +2,6 @@
 //! status of mentors, erasure, and check-ins on matches.
 
 use async_graphql::{Context, Enum, ID, InputObject, Object};
-use chrono::NaiveDate;
 use entity::types::{MentorStatus, RequestStatus};
 
 use crate::context::{AppContext, RequestMeta};
@@ -12,6 +11,7 @@ use crate::graphql::mentoring::types::{
     Mentor, MentorStatusGql, MentoringRequest, RequestStatusGql,
 };
 use crate::graphql::relay::{NodeType, RelayConnection, connection, expect_global_id, page_args};
+use crate::graphql::scalars::Date;
 use crate::service::mentoring::matches::{self, CheckIn};
 use crate::service::mentoring::screening::{self, ScreeningStep};
 use crate::service::mentoring::{erasure, people, reopen};
@@ -48,7 +48,7 @@ pub enum CheckInOutcomeGql {
 /// A follow-up contact with an active pair.
 #[derive(Debug, Clone, InputObject)]
 pub struct CheckInInput {
-    pub occurred_on: NaiveDate,
+    pub occurred_on: Date,
     pub kind: CheckInKindGql,
     pub outcome: CheckInOutcomeGql,
     /// Short, plain text; no sensitive details.
@@ -142,7 +142,7 @@ impl PeopleMutation {
         ctx: &Context<'_>,
         id: ID,
         step: ScreeningStepGql,
-        on: NaiveDate,
+        on: Date,
     ) -> ApiResult<Mentor> {
         let app = AppContext::of(ctx)?;
         let id = expect_global_id(&id, NodeType::Mentor)?;
@@ -151,7 +151,7 @@ impl PeopleMutation {
             ScreeningStepGql::PoliceRecord => ScreeningStep::PoliceRecord,
             ScreeningStepGql::CodeOfConduct => ScreeningStep::CodeOfConduct,
         };
-        let written = screening::screen(&app.db, RequestMeta::of(ctx), id, step, on).await?;
+        let written = screening::screen(&app.db, RequestMeta::of(ctx), id, step, on.into()).await?;
         Ok(app.effects.apply(written).await.into())
     }
 
@@ -186,7 +186,7 @@ impl PeopleMutation {
         let app = AppContext::of(ctx)?;
         let match_id = expect_global_id(&match_id, NodeType::MentorMatch)?;
         let check_in = CheckIn {
-            occurred_on: input.occurred_on,
+            occurred_on: input.occurred_on.into(),
             kind: input.kind.into(),
             outcome: input.outcome.into(),
             note: input.note,

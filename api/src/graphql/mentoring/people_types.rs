@@ -10,7 +10,7 @@
 //! pool's alone.
 
 use async_graphql::{Context, ID, Object, SimpleObject};
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Utc};
 use entity::{match_check_in, mentor, mentor_match, mentoring_request};
 use uuid::Uuid;
 
@@ -26,6 +26,7 @@ use crate::graphql::mentoring::types::{
 };
 use crate::graphql::region::Region;
 use crate::graphql::relay::{NodeType, global_id};
+use crate::graphql::scalars::{Date, LocalTime};
 use crate::service::mentoring::access;
 
 /// A language someone speaks, and how well.
@@ -41,8 +42,8 @@ pub struct LanguageSkill {
 pub struct WeeklyTime {
     /// ISO weekday, 1 (Monday) to 7 (Sunday).
     pub weekday: i32,
-    pub start_time: NaiveTime,
-    pub end_time: NaiveTime,
+    pub start_time: LocalTime,
+    pub end_time: LocalTime,
 }
 
 /// Whether the viewer coordinates the pool (admins coordinate every pool).
@@ -177,8 +178,8 @@ impl Mentor {
             rows.into_iter()
                 .map(|t| WeeklyTime {
                     weekday: i32::from(t.weekday),
-                    start_time: t.start_time,
-                    end_time: t.end_time,
+                    start_time: t.start_time.into(),
+                    end_time: t.end_time.into(),
                 })
                 .collect(),
         ))
@@ -197,17 +198,17 @@ impl Mentor {
         self.own(self.model.gender).flatten().map(Into::into)
     }
 
-    async fn training_completed_on(&self) -> Option<NaiveDate> {
-        self.model.training_completed_on
+    async fn training_completed_on(&self) -> Option<Date> {
+        self.model.training_completed_on.map(Into::into)
     }
 
     /// Issue date of the police record extract.
-    async fn police_record_issued_on(&self) -> Option<NaiveDate> {
-        self.model.police_record_issued_on
+    async fn police_record_issued_on(&self) -> Option<Date> {
+        self.model.police_record_issued_on.map(Into::into)
     }
 
-    async fn code_of_conduct_signed_on(&self) -> Option<NaiveDate> {
-        self.model.code_of_conduct_signed_on
+    async fn code_of_conduct_signed_on(&self) -> Option<Date> {
+        self.model.code_of_conduct_signed_on.map(Into::into)
     }
 
     async fn created_at(&self) -> DateTime<Utc> {
@@ -289,8 +290,8 @@ impl MentoringRequest {
             .into_iter()
             .map(|t| WeeklyTime {
                 weekday: i32::from(t.weekday),
-                start_time: t.start_time,
-                end_time: t.end_time,
+                start_time: t.start_time.into(),
+                end_time: t.end_time.into(),
             })
             .collect())
     }
@@ -326,8 +327,8 @@ impl MatchCheckIn {
         global_id(NodeType::CheckIn, self.model.id)
     }
 
-    async fn occurred_on(&self) -> NaiveDate {
-        self.model.occurred_on
+    async fn occurred_on(&self) -> Date {
+        self.model.occurred_on.into()
     }
 
     async fn kind(&self) -> CheckInKindGql {
@@ -460,8 +461,8 @@ impl MentorMatch {
     }
 
     /// When the coordinator reviews how the match goes.
-    async fn review_due_on(&self) -> Option<NaiveDate> {
-        self.model.review_due_on
+    async fn review_due_on(&self) -> Option<Date> {
+        self.model.review_due_on.map(Into::into)
     }
 
     async fn end_reason(&self) -> Option<MatchEndReasonGql> {

@@ -2,13 +2,13 @@
 //! turned into the service's draft and patch.
 
 use async_graphql::{ID, InputObject, MaybeUndefined};
-use chrono::{NaiveDate, NaiveTime};
 use rust_decimal::Decimal;
 
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::graphql::offer::input::{Weekday, ids};
 use crate::graphql::offer::types::{CefrLevelGql, CostKindGql, OfferKindGql, PriceUnitGql};
 use crate::graphql::relay::{NodeType, expect_global_id, global_id};
+use crate::graphql::scalars::{Date, LocalTime};
 use crate::service::offer_draft::{
     CostDraft, LocationDraft, OfferDraft, OfferPatch, RegistrationDraft, ScheduleDraft,
     TranslationDraft,
@@ -47,11 +47,11 @@ pub struct OfferLocationInput {
 /// `startDate` without a weekday.
 #[derive(Debug, Clone, InputObject)]
 pub struct OfferScheduleInput {
-    pub start_date: NaiveDate,
-    pub end_date: Option<NaiveDate>,
+    pub start_date: Date,
+    pub end_date: Option<Date>,
     pub weekday: Option<Weekday>,
-    pub start_time: Option<NaiveTime>,
-    pub end_time: Option<NaiveTime>,
+    pub start_time: Option<LocalTime>,
+    pub end_time: Option<LocalTime>,
     /// Position (from 0) of the location in this input's `locations`.
     pub location_index: Option<i32>,
     pub note: Option<String>,
@@ -99,8 +99,8 @@ pub struct CreateOfferInput {
     #[graphql(default)]
     pub target_groups: Vec<String>,
     pub registration: Option<OfferRegistrationInput>,
-    pub valid_from: Option<NaiveDate>,
-    pub valid_until: Option<NaiveDate>,
+    pub valid_from: Option<Date>,
+    pub valid_until: Option<Date>,
     #[graphql(default)]
     pub instruction_languages: Vec<String>,
     #[graphql(default)]
@@ -131,8 +131,8 @@ pub struct UpdateOfferInput {
     pub accessibility: Option<Vec<String>>,
     pub target_groups: Option<Vec<String>>,
     pub registration: Option<OfferRegistrationInput>,
-    pub valid_from: MaybeUndefined<NaiveDate>,
-    pub valid_until: MaybeUndefined<NaiveDate>,
+    pub valid_from: MaybeUndefined<Date>,
+    pub valid_until: MaybeUndefined<Date>,
     pub instruction_languages: Option<Vec<String>>,
     pub support_languages: Option<Vec<String>>,
     pub region_ids: Option<Vec<ID>>,
@@ -206,11 +206,11 @@ fn schedules(list: Vec<OfferScheduleInput>, errors: &mut Vec<FieldError>) -> Vec
                     })
                     .ok()
             }),
-            start_date: s.start_date,
-            end_date: s.end_date,
+            start_date: s.start_date.into(),
+            end_date: s.end_date.map(Into::into),
             weekday: s.weekday.map(Weekday::iso),
-            start_time: s.start_time,
-            end_time: s.end_time,
+            start_time: s.start_time.map(Into::into),
+            end_time: s.end_time.map(Into::into),
             note: s.note,
         })
         .collect()
@@ -251,8 +251,8 @@ impl CreateOfferInput {
             accessibility: self.accessibility,
             target_groups: self.target_groups,
             registration: registration(self.registration),
-            valid_from: self.valid_from,
-            valid_until: self.valid_until,
+            valid_from: self.valid_from.map(Into::into),
+            valid_until: self.valid_until.map(Into::into),
             translations: translations(self.translations),
             instruction_languages: self.instruction_languages,
             support_languages: self.support_languages,
@@ -341,8 +341,8 @@ impl CreateOfferInput {
                     phone: registration.phone.clone(),
                 }
             }),
-            valid_from: draft.valid_from,
-            valid_until: draft.valid_until,
+            valid_from: draft.valid_from.map(Into::into),
+            valid_until: draft.valid_until.map(Into::into),
             instruction_languages: draft.instruction_languages.clone(),
             support_languages: draft.support_languages.clone(),
             region_ids: draft
@@ -369,11 +369,11 @@ impl CreateOfferInput {
                 .schedules
                 .iter()
                 .map(|s| OfferScheduleInput {
-                    start_date: s.start_date,
-                    end_date: s.end_date,
+                    start_date: s.start_date.into(),
+                    end_date: s.end_date.map(Into::into),
                     weekday: s.weekday.and_then(Weekday::from_iso),
-                    start_time: s.start_time,
-                    end_time: s.end_time,
+                    start_time: s.start_time.map(Into::into),
+                    end_time: s.end_time.map(Into::into),
                     location_index: s.location.and_then(|i| i32::try_from(i).ok()),
                     note: s.note.clone(),
                 })

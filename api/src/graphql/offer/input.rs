@@ -2,11 +2,12 @@
 //! service's terms.
 
 use async_graphql::{Enum, ID, InputObject};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::graphql::offer::types::{CefrLevelGql, CostKindGql, OfferStatusGql};
 use crate::graphql::relay::{NodeType, expect_global_id};
+use crate::graphql::scalars::Date;
 use crate::service::offer::{OfferFilter, TimeOfDay};
 
 /// A day of the week.
@@ -84,9 +85,9 @@ pub struct OfferFilterInput {
     /// Has a session starting in one of these parts of the day.
     pub times_of_day: Option<Vec<TimeOfDayGql>>,
     /// Starts on or after this day.
-    pub starts_after: Option<NaiveDate>,
+    pub starts_after: Option<Date>,
     /// Starts on or before this day.
-    pub starts_before: Option<NaiveDate>,
+    pub starts_before: Option<Date>,
     pub online: Option<bool>,
     /// Changed at or after this time (delta sync; see `offerTombstones` for removals).
     pub updated_since: Option<DateTime<Utc>>,
@@ -137,8 +138,8 @@ impl OfferFilterInput {
                     TimeOfDayGql::Evening => TimeOfDay::Evening,
                 })
                 .collect(),
-            starts_after: self.starts_after,
-            starts_before: self.starts_before,
+            starts_after: self.starts_after.map(Into::into),
+            starts_before: self.starts_before.map(Into::into),
             online: self.online,
             updated_since: self.updated_since,
             statuses: list(self.statuses),

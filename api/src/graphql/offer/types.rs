@@ -2,7 +2,7 @@
 //! reader's language.
 
 use async_graphql::{ComplexObject, Context, Enum, ID, Object, SimpleObject};
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Utc};
 use entity::offer;
 use entity::offer_translation;
 use entity::types::LanguageRole;
@@ -17,6 +17,7 @@ use crate::graphql::offer::input::Weekday;
 use crate::graphql::provider::Provider;
 use crate::graphql::region::{GeoPoint, Region};
 use crate::graphql::relay::{NodeType, global_id};
+use crate::graphql::scalars::{Date, LocalTime};
 use crate::service::markdown;
 
 /// Where an offer stands in the publishing workflow.
@@ -127,12 +128,12 @@ impl Location {
 /// When an offer meets: weekly between two dates, or once.
 #[derive(Debug, Clone, SimpleObject)]
 pub struct Schedule {
-    pub start_date: NaiveDate,
-    pub end_date: Option<NaiveDate>,
+    pub start_date: Date,
+    pub end_date: Option<Date>,
     /// Day of a weekly slot; null for a single date.
     pub weekday: Option<Weekday>,
-    pub start_time: Option<NaiveTime>,
-    pub end_time: Option<NaiveTime>,
+    pub start_time: Option<LocalTime>,
+    pub end_time: Option<LocalTime>,
     pub note: Option<String>,
 }
 
@@ -369,13 +370,13 @@ impl Offer {
     }
 
     /// First day the offer is valid.
-    async fn valid_from(&self) -> Option<NaiveDate> {
-        self.model.valid_from
+    async fn valid_from(&self) -> Option<Date> {
+        self.model.valid_from.map(Into::into)
     }
 
     /// Last day the offer is valid.
-    async fn valid_until(&self) -> Option<NaiveDate> {
-        self.model.valid_until
+    async fn valid_until(&self) -> Option<Date> {
+        self.model.valid_until.map(Into::into)
     }
 
     /// When it was published.
@@ -441,11 +442,11 @@ impl Offer {
             .unwrap_or_default()
             .into_iter()
             .map(|s| Schedule {
-                start_date: s.start_date,
-                end_date: s.end_date,
+                start_date: s.start_date.into(),
+                end_date: s.end_date.map(Into::into),
                 weekday: s.weekday.and_then(Weekday::from_iso),
-                start_time: s.start_time,
-                end_time: s.end_time,
+                start_time: s.start_time.map(Into::into),
+                end_time: s.end_time.map(Into::into),
                 note: s.note,
             })
             .collect())
