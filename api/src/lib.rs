@@ -166,7 +166,7 @@ pub async fn serve(app: AppContext) -> Result<(), StartError> {
     for addr in addrs {
         // One log line, through the logger like every other (JSON in production).
         if settings.graphiql_enabled() {
-            tracing::info!(%addr, graphiql = %format!("http://{addr}/graphql"), "listening; GraphiQL at http://{addr}/graphql");
+            tracing::info!(%addr, "listening; GraphiQL at http://{addr}/graphql");
         } else {
             tracing::info!(%addr, "listening");
         }
