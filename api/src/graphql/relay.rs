@@ -47,6 +47,24 @@ impl NodeType {
         }
     }
 
+    /// The type of the records the audit log names by `entity_type` (the table they live
+    /// in), if they have global ids.
+    pub fn of_audited(entity_type: &str) -> Option<Self> {
+        Some(match entity_type {
+            "offer" => Self::Offer,
+            "provider" => Self::Provider,
+            "user_account" => Self::Account,
+            "mentoring_pool" => Self::MentoringPool,
+            "invitation" => Self::Invitation,
+            "api_client" => Self::ApiClient,
+            "mentor" => Self::Mentor,
+            "mentoring_request" => Self::MentoringRequest,
+            "mentor_match" => Self::MentorMatch,
+            "check_in" => Self::CheckIn,
+            _ => return None,
+        })
+    }
+
     fn from_name(name: &str) -> Option<Self> {
         Some(match name {
             "Offer" => Self::Offer,

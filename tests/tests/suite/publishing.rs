@@ -223,7 +223,7 @@ async fn invited_editor_creates_admin_publishes_editor_archives() {
     let audit = app
         .data_as(
             Some(&admin),
-            "{ auditLog(first: 50) { edges { node { action actorRole entityType summary } } } }",
+            "{ auditLog(first: 50) { edges { node { action actorRole entityType entity summary } } } }",
             json!({}),
         )
         .await;
@@ -233,6 +233,14 @@ async fn invited_editor_creates_admin_publishes_editor_archives() {
         .iter()
         .map(|e| e["node"]["action"].as_str().unwrap())
         .collect();
+    // Each entry names its record by the global id `node(id)` and `offer(id)` take.
+    let publish = audit["auditLog"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["node"]["action"] == "offer.publish")
+        .unwrap();
+    assert_eq!(publish["node"]["entity"], offer_id.as_str());
     for action in [
         "provider.create",
         "account.invite",

@@ -38,6 +38,9 @@ pub struct AuditEntry {
     pub action: String,
     pub entity_type: String,
     pub entity_id: Option<uuid::Uuid>,
+    /// The changed record's global id, for `node(id)` and the record's own queries; null
+    /// for records without one (registered operations).
+    pub entity: Option<ID>,
     /// Field names, states and codes of the change; never personal data.
     pub summary: Json<serde_json::Value>,
     pub request_id: Option<String>,
@@ -56,6 +59,9 @@ impl From<audit_log::Model> for AuditEntry {
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default(),
             action: m.action,
+            entity: NodeType::of_audited(&m.entity_type)
+                .zip(m.entity_id)
+                .map(|(kind, id)| global_id(kind, id)),
             entity_type: m.entity_type,
             entity_id: m.entity_id,
             summary: Json(m.summary),
