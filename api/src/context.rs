@@ -282,6 +282,16 @@ pub struct RequestMeta {
 }
 
 impl RequestMeta {
+    /// What kind of caller this is, for logs: `staff`, `partner` (an API key) or
+    /// `anonymous`. Never who.
+    pub fn caller_kind(&self) -> &'static str {
+        match (&self.viewer, &self.client) {
+            (Viewer::Staff(_), _) => "staff",
+            (Viewer::Anonymous, Some(_)) => "partner",
+            (Viewer::Anonymous, None) => "anonymous",
+        }
+    }
+
     /// The request's metadata; an anonymous request when the schema runs without HTTP.
     pub fn of<'a>(ctx: &'a Context<'_>) -> &'a Self {
         static ANONYMOUS: std::sync::OnceLock<RequestMeta> = std::sync::OnceLock::new();

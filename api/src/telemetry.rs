@@ -13,6 +13,13 @@ pub fn init(format: LogFormat) {
     // A second call (tests) finds a subscriber in place; that is fine.
     let _ = match format {
         LogFormat::Text => builder.try_init(),
-        LogFormat::Json => builder.json().try_init(),
+        // Event fields at the top level; the request's span (request id, trace id,
+        // operation, caller kind) under `span`, on every line written inside a request.
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
     };
 }

@@ -21,9 +21,10 @@ const API_HEADERS: [&str; 6] = [
 ];
 
 /// Headers the answers carry that browser code may read.
-const EXPOSED_HEADERS: [&str; 6] = [
+const EXPOSED_HEADERS: [&str; 7] = [
     "etag",
     "retry-after",
+    "traceparent",
     "x-request-id",
     "x-cache",
     "ratelimit",

@@ -244,6 +244,7 @@ async fn execute(
         Ok(meta) => meta,
         Err(response) => return quotas.write(response),
     };
+    tracing::Span::current().record("caller", meta.caller_kind());
     match rate_limit::check_client(app, meta.client.as_ref()).await {
         Ok(quota) => quotas.add(quota),
         Err(response) => return response,
