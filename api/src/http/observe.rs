@@ -192,7 +192,8 @@ pub fn parse_traceparent(value: &str) -> Option<(String, bool)> {
     Some((trace_id.to_owned(), sampled))
 }
 
-/// `bytes` (at most 16) random bytes in lower-case hex: a random (version 4) UUID's digits.
+/// `bytes` (at most 16) random bytes in lower-case hex: a random (version 4) UUID's digits
+/// (drawn from a thread-local generator, `uuid`'s `fast-rng`: no system call per request).
 fn random_hex(bytes: usize) -> String {
     let mut digits = uuid::Uuid::new_v4().simple().to_string();
     digits.truncate(bytes * 2);
