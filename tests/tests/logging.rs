@@ -1,0 +1,92 @@
+//! Log lines written while a request is served carry its trace. Its own test binary: a
+//! thread-local log subscriber meets tracing's process-wide callsite cache, which tests
+//! running on other threads of the same process change under it.
+
+#![expect(clippy::unwrap_used, reason = "a test stops at a failed expectation")]
+
+use actix_web::http::StatusCode;
+use actix_web::test::TestRequest;
+use serde_json::json;
+use tests::TestApp;
+
+fn request_id(reply: &tests::HttpReply) -> String {
+    reply
+        .headers
+        .get("X-Request-Id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap()
+        .to_owned()
+}
+
+/// A log writer the test reads back.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_requests_log_lines_and_answer_carry_its_trace() {
+    let app = TestApp::spawn().await;
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _logging = tracing::subscriber::set_default(subscriber);
+
+    let trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+    let reply = app
+        .request(
+            TestRequest::post()
+                .uri("/graphql")
+                .insert_header(("traceparent", format!("00-{trace_id}-00f067aa0ba902b7-01")))
+                .set_json(json!({ "query": "query Traced { __typename }" })),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    // The answer names the same trace and this request's own span in it.
+    let answered = reply.headers.get("traceparent").unwrap().to_str().unwrap();
+    assert!(
+        answered.starts_with(&format!("00-{trace_id}-")),
+        "{answered}"
+    );
+    assert!(answered.ends_with("-01"));
+    assert!(!answered.contains("00f067aa0ba902b7"), "a span of its own");
+
+    let id = request_id(&reply);
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let line = logs.lines().find(|l| l.contains("graphql request"));
+    assert!(line.is_some(), "a request line in {logs}");
+    let line = line.unwrap();
+    for field in [
+        format!("request_id={id}"),
+        format!("trace_id={trace_id}"),
+        "operation=\"Traced\"".to_owned(),
+        "caller=\"anonymous\"".to_owned(),
+        "route=/graphql".to_owned(),
+    ] {
+        assert!(line.contains(&field), "{field} in {line}");
+    }
+
+    // Without a (valid) traceparent the request starts a trace of its own.
+    let fresh = app
+        .request(
+            TestRequest::get()
+                .uri("/healthz")
+                .insert_header(("traceparent", "not-a-trace")),
+        )
+        .await;
+    let answered = fresh.headers.get("traceparent").unwrap().to_str().unwrap();
+    assert_eq!(answered.len(), 55, "{answered}");
+    assert!(!answered.contains(trace_id));
+}
