@@ -373,3 +373,26 @@ impl TestApp {
 pub fn error_code(response: &Value) -> Option<&str> {
     response["errors"][0]["extensions"]["code"].as_str()
 }
+
+/// Percent-encodes a query-string value.
+pub fn percent_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The `X-Request-Id` an answer carries.
+pub fn request_id(reply: &HttpReply) -> String {
+    reply
+        .headers
+        .get("X-Request-Id")
+        .and_then(|v| v.to_str().ok())
+        .expect("an X-Request-Id header")
+        .to_owned()
+}

@@ -7,16 +7,7 @@
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use serde_json::json;
-use tests::TestApp;
-
-fn request_id(reply: &tests::HttpReply) -> String {
-    reply
-        .headers
-        .get("X-Request-Id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap()
-        .to_owned()
-}
+use tests::{TestApp, request_id};
 
 /// A log writer the test reads back.
 #[derive(Clone, Default)]

@@ -6,7 +6,7 @@
 use actix_web::http::{Method, StatusCode};
 use actix_web::test::TestRequest;
 use serde_json::{Value, json};
-use tests::{HttpReply, TestApp, error_code};
+use tests::{HttpReply, TestApp, error_code, percent_encode as encode};
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 
@@ -20,18 +20,6 @@ async fn post_accepting(app: &TestApp, accept: Option<&str>, body: Value) -> Htt
 
 fn header<'a>(reply: &'a HttpReply, name: &str) -> Option<&'a str> {
     reply.headers.get(name).and_then(|v| v.to_str().ok())
-}
-
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[tokio::test]

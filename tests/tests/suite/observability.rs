@@ -5,17 +5,8 @@
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use serde_json::json;
-use tests::TestApp;
 use tests::fixtures::{self, OfferSpec};
-
-fn request_id(reply: &tests::HttpReply) -> String {
-    reply
-        .headers
-        .get("X-Request-Id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap()
-        .to_owned()
-}
+use tests::{TestApp, request_id};
 
 #[tokio::test]
 async fn every_answer_names_its_request_and_errors_repeat_the_id() {

@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use angebotsplattform::cache::persisted::sha256_hex;
 use serde_json::{Value, json};
-use tests::{HttpReply, TestApp, error_code};
+use tests::{HttpReply, TestApp, error_code, percent_encode as encode};
 
 const CATEGORIES: &str = "query Categories { categories { code } }";
 
@@ -19,19 +19,6 @@ async fn post(app: &TestApp, body: Value, headers: &[(&str, &str)]) -> HttpReply
         request = request.insert_header((*name, *value));
     }
     app.request(request).await
-}
-
-/// Percent-encodes a query-string value.
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 async fn get_by_hash(app: &TestApp, hash: &str, headers: &[(&str, &str)]) -> HttpReply {
