@@ -83,12 +83,6 @@ fn classify(error: &mut ServerError) {
 
 /// async-graphql reports its limits in words only; these are its messages.
 fn is_limit_error(message: &str) -> bool {
-    const LIMITS: [&str; 5] = [
-        "Query is too complex",
-        "Query is nested too deep",
-        "too many directives",
-        "recursion depth",
-        "The number of",
-    ];
+    const LIMITS: [&str; 3] = ["too many directives", "recursion depth", "The number of"];
     LIMITS.iter().any(|m| message.contains(m))
 }

@@ -73,7 +73,8 @@ pub fn check_query_size(query: &str, max_bytes: usize) -> ServerResult<()> {
     Ok(())
 }
 
-fn coded(message: String, code: &str) -> ServerError {
+/// An error with its code in `extensions.code`.
+pub(crate) fn coded(message: String, code: &str) -> ServerError {
     let mut error = ServerError::new(message, None);
     error
         .extensions

@@ -4,6 +4,7 @@ pub mod account;
 pub mod api_client;
 pub mod audit;
 pub mod category;
+pub mod cost;
 pub mod document_key;
 pub mod errors;
 pub mod limits;
@@ -114,6 +115,14 @@ pub struct QueryLimits {
 }
 
 impl QueryLimits {
+    /// The extension that measures, limits and reports a query's cost.
+    pub fn cost(&self) -> cost::CostLimit {
+        cost::CostLimit {
+            max_complexity: self.max_complexity,
+            max_depth: self.max_depth,
+        }
+    }
+
     /// The limits the settings name.
     pub fn from_settings(settings: &Settings) -> Self {
         Self {
@@ -137,8 +146,11 @@ pub fn build_schema(app: AppContext, limits: &QueryLimits) -> AppSchema {
             max_list_items: limits.max_list_items,
         })
         .extension(limits::AliasLimit(limits.max_aliases))
+        .extension(limits.cost())
         .finish();
-    let http = schema_builder(app, limits).finish();
+    let http = schema_builder(app, limits)
+        .extension(limits.cost())
+        .finish();
     AppSchema {
         sdl: sdl_of(&http).into(),
         http,
@@ -147,7 +159,8 @@ pub fn build_schema(app: AppContext, limits: &QueryLimits) -> AppSchema {
     }
 }
 
-/// The schema with the shared state and async-graphql's own limits.
+/// The schema with the shared state and async-graphql's own limits (complexity and
+/// depth are the [`cost::CostLimit`] extension's, which reports them too).
 fn schema_builder(
     app: AppContext,
     limits: &QueryLimits,
@@ -158,8 +171,6 @@ fn schema_builder(
         subscription::Subscription,
     )
     .data(app)
-    .limit_depth(limits.max_depth)
-    .limit_complexity(limits.max_complexity)
     .limit_directives(limits.max_directives);
     if limits.introspection {
         builder

@@ -25,26 +25,42 @@ impl HttpCaching {
         Self {
             shared: matches!(meta.viewer, Viewer::Anonymous),
             max_age_secs: app.settings.http_cache_max_age_secs,
-            if_none_match: http
-                .headers()
-                .get(header::IF_NONE_MATCH)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned),
+            if_none_match: if_none_match(http).map(str::to_owned),
         }
     }
 
-    /// Whether the client already holds the answer with this tag (weak comparison, as
-    /// `If-None-Match` asks).
+    /// Whether the client already holds the answer with this tag.
     fn holds(&self, etag: &str) -> bool {
-        let Some(header) = &self.if_none_match else {
-            return false;
-        };
-        let etag = weakless(etag);
-        header
-            .split(',')
-            .map(str::trim)
-            .any(|tag| tag == "*" || weakless(tag) == etag)
+        self.if_none_match
+            .as_deref()
+            .is_some_and(|header| names_tag(header, etag))
     }
+}
+
+/// The weak entity tag of a body. Weak: the same answer may travel compressed or not (see
+/// `http::configure`).
+pub fn weak_etag(body: &[u8]) -> String {
+    format!("W/\"{}\"", &hex_digest(body)[..32])
+}
+
+/// Whether the request's `If-None-Match` names this tag: the client holds that body already.
+pub fn client_holds(http: &HttpRequest, etag: &str) -> bool {
+    if_none_match(http).is_some_and(|header| names_tag(header, etag))
+}
+
+fn if_none_match(http: &HttpRequest) -> Option<&str> {
+    http.headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+}
+
+/// Whether an `If-None-Match` value names the tag (weak comparison, as that header asks).
+fn names_tag(header: &str, etag: &str) -> bool {
+    let etag = weakless(etag);
+    header
+        .split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || weakless(tag) == etag)
 }
 
 /// The answer with its caching headers, or `304` when the client holds it already.
@@ -62,8 +78,7 @@ pub fn finish(
         reply.insert_header((header::CACHE_CONTROL, "private, no-store"));
         return reply.body(body);
     }
-    // Weak: the same answer may travel compressed or not (see `http::configure`).
-    let etag = format!("W/\"{}\"", &hex_digest(&body)[..32]);
+    let etag = weak_etag(&body);
     let control = if caching.max_age_secs == 0 {
         "public, no-cache".to_owned()
     } else {

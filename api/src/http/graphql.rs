@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use futures_util::StreamExt;
 use serde_json::json;
@@ -89,7 +88,8 @@ fn refuse_body(body: &[u8]) -> HttpResponse {
 }
 
 /// `GET /graphql`: a query in the URL (never a mutation), by text or by persisted hash;
-/// without either, the GraphiQL page.
+/// the GraphiQL page (when on) without either, or when a browser navigates there (then
+/// with the URL's query in the editor).
 pub async fn get(
     schema: web::Data<AppSchema>,
     app: web::Data<AppContext>,
@@ -103,12 +103,11 @@ pub async fn get(
             "invalid query string",
         );
     };
-    if params.query.is_none() && params.extensions.is_none() {
-        if app.settings.graphiql_enabled() {
-            return HttpResponse::Ok()
-                .content_type("text/html; charset=utf-8")
-                .body(GraphiQLSource::build().endpoint("/graphql").finish());
-        }
+    let without_operation = params.query.is_none() && params.extensions.is_none();
+    if app.settings.graphiql_enabled() && (without_operation || media::prefers_html(&http)) {
+        return super::graphiql::page();
+    }
+    if without_operation {
         return refusal(
             StatusCode::BAD_REQUEST,
             "BAD_USER_INPUT",

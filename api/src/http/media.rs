@@ -46,22 +46,11 @@ impl ResponseMedia {
 /// GraphQL-over-HTTP type, when named, is preferred over `application/json`, and wildcards
 /// mean `application/json`, which every client understands.
 pub fn negotiate(http: &HttpRequest) -> Option<ResponseMedia> {
-    let Some(accept) = http
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.trim().is_empty())
-    else {
+    let Some(ranges) = accept_ranges(http) else {
         return Some(ResponseMedia::Json);
     };
     let mut best: Option<(f32, u8, ResponseMedia)> = None;
-    for range in accept.split(',') {
-        let mut parts = range.split(';');
-        let mime = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
-        let quality = parts
-            .filter_map(|p| p.trim().strip_prefix("q="))
-            .find_map(|q| q.trim().parse::<f32>().ok())
-            .unwrap_or(1.0);
+    for (mime, quality) in ranges {
         // The rank breaks ties between ranges of equal quality.
         let (rank, media) = match mime.as_str() {
             GRAPHQL_RESPONSE_JSON => (3, ResponseMedia::GraphqlResponse),
@@ -69,14 +58,55 @@ pub fn negotiate(http: &HttpRequest) -> Option<ResponseMedia> {
             "application/*" | "*/*" => (1, ResponseMedia::Json),
             _ => continue,
         };
-        if quality <= 0.0 {
-            continue;
-        }
         if best.is_none_or(|(q, r, _)| quality > q || (quality == q && rank > r)) {
             best = Some((quality, rank, media));
         }
     }
     best.map(|(_, _, media)| media)
+}
+
+/// Whether the request asks for a web page rather than a GraphQL answer: it names
+/// `text/html` with a higher quality than any JSON type, as a browser's navigation does
+/// (`text/html,…,*/*;q=0.8`). API clients name JSON or only wildcards.
+pub fn prefers_html(http: &HttpRequest) -> bool {
+    let Some(ranges) = accept_ranges(http) else {
+        return false;
+    };
+    let (mut html, mut json) = (0.0f32, 0.0f32);
+    for (mime, quality) in ranges {
+        match mime.as_str() {
+            "text/html" => html = html.max(quality),
+            GRAPHQL_RESPONSE_JSON | "application/json" | "application/*" | "*/*" => {
+                json = json.max(quality)
+            }
+            _ => {}
+        }
+    }
+    html > json
+}
+
+/// The media ranges of the request's `Accept` header with their quality, lower-cased,
+/// leaving out those the client refuses (`q=0`); `None` without a (non-empty) header.
+fn accept_ranges(http: &HttpRequest) -> Option<impl Iterator<Item = (String, f32)> + '_> {
+    let accept = http
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.trim().is_empty())?;
+    Some(
+        accept
+            .split(',')
+            .map(|range| {
+                let mut parts = range.split(';');
+                let mime = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+                let quality = parts
+                    .filter_map(|p| p.trim().strip_prefix("q="))
+                    .find_map(|q| q.trim().parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                (mime, quality)
+            })
+            .filter(|(_, quality)| *quality > 0.0),
+    )
 }
 
 /// The 406 answer to a client that accepts no JSON type.

@@ -1,5 +1,7 @@
-//! `GET /metrics`: the process's metrics in the Prometheus text format, with the gauges
-//! that are read when scraped (database pool, search outbox, subscriptions). With
+//! `GET /metrics`: the process's metrics in the Prometheus text format, or in OpenMetrics
+//! when the scraper's `Accept` names `application/openmetrics-text` (as Prometheus does),
+//! with the gauges that are read when scraped (database pool, search outbox,
+//! subscriptions). With
 //! `METRICS_TOKEN` set, a scraper must present it; in production mode the endpoint is not
 //! served at all without one, since it would tell anyone the operations clients run.
 
@@ -13,7 +15,7 @@ use crate::config::Mode;
 use crate::context::AppContext;
 use crate::http::caller::bearer;
 use crate::http::graphql::refusal;
-use crate::metrics::Gauges;
+use crate::metrics::{Exposition, Gauges};
 
 pub async fn metrics(app: web::Data<AppContext>, http: HttpRequest) -> HttpResponse {
     if app.settings.metrics_token.is_none() && app.settings.mode == Mode::Production {
@@ -41,10 +43,33 @@ pub async fn metrics(app: web::Data<AppContext>, http: HttpRequest) -> HttpRespo
             );
         }
     }
+    let format = exposition(&http);
     let gauges = gauges(&app).await;
     HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(app.metrics.render(&gauges))
+        .content_type(format.content_type())
+        .insert_header((header::VARY, "Accept"))
+        .body(app.metrics.render(gauges, format))
+}
+
+/// OpenMetrics when the scraper accepts it, else the Prometheus text format.
+fn exposition(http: &HttpRequest) -> Exposition {
+    let accepts_openmetrics = http
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| {
+            accept.split(',').any(|range| {
+                let mut parts = range.split(';').map(str::trim);
+                let media = parts.next().unwrap_or_default();
+                let refused = parts.any(|p| p == "q=0" || p == "q=0.0");
+                media.eq_ignore_ascii_case("application/openmetrics-text") && !refused
+            })
+        });
+    if accepts_openmetrics {
+        Exposition::OpenMetrics
+    } else {
+        Exposition::PrometheusText
+    }
 }
 
 async fn gauges(app: &AppContext) -> Gauges {

@@ -6,6 +6,7 @@ pub mod caller;
 pub mod connections;
 pub mod cors;
 pub mod feeds;
+pub mod graphiql;
 pub mod graphql;
 mod health;
 pub mod media;
@@ -42,6 +43,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, cors: Cors) {
                     .to(subscriptions::connect),
             )
             .route("/graphql", read().to(graphql::get))
+            .route("/graphiql/{file}", read().to(graphiql::asset))
             .route("/schema.graphql", read().to(schema_file::schema_file))
             .route("/healthz", read().to(health::healthz))
             .route("/readyz", read().to(health::readyz))

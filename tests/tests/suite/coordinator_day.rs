@@ -52,6 +52,52 @@ async fn newcomers_find_their_municipality_by_name_or_postcode() {
         )
         .await;
     assert_eq!(tests::error_code(&both), Some("BAD_USER_INPUT"));
+
+    // The one-key input (`@oneOf`) finds the same regions; two keys are refused when
+    // validated, and a key beside a deprecated argument when run.
+    for (key, name) in [
+        ("{ postcode: \"4632\" }", "Trimbach"),
+        ("{ code: \"2581\" }", "Olten"),
+    ] {
+        let found = app
+            .data(&format!("{{ region(by: {key}) {{ name }} }}"), json!({}))
+            .await;
+        assert_eq!(found["region"]["name"], name, "{key}");
+    }
+    let id = app
+        .data("{ region(by: { code: \"2581\" }) { id } }", json!({}))
+        .await["region"]["id"]
+        .clone();
+    let by_id = app
+        .data(
+            "query($id: ID!) { region(by: { id: $id }) { name } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(by_id["region"]["name"], "Olten");
+    for query in [
+        "{ region(by: { code: \"2581\", postcode: \"4632\" }) { name } }",
+        "{ region(by: {}) { name } }",
+        "{ region(by: { code: \"2581\" }, postcode: \"4632\") { name } }",
+        "{ region { name } }",
+    ] {
+        let refused = app.graphql(query, json!({})).await;
+        assert_eq!(
+            tests::error_code(&refused),
+            Some("BAD_USER_INPUT"),
+            "{query}: {refused}"
+        );
+    }
+    let sdl =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../schema.graphql")).unwrap();
+    assert!(
+        sdl.contains("input RegionKey @oneOf"),
+        "the SDL marks the one-key input"
+    );
+    assert!(
+        sdl.contains("code: String @deprecated"),
+        "the old arguments are deprecated"
+    );
 }
 
 #[tokio::test]

@@ -73,7 +73,9 @@ async fn graphql_response_json_says_with_its_status_whether_the_request_ran() {
             .unwrap()
             .starts_with(GRAPHQL_RESPONSE)
     );
-    assert_eq!(ok.body, json!({ "data": { "__typename": "Query" } }));
+    assert_eq!(ok.body["data"], json!({ "__typename": "Query" }));
+    assert!(ok.body.get("errors").is_none(), "{}", ok.body);
+    assert_eq!(ok.body["extensions"]["cost"]["complexity"], 0);
 
     let failures = [
         json!({ "query": "{" }),

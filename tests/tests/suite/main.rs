@@ -13,6 +13,7 @@ mod data_integrity;
 mod demo;
 mod faults;
 mod feeds;
+mod graphiql;
 mod hardening;
 mod held_profiles;
 mod http_conventions;

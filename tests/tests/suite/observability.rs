@@ -114,6 +114,67 @@ async fn metrics_count_requests_by_operation_and_outcome() {
     assert!(statements(&metrics_text(&app).await) > before);
 }
 
+#[tokio::test]
+async fn metrics_speak_prometheus_text_or_openmetrics_as_asked_with_process_and_build_metrics() {
+    let app = TestApp::spawn().await;
+    app.data("{ categories { code } }", json!({})).await;
+    let classic = app.request(TestRequest::get().uri("/metrics")).await;
+    assert_eq!(
+        classic.headers.get("Content-Type").unwrap(),
+        "text/plain; version=0.0.4; charset=utf-8"
+    );
+    let text = String::from_utf8(classic.bytes.clone()).unwrap();
+    for family in [
+        "# TYPE ap_graphql_requests_total counter",
+        "# TYPE ap_graphql_request_seconds histogram",
+        "# TYPE process_cpu_seconds_total counter",
+        "# TYPE process_resident_memory_bytes gauge",
+        "# TYPE process_open_fds gauge",
+        "# TYPE process_max_fds gauge",
+        "# TYPE process_start_time_seconds gauge",
+        "ap_build_info{version=\"",
+    ] {
+        assert!(text.contains(family), "missing `{family}` in:\n{text}");
+    }
+    let resident: f64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("process_resident_memory_bytes "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(resident > 1_000_000.0, "{resident}");
+    assert!(!text.contains("# EOF"));
+
+    let prometheus_accept =
+        "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1";
+    let open = app
+        .request(
+            TestRequest::get()
+                .uri("/metrics")
+                .insert_header(("Accept", prometheus_accept)),
+        )
+        .await;
+    assert!(
+        open.headers
+            .get("Content-Type")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("application/openmetrics-text; version=1.0.0"),
+        "{:?}",
+        open.headers
+    );
+    let text = String::from_utf8(open.bytes.clone()).unwrap();
+    assert!(text.ends_with("# EOF\n"), "{text}");
+    // OpenMetrics names a counter's family without `_total`; its samples keep it.
+    assert!(
+        text.contains("# TYPE ap_graphql_requests counter"),
+        "{text}"
+    );
+    assert!(text.contains("ap_graphql_requests_total{"), "{text}");
+    assert!(text.contains("# TYPE ap_build info"), "{text}");
+}
+
 async fn metrics_text(app: &TestApp) -> String {
     let schema = angebotsplattform::build_schema(app.app.clone(), &app.limits);
     let service = actix_web::test::init_service(

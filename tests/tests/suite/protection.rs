@@ -32,6 +32,9 @@ async fn a_20_deep_query_is_refused() {
         Some("QUERY_TOO_COMPLEX"),
         "{response}"
     );
+    let extensions = &response["errors"][0]["extensions"];
+    assert_eq!(extensions["depth"], 22, "{response}");
+    assert_eq!(extensions["limit"], app.limits.max_depth, "{response}");
     still_up(&app).await;
 }
 
@@ -60,8 +63,29 @@ async fn cost_grows_with_page_size() {
     };
     let small = app.graphql(&query(2), json!({})).await;
     assert!(small.get("errors").is_none(), "{small}");
+    // Every answer says what its query cost, beside the limits.
+    let cost = &small["extensions"]["cost"];
+    let complexity = cost["complexity"].as_u64().unwrap();
+    assert!(complexity > 2 * 100, "{small}");
+    assert_eq!(cost["maxComplexity"], app.limits.max_complexity, "{small}");
+    assert_eq!(cost["depth"], 8, "{small}");
+    assert_eq!(cost["maxDepth"], app.limits.max_depth, "{small}");
+
     let big = app.graphql(&query(100), json!({})).await;
     assert_eq!(error_code(&big), Some("QUERY_TOO_COMPLEX"), "{big}");
+    // The refusal names the cost and the limit, and the cost grew with the page.
+    let extensions = &big["errors"][0]["extensions"];
+    assert_eq!(extensions["limit"], app.limits.max_complexity, "{big}");
+    assert!(
+        extensions["cost"].as_u64().unwrap() >= complexity * 40,
+        "{big}"
+    );
+    assert!(
+        big["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("at most")
+    );
 }
 
 #[actix_web::test]

@@ -1,6 +1,6 @@
 //! `regions` and `region`.
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, ID, Object, OneofObject};
 use entity::types::RegionKind;
 
 use crate::context::AppContext;
@@ -14,6 +14,21 @@ use crate::service::region::RegionFilter;
 
 #[derive(Default)]
 pub struct RegionQuery;
+
+/// The one key a region is looked up by.
+#[derive(OneofObject)]
+pub enum RegionKey {
+    /// The region's global id.
+    Id(ID),
+    /// Its code: a municipality's BFS number (`2581`), a district's or the canton's code.
+    Code(String),
+    /// A Swiss postcode: the municipality it belongs to.
+    Postcode(String),
+}
+
+fn one_key_only() -> ApiError {
+    ApiError::bad_input("give exactly one key: `by: { id | code | postcode }`")
+}
 
 #[Object]
 impl RegionQuery {
@@ -53,30 +68,34 @@ impl RegionQuery {
         Ok(connection(page, |m| Region::new(m, lang.clone())))
     }
 
-    /// One region, by global id, by code (e.g. the BFS number `2581` for Olten) or by
-    /// postcode (the municipality it belongs to: `region(postcode: "4632")` is Trimbach);
-    /// `NOT_FOUND` when there is none.
+    /// One region, found by exactly one key: `region(by: { code: "2581" })` (the BFS
+    /// number of Olten), `region(by: { postcode: "4632" })` (the municipality the postcode
+    /// belongs to: Trimbach) or `region(by: { id: "…" })`; `NOT_FOUND` when there is none.
+    /// The separate `id`, `code` and `postcode` arguments still work and will be removed.
     async fn region(
         &self,
         ctx: &Context<'_>,
-        id: Option<ID>,
-        code: Option<String>,
-        postcode: Option<String>,
+        by: Option<RegionKey>,
+        #[graphql(deprecation = "use `by: { id: … }`")] id: Option<ID>,
+        #[graphql(deprecation = "use `by: { code: … }`")] code: Option<String>,
+        #[graphql(deprecation = "use `by: { postcode: … }`")] postcode: Option<String>,
         locale: Option<String>,
     ) -> ApiResult<Option<Region>> {
         let app = AppContext::of(ctx)?;
-        let found = match (id, code, postcode) {
-            (Some(id), None, None) => {
+        let legacy = match (id, code, postcode) {
+            (Some(id), None, None) => Some(RegionKey::Id(id)),
+            (None, Some(code), None) => Some(RegionKey::Code(code)),
+            (None, None, Some(postcode)) => Some(RegionKey::Postcode(postcode)),
+            (None, None, None) => None,
+            _ => return Err(one_key_only()),
+        };
+        let found = match by.xor(legacy).ok_or_else(one_key_only)? {
+            RegionKey::Id(id) => {
                 service::region::by_id(&app.db, expect_global_id(&id, NodeType::Region)?).await?
             }
-            (None, Some(code), None) => service::region::by_code(&app.db, &code).await?,
-            (None, None, Some(postcode)) => {
+            RegionKey::Code(code) => service::region::by_code(&app.db, &code).await?,
+            RegionKey::Postcode(postcode) => {
                 service::region::by_postcode(&app.db, &postcode).await?
-            }
-            _ => {
-                return Err(ApiError::bad_input(
-                    "give exactly one of `id`, `code` and `postcode`",
-                ));
             }
         };
         let lang = Lang::resolve(ctx, locale.as_deref());

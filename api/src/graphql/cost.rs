@@ -1,0 +1,121 @@
+//! What a query costs, measured as async-graphql validates it (complexity: each field 1,
+//! a connection's items times its page size; depth: the deepest selection), enforced
+//! against the limits and reported to the client: every answer says in
+//! `extensions.cost` what its query cost and what it may cost, and a query over a limit is
+//! refused with `QUERY_TOO_COMPLEX` naming its cost and the limit, so client developers
+//! can see how close they are before they cross it.
+
+use std::sync::{Arc, Mutex};
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextValidation,
+};
+use async_graphql::{Response, ServerError, ValidationResult, Value};
+
+use super::limits::coded;
+
+/// The limits on a query's complexity and depth.
+#[derive(Debug, Clone, Copy)]
+pub struct CostLimit {
+    pub max_complexity: usize,
+    pub max_depth: usize,
+}
+
+impl ExtensionFactory for CostLimit {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(CostLimitExtension {
+            limit: *self,
+            measured: Mutex::new(None),
+        })
+    }
+}
+
+struct CostLimitExtension {
+    limit: CostLimit,
+    /// (complexity, depth) of this request's query, once validated.
+    measured: Mutex<Option<(usize, usize)>>,
+}
+
+impl CostLimitExtension {
+    fn refuse(&self, complexity: usize, depth: usize) -> Option<ServerError> {
+        let limit = self.limit;
+        if complexity > limit.max_complexity {
+            let mut error = coded(
+                format!(
+                    "the query costs {complexity}; at most {} is allowed (ask for smaller pages or fewer fields)",
+                    limit.max_complexity
+                ),
+                "QUERY_TOO_COMPLEX",
+            );
+            let extensions = error.extensions.get_or_insert_with(Default::default);
+            extensions.set("cost", complexity as u64);
+            extensions.set("limit", limit.max_complexity as u64);
+            return Some(error);
+        }
+        if depth > limit.max_depth {
+            let mut error = coded(
+                format!(
+                    "the query is nested {depth} levels deep; at most {} are allowed",
+                    limit.max_depth
+                ),
+                "QUERY_TOO_COMPLEX",
+            );
+            let extensions = error.extensions.get_or_insert_with(Default::default);
+            extensions.set("depth", depth as u64);
+            extensions.set("limit", limit.max_depth as u64);
+            return Some(error);
+        }
+        None
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for CostLimitExtension {
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        let result = next.run(ctx).await?;
+        if let Some(error) = self.refuse(result.complexity, result.depth) {
+            return Err(vec![error]);
+        }
+        if let Ok(mut measured) = self.measured.lock() {
+            *measured = Some((result.complexity, result.depth));
+        }
+        Ok(result)
+    }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        let mut response = next.run(ctx, operation_name).await;
+        let measured = self.measured.lock().ok().and_then(|m| *m);
+        if let Some((complexity, depth)) = measured {
+            response.extensions.insert(
+                "cost".to_owned(),
+                cost_report(complexity, depth, self.limit),
+            );
+        }
+        response
+    }
+}
+
+/// `{ complexity, maxComplexity, depth, maxDepth }`.
+fn cost_report(complexity: usize, depth: usize, limit: CostLimit) -> Value {
+    let number = |n: usize| Value::from(n as u64);
+    Value::Object(
+        [
+            ("complexity", number(complexity)),
+            ("maxComplexity", number(limit.max_complexity)),
+            ("depth", number(depth)),
+            ("maxDepth", number(limit.max_depth)),
+        ]
+        .into_iter()
+        .map(|(key, value)| (async_graphql::Name::new(key), value))
+        .collect(),
+    )
+}
