@@ -209,6 +209,20 @@ pub struct Settings {
     #[arg(long, env = "LOG_FORMAT", value_enum, global = true)]
     pub log_format: Option<LogFormat>,
 
+    /// Where to send traces, by OTLP over HTTP (protobuf): a collector or agent such as
+    /// `http://localhost:4318`; spans go to `<endpoint>/v1/traces`. Unset: no export.
+    #[arg(long, env = "OTEL_EXPORTER_OTLP_ENDPOINT", global = true)]
+    pub otel_exporter_otlp_endpoint: Option<String>,
+
+    /// The `service.name` the exported traces carry.
+    #[arg(
+        long,
+        env = "OTEL_SERVICE_NAME",
+        default_value = "angebotsplattform",
+        global = true
+    )]
+    pub otel_service_name: String,
+
     /// Largest page a connection field hands out (`first` / `last`).
     #[arg(long, env = "MAX_PAGE_SIZE", default_value_t = 100, global = true)]
     pub max_page_size: u32,

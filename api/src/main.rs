@@ -14,8 +14,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[actix_web::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    angebotsplattform::telemetry::init(cli.settings.effective_log_format());
-    match angebotsplattform::run_cli(cli).await {
+    let telemetry = angebotsplattform::telemetry::init(&cli.settings);
+    let outcome = angebotsplattform::run_cli(cli).await;
+    telemetry.shutdown();
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err}");

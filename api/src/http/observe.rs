@@ -67,14 +67,26 @@ pub async fn observe(
         .unwrap_or_else(|| "unmatched".to_owned());
     let span = tracing::info_span!(
         "request",
+        otel.name = tracing::field::Empty,
+        otel.kind = tracing::field::Empty,
         request_id = %id,
-        trace_id = %trace.trace_id,
-        span_id = %trace.span_id,
+        trace_id = tracing::field::Empty,
+        span_id = tracing::field::Empty,
         method = %method,
         route = %route,
         operation = tracing::field::Empty,
         caller = tracing::field::Empty,
+        http.response.status_code = tracing::field::Empty,
     );
+    // What only a trace viewer needs stays out of the log lines.
+    let exporting = crate::telemetry::exporting();
+    if exporting {
+        span.record("otel.name", format!("{method} {route}"));
+        span.record("otel.kind", "server");
+    }
+    let trace = trace.exported_as(&span);
+    span.record("trace_id", tracing::field::display(&trace.trace_id));
+    span.record("span_id", tracing::field::display(&trace.span_id));
     let started = Instant::now();
     let mut response = next.call(request).instrument(span.clone()).await?;
     let _entered = span.enter();
@@ -86,6 +98,9 @@ pub async fn observe(
         headers.insert(HeaderName::from_static(TRACEPARENT_HEADER), value);
     }
     let status = response.status();
+    if exporting {
+        span.record("http.response.status_code", i64::from(status.as_u16()));
+    }
     if graphql && status != StatusCode::SWITCHING_PROTOCOLS {
         let executed = response.response().extensions().get::<Executed>().cloned();
         let (operation, outcome) = match executed {
@@ -134,6 +149,8 @@ pub struct TraceContext {
     pub span_id: String,
     /// Whether the caller asked for the trace to be recorded.
     pub sampled: bool,
+    /// The caller's span, when a `traceparent` named one.
+    pub parent_span_id: Option<String>,
 }
 
 impl TraceContext {
@@ -146,16 +163,40 @@ impl TraceContext {
             .and_then(parse_traceparent);
         let span_id = random_hex(8);
         match incoming {
-            Some((trace_id, sampled)) => Self {
+            Some(Traceparent {
+                trace_id,
+                parent_span_id,
+                sampled,
+            }) => Self {
                 trace_id,
                 span_id,
                 sampled,
+                parent_span_id: Some(parent_span_id),
             },
             None => Self {
                 trace_id: random_hex(16),
                 span_id,
                 sampled: false,
+                parent_span_id: None,
             },
+        }
+    }
+
+    /// When spans are exported, the ids OpenTelemetry gave the request's span (a child
+    /// of the caller's), so the answer names the span a trace viewer shows.
+    fn exported_as(self, span: &tracing::Span) -> Self {
+        let caller = self
+            .parent_span_id
+            .as_deref()
+            .map(|parent| (self.trace_id.as_str(), parent, self.sampled));
+        match crate::telemetry::join_caller_trace(span, caller) {
+            Some((trace_id, span_id, sampled)) => Self {
+                trace_id,
+                span_id,
+                sampled,
+                ..self
+            },
+            None => self,
         }
     }
 
@@ -166,9 +207,17 @@ impl TraceContext {
     }
 }
 
-/// The trace id and sampled flag of a `traceparent` value (W3C Trace Context, version 00 or
-/// a later one read as 00); `None` when it is malformed or names the invalid all-zero ids.
-pub fn parse_traceparent(value: &str) -> Option<(String, bool)> {
+/// What a `traceparent` header names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Traceparent {
+    pub trace_id: String,
+    pub parent_span_id: String,
+    pub sampled: bool,
+}
+
+/// A `traceparent` value read as W3C Trace Context says (version 00, or a later one read
+/// as 00); `None` when it is malformed or names the invalid all-zero ids.
+pub fn parse_traceparent(value: &str) -> Option<Traceparent> {
     let mut parts = value.trim().split('-');
     let version = parts.next()?;
     let trace_id = parts.next()?;
@@ -189,7 +238,11 @@ pub fn parse_traceparent(value: &str) -> Option<(String, bool)> {
         return None;
     }
     let sampled = u8::from_str_radix(flags, 16).ok()? & 1 == 1;
-    Some((trace_id.to_owned(), sampled))
+    Some(Traceparent {
+        trace_id: trace_id.to_owned(),
+        parent_span_id: parent_id.to_owned(),
+        sampled,
+    })
 }
 
 /// `bytes` (at most 16) random bytes in lower-case hex: a random (version 4) UUID's digits
@@ -209,10 +262,14 @@ mod tests {
         let good = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
         assert_eq!(
             parse_traceparent(good),
-            Some(("4bf92f3577b34da6a3ce929d0e0e4736".to_owned(), true))
+            Some(Traceparent {
+                trace_id: "4bf92f3577b34da6a3ce929d0e0e4736".to_owned(),
+                parent_span_id: "00f067aa0ba902b7".to_owned(),
+                sampled: true
+            })
         );
         let unsampled = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00";
-        assert_eq!(parse_traceparent(unsampled).map(|t| t.1), Some(false));
+        assert_eq!(parse_traceparent(unsampled).map(|t| t.sampled), Some(false));
         for bad in [
             "",
             "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",
