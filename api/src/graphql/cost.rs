@@ -12,7 +12,7 @@ use async_graphql::extensions::{
 };
 use async_graphql::{Response, ServerError, ValidationResult, Value};
 
-use super::limits::coded;
+use crate::error::Code;
 
 /// The limits on a query's complexity and depth.
 #[derive(Debug, Clone, Copy)]
@@ -40,26 +40,20 @@ impl CostLimitExtension {
     fn refuse(&self, complexity: usize, depth: usize) -> Option<ServerError> {
         let limit = self.limit;
         if complexity > limit.max_complexity {
-            let mut error = coded(
-                format!(
+            let mut error = Code::QueryTooComplex.server_error(format!(
                     "the query costs {complexity}; at most {} is allowed (ask for smaller pages or fewer fields)",
                     limit.max_complexity
-                ),
-                "QUERY_TOO_COMPLEX",
-            );
+                ));
             let extensions = error.extensions.get_or_insert_with(Default::default);
             extensions.set("cost", complexity as u64);
             extensions.set("limit", limit.max_complexity as u64);
             return Some(error);
         }
         if depth > limit.max_depth {
-            let mut error = coded(
-                format!(
-                    "the query is nested {depth} levels deep; at most {} are allowed",
-                    limit.max_depth
-                ),
-                "QUERY_TOO_COMPLEX",
-            );
+            let mut error = Code::QueryTooComplex.server_error(format!(
+                "the query is nested {depth} levels deep; at most {} are allowed",
+                limit.max_depth
+            ));
             let extensions = error.extensions.get_or_insert_with(Default::default);
             extensions.set("depth", depth as u64);
             extensions.set("limit", limit.max_depth as u64);

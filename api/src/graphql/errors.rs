@@ -15,6 +15,7 @@ use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 
 use crate::error::ApiError;
+use crate::error::Code;
 
 /// The extension factory to register on the schema.
 pub struct ErrorCodes;
@@ -71,14 +72,14 @@ fn classify(error: &mut ServerError) {
         return;
     }
     let code = if is_limit_error(&error.message) {
-        "QUERY_TOO_COMPLEX"
+        Code::QueryTooComplex
     } else {
-        "BAD_USER_INPUT"
+        Code::BadUserInput
     };
     error
         .extensions
         .get_or_insert_with(Default::default)
-        .set("code", code);
+        .set("code", code.as_str());
 }
 
 /// async-graphql reports its limits in words only; these are its messages.

@@ -9,9 +9,10 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use crate::error::Code;
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{Positioned, ServerError, ServerResult, Value as ConstValue, Variables};
+use async_graphql::{Positioned, ServerResult, Value as ConstValue, Variables};
 
 /// Refuses documents with more aliases than allowed.
 pub struct AliasLimit(pub usize);
@@ -43,10 +44,9 @@ impl Extension for AliasLimitExtension {
 pub fn check_aliases(document: &ExecutableDocument, max: usize) -> ServerResult<()> {
     let aliases = count_aliases(document);
     if aliases > max {
-        return Err(coded(
-            format!("Query has {aliases} aliases; at most {max} are allowed"),
-            "QUERY_TOO_COMPLEX",
-        ));
+        return Err(Code::QueryTooComplex.server_error(format!(
+            "Query has {aliases} aliases; at most {max} are allowed"
+        )));
     }
     Ok(())
 }
@@ -65,22 +65,10 @@ pub fn check_document(
 /// Refuses query texts longer than `max_bytes`.
 pub fn check_query_size(query: &str, max_bytes: usize) -> ServerResult<()> {
     if query.len() > max_bytes {
-        return Err(coded(
-            format!("the query is longer than {max_bytes} bytes"),
-            "QUERY_TOO_COMPLEX",
-        ));
+        return Err(Code::QueryTooComplex
+            .server_error(format!("the query is longer than {max_bytes} bytes")));
     }
     Ok(())
-}
-
-/// An error with its code in `extensions.code`.
-pub(crate) fn coded(message: String, code: &str) -> ServerError {
-    let mut error = ServerError::new(message, None);
-    error
-        .extensions
-        .get_or_insert_with(Default::default)
-        .set("code", code);
-    error
 }
 
 /// Refuses query texts over the size limit, input lists longer than `max_list_items` and
@@ -135,14 +123,11 @@ pub fn check_inputs(
         .or_else(|| unfit_literal(document, max_list_items));
     match problem {
         None => Ok(()),
-        Some((place, Unfit::LongList(items))) => Err(coded(
-            format!("{place}: a list of {items} items; at most {max_list_items} are taken"),
-            "BAD_USER_INPUT",
-        )),
-        Some((place, Unfit::Nul)) => Err(coded(
-            format!("{place}: text must not contain NUL characters"),
-            "BAD_USER_INPUT",
-        )),
+        Some((place, Unfit::LongList(items))) => Err(Code::BadUserInput.server_error(format!(
+            "{place}: a list of {items} items; at most {max_list_items} are taken"
+        ))),
+        Some((place, Unfit::Nul)) => Err(Code::BadUserInput
+            .server_error(format!("{place}: text must not contain NUL characters"))),
     }
 }
 

@@ -5,12 +5,13 @@
 //! out session, an unknown key) is refused with 401 before anything runs, rather than served
 //! as anonymous: a client should learn at once that its token needs refreshing.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::header;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 
 use crate::auth::Viewer;
 use crate::auth::signed_in::{self, TokenRefusal};
 use crate::context::{ApiClient, AppContext, RequestMeta};
+use crate::error::Code;
 use crate::http::graphql::refusal;
 use crate::http::observe::RequestId;
 use crate::service;
@@ -141,7 +142,7 @@ pub fn bearer(value: &str) -> Option<&str> {
 }
 
 fn unauthorized(message: &str, token: bool) -> HttpResponse {
-    let mut response = refusal(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", message);
+    let mut response = refusal(Code::Unauthenticated, message);
     if token {
         response.headers_mut().insert(
             header::WWW_AUTHENTICATE,
@@ -152,9 +153,5 @@ fn unauthorized(message: &str, token: bool) -> HttpResponse {
 }
 
 fn unavailable(err: &crate::error::ApiError) -> HttpResponse {
-    refusal(
-        StatusCode::SERVICE_UNAVAILABLE,
-        err.code(),
-        "the service is temporarily unavailable",
-    )
+    super::graphql::refusal_for(err)
 }

@@ -13,10 +13,10 @@ use std::sync::{Arc, Mutex};
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Extensions, ServiceRequest, ServiceResponse};
-use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
 
+use crate::error::Code;
 use crate::network;
 
 /// How many connections each client network holds open.
@@ -112,8 +112,7 @@ pub async fn refuse_over_cap(
             .map(ServiceResponse::map_into_boxed_body);
     }
     let mut response = crate::http::graphql::refusal(
-        StatusCode::TOO_MANY_REQUESTS,
-        "RATE_LIMITED",
+        Code::RateLimited,
         "too many open connections from your network; close some and try again",
     );
     response

@@ -7,12 +7,13 @@
 //! - `GET /feeds/offers/{id}/schema.jsonld`
 //! - `GET /feeds/regions/{code}/calendar.ics`
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use uuid::Uuid;
 
 use crate::context::{AppContext, RequestMeta};
 use crate::error::ApiError;
+use crate::error::Code;
 use crate::feeds::{self, FeedOffer};
 use crate::graphql::locale::Lang;
 use crate::graphql::relay::{NodeType, expect_global_id};
@@ -63,11 +64,7 @@ pub async fn offer_schema(
         Ok(body) => cached(&app, &http, "application/ld+json", body),
         Err(err) => {
             tracing::error!(error = %err, "could not encode JSON-LD");
-            refusal(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL_SERVER_ERROR",
-                "internal error",
-            )
+            refusal(Code::InternalServerError, "internal error")
         }
     }
 }
@@ -176,17 +173,9 @@ fn cached(app: &AppContext, http: &HttpRequest, content_type: &str, body: Vec<u8
 }
 
 fn not_found(what: &str) -> HttpResponse {
-    refusal(
-        StatusCode::NOT_FOUND,
-        "NOT_FOUND",
-        &format!("no such public {what}"),
-    )
+    refusal(Code::NotFound, &format!("no such public {what}"))
 }
 
 fn unavailable(err: &ApiError) -> HttpResponse {
-    refusal(
-        StatusCode::SERVICE_UNAVAILABLE,
-        err.code(),
-        "the service is temporarily unavailable",
-    )
+    super::graphql::refusal_for(err)
 }

@@ -15,6 +15,7 @@ use futures_util::StreamExt;
 use serde_json::json;
 
 use crate::context::{AppContext, RequestMeta};
+use crate::error::Code;
 use crate::graphql::loader::Loaders;
 use crate::graphql::locale::AcceptLanguage;
 use crate::graphql::response_order::ResponseOrder;
@@ -36,9 +37,9 @@ pub async fn post(
     payload: web::Payload,
 ) -> HttpResponse {
     if !is_json(&http) {
-        return refusal(
+        return refusal_as(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "BAD_USER_INPUT",
+            Code::BadUserInput,
             "GraphQL requests must be sent as application/json",
         );
     }
@@ -69,19 +70,13 @@ pub async fn post(
 /// another shape.
 fn refuse_body(body: &[u8]) -> HttpResponse {
     match serde_json::from_slice::<serde_json::Value>(body) {
-        Err(_) => refusal(
-            StatusCode::BAD_REQUEST,
-            "BAD_USER_INPUT",
-            "the body is not valid JSON",
-        ),
+        Err(_) => refusal(Code::BadUserInput, "the body is not valid JSON"),
         Ok(value) if value.is_array() => refusal(
-            StatusCode::BAD_REQUEST,
-            "BAD_USER_INPUT",
+            Code::BadUserInput,
             "batched requests are not accepted: send one operation per request",
         ),
         Ok(_) => refusal(
-            StatusCode::BAD_REQUEST,
-            "BAD_USER_INPUT",
+            Code::BadUserInput,
             "the body is not a GraphQL request (query, operationName, variables)",
         ),
     }
@@ -97,22 +92,14 @@ pub async fn get(
 ) -> HttpResponse {
     let params = web::Query::<GetParams>::from_query(http.query_string());
     let Ok(web::Query(params)) = params else {
-        return refusal(
-            StatusCode::BAD_REQUEST,
-            "BAD_USER_INPUT",
-            "invalid query string",
-        );
+        return refusal(Code::BadUserInput, "invalid query string");
     };
     let without_operation = params.query.is_none() && params.extensions.is_none();
     if app.settings.graphiql_enabled() && (without_operation || media::prefers_html(&http)) {
         return super::graphiql::page();
     }
     if without_operation {
-        return refusal(
-            StatusCode::BAD_REQUEST,
-            "BAD_USER_INPUT",
-            "missing `query` parameter",
-        );
+        return refusal(Code::BadUserInput, "missing `query` parameter");
     }
     let Some(media) = media::negotiate(&http) else {
         return media::not_acceptable();
@@ -121,22 +108,14 @@ pub async fn get(
         None => async_graphql::Variables::default(),
         Some(Ok(value)) => async_graphql::Variables::from_json(value),
         Some(Err(_)) => {
-            return refusal(
-                StatusCode::BAD_REQUEST,
-                "BAD_USER_INPUT",
-                "`variables` is not valid JSON",
-            );
+            return refusal(Code::BadUserInput, "`variables` is not valid JSON");
         }
     };
     let extensions = match params.extensions.as_deref().map(serde_json::from_str) {
         None => async_graphql::Extensions::default(),
         Some(Ok(extensions)) => extensions,
         Some(Err(_)) => {
-            return refusal(
-                StatusCode::BAD_REQUEST,
-                "BAD_USER_INPUT",
-                "`extensions` is not a JSON object",
-            );
+            return refusal(Code::BadUserInput, "`extensions` is not a JSON object");
         }
     };
     let mut request =
@@ -179,9 +158,9 @@ fn write_in_url(operation: Option<&Operation>) -> Option<HttpResponse> {
     if !matches!(kind, OperationType::Mutation | OperationType::Subscription) {
         return None;
     }
-    let mut response = refusal(
+    let mut response = refusal_as(
         StatusCode::METHOD_NOT_ALLOWED,
-        "BAD_USER_INPUT",
+        Code::BadUserInput,
         "mutations must be sent with POST",
     );
     response
@@ -226,9 +205,9 @@ async fn execute(
     // The schema checks this too (for every door); here it spares parsing a long text
     // and answers with the fitting status.
     if let Err(error) = limits::check_query_size(&request.query, app.settings.max_query_bytes) {
-        return refusal(
+        return refusal_as(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "QUERY_TOO_COMPLEX",
+            Code::QueryTooComplex,
             &error.message,
         );
     }
@@ -272,8 +251,7 @@ async fn execute_counted(
     };
     if request.query.trim().is_empty() {
         return refusal(
-            StatusCode::BAD_REQUEST,
-            "BAD_USER_INPUT",
+            Code::BadUserInput,
             "the request has no `query`: send the operation's text (or a persisted query's hash)",
         );
     }
@@ -342,11 +320,7 @@ async fn execute_counted(
                 Ok(body) => body,
                 Err(err) => {
                     tracing::error!(error = %err, "could not encode a GraphQL response");
-                    return refusal(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "INTERNAL_SERVER_ERROR",
-                        "internal error",
-                    );
+                    return refusal(Code::InternalServerError, "internal error");
                 }
             };
             let mut reply = HttpResponse::build(media.status(&answer));
@@ -376,8 +350,7 @@ async fn execute_counted(
         Err(_) => {
             tracing::warn!(seconds = limit.as_secs(), "GraphQL request timed out");
             let response = refusal(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "SERVICE_UNAVAILABLE",
+                Code::ServiceUnavailable,
                 "the request took too long and was stopped",
             );
             executed(response, operation, Outcome::Failed)
@@ -427,17 +400,12 @@ async fn read_body(
     let read = async {
         let mut body = web::BytesMut::new();
         while let Some(chunk) = payload.next().await {
-            let chunk = chunk.map_err(|_| {
-                refusal(
-                    StatusCode::BAD_REQUEST,
-                    "BAD_USER_INPUT",
-                    "the request body could not be read",
-                )
-            })?;
+            let chunk = chunk
+                .map_err(|_| refusal(Code::BadUserInput, "the request body could not be read"))?;
             if body.len() + chunk.len() > limit {
-                return Err(closing(refusal(
+                return Err(closing(refusal_as(
                     StatusCode::PAYLOAD_TOO_LARGE,
-                    "BAD_USER_INPUT",
+                    Code::BadUserInput,
                     &format!("the request body is larger than {limit} bytes"),
                 )));
             }
@@ -447,9 +415,9 @@ async fn read_body(
     };
     match tokio::time::timeout(allowance.deadline, read).await {
         Ok(result) => result,
-        Err(_) => Err(closing(refusal(
+        Err(_) => Err(closing(refusal_as(
             StatusCode::REQUEST_TIMEOUT,
-            "BAD_USER_INPUT",
+            Code::BadUserInput,
             "the request body was not sent in time",
         ))),
     }
@@ -472,9 +440,22 @@ fn is_json(http: &HttpRequest) -> bool {
         .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
 }
 
-/// A GraphQL-shaped error response with an HTTP status.
-pub fn refusal(status: StatusCode, code: &str, message: &str) -> HttpResponse {
+/// A refusal before the request ran: the code's status, and the code and message in
+/// GraphQL's error shape.
+pub fn refusal(code: Code, message: &str) -> HttpResponse {
+    refusal_as(code.status(), code, message)
+}
+
+/// A refusal about the request's form, with HTTP's own status for it (405, 406, 408, 413,
+/// 415) beside the code.
+pub fn refusal_as(status: StatusCode, code: Code, message: &str) -> HttpResponse {
     HttpResponse::build(status).json(json!({
-        "errors": [{ "message": message, "extensions": { "code": code } }]
+        "errors": [{ "message": message, "extensions": { "code": code.as_str() } }]
     }))
+}
+
+/// The refusal of an error met before the request could run (the caller's token could
+/// not be checked, a registered operation not read): its code, status and message.
+pub fn refusal_for(error: &crate::error::ApiError) -> HttpResponse {
+    refusal(error.code(), &error.to_string())
 }

@@ -6,6 +6,7 @@
 //! `application/json` (or sends no `Accept`, or `*/*`) gets the classic behaviour: 200 for
 //! every GraphQL answer, errors in the body. A client that accepts neither gets 406.
 
+use crate::error::Code;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse};
 use async_graphql::{ServerError, Value};
@@ -111,9 +112,9 @@ fn accept_ranges(http: &HttpRequest) -> Option<impl Iterator<Item = (String, f32
 
 /// The 406 answer to a client that accepts no JSON type.
 pub fn not_acceptable() -> HttpResponse {
-    super::graphql::refusal(
+    super::graphql::refusal_as(
         StatusCode::NOT_ACCEPTABLE,
-        "BAD_USER_INPUT",
+        Code::BadUserInput,
         "GraphQL answers are application/graphql-response+json or application/json: accept one of them",
     )
 }

@@ -5,7 +5,7 @@
 //! `METRICS_TOKEN` set, a scraper must present it; in production mode the endpoint is not
 //! served at all without one, since it would tell anyone the operations clients run.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use secrecy::ExposeSecret;
@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Mode;
 use crate::context::AppContext;
+use crate::error::Code;
 use crate::http::caller::bearer;
 use crate::http::graphql::refusal;
 use crate::metrics::{Exposition, Gauges};
@@ -20,8 +21,7 @@ use crate::metrics::{Exposition, Gauges};
 pub async fn metrics(app: web::Data<AppContext>, http: HttpRequest) -> HttpResponse {
     if app.settings.metrics_token.is_none() && app.settings.mode == Mode::Production {
         return refusal(
-            StatusCode::NOT_FOUND,
-            "NOT_FOUND",
+            Code::NotFound,
             "metrics are served in production only with METRICS_TOKEN set",
         );
     }
@@ -36,11 +36,7 @@ pub async fn metrics(app: web::Data<AppContext>, http: HttpRequest) -> HttpRespo
         if Sha256::digest(presented.as_bytes())
             != Sha256::digest(expected.expose_secret().as_bytes())
         {
-            return refusal(
-                StatusCode::UNAUTHORIZED,
-                "UNAUTHENTICATED",
-                "metrics need the metrics token",
-            );
+            return refusal(Code::Unauthenticated, "metrics need the metrics token");
         }
     }
     let format = exposition(&http);

@@ -14,17 +14,16 @@
 use std::sync::Arc;
 
 use actix_web::HttpResponse;
-use actix_web::http::StatusCode;
-use serde_json::json;
 
 use crate::cache::persisted::{is_sha256_hex, sha256_hex};
 use crate::context::{AppContext, RequestMeta};
+use crate::error::Code;
 use crate::http::graphql::refusal;
 use crate::http::rate_limit;
 use crate::service;
 
-/// The error code (and message) Apollo and urql clients recognise as "send the text".
-pub const NOT_FOUND_CODE: &str = "PERSISTED_QUERY_NOT_FOUND";
+/// The message (beside `PERSISTED_QUERY_NOT_FOUND`) Apollo and urql clients recognise as
+/// "send the text".
 const NOT_FOUND_MESSAGE: &str = "PersistedQueryNotFound";
 
 /// A text to keep under its hash once the request has run it.
@@ -68,8 +67,7 @@ pub async fn resolve(
     if !request.query.is_empty() {
         if sha256_hex(&request.query) != hash {
             return Err(refusal(
-                StatusCode::BAD_REQUEST,
-                "BAD_USER_INPUT",
+                Code::BadUserInput,
                 "provided sha does not match query",
             ));
         }
@@ -78,8 +76,7 @@ pub async fn resolve(
         }
         if !app.settings.automatic_persisted_queries {
             return Err(refusal(
-                StatusCode::BAD_REQUEST,
-                "PERSISTED_QUERY_NOT_SUPPORTED",
+                Code::PersistedQueryNotSupported,
                 "automatic persisted queries are turned off: send registered operations or full queries",
             ));
         }
@@ -114,8 +111,7 @@ async fn admit_new_text(
     let max = app.settings.persisted_query_max_bytes;
     if length > max {
         return Err(refusal(
-            StatusCode::BAD_REQUEST,
-            "BAD_USER_INPUT",
+            Code::BadUserInput,
             &format!(
                 "query texts longer than {max} bytes are not persisted: send the text without `persistedQuery`"
             ),
@@ -136,13 +132,13 @@ async fn admit_new_text(
 
 /// Why the `persistedQuery` extension of a request is unusable.
 struct BadExtension {
-    code: &'static str,
+    code: Code,
     message: &'static str,
 }
 
 impl BadExtension {
     fn into_response(self) -> HttpResponse {
-        refusal(StatusCode::BAD_REQUEST, self.code, self.message)
+        refusal(self.code, self.message)
     }
 }
 
@@ -155,7 +151,7 @@ fn persisted_hash(request: &async_graphql::Request) -> Result<Option<String>, Ba
     let version = value.get("version").and_then(serde_json::Value::as_i64);
     if version != Some(1) {
         return Err(BadExtension {
-            code: "PERSISTED_QUERY_NOT_SUPPORTED",
+            code: Code::PersistedQueryNotSupported,
             message: "only version 1 of persisted queries is supported",
         });
     }
@@ -166,7 +162,7 @@ fn persisted_hash(request: &async_graphql::Request) -> Result<Option<String>, Ba
         .filter(|hash| is_sha256_hex(hash))
         .map(Some)
         .ok_or(BadExtension {
-            code: "BAD_USER_INPUT",
+            code: Code::BadUserInput,
             message: "`persistedQuery.sha256Hash` must be 64 hexadecimal characters",
         })
 }
@@ -177,8 +173,7 @@ async fn registered(app: &AppContext, hash: &str) -> Result<Arc<str>, HttpRespon
     match lookup_registered(app, hash).await? {
         Some(document) => Ok(document),
         None => Err(refusal(
-            StatusCode::FORBIDDEN,
-            "OPERATION_NOT_REGISTERED",
+            Code::OperationNotRegistered,
             "this API key may send registered operations only",
         )),
     }
@@ -192,21 +187,12 @@ async fn lookup_registered(app: &AppContext, hash: &str) -> Result<Option<Arc<st
             Ok(Some(document))
         }
         Ok(None) => Ok(None),
-        Err(err) => Err(refusal(
-            StatusCode::SERVICE_UNAVAILABLE,
-            err.code(),
-            "the service is temporarily unavailable",
-        )),
+        Err(err) => Err(super::graphql::refusal_for(&err)),
     }
 }
 
-/// The answer that makes a client send the text along with the hash.
+/// The answer that makes a client send the text along with the hash (200, as clients
+/// expect: see `Code::status`).
 fn not_found() -> HttpResponse {
-    // 200, as clients expect: the request was well formed, the server merely lacks the text.
-    HttpResponse::Ok().json(json!({
-        "errors": [{
-            "message": NOT_FOUND_MESSAGE,
-            "extensions": { "code": NOT_FOUND_CODE }
-        }]
-    }))
+    refusal(Code::PersistedQueryNotFound, NOT_FOUND_MESSAGE)
 }

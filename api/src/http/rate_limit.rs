@@ -17,6 +17,7 @@ use serde_json::json;
 
 use crate::cache::{Decision, Limit};
 use crate::context::{ApiClient, AppContext};
+use crate::error::Code;
 
 /// The policy name of the per-address limit in the headers.
 const ADDRESS_POLICY: &str = "address";
@@ -127,7 +128,7 @@ pub async fn take(
                 .json(json!({
                     "errors": [{
                         "message": "too many requests; try again later",
-                        "extensions": { "code": "RATE_LIMITED", "retryAfter": seconds }
+                        "extensions": { "code": Code::RateLimited.as_str(), "retryAfter": seconds }
                     }]
                 }));
             let spent = Quota {

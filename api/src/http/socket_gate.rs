@@ -11,11 +11,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_graphql::parser::types::OperationType;
-use async_graphql::{Data, Executor, Request, Response, ServerError};
+use async_graphql::{Data, Executor, Request, Response};
 use futures_util::StreamExt;
 use futures_util::stream::{self, BoxStream};
 
 use crate::context::{AppContext, RequestMeta};
+use crate::error::Code;
 use crate::graphql::AppSchema;
 use crate::graphql::{limits, unicode_input};
 use crate::http::operation;
@@ -56,7 +57,7 @@ pub struct SocketGate {
 impl Executor for SocketGate {
     async fn execute(&self, _request: Request) -> Response {
         refused(
-            "BAD_USER_INPUT",
+            Code::BadUserInput,
             "only subscriptions run over WebSocket: send queries and mutations with POST /graphql",
         )
     }
@@ -92,7 +93,7 @@ impl SocketGate {
         let kind = operation::describe(&mut request).map(|o| o.kind);
         if matches!(kind, Some(OperationType::Query | OperationType::Mutation)) {
             return Err(refused(
-                "BAD_USER_INPUT",
+                Code::BadUserInput,
                 "only subscriptions run over WebSocket: send queries and mutations with POST /graphql",
             ));
         }
@@ -108,7 +109,7 @@ impl SocketGate {
             )
             .await
         {
-            let mut response = refused("RATE_LIMITED", "too many requests; try again later");
+            let mut response = refused(Code::RateLimited, "too many requests; try again later");
             for error in &mut response.errors {
                 error
                     .extensions
@@ -125,7 +126,7 @@ impl SocketGate {
             Some(Some(slot)) => Some(slot),
             Some(None) => {
                 return Err(refused(
-                    "RATE_LIMITED",
+                    Code::RateLimited,
                     &format!(
                         "at most {} subscriptions run at once on one connection",
                         settings.ws_max_subscriptions_per_connection
@@ -150,11 +151,6 @@ impl SocketGate {
 }
 
 /// One answer carrying one error with `code`.
-fn refused(code: &str, message: &str) -> Response {
-    let mut error = ServerError::new(message, None);
-    error
-        .extensions
-        .get_or_insert_with(Default::default)
-        .set("code", code);
-    Response::from_errors(vec![error])
+fn refused(code: Code, message: &str) -> Response {
+    Response::from_errors(vec![code.server_error(message)])
 }

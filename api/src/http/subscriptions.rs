@@ -15,6 +15,7 @@ use async_graphql_actix_web::GraphQLSubscription;
 use crate::auth::Viewer;
 use crate::auth::signed_in::{self, TokenRefusal};
 use crate::context::{AppContext, RequestMeta};
+use crate::error::Code;
 use crate::graphql::AppSchema;
 use crate::graphql::loader::Loaders;
 use crate::graphql::locale::AcceptLanguage;
@@ -48,8 +49,7 @@ pub async fn connect(
     }
     let Ok(slot) = app.ws_slots.clone().try_acquire_owned() else {
         return Ok(refusal(
-            actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
-            "SERVICE_UNAVAILABLE",
+            Code::ServiceUnavailable,
             "too many subscription connections; try again later",
         ));
     };
@@ -75,8 +75,7 @@ pub async fn connect(
     match started {
         Ok(response) => Ok(response),
         Err(_) => Ok(refusal(
-            actix_web::http::StatusCode::BAD_REQUEST,
-            "BAD_USER_INPUT",
+            Code::BadUserInput,
             "a subscription needs the graphql-transport-ws (or graphql-ws) WebSocket protocol",
         )),
     }

@@ -339,7 +339,7 @@ mod tests {
     #[test]
     fn page_size_is_capped_with_a_clear_error() {
         let err = PageArgs::new(Some(101), None, None, None, 100).unwrap_err();
-        assert_eq!(err.code(), "BAD_USER_INPUT");
+        assert_eq!(err.code(), crate::error::Code::BadUserInput);
         assert!(err.to_string().contains("100"));
         assert!(PageArgs::new(Some(-1), None, None, None, 100).is_err());
         assert!(PageArgs::new(Some(1), None, Some(1), None, 100).is_err());

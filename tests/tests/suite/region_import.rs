@@ -61,7 +61,7 @@ async fn a_file_with_one_bad_row_writes_nothing() {
     let err = import(&app.db, &records, ImportMode::Upsert)
         .await
         .unwrap_err();
-    assert_eq!(err.code(), "BAD_USER_INPUT");
+    assert_eq!(err.code().as_str(), "BAD_USER_INPUT");
     let message = format!("{err:?}");
     assert!(message.contains("SO-D-DOES-NOT-EXIST"), "{message}");
     assert!(message.contains("row 4: kind"), "{message}");

@@ -6,9 +6,26 @@
 //! `ApiResult`; the GraphQL layer finds the `ApiError` behind each error and writes its code
 //! (see `graphql::errors`), so no resolver can forget to.
 
+mod code;
+
 use async_graphql::indexmap::IndexMap;
-use async_graphql::{ErrorExtensionValues, Name, Value};
+use async_graphql::{ErrorExtensionValues, Name, ServerError, Value};
 use sea_orm::DbErr;
+
+pub use code::Code;
+
+impl Code {
+    /// A GraphQL error with this code, for refusals raised outside resolvers (the query
+    /// limits, the WebSocket's gate).
+    pub fn server_error(self, message: impl Into<String>) -> ServerError {
+        let mut error = ServerError::new(message, None);
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", self.as_str());
+        error
+    }
+}
 
 /// One invalid field of an input, reported with all the others at once.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,18 +95,18 @@ impl ApiError {
     }
 
     /// The stable code sent in `extensions.code`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            Self::BadUserInput { .. } => "BAD_USER_INPUT",
+            Self::BadUserInput { .. } => Code::BadUserInput,
             Self::Unauthenticated | Self::BadCredentials | Self::InvalidToken(_) => {
-                "UNAUTHENTICATED"
+                Code::Unauthenticated
             }
-            Self::RateLimited { .. } => "RATE_LIMITED",
-            Self::Forbidden | Self::NotAllowed(_) => "FORBIDDEN",
-            Self::NotFound(_) => "NOT_FOUND",
-            Self::Conflict(_) => "CONFLICT",
-            Self::ServiceUnavailable => "SERVICE_UNAVAILABLE",
-            Self::Internal => "INTERNAL_SERVER_ERROR",
+            Self::RateLimited { .. } => Code::RateLimited,
+            Self::Forbidden | Self::NotAllowed(_) => Code::Forbidden,
+            Self::NotFound(_) => Code::NotFound,
+            Self::Conflict(_) => Code::Conflict,
+            Self::ServiceUnavailable => Code::ServiceUnavailable,
+            Self::Internal => Code::InternalServerError,
         }
     }
 }
@@ -138,7 +155,7 @@ fn is_connection_error(err: &DbErr) -> bool {
 impl ApiError {
     /// Writes `code` (and `fields` for bad input) into a GraphQL error's extensions.
     pub fn write_extensions(&self, ext: &mut ErrorExtensionValues) {
-        ext.set("code", self.code());
+        ext.set("code", self.code().as_str());
         if let Self::RateLimited { retry_after_secs } = self {
             ext.set("retryAfter", *retry_after_secs);
         }
