@@ -197,10 +197,8 @@ impl AppContext {
 
     /// The application context of a resolver.
     pub fn of<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a Self> {
-        ctx.data_opt::<Self>().ok_or_else(|| {
-            tracing::error!("schema was built without the application context");
-            ApiError::Internal
-        })
+        ctx.data_opt::<Self>()
+            .ok_or_else(|| ApiError::internal("schema was built without the application context"))
     }
 }
 

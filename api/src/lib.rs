@@ -69,7 +69,7 @@ impl From<error::ApiError> for StartError {
                     .collect();
                 Self::Data(format!("{message}: {}", details.join("; ")))
             }
-            other => Self::Data(other.to_string()),
+            other => Self::Data(other.detail()),
         }
     }
 }

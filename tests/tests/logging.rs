@@ -81,3 +81,51 @@ async fn a_requests_log_lines_and_answer_carry_its_trace() {
     assert_eq!(answered.len(), 55, "{answered}");
     assert!(!answered.contains(trace_id));
 }
+
+#[tokio::test]
+async fn an_internal_error_is_logged_once_with_its_cause_place_and_request() {
+    let app = TestApp::spawn_with_demo().await;
+    use sea_orm::ConnectionTrait;
+    app.db
+        .execute_unprepared("DROP TABLE offer_schedule")
+        .await
+        .unwrap();
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _logging = tracing::subscriber::set_default(subscriber);
+
+    let reply = app
+        .request(TestRequest::post().uri("/graphql").set_json(json!({
+            "query": "{ offers(first: 1) { nodes { schedules { startDate } } } }"
+        })))
+        .await;
+    assert_eq!(
+        reply.body["errors"][0]["extensions"]["code"], "INTERNAL_SERVER_ERROR",
+        "{}",
+        reply.body
+    );
+    assert_eq!(reply.body["errors"][0]["message"], "internal server error");
+
+    let id = request_id(&reply);
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let lines: Vec<&str> = logs
+        .lines()
+        .filter(|l| l.contains("internal error"))
+        .collect();
+    // Once, where the error left the API, inside the request's span; with the database's
+    // words and the place in the source where the error was made.
+    assert_eq!(lines.len(), 1, "{logs}");
+    let line = lines[0];
+    assert!(line.contains(&format!("request_id={id}")), "{line}");
+    assert!(line.contains("cause=database:"), "{line}");
+    assert!(line.contains("offer_schedule"), "{line}");
+    assert!(line.contains("at=api/src/"), "{line}");
+    assert!(
+        !line.contains("at=api/src/error/"),
+        "the place that made the error: {line}"
+    );
+}

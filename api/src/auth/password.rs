@@ -10,10 +10,8 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use crate::error::{ApiError, ApiResult};
 
 fn hasher() -> ApiResult<Argon2<'static>> {
-    let params = Params::new(19 * 1024, 2, 1, None).map_err(|err| {
-        tracing::error!(error = %err, "invalid Argon2 parameters");
-        ApiError::Internal
-    })?;
+    let params = Params::new(19 * 1024, 2, 1, None)
+        .map_err(|err| ApiError::internal(format_args!("invalid Argon2 parameters: {err}")))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
@@ -21,17 +19,12 @@ fn hasher() -> ApiResult<Argon2<'static>> {
 pub fn hash(password: &str) -> ApiResult<String> {
     let mut salt = [0u8; 16];
     rand::fill(&mut salt);
-    let salt = SaltString::encode_b64(&salt).map_err(|err| {
-        tracing::error!(error = %err, "cannot encode a password salt");
-        ApiError::Internal
-    })?;
+    let salt = SaltString::encode_b64(&salt)
+        .map_err(|err| ApiError::internal(format_args!("cannot encode a password salt: {err}")))?;
     hasher()?
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|err| {
-            tracing::error!(error = %err, "cannot hash a password");
-            ApiError::Internal
-        })
+        .map_err(|err| ApiError::internal(format_args!("cannot hash a password: {err}")))
 }
 
 /// Whether `password` matches the stored hash. A malformed hash never matches.
@@ -111,11 +104,12 @@ impl Hasher {
                 ApiError::ServiceUnavailable
             }
             std::sync::mpsc::TrySendError::Disconnected(_) => {
-                tracing::error!("no password hashing thread is running");
-                ApiError::Internal
+                ApiError::internal("no password hashing thread is running")
             }
         })?;
-        answer.await.map_err(|_| ApiError::Internal)
+        answer
+            .await
+            .map_err(|_| ApiError::internal("the password hashing thread dropped a request"))
     }
 
     /// [`hash`] on a hashing thread.

@@ -138,8 +138,7 @@ impl TokenKeys {
         let mut header = Header::new(self.algorithm);
         header.kid = Some(self.signing_kid.clone());
         let token = jsonwebtoken::encode(&header, &claims, &self.signing).map_err(|err| {
-            tracing::error!(error = %err, "cannot sign an access token");
-            ApiError::Internal
+            ApiError::internal(format_args!("cannot sign an access token: {err}"))
         })?;
         Ok(IssuedToken { token, expires_at })
     }

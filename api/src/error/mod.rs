@@ -8,6 +8,9 @@
 
 mod code;
 
+use std::panic::Location;
+use std::sync::Arc;
+
 use async_graphql::indexmap::IndexMap;
 use async_graphql::{ErrorExtensionValues, Name, ServerError, Value};
 use sea_orm::DbErr;
@@ -72,11 +75,59 @@ pub enum ApiError {
     Conflict(String),
     #[error("the service is temporarily unavailable")]
     ServiceUnavailable,
+    /// A failure inside; what failed and where stays in the server log.
     #[error("internal server error")]
-    Internal,
+    Internal(Fault),
+}
+
+/// What failed inside and where the error was made: written to the server log once, where
+/// the error leaves the API (with the request's id, from its span), never sent to clients.
+#[derive(Debug, Clone)]
+pub struct Fault {
+    cause: Arc<str>,
+    at: &'static Location<'static>,
+}
+
+impl Fault {
+    /// Writes the fault to the log.
+    pub fn log(&self) {
+        tracing::error!(cause = %self.cause, at = %self.at, "internal error");
+    }
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (at {})", self.cause, self.at)
+    }
 }
 
 impl ApiError {
+    /// An internal failure: `cause` says what failed (for the log; never personal data),
+    /// and the caller's place in the source is kept beside it.
+    #[track_caller]
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        Self::Internal(Fault {
+            cause: cause.to_string().into(),
+            at: Location::caller(),
+        })
+    }
+
+    /// The error as the server log or a command's output says it: an internal failure with
+    /// what failed and where, any other error as clients read it.
+    pub fn detail(&self) -> String {
+        match self {
+            Self::Internal(fault) => format!("internal error: {fault}"),
+            other => other.to_string(),
+        }
+    }
+
+    /// Logs what an internal failure was; other errors are the client's and not logged.
+    pub fn log_if_internal(&self) {
+        if let Self::Internal(fault) = self {
+            fault.log();
+        }
+    }
+
     /// A bad input with one message and no field list.
     pub fn bad_input(message: impl Into<String>) -> Self {
         Self::BadUserInput {
@@ -106,12 +157,13 @@ impl ApiError {
             Self::NotFound(_) => Code::NotFound,
             Self::Conflict(_) => Code::Conflict,
             Self::ServiceUnavailable => Code::ServiceUnavailable,
-            Self::Internal => Code::InternalServerError,
+            Self::Internal(_) => Code::InternalServerError,
         }
     }
 }
 
 impl From<DbErr> for ApiError {
+    #[track_caller]
     fn from(err: DbErr) -> Self {
         if is_connection_error(&err) {
             tracing::error!(error = %err, "database unavailable");
@@ -125,8 +177,7 @@ impl From<DbErr> for ApiError {
             );
             Self::bad_input("invalid input: a value lies outside what it may be")
         } else {
-            tracing::error!(error = %err, "database error");
-            Self::Internal
+            Self::internal(format_args!("database: {err}"))
         }
     }
 }

@@ -650,8 +650,7 @@ pub fn write(
 
     let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
     let failed = |err: csv::Error| {
-        tracing::error!(error = %err, "could not write an offer export");
-        ApiError::Internal
+        ApiError::internal(format_args!("could not write an offer export: {err}"))
     };
     writer.write_record(&header).map_err(failed)?;
     for offer in offers {
@@ -692,10 +691,10 @@ pub fn write(
             .map_err(failed)?;
     }
     let bytes = writer.into_inner().map_err(|err| {
-        tracing::error!(error = %err, "could not finish an offer export");
-        ApiError::Internal
+        ApiError::internal(format_args!("could not finish an offer export: {err}"))
     })?;
-    String::from_utf8(bytes).map_err(|_| ApiError::Internal)
+    String::from_utf8(bytes)
+        .map_err(|err| ApiError::internal(format_args!("an offer export is not UTF-8: {err}")))
 }
 
 /// The cells of [`FIXED`], in its order.

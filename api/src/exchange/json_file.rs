@@ -104,8 +104,7 @@ pub fn write(offers: &[FileOffer], with_provider: bool) -> ApiResult<String> {
         })
         .collect();
     serde_json::to_string_pretty(&records).map_err(|err| {
-        tracing::error!(error = %err, "an offer export could not be encoded");
-        ApiError::Internal
+        ApiError::internal(format_args!("an offer export could not be encoded: {err}"))
     })
 }
 

@@ -61,6 +61,7 @@ pub fn classify_all(response: &mut Response) {
 
 fn classify(error: &mut ServerError) {
     if let Some(api) = error.source::<ApiError>().cloned() {
+        api.log_if_internal();
         api.write_extensions(error.extensions.get_or_insert_with(Default::default));
         return;
     }

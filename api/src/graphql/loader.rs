@@ -296,9 +296,7 @@ loaders! {
 impl Loaders {
     /// The request's loaders.
     pub fn of<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a Self> {
-        ctx.data_opt::<Self>().ok_or_else(|| {
-            tracing::error!("request has no loaders");
-            ApiError::Internal
-        })
+        ctx.data_opt::<Self>()
+            .ok_or_else(|| ApiError::internal("request has no loaders"))
     }
 }

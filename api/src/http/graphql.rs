@@ -457,5 +457,6 @@ pub fn refusal_as(status: StatusCode, code: Code, message: &str) -> HttpResponse
 /// The refusal of an error met before the request could run (the caller's token could
 /// not be checked, a registered operation not read): its code, status and message.
 pub fn refusal_for(error: &crate::error::ApiError) -> HttpResponse {
+    error.log_if_internal();
     refusal(error.code(), &error.to_string())
 }

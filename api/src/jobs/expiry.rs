@@ -35,7 +35,7 @@ pub fn spawn(
                     }
                 }
                 // Already logged where it happened; the next tick tries again.
-                Err(err) => tracing::warn!(error = %err, "expiry job failed; will retry"),
+                Err(err) => tracing::warn!(error = %err.detail(), "expiry job failed; will retry"),
             }
         }
     })

@@ -27,7 +27,9 @@ pub fn spawn(
                     0 => {}
                     count => tracing::info!(count, "anonymised mentoring records past retention"),
                 },
-                Err(err) => tracing::warn!(error = %err, "retention job failed; will retry"),
+                Err(err) => {
+                    tracing::warn!(error = %err.detail(), "retention job failed; will retry")
+                }
             }
         }
     })

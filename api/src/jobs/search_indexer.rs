@@ -39,13 +39,13 @@ pub fn spawn(
             }
             let busy = matches!(report, Ok(r) if r.rows as u64 == batch && !r.failed);
             if let Err(err) = report {
-                tracing::warn!(error = %err, "search outbox unreadable; will retry");
+                tracing::warn!(error = %err.detail(), "search outbox unreadable; will retry");
             }
             since_prune += 1;
             if since_prune >= 3600 {
                 since_prune = 0;
                 if let Err(err) = indexer::prune(&db).await {
-                    tracing::warn!(error = %err, "cannot prune the search outbox");
+                    tracing::warn!(error = %err.detail(), "cannot prune the search outbox");
                 }
             }
             if !busy && stop.before(tokio::time::sleep(interval)).await.is_none() {
@@ -66,7 +66,7 @@ async fn build_if_empty(db: &DatabaseConnection, index: &dyn SearchIndex, batch:
                 true
             }
             Err(err) => {
-                tracing::warn!(error = %err, "search index not built yet; will retry");
+                tracing::warn!(error = %err.detail(), "search index not built yet; will retry");
                 false
             }
         },

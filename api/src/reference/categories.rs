@@ -25,8 +25,7 @@ struct Row {
 }
 
 fn unreadable(err: impl std::fmt::Display) -> ApiError {
-    tracing::error!(error = %err, "shipped category data is unreadable");
-    ApiError::Internal
+    ApiError::internal(format_args!("shipped category data is unreadable: {err}"))
 }
 
 /// The file's rows; the header names the label locales, so a language is added as a column.

@@ -17,8 +17,7 @@ use crate::service::region_import::{self, ImportMode, ImportReport};
 /// Inserts whatever part of the shipped reference data the database lacks.
 pub async fn load(db: &DatabaseConnection) -> ApiResult<Committed<ImportReport>> {
     let regions = solothurn::regions().map_err(|err| {
-        tracing::error!(error = %err, "shipped region data is unreadable");
-        crate::error::ApiError::Internal
+        crate::error::ApiError::internal(format_args!("shipped region data is unreadable: {err}"))
     })?;
     let mut written = region_import::import(db, &regions, ImportMode::InsertMissing).await?;
     let moved = solothurn::upgrade(db).await?;

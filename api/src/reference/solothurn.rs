@@ -221,15 +221,15 @@ pub fn regions() -> Result<Vec<RegionRecord>, csv::Error> {
 /// changed.
 pub async fn upgrade(db: &DatabaseConnection) -> ApiResult<usize> {
     let shipped = regions().map_err(|err| {
-        tracing::error!(error = %err, "shipped region data is unreadable");
-        crate::error::ApiError::Internal
+        crate::error::ApiError::internal(format_args!("shipped region data is unreadable: {err}"))
     })?;
     let rough: Vec<MunicipalityRow> = csv::Reader::from_reader(MUNICIPALITIES.as_bytes())
         .deserialize()
         .collect::<Result<_, _>>()
         .map_err(|err| {
-            tracing::error!(error = %err, "shipped municipality data is unreadable");
-            crate::error::ApiError::Internal
+            crate::error::ApiError::internal(format_args!(
+                "shipped municipality data is unreadable: {err}"
+            ))
         })?;
     let stored: BTreeMap<String, region::Model> = region::Entity::find()
         .filter(region::Column::Kind.eq(RegionKind::Municipality))

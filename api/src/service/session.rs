@@ -53,7 +53,9 @@ async fn decoy_hash() -> ApiResult<String> {
         .get_or_try_init(|| async {
             tokio::task::spawn_blocking(password::decoy_hash)
                 .await
-                .map_err(|_| ApiError::Internal)?
+                .map_err(|err| {
+                    ApiError::internal(format_args!("the decoy hash could not be made: {err}"))
+                })?
         })
         .await
         .cloned()

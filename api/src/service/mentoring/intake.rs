@@ -300,7 +300,7 @@ pub async fn apply_as_mentor(
     let municipality = application
         .details
         .municipality_id
-        .ok_or(ApiError::Internal)?;
+        .ok_or_else(|| ApiError::internal("a checked application has no municipality"))?;
     let txn = crate::db::begin_write(db).await?;
     let pool = pool_for(&txn, municipality).await?;
     let id = crate::ids::new_id();
@@ -377,7 +377,10 @@ pub async fn request_mentor(
         return Err(ApiError::invalid_fields(errors));
     }
     dedup_languages(&mut request.details);
-    let municipality = request.details.municipality_id.ok_or(ApiError::Internal)?;
+    let municipality = request
+        .details
+        .municipality_id
+        .ok_or_else(|| ApiError::internal("a checked request has no municipality"))?;
     let txn = crate::db::begin_write(db).await?;
     let pool = pool_for(&txn, municipality).await?;
     let source = match &meta.viewer {

@@ -149,7 +149,7 @@ pub async fn propose(
     let created = mentor_match::Entity::find_by_id(id)
         .one(&txn)
         .await?
-        .ok_or(ApiError::Internal)?;
+        .ok_or_else(|| ApiError::internal("a match just written is not there"))?;
     txn.commit().await?;
     Ok(Committed::new(created, Changes::one(Changed::Match { id })))
 }
@@ -371,7 +371,7 @@ pub async fn advance(
     let updated = mentor_match::Entity::find_by_id(found.id)
         .one(&txn)
         .await?
-        .ok_or(ApiError::Internal)?;
+        .ok_or_else(|| ApiError::internal("a match just updated is not there"))?;
     txn.commit().await?;
     Ok(Committed::new(
         updated,
@@ -426,7 +426,7 @@ pub async fn consent(
     let updated = mentor_match::Entity::find_by_id(found.id)
         .one(&txn)
         .await?
-        .ok_or(ApiError::Internal)?;
+        .ok_or_else(|| ApiError::internal("a match just updated is not there"))?;
     txn.commit().await?;
     Ok(Committed::new(
         updated,
@@ -503,7 +503,7 @@ pub async fn record_check_in(
     let created = match_check_in::Entity::find_by_id(id)
         .one(&txn)
         .await?
-        .ok_or(ApiError::Internal)?;
+        .ok_or_else(|| ApiError::internal("a check-in just written is not there"))?;
     txn.commit().await?;
     Ok(created)
 }

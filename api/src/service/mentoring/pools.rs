@@ -94,7 +94,9 @@ pub async fn update(
         .col_expr(mentoring_pool::Column::UpdatedAt, Expr::value(clock::now()));
     let mut changed = Vec::new();
     if let Some(weights) = settings.weights {
-        let stored = serde_json::to_value(weights).map_err(|_| ApiError::Internal)?;
+        let stored = serde_json::to_value(weights).map_err(|err| {
+            ApiError::internal(format_args!("matching weights could not be encoded: {err}"))
+        })?;
         update = update.col_expr(mentoring_pool::Column::MatchingWeights, Expr::value(stored));
         changed.push("matchingWeights");
     }
@@ -142,7 +144,7 @@ pub async fn update(
     let updated = mentoring_pool::Entity::find_by_id(pool.id)
         .one(&txn)
         .await?
-        .ok_or(ApiError::Internal)?;
+        .ok_or_else(|| ApiError::internal("a pool just updated is not there"))?;
     txn.commit().await?;
     Ok(updated)
 }

@@ -30,8 +30,10 @@ pub const LIVE: [MatchStatus; 3] = [
 /// The pool's rules for matching on `today`.
 pub fn rules(pool: &mentoring_pool::Model, today: NaiveDate) -> ApiResult<PoolRules> {
     let weights = Weights::from_json(&pool.matching_weights).map_err(|err| {
-        tracing::error!(pool = %pool.id, error = %err, "stored matching weights are invalid");
-        ApiError::Internal
+        ApiError::internal(format_args!(
+            "the stored matching weights of pool {} are invalid: {err}",
+            pool.id
+        ))
     })?;
     Ok(PoolRules {
         pool_id: pool.id,
@@ -360,7 +362,7 @@ pub async fn request<C: ConnectionTrait>(
     profiles_of(db, vec![request.clone()], ids, today, homes)
         .await?
         .pop()
-        .ok_or(ApiError::Internal)
+        .ok_or_else(|| ApiError::internal("the profile of one request came back empty"))
 }
 
 /// Profiles of request rows with their languages, weekly times and refusals (`ids`

@@ -82,7 +82,7 @@ pub async fn reopen(
     let reopened = mentoring_request::Entity::find_by_id(request.id)
         .one(&txn)
         .await?
-        .ok_or(ApiError::Internal)?;
+        .ok_or_else(|| ApiError::internal("a request just reopened is not there"))?;
     txn.commit().await?;
     Ok(reopened)
 }

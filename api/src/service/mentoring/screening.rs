@@ -87,7 +87,7 @@ pub async fn screen(
     let updated = mentor::Entity::find_by_id(found.id)
         .one(&txn)
         .await?
-        .ok_or(ApiError::Internal)?;
+        .ok_or_else(|| ApiError::internal("a mentor just updated is not there"))?;
     txn.commit().await?;
     let id = updated.id;
     Ok(Committed::new(
@@ -187,7 +187,7 @@ pub async fn set_status(
     let updated = mentor::Entity::find_by_id(found.id)
         .one(&txn)
         .await?
-        .ok_or(ApiError::Internal)?;
+        .ok_or_else(|| ApiError::internal("a mentor just updated is not there"))?;
     txn.commit().await?;
     let id = updated.id;
     Ok(Committed::new(

@@ -211,7 +211,7 @@ pub async fn pool_statistics(
     figures(db, &[pool], period)
         .await?
         .pop()
-        .ok_or(ApiError::Internal)
+        .ok_or_else(|| ApiError::internal("the figures of one pool came back empty"))
 }
 
 /// The figures of every pool the caller may see within a region (the whole programme

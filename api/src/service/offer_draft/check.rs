@@ -39,10 +39,7 @@ pub async fn check<C: ConnectionTrait>(
     match results.pop() {
         Some(Ok(checked)) => Ok(checked),
         Some(Err(errors)) => Err(ApiError::invalid_fields(errors)),
-        None => {
-            tracing::error!("checking one draft gave no result");
-            Err(ApiError::Internal)
-        }
+        None => Err(ApiError::internal("checking one draft gave no result")),
     }
 }
 
