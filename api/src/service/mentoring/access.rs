@@ -45,6 +45,16 @@ pub async fn pool<C: ConnectionTrait>(
     }
 }
 
+/// The pool's `NOT_FOUND` named for the record looked up through it (so a coordinator of
+/// another pool learns nothing about it); any other error, a database failing, stays what
+/// it is.
+fn renamed_not_found(record: &'static str) -> impl FnOnce(ApiError) -> ApiError {
+    move |error| match error {
+        ApiError::NotFound(_) => ApiError::NotFound(record),
+        other => other,
+    }
+}
+
 /// A request with its pool, when the viewer coordinates the pool.
 pub async fn request<C: ConnectionTrait>(
     db: &C,
@@ -58,7 +68,7 @@ pub async fn request<C: ConnectionTrait>(
         .ok_or(ApiError::NotFound("mentoring request"))?;
     let pool = pool(db, viewer, request.pool_id)
         .await
-        .map_err(|_| ApiError::NotFound("mentoring request"))?;
+        .map_err(renamed_not_found("mentoring request"))?;
     Ok((request, pool))
 }
 
@@ -75,7 +85,7 @@ pub async fn mentor<C: ConnectionTrait>(
         .ok_or(ApiError::NotFound("mentor"))?;
     let pool = pool(db, viewer, found.pool_id)
         .await
-        .map_err(|_| ApiError::NotFound("mentor"))?;
+        .map_err(renamed_not_found("mentor"))?;
     Ok((found, pool))
 }
 
@@ -92,7 +102,7 @@ pub async fn a_match<C: ConnectionTrait>(
         .ok_or(ApiError::NotFound("match"))?;
     let (_, pool) = request(db, viewer, found.request_id)
         .await
-        .map_err(|_| ApiError::NotFound("match"))?;
+        .map_err(renamed_not_found("match"))?;
     Ok((found, pool))
 }
 
@@ -186,4 +196,19 @@ pub async fn pools<C: ConnectionTrait>(
         .collect();
     pools.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(pools)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_missing_pool_becomes_a_missing_record() {
+        let renamed = renamed_not_found("mentor")(ApiError::NotFound("mentoring pool"));
+        assert!(matches!(renamed, ApiError::NotFound("mentor")));
+        let failing = renamed_not_found("mentor")(ApiError::ServiceUnavailable);
+        assert!(matches!(failing, ApiError::ServiceUnavailable));
+        let internal = renamed_not_found("mentor")(ApiError::internal("database: gone"));
+        assert!(matches!(internal, ApiError::Internal(_)));
+    }
 }
