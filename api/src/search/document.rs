@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use entity::types::{LanguageRole, OfferStatus, RegionKind};
 use entity::{category, category_label, offer, region};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::clock;
@@ -213,8 +213,9 @@ pub async fn load<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> ApiResult<Vec<Off
                 .filter(|l| l.role == LanguageRole::Instruction)
                 .map(|l| l.language.clone())
                 .collect(),
-            level: model.cefr_level.map(|l| format!("{l:?}").to_uppercase()),
-            cost: format!("{:?}", model.cost_kind).to_uppercase(),
+            // The codes the schema and the database give them ("A1", "SUBSIDISED").
+            level: model.cefr_level.map(|l| l.to_value()),
+            cost: model.cost_kind.to_value(),
             childcare: model.childcare,
             online: model.online,
             weekdays,

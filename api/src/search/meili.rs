@@ -25,7 +25,7 @@ use uuid::Uuid;
 
 use crate::search::terms::Thesaurus;
 use crate::search::{
-    FACETS, Facets, OfferDocument, Rebuild, SearchError, SearchHit, SearchIndex, SearchRequest,
+    Facet, Facets, OfferDocument, Rebuild, SearchError, SearchHit, SearchIndex, SearchRequest,
     SearchResults, SearchSort, analysis, distance_km,
 };
 
@@ -450,8 +450,9 @@ impl MeiliIndex {
             query.with_sort(&sort_list);
         }
         // Only the facets asked for: counting costs the engine work for every match.
-        if !request.facets.is_empty() {
-            query.with_facets(Selectors::Some(&request.facets));
+        let asked: Vec<&str> = request.facets.iter().map(|facet| facet.field()).collect();
+        if !asked.is_empty() {
+            query.with_facets(Selectors::Some(&asked));
         }
         // Whole pages give an exact total; an odd offset only an estimate.
         let exact = request.limit > 0 && request.offset.is_multiple_of(request.limit);
@@ -482,11 +483,11 @@ impl MeiliIndex {
             .collect();
         let mut facets = Facets::new();
         for (name, counts) in found.facet_distribution.unwrap_or_default() {
-            let Some(name) = FACETS.iter().find(|f| **f == name) else {
+            let Some(facet) = Facet::of_field(&name) else {
                 continue;
             };
             facets.insert(
-                name,
+                facet,
                 counts
                     .into_iter()
                     .map(|(value, count)| (value, count as u64))

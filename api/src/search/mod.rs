@@ -78,9 +78,9 @@ pub struct SearchRequest {
     pub limit: usize,
     /// The day offers must still run on.
     pub today: NaiveDate,
-    /// The facets to count, from [`FACETS`]: only those asked for, since counting costs
-    /// work for every match.
-    pub facets: Vec<&'static str>,
+    /// The facets to count: only those asked for, since counting costs work for every
+    /// match.
+    pub facets: Vec<Facet>,
 }
 
 /// One hit.
@@ -92,19 +92,53 @@ pub struct SearchHit {
 }
 
 /// Counts per value of each facet, over the whole result.
-pub type Facets = BTreeMap<&'static str, BTreeMap<String, u64>>;
+pub type Facets = BTreeMap<Facet, BTreeMap<String, u64>>;
 
-/// The facets every search counts.
-pub const FACETS: [&str; 8] = [
-    "category",
-    "district",
-    "language",
-    "level",
-    "cost",
-    "weekday",
-    "time_of_day",
-    "childcare",
-];
+/// A facet a search can count: the number of matches for each value of one attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Facet {
+    Category,
+    District,
+    Language,
+    Level,
+    Cost,
+    Weekday,
+    TimeOfDay,
+    Childcare,
+}
+
+impl Facet {
+    /// Every facet.
+    pub const ALL: [Self; 8] = [
+        Self::Category,
+        Self::District,
+        Self::Language,
+        Self::Level,
+        Self::Cost,
+        Self::Weekday,
+        Self::TimeOfDay,
+        Self::Childcare,
+    ];
+
+    /// The attribute it counts, as both engines' indexes name it.
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::Category => "category",
+            Self::District => "district",
+            Self::Language => "language",
+            Self::Level => "level",
+            Self::Cost => "cost",
+            Self::Weekday => "weekday",
+            Self::TimeOfDay => "time_of_day",
+            Self::Childcare => "childcare",
+        }
+    }
+
+    /// The facet counting an index attribute, if one does.
+    pub fn of_field(field: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|facet| facet.field() == field)
+    }
+}
 
 /// What a search found.
 #[derive(Debug, Clone, Default)]

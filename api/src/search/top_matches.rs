@@ -10,7 +10,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
-use crate::search::{Facets, Near, SearchSort, distance_km};
+use crate::search::{Facet, Facets, Near, SearchSort, distance_km};
 
 /// One match as collected.
 #[derive(Debug, Clone, Copy)]
@@ -97,7 +97,7 @@ pub struct TopMatches {
     pub order: Order,
     /// Matches before the page's end: its offset plus its length.
     pub keep: usize,
-    pub facets: Vec<&'static str>,
+    pub facets: Vec<Facet>,
 }
 
 pub struct Harvest {
@@ -115,7 +115,7 @@ pub struct SegmentMatches {
     starts_on: Column<i64>,
     /// Latitude and longitude, opened only when a radius is asked for.
     points: Option<(Column<f64>, Column<f64>)>,
-    facet_columns: Vec<(&'static str, StrColumn, Vec<u64>)>,
+    facet_columns: Vec<(Facet, StrColumn, Vec<u64>)>,
     best: BinaryHeap<Ranked>,
     total: u64,
 }
@@ -131,10 +131,10 @@ impl Collector for TopMatches {
     ) -> tantivy::Result<SegmentMatches> {
         let fast = reader.fast_fields();
         let mut facet_columns = Vec::new();
-        for name in &self.facets {
-            if let Some(column) = fast.str(name)? {
+        for facet in &self.facets {
+            if let Some(column) = fast.str(facet.field())? {
                 let size = column.num_terms();
-                facet_columns.push((*name, column, vec![0u64; size]));
+                facet_columns.push((*facet, column, vec![0u64; size]));
             }
         }
         let points = match self.near {

@@ -10,7 +10,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use entity::offer;
 use entity::types::OfferStatus;
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::{ActiveEnum, DatabaseConnection, EntityTrait};
 use uuid::Uuid;
 
 use crate::breaker::{CircuitBreaker, Refusal};
@@ -19,7 +19,7 @@ use crate::error::{ApiError, ApiResult, FieldError};
 use crate::search::query::{self, QueryUnit};
 use crate::search::terms::Thesaurus;
 use crate::search::{
-    Facets, Near, SearchFilter, SearchIndex, SearchRequest, SearchSort, distance_km,
+    Facet, Facets, Near, SearchFilter, SearchIndex, SearchRequest, SearchSort, distance_km,
 };
 use crate::service::offer::{Audience, OfferFilter, OfferOrder, TimeOfDay};
 use crate::service::page::PageArgs;
@@ -55,8 +55,8 @@ pub struct OfferSearch {
     pub sort: SearchSort,
     pub first: usize,
     pub after: Option<String>,
-    /// The facets to count (names from `search::FACETS`); none unless asked for.
-    pub facets: Vec<&'static str>,
+    /// The facets to count; none unless asked for.
+    pub facets: Vec<Facet>,
 }
 
 /// One hit: the offer and how far away it is.
@@ -79,7 +79,24 @@ pub struct OfferSearchResult {
     pub has_next_page: bool,
     pub processing_ms: u64,
     /// Which engine answered.
-    pub engine: &'static str,
+    pub answered_by: AnsweredBy,
+}
+
+/// What answered a search or a suggestion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnsweredBy {
+    /// The search index (its engine's name: embedded or Meilisearch).
+    Index(&'static str),
+    /// The database, because the index could not answer: a degraded answer (no typo
+    /// tolerance, no facets), which the API says in `extensions`.
+    DatabaseFallback,
+}
+
+impl AnsweredBy {
+    /// Whether the answer is the database's stand-in for the index's.
+    pub fn is_fallback(self) -> bool {
+        self == Self::DatabaseFallback
+    }
 }
 
 fn offset_cursor(offset: usize) -> String {
@@ -197,16 +214,8 @@ async fn request(
                 .iter()
                 .map(|l| l.trim().to_ascii_lowercase())
                 .collect(),
-            levels: filter
-                .levels
-                .iter()
-                .map(|l| format!("{l:?}").to_uppercase())
-                .collect(),
-            costs: filter
-                .costs
-                .iter()
-                .map(|c| format!("{c:?}").to_uppercase())
-                .collect(),
+            levels: filter.levels.iter().map(ActiveEnum::to_value).collect(),
+            costs: filter.costs.iter().map(ActiveEnum::to_value).collect(),
             childcare: filter.childcare,
             weekdays: filter.weekdays.clone(),
             times_of_day: filter
@@ -322,7 +331,7 @@ pub async fn search(
         end_cursor: (shown > 0).then(|| offset_cursor(last - 1)),
         has_next_page: (last as u64) < results.total,
         processing_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-        engine: index.name(),
+        answered_by: AnsweredBy::Index(index.name()),
     })
 }
 
@@ -419,7 +428,7 @@ async fn database_search(
         corrected: None,
         units,
         processing_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-        engine: "database",
+        answered_by: AnsweredBy::DatabaseFallback,
     })
 }
 
@@ -458,7 +467,7 @@ pub async fn suggest(
     guard: EngineGuard<'_>,
     prefix: &str,
     limit: usize,
-) -> ApiResult<(Vec<offer::Model>, &'static str)> {
+) -> ApiResult<(Vec<offer::Model>, AnsweredBy)> {
     if prefix.chars().count() > 100 {
         return Err(ApiError::bad_input("`prefix` takes at most 100 characters"));
     }
@@ -474,7 +483,10 @@ pub async fn suggest(
         )
         .await;
     let Some(ids) = asked else {
-        return Ok((database_suggest(db, prefix, limit).await?, "database"));
+        return Ok((
+            database_suggest(db, prefix, limit).await?,
+            AnsweredBy::DatabaseFallback,
+        ));
     };
     let mut visible: HashMap<Uuid, offer::Model> =
         crate::service::offer::visible_by_ids(db, &Audience::Public, &ids)
@@ -483,7 +495,7 @@ pub async fn suggest(
             .map(|m| (m.id, m))
             .collect();
     let offers = ids.iter().filter_map(|id| visible.remove(id)).collect();
-    Ok((offers, index.name()))
+    Ok((offers, AnsweredBy::Index(index.name())))
 }
 
 async fn database_suggest(

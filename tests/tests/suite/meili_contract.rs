@@ -9,7 +9,7 @@ use angebotsplattform::search::indexer;
 use angebotsplattform::search::meili::{MeiliConfig, MeiliIndex};
 use angebotsplattform::search::terms::Thesaurus;
 use angebotsplattform::search::{
-    FACETS, Near, OfferDocument, SearchFilter, SearchIndex, SearchRequest, SearchSort,
+    Facet, Near, OfferDocument, SearchFilter, SearchIndex, SearchRequest, SearchSort,
 };
 use chrono::{Duration as Days, NaiveDate, Utc};
 use entity::search_outbox;
@@ -162,7 +162,7 @@ async fn searches_send_filters_facets_geo_sort_and_pages_and_read_the_answer() {
         offset: 0,
         limit: 20,
         today: today(),
-        facets: FACETS.to_vec(),
+        facets: Facet::ALL.to_vec(),
     };
     let results = index.search(request.clone()).await.unwrap();
     let sent = mock.requests_to("POST", &path("/search"));
@@ -178,7 +178,7 @@ async fn searches_send_filters_facets_geo_sort_and_pages_and_read_the_answer() {
     ] {
         assert!(filter.contains(part), "{part} in {filter}");
     }
-    assert_eq!(body["facets"], json!(FACETS));
+    assert_eq!(body["facets"], json!(Facet::ALL.map(Facet::field)));
     assert_eq!(body["sort"], json!(["_geoPoint(47.36, 7.91):asc"]));
     assert_eq!(
         (body["page"].clone(), body["hitsPerPage"].clone()),
@@ -195,9 +195,9 @@ async fn searches_send_filters_facets_geo_sort_and_pages_and_read_the_answer() {
         (1.0..2.0).contains(&distance),
         "distance from _geo: {distance}"
     );
-    assert_eq!(results.facets["level"]["A1"], 1);
-    assert_eq!(results.facets["weekday"]["3"], 1);
-    assert_eq!(results.facets["childcare"]["true"], 1);
+    assert_eq!(results.facets[&Facet::Level]["A1"], 1);
+    assert_eq!(results.facets[&Facet::Weekday]["3"], 1);
+    assert_eq!(results.facets[&Facet::Childcare]["true"], 1);
 
     // A page that does not start on a page boundary asks by offset.
     request.offset = 5;

@@ -9,7 +9,7 @@ use angebotsplattform::search::embedded::EmbeddedIndex;
 use angebotsplattform::search::meili::{MeiliConfig, MeiliIndex};
 use angebotsplattform::search::terms::Thesaurus;
 use angebotsplattform::search::{
-    FACETS, Near, OfferDocument, SearchFilter, SearchIndex, SearchRequest, SearchSort,
+    Facet, Near, OfferDocument, SearchFilter, SearchIndex, SearchRequest, SearchSort,
 };
 use chrono::{Duration, NaiveDate, Utc};
 use uuid::Uuid;
@@ -211,15 +211,15 @@ async fn filters_facets_geo_sort_and_pages(index: Arc<dyn SearchIndex>) {
     // Facets count the whole result, not the page.
     let mut page = request("deutsch");
     page.limit = 1;
-    page.facets = FACETS.to_vec();
+    page.facets = Facet::ALL.to_vec();
     let results = index.search(page).await.unwrap();
     assert_eq!(results.total, 3);
     assert_eq!(results.hits.len(), 1);
-    assert_eq!(results.facets["level"]["A1"], 1);
-    assert_eq!(results.facets["level"]["B1"], 1);
-    assert_eq!(results.facets["cost"]["FREE"], 2);
-    assert_eq!(results.facets["district"]["SO-D-OLTEN"], 1);
-    assert_eq!(results.facets["time_of_day"]["EVENING"], 1);
+    assert_eq!(results.facets[&Facet::Level]["A1"], 1);
+    assert_eq!(results.facets[&Facet::Level]["B1"], 1);
+    assert_eq!(results.facets[&Facet::Cost]["FREE"], 2);
+    assert_eq!(results.facets[&Facet::District]["SO-D-OLTEN"], 1);
+    assert_eq!(results.facets[&Facet::TimeOfDay]["EVENING"], 1);
 
     // Around Olten within 10 km: Basel (about 25 km) and Solothurn (about 28 km) are out.
     let mut near = request("deutsch");
@@ -323,11 +323,11 @@ async fn only_the_facets_asked_for_are_counted(index: Arc<dyn SearchIndex>) {
     let docs = corpus();
     index.upsert(docs.clone()).await.unwrap();
     let mut some = request("deutsch");
-    some.facets = vec!["level", "cost"];
+    some.facets = vec![Facet::Level, Facet::Cost];
     let results = index.search(some).await.unwrap();
-    let names: Vec<&str> = results.facets.keys().copied().collect();
-    assert_eq!(names, ["cost", "level"], "{}", index.name());
-    assert_eq!(results.facets["cost"]["FREE"], 2);
+    let counted: Vec<Facet> = results.facets.keys().copied().collect();
+    assert_eq!(counted, [Facet::Level, Facet::Cost], "{}", index.name());
+    assert_eq!(results.facets[&Facet::Cost]["FREE"], 2);
     let none = index.search(request("deutsch")).await.unwrap();
     assert!(none.facets.is_empty(), "{}", index.name());
     assert_eq!(none.total, 3);

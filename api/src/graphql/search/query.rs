@@ -17,6 +17,7 @@ use crate::graphql::search::types::{
     FacetValue, NearInput, OfferSearchResult, SearchFacets, SearchHit, SearchIndexStatus,
     SearchPageInfo, SearchSort,
 };
+use crate::search::Facet;
 use crate::search::{self, indexer};
 use crate::service;
 use crate::service::search::{Around, Centre, OfferSearch};
@@ -37,20 +38,20 @@ fn values(counts: Option<&BTreeMap<String, u64>>) -> Vec<FacetValue> {
     out
 }
 
-/// Each facet's field in `SearchFacets` and the engine's name for it.
-const FACET_FIELDS: [(&str, &str); 8] = [
-    ("categories", "category"),
-    ("districts", "district"),
-    ("instructionLanguages", "language"),
-    ("levels", "level"),
-    ("costs", "cost"),
-    ("weekdays", "weekday"),
-    ("timesOfDay", "time_of_day"),
-    ("childcare", "childcare"),
+/// Each facet's field in `SearchFacets`.
+const FACET_FIELDS: [(&str, Facet); 8] = [
+    ("categories", Facet::Category),
+    ("districts", Facet::District),
+    ("instructionLanguages", Facet::Language),
+    ("levels", Facet::Level),
+    ("costs", Facet::Cost),
+    ("weekdays", Facet::Weekday),
+    ("timesOfDay", Facet::TimeOfDay),
+    ("childcare", Facet::Childcare),
 ];
 
 /// The facets the query selects (through fragments too): only they are counted.
-fn asked_facets(ctx: &Context<'_>) -> Vec<&'static str> {
+fn asked_facets(ctx: &Context<'_>) -> Vec<Facet> {
     let facets = ctx.look_ahead().field("facets");
     FACET_FIELDS
         .iter()
@@ -106,7 +107,7 @@ impl SearchQuery {
             app.settings.max_page_size as usize,
         )
         .await?;
-        if found.engine == "database"
+        if found.answered_by.is_fallback()
             && let Some(notice) = ctx.data_opt::<std::sync::Arc<SearchNotice>>()
         {
             notice.degraded();
@@ -127,14 +128,14 @@ impl SearchQuery {
                 .collect(),
             total_hits: found.total,
             facets: SearchFacets {
-                categories: values(facets.get("category")),
-                districts: values(facets.get("district")),
-                instruction_languages: values(facets.get("language")),
-                levels: values(facets.get("level")),
-                costs: values(facets.get("cost")),
-                weekdays: values(facets.get("weekday")),
-                times_of_day: values(facets.get("time_of_day")),
-                childcare: values(facets.get("childcare")),
+                categories: values(facets.get(&Facet::Category)),
+                districts: values(facets.get(&Facet::District)),
+                instruction_languages: values(facets.get(&Facet::Language)),
+                levels: values(facets.get(&Facet::Level)),
+                costs: values(facets.get(&Facet::Cost)),
+                weekdays: values(facets.get(&Facet::Weekday)),
+                times_of_day: values(facets.get(&Facet::TimeOfDay)),
+                childcare: values(facets.get(&Facet::Childcare)),
             },
             processing_time_ms: found.processing_ms,
             corrected_query: found.corrected,
@@ -156,10 +157,10 @@ impl SearchQuery {
         let app = AppContext::of(ctx)?;
         let lang = Lang::resolve(ctx, locale.as_deref());
         let limit = usize::try_from(limit).unwrap_or(0);
-        let (models, engine) =
+        let (models, answered_by) =
             service::search::suggest(&app.db, &*app.search, app.search_guard(), &prefix, limit)
                 .await?;
-        if engine == "database"
+        if answered_by.is_fallback()
             && let Some(notice) = ctx.data_opt::<std::sync::Arc<SearchNotice>>()
         {
             notice.degraded();
