@@ -33,7 +33,7 @@ use crate::search::terms::Thesaurus;
 use crate::service::counts::RememberedCounts;
 use crate::service::held_reference::HeldReference;
 use crate::service::mentoring::held_profiles::{HeldBounds, HeldProfiles};
-use crate::service::search::EngineGuard;
+use crate::service::search::{EngineGuard, SearchEngines};
 
 /// What every request can reach: the database pool, the settings, the token keys and the
 /// sign-in throttle.
@@ -192,6 +192,18 @@ impl AppContext {
         EngineGuard {
             breaker: &self.search_breaker,
             timeout: std::time::Duration::from_millis(self.settings.search_timeout_ms.max(1)),
+        }
+    }
+
+    /// Where searches run, and within the settings' limits.
+    pub fn search_engines(&self) -> SearchEngines<'_> {
+        SearchEngines {
+            db: &self.db,
+            index: &*self.search,
+            guard: self.search_guard(),
+            thesaurus: &self.thesaurus,
+            max_query_chars: self.settings.search_max_query_chars,
+            max_page: self.settings.max_page_size as usize,
         }
     }
 

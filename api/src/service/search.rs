@@ -244,6 +244,21 @@ async fn request(
     })
 }
 
+/// Where searches run and within which limits: the database (for what the index returns
+/// and as the fallback), the index, the guard against a failing engine, the concepts a
+/// query expands to, and the settings' bounds on a query.
+#[derive(Clone, Copy)]
+pub struct SearchEngines<'a> {
+    pub db: &'a DatabaseConnection,
+    pub index: &'a dyn SearchIndex,
+    pub guard: EngineGuard<'a>,
+    pub thesaurus: &'a Thesaurus,
+    /// Longest query text, in characters.
+    pub max_query_chars: usize,
+    /// Largest page.
+    pub max_page: usize,
+}
+
 /// How a search guards itself against a failing engine.
 #[derive(Debug, Clone, Copy)]
 pub struct EngineGuard<'a> {
@@ -273,20 +288,22 @@ impl EngineGuard<'_> {
 }
 
 /// Runs a search on `index`; when the engine fails, is too slow or its breaker is open, the
-/// answer comes from the database (`engine` says `database`): words matched in titles and
+/// answer comes from the database (`answered_by` says so): words matched in titles and
 /// summaries, the filter and radius applied, soonest (or nearest) first, without facets or
 /// corrections.
 pub async fn search(
-    db: &DatabaseConnection,
-    index: &dyn SearchIndex,
-    guard: EngineGuard<'_>,
-    thesaurus: &Thesaurus,
+    engines: &SearchEngines<'_>,
     search: &OfferSearch,
-    max_chars: usize,
-    max_page: usize,
 ) -> ApiResult<OfferSearchResult> {
+    let SearchEngines {
+        db,
+        index,
+        guard,
+        thesaurus,
+        ..
+    } = *engines;
     let started = std::time::Instant::now();
-    let request = request(db, search, max_chars, max_page).await?;
+    let request = request(db, search, engines.max_query_chars, engines.max_page).await?;
     let (offset, limit, near, sort) = (request.offset, request.limit, request.near, request.sort);
     let answered = guard
         .ask(index.name(), "search", index.search(request))
@@ -462,12 +479,13 @@ async fn within(
 /// [`search`]: when the engine fails, the database answers with offers whose title or
 /// summary contains the words typed.
 pub async fn suggest(
-    db: &DatabaseConnection,
-    index: &dyn SearchIndex,
-    guard: EngineGuard<'_>,
+    engines: &SearchEngines<'_>,
     prefix: &str,
     limit: usize,
 ) -> ApiResult<(Vec<offer::Model>, AnsweredBy)> {
+    let SearchEngines {
+        db, index, guard, ..
+    } = *engines;
     if prefix.chars().count() > 100 {
         return Err(ApiError::bad_input("`prefix` takes at most 100 characters"));
     }

@@ -96,17 +96,7 @@ impl SearchQuery {
             after,
             facets: asked_facets(ctx),
         };
-        let guard = app.search_guard();
-        let found = service::search::search(
-            &app.db,
-            &*app.search,
-            guard,
-            &app.thesaurus,
-            &search,
-            app.settings.search_max_query_chars,
-            app.settings.max_page_size as usize,
-        )
-        .await?;
+        let found = service::search::search(&app.search_engines(), &search).await?;
         if found.answered_by.is_fallback()
             && let Some(notice) = ctx.data_opt::<std::sync::Arc<SearchNotice>>()
         {
@@ -158,8 +148,7 @@ impl SearchQuery {
         let lang = Lang::resolve(ctx, locale.as_deref());
         let limit = usize::try_from(limit).unwrap_or(0);
         let (models, answered_by) =
-            service::search::suggest(&app.db, &*app.search, app.search_guard(), &prefix, limit)
-                .await?;
+            service::search::suggest(&app.search_engines(), &prefix, limit).await?;
         if answered_by.is_fallback()
             && let Some(notice) = ctx.data_opt::<std::sync::Arc<SearchNotice>>()
         {
