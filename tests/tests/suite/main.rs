@@ -43,6 +43,7 @@ mod search_relevance;
 mod server_limits;
 mod sessions;
 mod side_effects;
+mod snapshots;
 mod startup;
 mod statement_count;
 mod subscriptions;
