@@ -21,6 +21,10 @@ pub mod graphql;
 pub mod http;
 pub mod ids;
 pub mod jobs;
+pub mod language;
+#[cfg(test)]
+mod layers;
+pub mod locale;
 pub mod matching;
 pub mod metrics;
 pub mod network;

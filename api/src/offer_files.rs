@@ -12,7 +12,7 @@ use crate::config::{ExportOffersArgs, FileFormat, ImportOffersArgs, Settings};
 use crate::effects::Effects;
 use crate::error::ApiError;
 use crate::exchange::{self, FileLimits, Format, RegionCodes};
-use crate::graphql::relay::{NodeType, expect_global_id};
+use crate::ids::{NodeType, expect_global_id};
 use crate::service::offer_export::{self, ExportScope, Exporter};
 use crate::service::offer_import::{self, ImportOptions, Importer, Outcome};
 use sea_orm::DatabaseConnection;

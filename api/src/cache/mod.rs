@@ -2,6 +2,7 @@
 //! process otherwise, so both run the same code: request rate limits, sign-in throttling,
 //! session liveness, cached answers and persisted queries.
 
+pub mod document_key;
 pub mod failures;
 pub mod limiter;
 pub mod memory;

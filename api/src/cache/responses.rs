@@ -1,5 +1,5 @@
 //! Cached answers to anonymous reads. A key is the query's tokens (comments and layout
-//! left out, see `graphql::document_key`), its variables, the operation name, the language
+//! left out, see `cache::document_key`), its variables, the operation name, the language
 //! asked for and the current data version; writes to public data bump the version, so
 //! every instance stops serving older answers at once. With Redis the answers and the
 //! version are shared; without it they live in the process, in a cache bounded by bytes
@@ -13,9 +13,9 @@ use std::time::Duration;
 use moka::sync::Cache;
 use sha2::{Digest, Sha256};
 
+use crate::cache::document_key;
 use crate::cache::redis_store::RedisStore;
 use crate::cache::version::DataVersion;
-use crate::graphql::document_key;
 
 /// How much the cache may hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -37,7 +37,7 @@ use uuid::Uuid;
 
 use super::{FieldNames, FileOffer, FileRow, RegionCodes, file_error, formula};
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::graphql::relay::{NodeType, expect_global_id, global_id};
+use crate::ids::{NodeType, expect_global_id, global_id};
 use crate::service::offer_draft::{
     CostDraft, LocationDraft, OfferDraft, RegistrationDraft, ScheduleDraft, TranslationDraft,
 };

@@ -11,7 +11,7 @@ use async_graphql::{InputType, Value};
 use super::{FieldNames, FileOffer, FileRow, file_error};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::graphql::offer::edit_input::CreateOfferInput;
-use crate::graphql::relay::{NodeType, global_id};
+use crate::ids::{NodeType, global_id};
 
 /// Reads a JSON file of offers.
 pub fn read(text: &str) -> ApiResult<Vec<FileRow>> {
@@ -128,10 +128,8 @@ mod tests {
 
     #[test]
     fn reads_records_and_names_problems_by_path() {
-        let provider = crate::graphql::relay::global_id(
-            crate::graphql::relay::NodeType::Provider,
-            uuid::Uuid::from_u128(7),
-        );
+        let provider =
+            crate::ids::global_id(crate::ids::NodeType::Provider, uuid::Uuid::from_u128(7));
         let file = serde_json::json!([
             {
                 "providerId": provider.to_string(),

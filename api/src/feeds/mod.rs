@@ -11,7 +11,7 @@ use entity::{offer, offer_location, offer_schedule, offer_translation};
 use sea_orm::ConnectionTrait;
 
 use crate::error::ApiResult;
-use crate::graphql::locale::Lang;
+use crate::locale::Lang;
 use crate::service::offer_parts;
 
 /// An offer with what a feed shows of it, in one language.

@@ -4,9 +4,9 @@
 use entity::types::Proficiency;
 use uuid::Uuid;
 
+use crate::language;
 use crate::matching::{MentorProfile, PoolRules, RequestProfile, Slot, rules};
 use crate::search::distance_km;
-use crate::service::language;
 
 /// Weekly time together that counts as a full fit, in minutes.
 const FULL_OVERLAP_MINUTES: u32 = 180;

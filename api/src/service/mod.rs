@@ -9,7 +9,6 @@ pub mod category;
 pub mod changes;
 pub mod counts;
 pub mod held_reference;
-pub mod language;
 pub mod markdown;
 pub mod mentoring;
 pub mod offer;

@@ -15,9 +15,10 @@ use crate::clock;
 use crate::context::RequestMeta;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::ids;
+use crate::language;
 use crate::service::audit::{self, Change};
 use crate::service::changes::{Changed, Changes, Committed};
-use crate::service::{language, outbox, text};
+use crate::service::{outbox, text};
 
 /// A provider's description in one locale.
 #[derive(Debug, Clone, PartialEq)]

@@ -22,11 +22,12 @@ use crate::auth::Viewer;
 use crate::clock;
 use crate::context::RequestMeta;
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::language;
 use crate::matching::TOPICS;
 use crate::service::audit::{self, Change};
 use crate::service::changes::{Changed, Changes, Committed};
 use crate::service::mentoring::access;
-use crate::service::{language, region as regions, text};
+use crate::service::{region as regions, text};
 
 /// Most languages, weekly slots and topics one person lists.
 const MAX_LIST: usize = 20;

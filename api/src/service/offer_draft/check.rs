@@ -16,7 +16,8 @@ use super::{
     MAX_TRANSLATIONS, OfferDraft, ScheduleDraft,
 };
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::service::{language, text};
+use crate::language;
+use crate::service::text;
 
 /// Ids per lookup query, well below the databases' limits on bound parameters.
 const LOOKUP_CHUNK: usize = 1000;

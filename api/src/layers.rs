@@ -1,0 +1,182 @@
+//! The layers of the crate and the direction of its imports, checked by a test that reads
+//! every source file: a module may use its own layer and the layers below, never one above.
+//!
+//! 1. Primitives, needing nothing of the platform: errors and their codes, ids and global
+//!    ids, the clock, Unicode and languages, client networks, the circuit breaker, settings,
+//!    metrics, logging and tracing, opening the database.
+//! 2. Engines, each one job over the primitives: caches, the event bus, search, matching,
+//!    authentication, reference data, offer files, feeds.
+//! 3. The services: the platform's rules and writes, with the application context and the
+//!    side effects every write shares.
+//! 4. The edges: GraphQL, HTTP, background jobs, commands and demo data, and the crate
+//!    root that wires them.
+//!
+//! Where a new feature's pieces go: its rules in `service`, its types and resolvers in
+//! `graphql`, a route in `http`; a helper that several services and an engine need goes
+//! down to the primitives. The arrows that still point up are listed in `KNOWN_UPWARD`,
+//! each to be removed; the list may only shrink.
+
+/// Each top-level module's layer (1 lowest).
+const LAYERS: &[(&str, u8)] = &[
+    ("error", 1),
+    ("ids", 1),
+    ("clock", 1),
+    ("nfc", 1),
+    ("locale", 1),
+    ("language", 1),
+    ("network", 1),
+    ("breaker", 1),
+    ("config", 1),
+    ("metrics", 1),
+    ("telemetry", 1),
+    ("db", 1),
+    ("cache", 2),
+    ("events", 2),
+    ("search", 2),
+    ("matching", 2),
+    ("auth", 2),
+    ("reference", 2),
+    ("exchange", 2),
+    ("feeds", 2),
+    ("service", 3),
+    ("context", 3),
+    ("effects", 3),
+    ("graphql", 4),
+    ("http", 4),
+    ("jobs", 4),
+    ("demo", 4),
+    ("offer_files", 4),
+    ("lib", 4),
+    ("main", 4),
+];
+
+/// Imports that still point upwards: (file, module it uses).
+const KNOWN_UPWARD: &[(&str, &str)] = &[
+    // JSON offer files are read through the GraphQL input type of `createOffer`.
+    ("exchange/json_file.rs", "graphql"),
+    ("exchange/mod.rs", "service"),
+    ("exchange/csv_file.rs", "service"),
+    ("search/document.rs", "service"),
+    ("auth/signed_in.rs", "service"),
+    ("auth/signed_in.rs", "context"),
+    ("reference/mod.rs", "service"),
+    ("reference/region_csv.rs", "service"),
+    ("reference/solothurn.rs", "service"),
+    ("feeds/mod.rs", "service"),
+    // The connection counter lives with the middleware that uses it.
+    ("context.rs", "http"),
+    // Commands' start-up error is the crate root's.
+    ("effects.rs", "lib"),
+    ("context.rs", "lib"),
+];
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    use super::{KNOWN_UPWARD, LAYERS};
+
+    fn layer(module: &str) -> Option<u8> {
+        LAYERS
+            .iter()
+            .find(|(name, _)| *name == module)
+            .map(|(_, layer)| *layer)
+    }
+
+    /// The top-level modules a source text names through `crate::`.
+    fn used_modules(text: &str) -> BTreeSet<String> {
+        let mut used = BTreeSet::new();
+        for (at, _) in text.match_indices("crate::") {
+            let rest = &text[at + "crate::".len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            // `crate::{a, b}` and `crate::StartError` (an item of the root).
+            if let Some(grouped) = rest.strip_prefix('{') {
+                let group: String = grouped.chars().take_while(|c| *c != '}').collect();
+                for part in group.split(',') {
+                    let name = part.trim().split("::").next().unwrap_or_default();
+                    used.insert(name.to_owned());
+                }
+            } else if name.starts_with(|c: char| c.is_ascii_uppercase()) {
+                used.insert("lib".to_owned());
+            } else if !name.is_empty() {
+                used.insert(name);
+            }
+        }
+        used
+    }
+
+    fn source_files(dir: &Path, into: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                source_files(&path, into);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                into.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn no_module_uses_a_layer_above_its_own() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        source_files(&root, &mut files);
+        let mut upward = Vec::new();
+        let mut unknown = BTreeSet::new();
+        for file in files {
+            let relative = file
+                .strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let module = relative
+                .split('/')
+                .next()
+                .unwrap()
+                .trim_end_matches(".rs")
+                .to_owned();
+            if module == "layers" {
+                continue;
+            }
+            let Some(own) = layer(&module) else {
+                unknown.insert(module);
+                continue;
+            };
+            let text = std::fs::read_to_string(&file).unwrap();
+            for used in used_modules(&text) {
+                if used == module {
+                    continue;
+                }
+                match layer(&used) {
+                    Some(theirs) if theirs > own => {
+                        if !KNOWN_UPWARD.contains(&(relative.as_str(), used.as_str())) {
+                            upward.push(format!("{relative} uses {used}"));
+                        }
+                    }
+                    Some(_) => {}
+                    None => {
+                        unknown.insert(used);
+                    }
+                }
+            }
+        }
+        assert!(unknown.is_empty(), "modules without a layer: {unknown:?}");
+        assert!(upward.is_empty(), "imports against the layers: {upward:#?}");
+    }
+
+    #[test]
+    fn every_known_upward_import_still_exists() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        for (file, used) in KNOWN_UPWARD {
+            let text = std::fs::read_to_string(root.join(file)).unwrap();
+            assert!(
+                used_modules(&text).contains(*used),
+                "{file} no longer uses {used}: take it off KNOWN_UPWARD"
+            );
+        }
+    }
+}
