@@ -5,7 +5,6 @@ pub mod keys;
 pub mod password;
 pub mod secret;
 pub mod sign_ins;
-pub mod signed_in;
 pub mod throttle;
 pub mod token;
 pub mod viewer;

@@ -13,7 +13,6 @@ use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use crate::auth::Viewer;
-use crate::auth::signed_in::{TokenRefusal, staff_for_token};
 use crate::context::{AppContext, RequestMeta};
 use crate::error::ApiError;
 use crate::events::{Event, OfferChange};
@@ -24,6 +23,7 @@ use crate::graphql::relay::{NodeType, expect_global_id, global_id};
 use crate::service;
 use crate::service::mentoring::access;
 use crate::service::offer::Audience;
+use crate::service::signed_in::{TokenRefusal, staff_for_token};
 
 /// The access token a subscriber gave in `connection_init`, checked again at every event.
 #[derive(Clone)]

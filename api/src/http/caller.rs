@@ -9,12 +9,12 @@ use actix_web::http::header;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 
 use crate::auth::Viewer;
-use crate::auth::signed_in::{self, TokenRefusal};
 use crate::context::{ApiClient, AppContext, RequestMeta};
 use crate::error::Code;
 use crate::http::graphql::refusal;
 use crate::http::observe::RequestId;
 use crate::service;
+use crate::service::signed_in::{self, TokenRefusal};
 use crate::{ids, network};
 
 /// The header partner apps send their key in.

@@ -13,7 +13,6 @@ use async_graphql::Data;
 use async_graphql_actix_web::GraphQLSubscription;
 
 use crate::auth::Viewer;
-use crate::auth::signed_in::{self, TokenRefusal};
 use crate::context::{AppContext, RequestMeta};
 use crate::error::Code;
 use crate::graphql::AppSchema;
@@ -25,6 +24,7 @@ use crate::http::graphql::refusal;
 use crate::http::socket_gate::{OpenSubscriptions, SocketGate};
 use crate::http::{rate_limit, ws_limits};
 use crate::ids;
+use crate::service::signed_in::{self, TokenRefusal};
 
 /// Whether a request asks to become a WebSocket.
 pub fn is_upgrade(ctx: &actix_web::guard::GuardContext<'_>) -> bool {

@@ -26,6 +26,7 @@ pub mod region;
 pub mod region_import;
 pub mod search;
 pub mod session;
+pub mod signed_in;
 pub mod text;
 
 use std::collections::HashMap;
