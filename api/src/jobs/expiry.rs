@@ -9,7 +9,7 @@ use std::time::Duration;
 use sea_orm::DatabaseConnection;
 
 use crate::effects::Effects;
-use crate::jobs::Stop;
+use crate::jobs::{self, Stop};
 use crate::service::offer_write;
 
 /// Runs the job every `interval` until told to stop. Archived offers change public data:
@@ -18,12 +18,11 @@ pub fn spawn(
     db: DatabaseConnection,
     effects: Effects,
     interval: Duration,
-    mut stop: Stop,
+    stop: Stop,
 ) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut ticker = tokio::time::interval(interval);
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        while stop.before(ticker.tick()).await.is_some() {
+    jobs::every(interval, stop, move || {
+        let (db, effects) = (db.clone(), effects.clone());
+        async move {
             match offer_write::archive_expired(&db).await {
                 Ok(written) => {
                     let archived = effects.apply(written).await;
@@ -34,7 +33,7 @@ pub fn spawn(
                         );
                     }
                 }
-                // Already logged where it happened; the next tick tries again.
+                // The next tick tries again.
                 Err(err) => tracing::warn!(error = %err.detail(), "expiry job failed; will retry"),
             }
         }

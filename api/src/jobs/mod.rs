@@ -7,6 +7,7 @@ pub mod retention;
 pub mod search_indexer;
 
 use std::future::Future;
+use std::time::Duration;
 
 use tokio::sync::watch;
 
@@ -42,4 +43,24 @@ impl Stop {
 pub fn stop_switch() -> (StopSwitch, Stop) {
     let (sender, receiver) = watch::channel(false);
     (StopSwitch(sender), Stop(receiver))
+}
+
+/// Runs `round` every `interval` on a task of its own until told to stop; a round that
+/// overruns delays the next tick instead of letting ticks pile up.
+pub fn every<Round, Done>(
+    interval: Duration,
+    mut stop: Stop,
+    mut round: Round,
+) -> tokio::task::JoinHandle<()>
+where
+    Round: FnMut() -> Done + Send + 'static,
+    Done: Future<Output = ()> + Send,
+{
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(interval);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        while stop.before(ticker.tick()).await.is_some() {
+            round().await;
+        }
+    })
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use sea_orm::DatabaseConnection;
 
 use crate::effects::Effects;
-use crate::jobs::Stop;
+use crate::jobs::{self, Stop};
 use crate::service::mentoring::erasure;
 
 /// Runs the job every `interval` until told to stop. Matches it closes have the side
@@ -16,12 +16,11 @@ pub fn spawn(
     db: DatabaseConnection,
     effects: Effects,
     interval: Duration,
-    mut stop: Stop,
+    stop: Stop,
 ) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut ticker = tokio::time::interval(interval);
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        while stop.before(ticker.tick()).await.is_some() {
+    jobs::every(interval, stop, move || {
+        let (db, effects) = (db.clone(), effects.clone());
+        async move {
             match erasure::erase_expired(&db).await {
                 Ok(written) => match effects.apply(written).await {
                     0 => {}

@@ -126,8 +126,7 @@ pub(super) fn gauge<N>(
 where
     N: EncodeGaugeValue + Send + Sync + fmt::Debug + 'static,
 {
-    let metric = ConstGauge::new(value);
-    metric.encode(encoder.encode_descriptor(name, help, None, metric.metric_type())?)
+    write(encoder, name, help, ConstGauge::new(value))
 }
 
 /// Writes one counter (its name gets `_total`) with its value read now.
@@ -140,6 +139,14 @@ pub(super) fn counter<N>(
 where
     N: EncodeCounterValue + Send + Sync + fmt::Debug + 'static,
 {
-    let metric = ConstCounter::new(value);
+    write(encoder, name, help, ConstCounter::new(value))
+}
+
+fn write(
+    encoder: &mut DescriptorEncoder<'_>,
+    name: &str,
+    help: &str,
+    metric: impl EncodeMetric,
+) -> fmt::Result {
     metric.encode(encoder.encode_descriptor(name, help, None, metric.metric_type())?)
 }
