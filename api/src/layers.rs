@@ -21,6 +21,7 @@
 const LAYERS: &[(&str, u8)] = &[
     ("error", 1),
     ("ids", 1),
+    ("digest", 1),
     ("clock", 1),
     ("nfc", 1),
     ("locale", 1),

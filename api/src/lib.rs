@@ -12,6 +12,7 @@ pub mod config;
 pub mod context;
 pub mod db;
 pub mod demo;
+pub mod digest;
 pub mod effects;
 pub mod error;
 pub mod events;

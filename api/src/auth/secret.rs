@@ -6,7 +6,6 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sha2::{Digest, Sha256};
 
 /// A new random secret, URL-safe, with a short prefix naming what it is for.
 pub fn generate(prefix: &str) -> String {
@@ -17,8 +16,7 @@ pub fn generate(prefix: &str) -> String {
 
 /// The stored form of a secret: hex SHA-256.
 pub fn hash(secret: &str) -> String {
-    let digest = Sha256::digest(secret.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::digest::sha256_hex(secret.as_bytes())
 }
 
 #[cfg(test)]

@@ -6,8 +6,6 @@
 
 use std::time::Duration;
 
-use sha2::{Digest, Sha256};
-
 use crate::cache::StoreError;
 use crate::cache::redis_store::RedisStore;
 
@@ -39,9 +37,8 @@ return 0
 ";
 
 fn key(store: &RedisStore, name: &str) -> String {
-    let digest = Sha256::digest(name.as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    store.key(&format!("lt:{hex}"))
+    let digest = crate::digest::sha256_hex(name.as_bytes());
+    store.key(&format!("lt:{digest}"))
 }
 
 /// Admits and counts an attempt against every `(counter, limit)`; `Some(wait)` when one of

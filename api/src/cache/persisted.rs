@@ -9,21 +9,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use moka::sync::Cache;
-use sha2::{Digest, Sha256};
 
 use crate::cache::redis_store::RedisStore;
 
 /// The lower-case hex SHA-256 of a document, as clients compute it.
 pub fn sha256_hex(document: &str) -> String {
-    hex_digest(document.as_bytes())
-}
-
-/// The lower-case hex SHA-256 of any bytes.
-pub fn hex_digest(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::digest::sha256_hex(document.as_bytes())
 }
 
 /// Whether `text` can be a SHA-256 in hex.

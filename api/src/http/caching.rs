@@ -9,8 +9,8 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 
 use crate::auth::Viewer;
-use crate::cache::persisted::hex_digest;
 use crate::context::{AppContext, RequestMeta};
+use crate::digest::sha256_hex;
 
 /// What a `GET` request allows its answer to say about caching.
 pub struct HttpCaching {
@@ -40,7 +40,7 @@ impl HttpCaching {
 /// The weak entity tag of a body. Weak: the same answer may travel compressed or not (see
 /// `http::configure`).
 pub fn weak_etag(body: &[u8]) -> String {
-    format!("W/\"{}\"", &hex_digest(body)[..32])
+    format!("W/\"{}\"", &sha256_hex(body)[..32])
 }
 
 /// Whether the request's `If-None-Match` names this tag: the client holds that body already.
