@@ -4,7 +4,7 @@
 //! turned into an [`ApiError`] and reach clients only as `INTERNAL_SERVER_ERROR` or
 //! `SERVICE_UNAVAILABLE`, never with SQL or a message from inside. Resolvers return
 //! `ApiResult`; the GraphQL layer finds the `ApiError` behind each error and writes its code
-//! (see `graphql::errors`), so no resolver can forget to.
+//! (see `graphql::extensions::errors`), so no resolver can forget to.
 
 mod code;
 

@@ -4,9 +4,7 @@ pub mod account;
 pub mod api_client;
 pub mod audit;
 pub mod category;
-pub mod cost;
-pub mod errors;
-pub mod limits;
+pub mod extensions;
 pub mod loader;
 pub use crate::locale;
 pub mod mentoring;
@@ -17,13 +15,12 @@ pub mod prefetch;
 pub mod provider;
 pub mod region;
 pub mod relay;
-pub mod response_order;
 pub mod scalars;
 pub mod search;
 pub mod subscription;
-pub mod unicode_input;
 
 use async_graphql::{MergedObject, Schema};
+use extensions::{cost, errors, limits};
 
 use crate::config::Settings;
 use crate::context::AppContext;

@@ -16,11 +16,12 @@ use serde_json::json;
 
 use crate::context::{AppContext, RequestMeta};
 use crate::error::Code;
+use crate::graphql::AppSchema;
+use crate::graphql::extensions::response_order::ResponseOrder;
+use crate::graphql::extensions::{errors, limits, unicode_input};
 use crate::graphql::loader::Loaders;
 use crate::graphql::locale::AcceptLanguage;
-use crate::graphql::response_order::ResponseOrder;
 use crate::graphql::search::notice::SearchNotice;
-use crate::graphql::{AppSchema, errors, limits, unicode_input};
 use crate::http::caching::{HttpCaching, finish};
 use crate::http::media::{self, Answer, ResponseMedia};
 use crate::http::observe::Executed;

@@ -18,7 +18,7 @@ use futures_util::stream::{self, BoxStream};
 use crate::context::{AppContext, RequestMeta};
 use crate::error::Code;
 use crate::graphql::AppSchema;
-use crate::graphql::{limits, unicode_input};
+use crate::graphql::extensions::{limits, unicode_input};
 use crate::http::operation;
 use crate::http::rate_limit;
 

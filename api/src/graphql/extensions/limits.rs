@@ -56,7 +56,7 @@ pub fn check_aliases(document: &ExecutableDocument, max: usize) -> ServerResult<
 pub fn check_document(
     document: &ExecutableDocument,
     variables: &Variables,
-    limits: &super::QueryLimits,
+    limits: &crate::graphql::QueryLimits,
 ) -> ServerResult<()> {
     check_inputs(document, variables, limits.max_list_items)?;
     check_aliases(document, limits.max_aliases)
