@@ -241,6 +241,30 @@ async fn the_error_envelope_of_each_code() {
         .await,
     );
 
+    let admin = app.admin().await.token;
+    let created = app
+        .data_as(
+            Some(&admin),
+            "mutation { createApiClient(name: \"Regionalsite\") { key client { id } } }",
+            json!({}),
+        )
+        .await;
+    app.data_as(
+        Some(&admin),
+        "mutation($c: ID!) { updateApiClient(id: $c, input: { allowListOnly: true }) { id } }",
+        json!({ "c": created["createApiClient"]["client"]["id"] }),
+    )
+    .await;
+    let key = created["createApiClient"]["key"].as_str().unwrap();
+    let unregistered = TestRequest::post()
+        .uri("/graphql")
+        .insert_header(("X-Api-Key", key))
+        .set_json(json!({ "query": "{ categories { code } }" }));
+    add(
+        "OPERATION_NOT_REGISTERED",
+        envelope(&app.request(unregistered).await),
+    );
+
     let limited = TestApp::spawn_with(|s| {
         s.trust_forwarded_headers = true;
         s.rate_limit_per_address = 1;
@@ -291,6 +315,17 @@ async fn the_error_envelope_of_each_code() {
             "{envelope}"
         );
     }
+    // Every code of the API has its envelope here.
+    assert_eq!(
+        envelopes
+            .keys()
+            .map(String::as_str)
+            .collect::<std::collections::BTreeSet<_>>(),
+        angebotsplattform::error::Code::ALL
+            .iter()
+            .map(|code| code.as_str())
+            .collect()
+    );
     assert_json_snapshot!(Value::Object(envelopes), {
         ".*.body.errors[].extensions.requestId" => "[request id]",
         ".*.body.errors[].extensions.retryAfter" => "[seconds]",
