@@ -4,24 +4,22 @@
 //! from fast fields while the matches are collected (`top_matches`), so they cover the
 //! whole result.
 
+mod schema;
+mod tantivy_query;
+
 use std::collections::HashMap;
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
-    TermSetQuery,
-};
-use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TEXT, Value,
-};
+use tantivy::query::{BooleanQuery, FuzzyTermQuery, Occur, Query, RangeQuery};
+use tantivy::schema::Value;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 use tokio::sync::{Mutex, OwnedMutexGuard, Semaphore};
 use uuid::Uuid;
 
-use crate::search::query::{self, QueryUnit, QueryWord};
+use crate::search::query;
 use crate::search::terms::Thesaurus;
 use crate::search::top_matches::{Harvest, Order, TopMatches};
 use crate::search::{
@@ -29,70 +27,14 @@ use crate::search::{
     analysis,
 };
 
+use schema::{Fields, days, schema};
+use tantivy_query::{build_query, plain_word};
+
 /// Memory the index writer may buffer before it flushes a segment.
 const WRITER_MEMORY: usize = 50_000_000;
 
-/// The index's fields.
-#[derive(Debug, Clone, Copy)]
-struct Fields {
-    id: Field,
-    title: Field,
-    body: Field,
-    context: Field,
-    parts: Field,
-    category: Field,
-    region: Field,
-    district: Field,
-    provider: Field,
-    language: Field,
-    level: Field,
-    cost: Field,
-    weekday: Field,
-    time_of_day: Field,
-    childcare: Field,
-    online: Field,
-    starts_on: Field,
-    valid_until: Field,
-    updated_at: Field,
-    lat: Field,
-    lon: Field,
-}
-
-fn schema() -> (Schema, Fields) {
-    let mut builder = Schema::builder();
-    let keyword = STRING | FAST;
-    let fields = Fields {
-        id: builder.add_text_field("id", STRING | STORED),
-        title: builder.add_text_field("title", TEXT),
-        body: builder.add_text_field("body", TEXT),
-        context: builder.add_text_field("context", TEXT),
-        parts: builder.add_text_field("parts", TEXT),
-        category: builder.add_text_field("category", keyword.clone()),
-        region: builder.add_text_field("region", STRING),
-        district: builder.add_text_field("district", keyword.clone()),
-        provider: builder.add_text_field("provider", STRING),
-        language: builder.add_text_field("language", keyword.clone()),
-        level: builder.add_text_field("level", keyword.clone()),
-        cost: builder.add_text_field("cost", keyword.clone()),
-        weekday: builder.add_text_field("weekday", keyword.clone()),
-        time_of_day: builder.add_text_field("time_of_day", keyword.clone()),
-        childcare: builder.add_text_field("childcare", keyword.clone()),
-        online: builder.add_text_field("online", STRING),
-        starts_on: builder.add_i64_field("starts_on", INDEXED | FAST),
-        valid_until: builder.add_i64_field("valid_until", INDEXED | FAST),
-        updated_at: builder.add_i64_field("updated_at", INDEXED | FAST),
-        lat: builder.add_f64_field("lat", FAST),
-        lon: builder.add_f64_field("lon", FAST),
-    };
-    (builder.build(), fields)
-}
-
 fn engine_error(err: impl std::fmt::Display) -> SearchError {
     SearchError::Engine(err.to_string())
-}
-
-fn days(date: NaiveDate) -> i64 {
-    i64::from(chrono::Datelike::num_days_from_ce(&date))
 }
 
 struct Inner {
@@ -280,168 +222,6 @@ impl Drop for EmbeddedRebuild {
             tracing::error!(error = %err, "could not abandon a search index rebuild");
         }
     }
-}
-
-/// Text query for one typed word across the text fields.
-fn word_query(f: &Fields, word: &QueryWord) -> Box<dyn Query> {
-    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for (field, boost) in [
-        (f.title, 3.0),
-        (f.body, 1.0),
-        (f.context, 0.7),
-        (f.parts, 1.5),
-    ] {
-        let term = Term::from_field_text(field, &word.text);
-        alternatives.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(
-                Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
-                boost,
-            )),
-        ));
-        if word.typos > 0 && field != f.parts {
-            alternatives.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    Box::new(FuzzyTermQuery::new(term, word.typos, true)),
-                    boost * 0.4,
-                )),
-            ));
-        }
-    }
-    if let Some(parts) = &word.parts {
-        let all: Vec<Box<dyn Query>> = parts.iter().map(|p| plain_word(f, p)).collect();
-        alternatives.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(
-                Box::new(BooleanQuery::intersection(all)),
-                1.5,
-            )),
-        ));
-    }
-    Box::new(BooleanQuery::new(alternatives))
-}
-
-/// A word exactly, in any text field.
-fn plain_word(f: &Fields, word: &str) -> Box<dyn Query> {
-    let clauses: Vec<(Occur, Box<dyn Query>)> = [f.title, f.body, f.context, f.parts]
-        .into_iter()
-        .map(|field| {
-            let q: Box<dyn Query> = Box::new(TermQuery::new(
-                Term::from_field_text(field, word),
-                IndexRecordOption::WithFreqs,
-            ));
-            (Occur::Should, q)
-        })
-        .collect();
-    Box::new(BooleanQuery::new(clauses))
-}
-
-fn unit_query(f: &Fields, unit: &QueryUnit) -> Box<dyn Query> {
-    match unit {
-        QueryUnit::Word(word) => word_query(f, word),
-        QueryUnit::Concept { words, terms } => {
-            let typed: Vec<Box<dyn Query>> = words.iter().map(|w| word_query(f, w)).collect();
-            let mut alternatives: Vec<(Occur, Box<dyn Query>)> =
-                vec![(Occur::Should, Box::new(BooleanQuery::intersection(typed)))];
-            for term in terms {
-                let all: Vec<Box<dyn Query>> = term.iter().map(|w| plain_word(f, w)).collect();
-                alternatives.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(
-                        Box::new(BooleanQuery::intersection(all)),
-                        0.8,
-                    )),
-                ));
-            }
-            Box::new(BooleanQuery::new(alternatives))
-        }
-    }
-}
-
-fn any_of(field: Field, values: impl IntoIterator<Item = String>) -> Box<dyn Query> {
-    Box::new(TermSetQuery::new(
-        values.into_iter().map(|v| Term::from_field_text(field, &v)),
-    ))
-}
-
-fn filter_queries(f: &Fields, request: &SearchRequest) -> Vec<Box<dyn Query>> {
-    let filter = &request.filter;
-    let mut out: Vec<Box<dyn Query>> = vec![Box::new(RangeQuery::new(
-        Bound::Included(Term::from_field_i64(f.valid_until, days(request.today))),
-        Bound::Unbounded,
-    ))];
-    let lists: [(Field, Vec<String>); 8] = [
-        (f.category, filter.categories.clone()),
-        (
-            f.region,
-            filter.regions.iter().map(Uuid::to_string).collect(),
-        ),
-        (
-            f.provider,
-            filter.providers.iter().map(Uuid::to_string).collect(),
-        ),
-        (f.language, filter.languages.clone()),
-        (f.level, filter.levels.clone()),
-        (f.cost, filter.costs.clone()),
-        (
-            f.weekday,
-            filter.weekdays.iter().map(i16::to_string).collect(),
-        ),
-        (f.time_of_day, filter.times_of_day.clone()),
-    ];
-    for (field, values) in lists {
-        if !values.is_empty() {
-            out.push(any_of(field, values));
-        }
-    }
-    if let Some(childcare) = filter.childcare {
-        out.push(any_of(f.childcare, [childcare.to_string()]));
-    }
-    if let Some(online) = filter.online {
-        out.push(any_of(f.online, [online.to_string()]));
-    }
-    if filter.starts_after.is_some() || filter.starts_before.is_some() {
-        let bound = |d: Option<NaiveDate>| {
-            d.map_or(Bound::Unbounded, |d| {
-                Bound::Included(Term::from_field_i64(f.starts_on, days(d)))
-            })
-        };
-        out.push(Box::new(RangeQuery::new(
-            bound(filter.starts_after),
-            bound(filter.starts_before),
-        )));
-    }
-    if let Some(since) = filter.updated_since {
-        out.push(Box::new(RangeQuery::new(
-            Bound::Included(Term::from_field_i64(f.updated_at, since.timestamp())),
-            Bound::Unbounded,
-        )));
-    }
-    out
-}
-
-fn build_query(
-    f: &Fields,
-    request: &SearchRequest,
-    units: &[QueryUnit],
-    all_words: bool,
-) -> Box<dyn Query> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = filter_queries(f, request)
-        .into_iter()
-        .map(|q| (Occur::Must, q))
-        .collect();
-    if units.is_empty() {
-        clauses.push((Occur::Must, Box::new(AllQuery)));
-    } else if all_words {
-        for unit in units {
-            clauses.push((Occur::Must, unit_query(f, unit)));
-        }
-    } else {
-        let any: Vec<Box<dyn Query>> = units.iter().map(|u| unit_query(f, u)).collect();
-        clauses.push((Occur::Must, Box::new(BooleanQuery::union(any))));
-    }
-    Box::new(BooleanQuery::new(clauses))
 }
 
 impl Inner {

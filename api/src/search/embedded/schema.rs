@@ -1,0 +1,63 @@
+//! The embedded index's schema: its fields, how each is indexed, and dates as day numbers.
+
+use chrono::NaiveDate;
+use tantivy::schema::{FAST, Field, INDEXED, STORED, STRING, Schema, TEXT};
+
+/// The index's fields.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Fields {
+    pub(super) id: Field,
+    pub(super) title: Field,
+    pub(super) body: Field,
+    pub(super) context: Field,
+    pub(super) parts: Field,
+    pub(super) category: Field,
+    pub(super) region: Field,
+    pub(super) district: Field,
+    pub(super) provider: Field,
+    pub(super) language: Field,
+    pub(super) level: Field,
+    pub(super) cost: Field,
+    pub(super) weekday: Field,
+    pub(super) time_of_day: Field,
+    pub(super) childcare: Field,
+    pub(super) online: Field,
+    pub(super) starts_on: Field,
+    pub(super) valid_until: Field,
+    pub(super) updated_at: Field,
+    pub(super) lat: Field,
+    pub(super) lon: Field,
+}
+
+pub(super) fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let keyword = STRING | FAST;
+    let fields = Fields {
+        id: builder.add_text_field("id", STRING | STORED),
+        title: builder.add_text_field("title", TEXT),
+        body: builder.add_text_field("body", TEXT),
+        context: builder.add_text_field("context", TEXT),
+        parts: builder.add_text_field("parts", TEXT),
+        category: builder.add_text_field("category", keyword.clone()),
+        region: builder.add_text_field("region", STRING),
+        district: builder.add_text_field("district", keyword.clone()),
+        provider: builder.add_text_field("provider", STRING),
+        language: builder.add_text_field("language", keyword.clone()),
+        level: builder.add_text_field("level", keyword.clone()),
+        cost: builder.add_text_field("cost", keyword.clone()),
+        weekday: builder.add_text_field("weekday", keyword.clone()),
+        time_of_day: builder.add_text_field("time_of_day", keyword.clone()),
+        childcare: builder.add_text_field("childcare", keyword.clone()),
+        online: builder.add_text_field("online", STRING),
+        starts_on: builder.add_i64_field("starts_on", INDEXED | FAST),
+        valid_until: builder.add_i64_field("valid_until", INDEXED | FAST),
+        updated_at: builder.add_i64_field("updated_at", INDEXED | FAST),
+        lat: builder.add_f64_field("lat", FAST),
+        lon: builder.add_f64_field("lon", FAST),
+    };
+    (builder.build(), fields)
+}
+
+pub(super) fn days(date: NaiveDate) -> i64 {
+    i64::from(chrono::Datelike::num_days_from_ce(&date))
+}

@@ -1,0 +1,180 @@
+//! The tantivy query of a search: each typed word with its typos, compound parts and
+//! concepts across the text fields, and the filters as term and range queries.
+
+use std::ops::Bound;
+
+use chrono::NaiveDate;
+use tantivy::Term;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
+    TermSetQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use uuid::Uuid;
+
+use crate::search::SearchRequest;
+use crate::search::query::{QueryUnit, QueryWord};
+
+use super::schema::{Fields, days};
+
+/// Text query for one typed word across the text fields.
+pub(super) fn word_query(f: &Fields, word: &QueryWord) -> Box<dyn Query> {
+    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (field, boost) in [
+        (f.title, 3.0),
+        (f.body, 1.0),
+        (f.context, 0.7),
+        (f.parts, 1.5),
+    ] {
+        let term = Term::from_field_text(field, &word.text);
+        alternatives.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
+                boost,
+            )),
+        ));
+        if word.typos > 0 && field != f.parts {
+            alternatives.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(FuzzyTermQuery::new(term, word.typos, true)),
+                    boost * 0.4,
+                )),
+            ));
+        }
+    }
+    if let Some(parts) = &word.parts {
+        let all: Vec<Box<dyn Query>> = parts.iter().map(|p| plain_word(f, p)).collect();
+        alternatives.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(
+                Box::new(BooleanQuery::intersection(all)),
+                1.5,
+            )),
+        ));
+    }
+    Box::new(BooleanQuery::new(alternatives))
+}
+
+/// A word exactly, in any text field.
+pub(super) fn plain_word(f: &Fields, word: &str) -> Box<dyn Query> {
+    let clauses: Vec<(Occur, Box<dyn Query>)> = [f.title, f.body, f.context, f.parts]
+        .into_iter()
+        .map(|field| {
+            let q: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_field_text(field, word),
+                IndexRecordOption::WithFreqs,
+            ));
+            (Occur::Should, q)
+        })
+        .collect();
+    Box::new(BooleanQuery::new(clauses))
+}
+
+pub(super) fn unit_query(f: &Fields, unit: &QueryUnit) -> Box<dyn Query> {
+    match unit {
+        QueryUnit::Word(word) => word_query(f, word),
+        QueryUnit::Concept { words, terms } => {
+            let typed: Vec<Box<dyn Query>> = words.iter().map(|w| word_query(f, w)).collect();
+            let mut alternatives: Vec<(Occur, Box<dyn Query>)> =
+                vec![(Occur::Should, Box::new(BooleanQuery::intersection(typed)))];
+            for term in terms {
+                let all: Vec<Box<dyn Query>> = term.iter().map(|w| plain_word(f, w)).collect();
+                alternatives.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(
+                        Box::new(BooleanQuery::intersection(all)),
+                        0.8,
+                    )),
+                ));
+            }
+            Box::new(BooleanQuery::new(alternatives))
+        }
+    }
+}
+
+pub(super) fn any_of(field: Field, values: impl IntoIterator<Item = String>) -> Box<dyn Query> {
+    Box::new(TermSetQuery::new(
+        values.into_iter().map(|v| Term::from_field_text(field, &v)),
+    ))
+}
+
+pub(super) fn filter_queries(f: &Fields, request: &SearchRequest) -> Vec<Box<dyn Query>> {
+    let filter = &request.filter;
+    let mut out: Vec<Box<dyn Query>> = vec![Box::new(RangeQuery::new(
+        Bound::Included(Term::from_field_i64(f.valid_until, days(request.today))),
+        Bound::Unbounded,
+    ))];
+    let lists: [(Field, Vec<String>); 8] = [
+        (f.category, filter.categories.clone()),
+        (
+            f.region,
+            filter.regions.iter().map(Uuid::to_string).collect(),
+        ),
+        (
+            f.provider,
+            filter.providers.iter().map(Uuid::to_string).collect(),
+        ),
+        (f.language, filter.languages.clone()),
+        (f.level, filter.levels.clone()),
+        (f.cost, filter.costs.clone()),
+        (
+            f.weekday,
+            filter.weekdays.iter().map(i16::to_string).collect(),
+        ),
+        (f.time_of_day, filter.times_of_day.clone()),
+    ];
+    for (field, values) in lists {
+        if !values.is_empty() {
+            out.push(any_of(field, values));
+        }
+    }
+    if let Some(childcare) = filter.childcare {
+        out.push(any_of(f.childcare, [childcare.to_string()]));
+    }
+    if let Some(online) = filter.online {
+        out.push(any_of(f.online, [online.to_string()]));
+    }
+    if filter.starts_after.is_some() || filter.starts_before.is_some() {
+        let bound = |d: Option<NaiveDate>| {
+            d.map_or(Bound::Unbounded, |d| {
+                Bound::Included(Term::from_field_i64(f.starts_on, days(d)))
+            })
+        };
+        out.push(Box::new(RangeQuery::new(
+            bound(filter.starts_after),
+            bound(filter.starts_before),
+        )));
+    }
+    if let Some(since) = filter.updated_since {
+        out.push(Box::new(RangeQuery::new(
+            Bound::Included(Term::from_field_i64(f.updated_at, since.timestamp())),
+            Bound::Unbounded,
+        )));
+    }
+    out
+}
+
+pub(super) fn build_query(
+    f: &Fields,
+    request: &SearchRequest,
+    units: &[QueryUnit],
+    all_words: bool,
+) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = filter_queries(f, request)
+        .into_iter()
+        .map(|q| (Occur::Must, q))
+        .collect();
+    if units.is_empty() {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+    } else if all_words {
+        for unit in units {
+            clauses.push((Occur::Must, unit_query(f, unit)));
+        }
+    } else {
+        let any: Vec<Box<dyn Query>> = units.iter().map(|u| unit_query(f, u)).collect();
+        clauses.push((Occur::Must, Box::new(BooleanQuery::union(any))));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
