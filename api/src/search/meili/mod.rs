@@ -4,30 +4,34 @@
 //! task, so a batch counts as indexed only once Meilisearch has applied it; a full rebuild
 //! fills a second index and swaps it in, so searches never see a half-built index.
 
-use std::collections::{BTreeSet, HashMap};
+mod document;
+mod filter;
+mod settings;
+
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use meilisearch_sdk::client::{Client, SwapIndexes};
 use meilisearch_sdk::errors::Error as MeiliError;
 use meilisearch_sdk::indexes::Index;
 use meilisearch_sdk::search::{MatchingStrategies, Selectors};
-use meilisearch_sdk::settings::{
-    FacetingSettings, MinWordSizeForTypos, PaginationSetting, Settings, TypoToleranceSettings,
-};
 use meilisearch_sdk::task_info::TaskInfo;
 use meilisearch_sdk::tasks::Task;
-use serde::{Deserialize, Serialize};
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
 use crate::search::terms::Thesaurus;
 use crate::search::{
     Facet, Facets, OfferDocument, Rebuild, SearchError, SearchHit, SearchIndex, SearchRequest,
-    SearchResults, SearchSort, analysis, distance_km,
+    SearchResults, analysis, distance_km,
 };
+use document::{HitFields, MeiliDocument, days};
+pub use filter::filter_expression;
+use filter::sort_expression;
+use settings::index_settings;
+pub use settings::synonyms;
 
 /// How often a write's task is polled while it runs.
 const TASK_POLL: Duration = Duration::from_millis(50);
@@ -42,39 +46,6 @@ const MAX_CORRECTED_WORDS: usize = 8;
 /// Facet values listed per facet (districts, languages and categories stay well below).
 const MAX_VALUES_PER_FACET: usize = 500;
 
-/// Attributes searched, most important first (Meilisearch ranks by this order).
-const SEARCHABLE: [&str; 4] = ["title", "parts", "body", "context"];
-/// Attributes filtered by; `words` holds the folded title words, for corrections.
-const FILTERABLE: [&str; 16] = [
-    "category",
-    "region",
-    "district",
-    "provider",
-    "language",
-    "level",
-    "cost",
-    "weekday",
-    "time_of_day",
-    "childcare",
-    "online",
-    "starts_on",
-    "valid_until",
-    "updated_at",
-    "_geo",
-    "words",
-];
-const SORTABLE: [&str; 2] = ["starts_on", "_geo"];
-/// `sort` first: a requested order (start date, distance) is strict, and without one the
-/// usual relevance rules decide.
-const RANKING: [&str; 6] = [
-    "sort",
-    "words",
-    "typo",
-    "proximity",
-    "attribute",
-    "exactness",
-];
-
 /// How to reach Meilisearch.
 #[derive(Debug, Clone)]
 pub struct MeiliConfig {
@@ -86,208 +57,6 @@ pub struct MeiliConfig {
     pub task_timeout: Duration,
     /// `maxTotalHits`: results are counted exactly up to this many.
     pub max_total_hits: usize,
-}
-
-/// An offer as Meilisearch stores it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-struct MeiliDocument {
-    id: Uuid,
-    title: Vec<String>,
-    body: Vec<String>,
-    context: Vec<String>,
-    /// The parts of the compound words in titles and texts.
-    parts: String,
-    words: Vec<String>,
-    category: Vec<String>,
-    region: Vec<Uuid>,
-    district: Vec<String>,
-    provider: Uuid,
-    language: Vec<String>,
-    level: Option<String>,
-    cost: String,
-    weekday: Vec<String>,
-    time_of_day: Vec<String>,
-    childcare: bool,
-    online: bool,
-    /// Days since the Common Era, as the embedded engine keeps them.
-    starts_on: i64,
-    valid_until: i64,
-    updated_at: i64,
-    #[serde(rename = "_geo", skip_serializing_if = "Option::is_none", default)]
-    geo: Option<GeoPoint>,
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
-struct GeoPoint {
-    lat: f64,
-    lng: f64,
-}
-
-/// The fields read back from a hit.
-#[derive(Debug, Deserialize)]
-struct HitFields {
-    id: Uuid,
-    #[serde(rename = "_geo", default)]
-    geo: Option<GeoPoint>,
-}
-
-fn days(date: NaiveDate) -> i64 {
-    i64::from(date.num_days_from_ce())
-}
-
-impl MeiliDocument {
-    fn of(doc: &OfferDocument) -> Self {
-        let text_words = doc
-            .titles
-            .iter()
-            .chain(&doc.bodies)
-            .flat_map(|t| analysis::tokens(t));
-        let parts: Vec<String> = text_words
-            .filter_map(|w| analysis::decompound(&w))
-            .flatten()
-            .collect();
-        let words: BTreeSet<String> = doc
-            .titles
-            .iter()
-            .flat_map(|t| analysis::tokens(t))
-            .collect();
-        Self {
-            id: doc.id,
-            title: doc.titles.clone(),
-            body: doc.bodies.clone(),
-            context: doc.context.clone(),
-            parts: parts.join(" "),
-            words: words.into_iter().collect(),
-            category: doc.categories.clone(),
-            region: doc.regions.clone(),
-            district: doc.districts.clone(),
-            provider: doc.provider_id,
-            language: doc.instruction_languages.clone(),
-            level: doc.level.clone(),
-            cost: doc.cost.clone(),
-            weekday: doc.weekdays.iter().map(i16::to_string).collect(),
-            time_of_day: doc.times_of_day.clone(),
-            childcare: doc.childcare,
-            online: doc.online,
-            starts_on: days(doc.starts_on),
-            valid_until: doc.valid_until.map_or(NO_END, days),
-            updated_at: doc.updated_at.timestamp(),
-            geo: doc.point.map(|(lat, lng)| GeoPoint { lat, lng }),
-        }
-    }
-}
-
-/// The index settings the platform relies on.
-fn index_settings(thesaurus: &Thesaurus, max_total_hits: usize) -> Settings {
-    Settings::new()
-        .with_searchable_attributes(SEARCHABLE)
-        .with_filterable_attributes(FILTERABLE)
-        .with_sortable_attributes(SORTABLE)
-        .with_ranking_rules(RANKING)
-        .with_synonyms(synonyms(thesaurus))
-        .with_typo_tolerance(TypoToleranceSettings {
-            enabled: Some(true),
-            disable_on_attributes: Some(Vec::new()),
-            disable_on_words: Some(Vec::new()),
-            // The platform's rule: one typo from 5 letters, two from 9.
-            min_word_size_for_typos: Some(MinWordSizeForTypos {
-                one_typo: Some(5),
-                two_typos: Some(9),
-            }),
-            disable_on_numbers: None,
-        })
-        .with_faceting(FacetingSettings {
-            max_values_per_facet: MAX_VALUES_PER_FACET,
-            sort_facet_values_by: None,
-        })
-        .with_pagination(PaginationSetting { max_total_hits })
-}
-
-/// The term file as Meilisearch synonyms: every term of a concept stands for every other.
-pub fn synonyms(thesaurus: &Thesaurus) -> HashMap<String, Vec<String>> {
-    let mut out: HashMap<String, BTreeSet<String>> = HashMap::new();
-    for concept in &thesaurus.concepts {
-        let terms: Vec<String> = concept.terms.iter().map(|t| t.join(" ")).collect();
-        for term in &terms {
-            let entry = out.entry(term.clone()).or_default();
-            entry.extend(terms.iter().filter(|other| *other != term).cloned());
-        }
-    }
-    out.into_iter()
-        .filter(|(_, others)| !others.is_empty())
-        .map(|(term, others)| (term, others.into_iter().collect()))
-        .collect()
-}
-
-/// A filter value in Meilisearch's syntax.
-fn quoted(value: &str) -> String {
-    format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
-}
-
-fn any_of<T: ToString>(field: &str, values: &[T]) -> Option<String> {
-    if values.is_empty() {
-        return None;
-    }
-    let list: Vec<String> = values.iter().map(|v| quoted(&v.to_string())).collect();
-    Some(format!("{field} IN [{}]", list.join(", ")))
-}
-
-/// The filter expression of a search: only offers still running, plus what was asked.
-pub fn filter_expression(request: &SearchRequest) -> String {
-    let filter = &request.filter;
-    let mut parts = vec![format!("valid_until >= {}", days(request.today))];
-    parts.extend(
-        [
-            any_of("category", &filter.categories),
-            any_of("region", &filter.regions),
-            any_of("provider", &filter.providers),
-            any_of("language", &filter.languages),
-            any_of("level", &filter.levels),
-            any_of("cost", &filter.costs),
-            any_of("weekday", &filter.weekdays),
-            any_of("time_of_day", &filter.times_of_day),
-        ]
-        .into_iter()
-        .flatten(),
-    );
-    if let Some(childcare) = filter.childcare {
-        parts.push(format!("childcare = {childcare}"));
-    }
-    if let Some(online) = filter.online {
-        parts.push(format!("online = {online}"));
-    }
-    if let Some(after) = filter.starts_after {
-        parts.push(format!("starts_on >= {}", days(after)));
-    }
-    if let Some(before) = filter.starts_before {
-        parts.push(format!("starts_on <= {}", days(before)));
-    }
-    if let Some(since) = filter.updated_since {
-        parts.push(format!("updated_at >= {}", since.timestamp()));
-    }
-    if let Some(near) = request.near {
-        parts.push(format!(
-            "_geoRadius({}, {}, {})",
-            near.lat,
-            near.lon,
-            (near.radius_km * 1000.0).round()
-        ));
-    }
-    parts.join(" AND ")
-}
-
-/// The sort of a search, if it asks for one.
-fn sort_expression(request: &SearchRequest, has_words: bool) -> Option<String> {
-    match (request.sort, request.near) {
-        (SearchSort::Distance, Some(near)) => {
-            Some(format!("_geoPoint({}, {}):asc", near.lat, near.lon))
-        }
-        (SearchSort::StartDate, _) | (SearchSort::Distance, None) => {
-            Some("starts_on:asc".to_owned())
-        }
-        (SearchSort::Relevance, _) if !has_words => Some("starts_on:asc".to_owned()),
-        (SearchSort::Relevance, _) => None,
-    }
 }
 
 fn failure(err: MeiliError) -> SearchError {
@@ -674,6 +443,7 @@ impl Rebuild for MeiliRebuild {
 
 #[cfg(test)]
 mod tests {
+    use super::document::GeoPoint;
     use super::*;
     use crate::search::{Near, SearchFilter};
 

@@ -1,0 +1,99 @@
+//! An offer as Meilisearch stores it, and the fields a hit brings back.
+
+use std::collections::BTreeSet;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::NO_END;
+use crate::search::{OfferDocument, analysis};
+
+/// An offer as Meilisearch stores it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub(super) struct MeiliDocument {
+    pub(super) id: Uuid,
+    pub(super) title: Vec<String>,
+    pub(super) body: Vec<String>,
+    pub(super) context: Vec<String>,
+    /// The parts of the compound words in titles and texts.
+    pub(super) parts: String,
+    pub(super) words: Vec<String>,
+    pub(super) category: Vec<String>,
+    pub(super) region: Vec<Uuid>,
+    pub(super) district: Vec<String>,
+    pub(super) provider: Uuid,
+    pub(super) language: Vec<String>,
+    pub(super) level: Option<String>,
+    pub(super) cost: String,
+    pub(super) weekday: Vec<String>,
+    pub(super) time_of_day: Vec<String>,
+    pub(super) childcare: bool,
+    pub(super) online: bool,
+    /// Days since the Common Era, as the embedded engine keeps them.
+    pub(super) starts_on: i64,
+    pub(super) valid_until: i64,
+    pub(super) updated_at: i64,
+    #[serde(rename = "_geo", skip_serializing_if = "Option::is_none", default)]
+    pub(super) geo: Option<GeoPoint>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub(super) struct GeoPoint {
+    pub(super) lat: f64,
+    pub(super) lng: f64,
+}
+
+/// The fields read back from a hit.
+#[derive(Debug, Deserialize)]
+pub(super) struct HitFields {
+    pub(super) id: Uuid,
+    #[serde(rename = "_geo", default)]
+    pub(super) geo: Option<GeoPoint>,
+}
+
+pub(super) fn days(date: NaiveDate) -> i64 {
+    i64::from(date.num_days_from_ce())
+}
+
+impl MeiliDocument {
+    pub(super) fn of(doc: &OfferDocument) -> Self {
+        let text_words = doc
+            .titles
+            .iter()
+            .chain(&doc.bodies)
+            .flat_map(|t| analysis::tokens(t));
+        let parts: Vec<String> = text_words
+            .filter_map(|w| analysis::decompound(&w))
+            .flatten()
+            .collect();
+        let words: BTreeSet<String> = doc
+            .titles
+            .iter()
+            .flat_map(|t| analysis::tokens(t))
+            .collect();
+        Self {
+            id: doc.id,
+            title: doc.titles.clone(),
+            body: doc.bodies.clone(),
+            context: doc.context.clone(),
+            parts: parts.join(" "),
+            words: words.into_iter().collect(),
+            category: doc.categories.clone(),
+            region: doc.regions.clone(),
+            district: doc.districts.clone(),
+            provider: doc.provider_id,
+            language: doc.instruction_languages.clone(),
+            level: doc.level.clone(),
+            cost: doc.cost.clone(),
+            weekday: doc.weekdays.iter().map(i16::to_string).collect(),
+            time_of_day: doc.times_of_day.clone(),
+            childcare: doc.childcare,
+            online: doc.online,
+            starts_on: days(doc.starts_on),
+            valid_until: doc.valid_until.map_or(NO_END, days),
+            updated_at: doc.updated_at.timestamp(),
+            geo: doc.point.map(|(lat, lng)| GeoPoint { lat, lng }),
+        }
+    }
+}
