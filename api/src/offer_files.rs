@@ -13,8 +13,8 @@ use crate::effects::Effects;
 use crate::error::ApiError;
 use crate::exchange::{self, FileLimits, Format, RegionCodes};
 use crate::ids::{NodeType, expect_global_id};
-use crate::service::offer_export::{self, ExportScope, Exporter};
-use crate::service::offer_import::{self, ImportOptions, Importer, Outcome};
+use crate::service::offer::export::{self, ExportScope, Exporter};
+use crate::service::offer::import::{self, ImportOptions, Importer, Outcome};
 use sea_orm::DatabaseConnection;
 
 /// Imports a file and prints the report; fails when any row is invalid. What the import
@@ -52,7 +52,7 @@ pub async fn import(
         archive_missing: args.archive_missing,
     };
     let started = std::time::Instant::now();
-    let written = offer_import::run(db, Importer::Operator, provider_id, rows, options).await?;
+    let written = import::run(db, Importer::Operator, provider_id, rows, options).await?;
     let report = effects.apply(written).await;
     let seconds = started.elapsed().as_secs_f64();
     for row in report.rows.iter().filter(|r| r.outcome == Outcome::Invalid) {
@@ -95,7 +95,7 @@ pub async fn export(db: &DatabaseConnection, args: ExportOffersArgs) -> Result<(
         provider_id,
         include_archived: args.include_archived,
     };
-    let offers = offer_export::offers(db, Exporter::Operator, scope).await?;
+    let offers = export::offers(db, Exporter::Operator, scope).await?;
     let regions = RegionCodes::load(db).await?;
     let file = exchange::write(
         file_format(args.format),

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::service::offer_draft::OfferDraft;
+use crate::service::offer::draft::OfferDraft;
 
 pub use region_codes::RegionCodes;
 

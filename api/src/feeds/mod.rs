@@ -12,7 +12,7 @@ use sea_orm::ConnectionTrait;
 
 use crate::error::ApiResult;
 use crate::locale::Lang;
-use crate::service::offer_parts;
+use crate::service::offer::parts;
 
 /// An offer with what a feed shows of it, in one language.
 #[derive(Debug, Clone)]
@@ -61,11 +61,11 @@ pub async fn load<C: ConnectionTrait>(
     let ids: Vec<_> = offers.iter().map(|o| o.id).collect();
     let provider_ids: Vec<_> = offers.iter().map(|o| o.provider_id).collect();
     let (translations, languages, locations, schedules, providers) = futures_util::try_join!(
-        offer_parts::translations(db, &ids),
-        offer_parts::languages(db, &ids),
-        offer_parts::locations(db, &ids),
-        offer_parts::schedules(db, &ids),
-        offer_parts::providers(db, &provider_ids),
+        parts::translations(db, &ids),
+        parts::languages(db, &ids),
+        parts::locations(db, &ids),
+        parts::schedules(db, &ids),
+        parts::providers(db, &provider_ids),
     )?;
     Ok(offers
         .into_iter()

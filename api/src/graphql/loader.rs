@@ -90,7 +90,7 @@ macro_rules! held_loader {
 loader!(
     /// Providers by id.
     ProviderLoader => provider::Model,
-    service::offer_parts::providers
+    service::offer::parts::providers
 );
 loader!(
     /// Descriptions by provider id.
@@ -135,32 +135,32 @@ held_loader!(
 loader!(
     /// Translations by offer id.
     OfferTranslationsLoader => Vec<offer_translation::Model>,
-    service::offer_parts::translations
+    service::offer::parts::translations
 );
 loader!(
     /// Category ids by offer id.
     OfferCategoriesLoader => Vec<Uuid>,
-    service::offer_parts::category_ids
+    service::offer::parts::category_ids
 );
 loader!(
     /// Served region ids by offer id.
     OfferRegionsLoader => Vec<Uuid>,
-    service::offer_parts::region_ids
+    service::offer::parts::region_ids
 );
 loader!(
     /// Languages by offer id.
     OfferLanguagesLoader => Vec<offer_language::Model>,
-    service::offer_parts::languages
+    service::offer::parts::languages
 );
 loader!(
     /// Locations by offer id.
     OfferLocationsLoader => Vec<offer_location::Model>,
-    service::offer_parts::locations
+    service::offer::parts::locations
 );
 loader!(
     /// Schedules by offer id.
     OfferSchedulesLoader => Vec<offer_schedule::Model>,
-    service::offer_parts::schedules
+    service::offer::parts::schedules
 );
 
 loader!(

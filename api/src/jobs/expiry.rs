@@ -10,7 +10,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::effects::Effects;
 use crate::jobs::{self, Stop};
-use crate::service::offer_write;
+use crate::service::offer::write;
 
 /// Runs the job every `interval` until told to stop. Archived offers change public data:
 /// their side effects (cached answers dropped, subscribers told) run as for any write.
@@ -23,7 +23,7 @@ pub fn spawn(
     jobs::every(interval, stop, move || {
         let (db, effects) = (db.clone(), effects.clone());
         async move {
-            match offer_write::archive_expired(&db).await {
+            match write::archive_expired(&db).await {
                 Ok(written) => {
                     let archived = effects.apply(written).await;
                     if !archived.is_empty() {

@@ -12,7 +12,8 @@ use uuid::Uuid;
 
 use crate::clock;
 use crate::error::ApiResult;
-use crate::service::{offer_parts, region as regions};
+use crate::service::offer::parts;
+use crate::service::region as regions;
 
 /// One offer as indexed.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,14 +81,14 @@ pub async fn load<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> ApiResult<Vec<Off
         .filter(|o| is_searchable(o, today))
         .collect();
     let ids: Vec<Uuid> = offers.iter().map(|o| o.id).collect();
-    let translations = offer_parts::translations(db, &ids).await?;
-    let category_ids = offer_parts::category_ids(db, &ids).await?;
-    let region_ids = offer_parts::region_ids(db, &ids).await?;
-    let languages = offer_parts::languages(db, &ids).await?;
-    let locations = offer_parts::locations(db, &ids).await?;
-    let schedules = offer_parts::schedules(db, &ids).await?;
+    let translations = parts::translations(db, &ids).await?;
+    let category_ids = parts::category_ids(db, &ids).await?;
+    let region_ids = parts::region_ids(db, &ids).await?;
+    let languages = parts::languages(db, &ids).await?;
+    let locations = parts::locations(db, &ids).await?;
+    let schedules = parts::schedules(db, &ids).await?;
     let provider_ids: Vec<Uuid> = offers.iter().map(|o| o.provider_id).collect();
-    let providers = offer_parts::providers(db, &provider_ids).await?;
+    let providers = parts::providers(db, &provider_ids).await?;
 
     let categories: HashMap<Uuid, category::Model> = category::Entity::find()
         .all(db)

@@ -457,7 +457,7 @@ async fn within(
     near: Near,
 ) -> ApiResult<Vec<FoundOffer>> {
     let ids: Vec<Uuid> = offers.iter().map(|o| o.id).collect();
-    let locations = crate::service::offer_parts::locations(db, &ids).await?;
+    let locations = crate::service::offer::parts::locations(db, &ids).await?;
     Ok(offers
         .into_iter()
         .filter_map(|offer| {

@@ -15,8 +15,8 @@ use std::time::Instant;
 
 use angebotsplattform::effects::Effects;
 use angebotsplattform::exchange::{self, FileLimits, Format, RegionCodes};
-use angebotsplattform::service::offer_export::{self, ExportScope, Exporter};
-use angebotsplattform::service::offer_import::{self, ImportOptions, Importer, Outcome};
+use angebotsplattform::service::offer::export::{self, ExportScope, Exporter};
+use angebotsplattform::service::offer::import::{self, ImportOptions, Importer, Outcome};
 use clap::Parser;
 use sea_orm::DatabaseConnection;
 use tests::{TestDatabase, offer_file};
@@ -124,7 +124,7 @@ async fn main() -> Result<(), String> {
         provider_id: Some(provider),
         include_archived: false,
     };
-    let offers = offer_export::offers(&db, Exporter::Operator, scope)
+    let offers = export::offers(&db, Exporter::Operator, scope)
         .await
         .map_err(|e| e.to_string())?;
     let exported =
@@ -178,7 +178,7 @@ async fn step(
         dry_run,
         archive_missing: false,
     };
-    let written = offer_import::run(db, Importer::Operator, provider, rows, options)
+    let written = import::run(db, Importer::Operator, provider, rows, options)
         .await
         .map_err(|e| e.to_string())?;
     let report = effects.apply(written).await;

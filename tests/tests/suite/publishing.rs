@@ -1,7 +1,8 @@
 //! The publishing workflow end to end, optimistic locking, validation, who sees drafts, the
 //! audit log, and the job that archives ended offers.
 
-use angebotsplattform::service::{account, offer_write};
+use angebotsplattform::service::account;
+use angebotsplattform::service::offer::write;
 use entity::types::{OfferStatus, OutboxOperation};
 use entity::{audit_log, offer, search_outbox};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -483,8 +484,8 @@ async fn ended_offers_are_archived_once_by_concurrent_jobs() {
     let current = fixtures::offer(&app.db, OfferSpec::new(provider, "Laufender Kurs")).await;
 
     let (a, b) = futures_util::join!(
-        offer_write::archive_expired(&app.db),
-        offer_write::archive_expired(&app.db)
+        write::archive_expired(&app.db),
+        write::archive_expired(&app.db)
     );
     let (a, b) = (
         app.app.effects.apply(a.unwrap()).await,

@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use crate::error::{ApiResult, FieldError};
 use crate::exchange::{FieldNames, FileRow, RegionCodes, file_error, formula};
 use crate::ids::{NodeType, expect_global_id};
-use crate::service::offer_draft::{
+use crate::service::offer::draft::{
     CostDraft, LocationDraft, OfferDraft, RegistrationDraft, ScheduleDraft, TranslationDraft,
 };
 

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::error::{ApiError, ApiResult};
 use crate::exchange::{FileOffer, RegionCodes, formula};
 use crate::ids::{NodeType, global_id};
-use crate::service::offer_draft::{LocationDraft, OfferDraft, ScheduleDraft};
+use crate::service::offer::draft::{LocationDraft, OfferDraft, ScheduleDraft};
 
 use super::columns::*;
 

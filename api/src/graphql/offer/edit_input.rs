@@ -9,7 +9,7 @@ use crate::graphql::offer::input::{Weekday, ids};
 use crate::graphql::offer::types::{CefrLevelGql, CostKindGql, OfferKindGql, PriceUnitGql};
 use crate::graphql::relay::{NodeType, expect_global_id, global_id};
 use crate::graphql::scalars::{Date, LocalTime};
-use crate::service::offer_draft::{
+use crate::service::offer::draft::{
     CostDraft, LocationDraft, OfferDraft, OfferPatch, RegistrationDraft, ScheduleDraft,
     TranslationDraft,
 };

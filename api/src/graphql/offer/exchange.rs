@@ -7,8 +7,8 @@ use crate::context::{AppContext, RequestMeta};
 use crate::error::ApiResult;
 use crate::exchange::{self, FileLimits, Format, RegionCodes};
 use crate::graphql::relay::{NodeType, expect_global_id, global_id};
-use crate::service::offer_export::{self, ExportScope, Exporter};
-use crate::service::offer_import::{self, ImportOptions, ImportReport, Importer, Outcome};
+use crate::service::offer::export::{self, ExportScope, Exporter};
+use crate::service::offer::import::{self, ImportOptions, ImportReport, Importer, Outcome};
 
 /// The shape of an offer file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -25,7 +25,7 @@ pub enum OfferFileFormat {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[graphql(
     name = "ImportOutcome",
-    remote = "crate::service::offer_import::Outcome"
+    remote = "crate::service::offer::import::Outcome"
 )]
 pub enum ImportOutcomeGql {
     Created,
@@ -158,7 +158,7 @@ impl OfferExchangeQuery {
             provider_id,
             include_archived,
         };
-        let offers = offer_export::offers(&app.db, exporter, scope).await?;
+        let offers = export::offers(&app.db, exporter, scope).await?;
         let regions = RegionCodes::load(&app.db).await?;
         exchange::write(format.into(), &offers, &regions, provider_id.is_none())
     }
@@ -202,7 +202,7 @@ impl OfferExchangeMutation {
             archive_missing,
         };
         let written =
-            offer_import::run(&app.db, Importer::Caller(meta), provider_id, rows, options).await?;
+            import::run(&app.db, Importer::Caller(meta), provider_id, rows, options).await?;
         let report = app.effects.apply(written).await;
         Ok(OfferImportReport { report, dry_run })
     }

@@ -8,7 +8,7 @@ use crate::graphql::locale::Lang;
 use crate::graphql::offer::Offer;
 use crate::graphql::offer::edit_input::{CreateOfferInput, UpdateOfferInput};
 use crate::graphql::relay::{NodeType, expect_global_id};
-use crate::service::offer_write::{self, Transition};
+use crate::service::offer::write::{self, Transition};
 
 #[derive(Default)]
 pub struct OfferMutation;
@@ -18,7 +18,7 @@ async fn step(ctx: &Context<'_>, id: ID, step: Transition) -> ApiResult<Offer> {
     let meta = RequestMeta::of(ctx);
     meta.viewer.staff()?;
     let id = expect_global_id(&id, NodeType::Offer)?;
-    let written = offer_write::transition(&app.db, meta, id, step).await?;
+    let written = write::transition(&app.db, meta, id, step).await?;
     let model = app.effects.apply(written).await;
     Ok(Offer::new(model, Lang::resolve(ctx, None)))
 }
@@ -32,7 +32,7 @@ impl OfferMutation {
         let meta = RequestMeta::of(ctx);
         meta.viewer.staff()?;
         let (provider_id, draft) = input.into_service()?;
-        let written = offer_write::create(&app.db, meta, provider_id, draft).await?;
+        let written = write::create(&app.db, meta, provider_id, draft).await?;
         let model = app.effects.apply(written).await;
         Ok(Offer::new(model, Lang::resolve(ctx, None)))
     }
@@ -51,7 +51,7 @@ impl OfferMutation {
         meta.viewer.staff()?;
         let id = expect_global_id(&id, NodeType::Offer)?;
         let patch = input.into_service()?;
-        let written = offer_write::update(&app.db, meta, id, expected_version, patch).await?;
+        let written = write::update(&app.db, meta, id, expected_version, patch).await?;
         let model = app.effects.apply(written).await;
         Ok(Offer::new(model, Lang::resolve(ctx, None)))
     }

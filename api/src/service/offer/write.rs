@@ -26,7 +26,7 @@ use crate::error::{ApiError, ApiResult, FieldError};
 use crate::ids;
 use crate::service::audit::{self, Change};
 use crate::service::changes::{Changed, Changes, Committed};
-use crate::service::offer_draft::{self, CheckedDraft, OfferDraft, OfferPatch};
+use crate::service::offer::draft::{self, CheckedDraft, OfferDraft, OfferPatch};
 use crate::service::text;
 use crate::service::{bulk, outbox};
 
@@ -86,7 +86,7 @@ pub async fn create(
         .one(db)
         .await?
         .ok_or(ApiError::NotFound("provider"))?;
-    let checked = offer_draft::check(db, draft, "input").await?;
+    let checked = draft::check(db, draft, "input").await?;
     let model = new_offer(provider_id, &checked.draft, clock::now());
     let draft = &checked.draft;
     let txn = crate::db::begin_write(db).await?;
@@ -147,7 +147,7 @@ pub async fn update(
     }
     let changed = patch.changed_fields();
     let draft = patch.apply(OfferDraft::load(db, &current).await?);
-    let checked = offer_draft::check(db, draft, "input").await?;
+    let checked = draft::check(db, draft, "input").await?;
     let draft = &checked.draft;
     let now = clock::now();
     let txn = crate::db::begin_write(db).await?;

@@ -12,8 +12,8 @@ use super::{ImportReport, Outcome, RowReport};
 use crate::error::{ApiResult, FieldError};
 use crate::exchange::FileRow;
 use crate::service::changes::{Changes, Committed};
-use crate::service::offer_draft::{self, CheckedDraft, OfferDraft};
-use crate::service::offer_write::has_assigned_reference;
+use crate::service::offer::draft::{self, CheckedDraft, OfferDraft};
+use crate::service::offer::write::has_assigned_reference;
 
 /// The name drafts are checked under; stripped again from the problems' paths.
 const PREFIX: &str = "offer";
@@ -149,7 +149,7 @@ pub(super) async fn make<C: ConnectionTrait>(
         }
     }
     let mut checked: Vec<Option<CheckedDraft>> = pending.iter().map(|_| None).collect();
-    let results = offer_draft::check_many(db, drafts, PREFIX).await?;
+    let results = draft::check_many(db, drafts, PREFIX).await?;
     for (index, result) in indexes.into_iter().zip(results) {
         match result {
             Ok(draft) => checked[index] = Some(draft),
@@ -182,7 +182,7 @@ pub(super) async fn make<C: ConnectionTrait>(
         .filter(|(_, c)| c.is_some())
         .filter_map(|(p, _)| existing.get(p.external_ref.as_deref()?).cloned())
         .collect();
-    let mut stored = offer_draft::load_many(db, &matched).await?;
+    let mut stored = draft::load_many(db, &matched).await?;
 
     let listed: HashSet<String> = pending
         .iter()

@@ -20,8 +20,8 @@ use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::service::audit::{self, Actor, Change};
 use crate::service::changes::Changed;
-use crate::service::offer_draft::CheckedDraft;
-use crate::service::offer_write::{
+use crate::service::offer::draft::CheckedDraft;
+use crate::service::offer::write::{
     conflict_on_duplicate, delete_parts, draft_columns, index_operation, is_public, new_offer,
     write_parts,
 };

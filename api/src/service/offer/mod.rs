@@ -1,5 +1,13 @@
-//! Finding offers: who may see which, the filters of `OfferFilter`, orderings with stable
-//! keyset paging, and tombstones for offline apps that sync changes.
+//! Offers: finding them here (who may see which, the filters of `OfferFilter`, orderings
+//! with stable keyset paging, tombstones for offline apps that sync changes); their drafts
+//! and checks (`draft`), every write (`write`), the parts read beside a page (`parts`), and
+//! files of offers in and out (`import`, `export`).
+
+pub mod draft;
+pub mod export;
+pub mod import;
+pub mod parts;
+pub mod write;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use entity::types::{CefrLevel, CostKind, LanguageRole, OfferStatus};

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::auth::Viewer;
 use crate::error::{ApiError, ApiResult};
 use crate::exchange::FileOffer;
-use crate::service::offer_draft::{self, OfferDraft};
+use crate::service::offer::draft::{self, OfferDraft};
 
 /// Which offers to export.
 #[derive(Debug, Clone, Copy, Default)]
@@ -67,7 +67,7 @@ pub async fn offers<C: ConnectionTrait>(
                 b.id,
             ))
     });
-    let mut drafts = offer_draft::load_many(db, &models).await?;
+    let mut drafts = draft::load_many(db, &models).await?;
     Ok(models
         .iter()
         .filter_map(|m| {
