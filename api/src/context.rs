@@ -8,7 +8,6 @@ use sea_orm::DatabaseConnection;
 use secrecy::ExposeSecret;
 use uuid::Uuid;
 
-use crate::StartError;
 use crate::auth::password::Hasher;
 use crate::auth::sign_ins::{SignInBounds, SignIns};
 use crate::auth::throttle::{SignInThrottle, ThrottleLimits};
@@ -34,6 +33,7 @@ use crate::service::counts::RememberedCounts;
 use crate::service::held_reference::HeldReference;
 use crate::service::mentoring::held_profiles::{HeldBounds, HeldProfiles};
 use crate::service::search::{EngineGuard, SearchEngines};
+use crate::startup::StartError;
 
 /// What every request can reach: the database pool, the settings, the token keys and the
 /// sign-in throttle.

@@ -10,7 +10,6 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::StartError;
 use crate::auth::sign_ins::{SignInBounds, SignIns};
 use crate::cache::responses::{CacheBounds, ResponseCache};
 use crate::config::Settings;
@@ -18,6 +17,7 @@ use crate::events::{EventBus, OfferChange, publish};
 use crate::service::changes::{Changed, Changes, Committed};
 use crate::service::held_reference::HeldReference;
 use crate::service::mentoring::held_profiles::{HeldBounds, HeldProfiles};
+use crate::startup::StartError;
 
 /// What side effects reach: the database (to describe a change), the response cache, the
 /// held mentor profiles and reference data, the remembered sign-ins and the event bus.

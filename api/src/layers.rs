@@ -41,6 +41,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("exchange", 3),
     ("context", 3),
     ("effects", 3),
+    ("startup", 3),
     ("graphql", 4),
     ("http", 4),
     ("jobs", 4),
@@ -60,9 +61,6 @@ const KNOWN_UPWARD: &[(&str, &str)] = &[
     ("exchange/json_file.rs", "graphql"),
     // The connection counter lives with the middleware that uses it.
     ("context.rs", "http"),
-    // Commands' start-up error is the crate root's.
-    ("effects.rs", "lib"),
-    ("context.rs", "lib"),
 ];
 
 #[cfg(test)]

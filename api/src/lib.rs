@@ -34,6 +34,7 @@ pub mod offer_files;
 pub mod reference;
 pub mod search;
 pub mod service;
+pub mod startup;
 pub mod telemetry;
 
 use std::io::Write;
@@ -46,38 +47,7 @@ use crate::context::AppContext;
 pub use crate::graphql::{AppSchema, QueryLimits, build_schema};
 use crate::service::region_import::{self, ImportMode};
 
-/// Why a command failed; printed as one line before the process exits with code 1.
-#[derive(Debug, thiserror::Error)]
-pub enum StartError {
-    #[error(transparent)]
-    Database(#[from] db::DbOpenError),
-    #[error("{0}")]
-    Data(String),
-    #[error("cannot listen on {addr}: {source}")]
-    Listen {
-        addr: std::net::SocketAddr,
-        source: std::io::Error,
-    },
-    #[error("I/O error: {0}")]
-    Io(#[from] std::io::Error),
-    #[error(transparent)]
-    Keys(#[from] auth::keys::KeyError),
-}
-
-impl From<error::ApiError> for StartError {
-    fn from(err: error::ApiError) -> Self {
-        match err {
-            error::ApiError::BadUserInput { message, fields } if !fields.is_empty() => {
-                let details: Vec<String> = fields
-                    .iter()
-                    .map(|f| format!("{}: {}", f.field, f.message))
-                    .collect();
-                Self::Data(format!("{message}: {}", details.join("; ")))
-            }
-            other => Self::Data(other.detail()),
-        }
-    }
-}
+pub use crate::startup::StartError;
 
 /// Opens and migrates the database, loads missing reference data and, when asked and the
 /// catalogue is empty, the small demo set.

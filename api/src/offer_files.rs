@@ -7,7 +7,6 @@ use std::path::Path;
 
 use uuid::Uuid;
 
-use crate::StartError;
 use crate::config::{ExportOffersArgs, FileFormat, ImportOffersArgs, Settings};
 use crate::effects::Effects;
 use crate::error::ApiError;
@@ -15,6 +14,7 @@ use crate::exchange::{self, FileLimits, Format, RegionCodes};
 use crate::ids::{NodeType, expect_global_id};
 use crate::service::offer::export::{self, ExportScope, Exporter};
 use crate::service::offer::import::{self, ImportOptions, Importer, Outcome};
+use crate::startup::StartError;
 use sea_orm::DatabaseConnection;
 
 /// Imports a file and prints the report; fails when any row is invalid. What the import
