@@ -59,8 +59,6 @@ const KNOWN_UPWARD: &[(&str, &str)] = &[
     ("search/document.rs", "service"),
     // JSON offer files are read through the GraphQL input type of `createOffer`.
     ("exchange/json_file.rs", "graphql"),
-    // The connection counter lives with the middleware that uses it.
-    ("context.rs", "http"),
 ];
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! (its router hands out addresses from it at will), so counting single IPv6 addresses
 //! would give one client 2^64 allowances: limits count an IPv4 address or an IPv6 /64.
 
+pub mod connection_count;
+
 use std::net::{IpAddr, Ipv6Addr};
 
 /// The network a client address belongs to for rate limits, sign-in throttling and the
