@@ -24,16 +24,23 @@ impl std::io::Write for Captured {
     }
 }
 
+impl Captured {
+    /// A capture installed as this thread's log subscriber, until the guard is dropped.
+    fn installed() -> (Self, tracing::subscriber::DefaultGuard) {
+        let captured = Self::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        (captured, tracing::subscriber::set_default(subscriber))
+    }
+}
+
 #[tokio::test]
 async fn a_requests_log_lines_and_answer_carry_its_trace() {
     let app = TestApp::spawn().await;
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _logging = tracing::subscriber::set_default(subscriber);
+    let (captured, _logging) = Captured::installed();
 
     let trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
     let reply = app
@@ -84,19 +91,13 @@ async fn a_requests_log_lines_and_answer_carry_its_trace() {
 
 #[tokio::test]
 async fn an_internal_error_is_logged_once_with_its_cause_place_and_request() {
-    let app = TestApp::spawn_with_demo().await;
     use sea_orm::ConnectionTrait;
+    let app = TestApp::spawn_with_demo().await;
     app.db
         .execute_unprepared("DROP TABLE offer_schedule")
         .await
         .unwrap();
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _logging = tracing::subscriber::set_default(subscriber);
+    let (captured, _logging) = Captured::installed();
 
     let reply = app
         .request(TestRequest::post().uri("/graphql").set_json(json!({

@@ -37,30 +37,39 @@ struct CostLimitExtension {
 }
 
 impl CostLimitExtension {
+    /// The refusal of a query over a limit: its cost first, then its depth.
     fn refuse(&self, complexity: usize, depth: usize) -> Option<ServerError> {
         let limit = self.limit;
         if complexity > limit.max_complexity {
-            let mut error = Code::QueryTooComplex.server_error(format!(
-                    "the query costs {complexity}; at most {} is allowed (ask for smaller pages or fewer fields)",
-                    limit.max_complexity
-                ));
-            let extensions = error.extensions.get_or_insert_with(Default::default);
-            extensions.set("cost", complexity as u64);
-            extensions.set("limit", limit.max_complexity as u64);
-            return Some(error);
+            let message = format!(
+                "the query costs {complexity}; at most {} is allowed (ask for smaller pages or fewer fields)",
+                limit.max_complexity
+            );
+            return Some(over_limit(
+                message,
+                "cost",
+                complexity,
+                limit.max_complexity,
+            ));
         }
         if depth > limit.max_depth {
-            let mut error = Code::QueryTooComplex.server_error(format!(
+            let message = format!(
                 "the query is nested {depth} levels deep; at most {} are allowed",
                 limit.max_depth
-            ));
-            let extensions = error.extensions.get_or_insert_with(Default::default);
-            extensions.set("depth", depth as u64);
-            extensions.set("limit", limit.max_depth as u64);
-            return Some(error);
+            );
+            return Some(over_limit(message, "depth", depth, limit.max_depth));
         }
         None
     }
+}
+
+/// `QUERY_TOO_COMPLEX`, naming the measure (`cost`, `depth`) with its value and the limit.
+fn over_limit(message: String, measure: &str, value: usize, limit: usize) -> ServerError {
+    let mut error = Code::QueryTooComplex.server_error(message);
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    extensions.set(measure, value as u64);
+    extensions.set("limit", limit as u64);
+    error
 }
 
 #[async_graphql::async_trait::async_trait]
