@@ -124,4 +124,16 @@ impl TestApp {
         )
         .await
     }
+
+    /// A coordinator of the pools of this region.
+    pub async fn coordinator(&self, region: Uuid) -> Staff {
+        self.staff(
+            Role::Coordinator,
+            TestScope {
+                providers: vec![],
+                regions: vec![region],
+            },
+        )
+        .await
+    }
 }

@@ -3,28 +3,16 @@
 //! coordinator of one pool reaches nothing of another.
 
 use angebotsplattform::graphql::relay::NodeType;
-use entity::types::{MatchStatus, Proficiency, Role};
+use entity::types::{MatchStatus, Proficiency};
 use entity::{audit_log, mentoring_request};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
-use tests::accounts::{Staff, TestScope};
 use tests::fixtures;
 use tests::mentoring::{self, Person};
 use tests::{TestApp, error_code};
 use uuid::Uuid;
 
 use crate::ids::gid;
-
-async fn coordinator(app: &TestApp, region: Uuid) -> Staff {
-    app.staff(
-        Role::Coordinator,
-        TestScope {
-            providers: vec![],
-            regions: vec![region],
-        },
-    )
-    .await
-}
 
 const CANDIDATES: &str = "query($r: ID!) { mentorCandidates(requestId: $r, first: 5) {
   mentor { id } score reasons { criterion weight value explanation } } }";
@@ -36,7 +24,7 @@ async fn candidates_are_ranked_with_reasons_and_the_rules_hold() {
     let app = TestApp::spawn().await;
     let region = fixtures::region_id(&app.db, "SO-D-OLTEN").await;
     let pool = mentoring::pool(&app.db, region, false).await;
-    let staff = coordinator(&app, region).await;
+    let staff = app.coordinator(region).await;
     let request = mentoring::request(
         &app.db,
         pool,
@@ -148,7 +136,7 @@ async fn the_lifecycle_keeps_places_and_one_live_match_per_request() {
     let app = TestApp::spawn().await;
     let region = fixtures::region_id(&app.db, "SO-D-OLTEN").await;
     let pool = mentoring::pool(&app.db, region, false).await;
-    let staff = coordinator(&app, region).await;
+    let staff = app.coordinator(region).await;
     let mentor = mentoring::mentor(&app.db, pool, Person::default()).await;
     let first = mentoring::request(&app.db, pool, Person::default(), 5).await;
     let second = mentoring::request(&app.db, pool, Person::default(), 2).await;
@@ -264,7 +252,7 @@ async fn concurrent_proposals_cannot_overbook_a_mentor() {
     // Several coordinators at once, each proposing the same mentor for another request.
     let mut tokens = Vec::new();
     for _ in 0..requests.len() {
-        tokens.push(coordinator(&app, region).await.token);
+        tokens.push(app.coordinator(region).await.token);
     }
     let attempts = requests.iter().zip(&tokens).map(|(request, token)| {
         app.graphql_as(
@@ -298,7 +286,7 @@ async fn the_pool_proposal_beats_greedy_and_explains_who_is_left() {
     let app = TestApp::spawn().await;
     let region = fixtures::region_id(&app.db, "SO-D-OLTEN").await;
     let pool = mentoring::pool(&app.db, region, false).await;
-    let staff = coordinator(&app, region).await;
+    let staff = app.coordinator(region).await;
     // Greedy would give the universal mentor to the request that fits everyone best, and
     // leave the Arabic-speaking newcomer without a mentor.
     let universal = mentoring::mentor(
@@ -416,7 +404,7 @@ async fn a_coordinator_reaches_nothing_of_another_pool() {
     let gaeu = fixtures::region_id(&app.db, "SO-D-GAEU").await;
     let own_pool = mentoring::pool(&app.db, olten, false).await;
     let foreign_pool = mentoring::pool(&app.db, gaeu, false).await;
-    let staff = coordinator(&app, olten).await;
+    let staff = app.coordinator(olten).await;
     let mentor = mentoring::mentor(&app.db, foreign_pool, Person::default()).await;
     let request = mentoring::request(&app.db, foreign_pool, Person::default(), 1).await;
     let own_request = mentoring::request(&app.db, own_pool, Person::default(), 1).await;

@@ -4,29 +4,17 @@
 
 use angebotsplattform::graphql::relay::NodeType;
 use chrono::{Duration, Utc};
-use entity::types::{MatchStatus, MentorStatus, RequestSource, RequestStatus, Role};
+use entity::types::{MatchStatus, MentorStatus, RequestSource, RequestStatus};
 use entity::{audit_log, mentor, mentor_language, mentoring_request, request_language};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
-use tests::accounts::{Staff, TestScope};
 use tests::fixtures;
 use tests::mentoring::{self, Person};
 use tests::{TestApp, error_code};
 use uuid::Uuid;
 
 use crate::ids::{gid, uuid_of};
-
-async fn coordinator(app: &TestApp, region: Uuid) -> Staff {
-    app.staff(
-        Role::Coordinator,
-        TestScope {
-            providers: vec![],
-            regions: vec![region],
-        },
-    )
-    .await
-}
 
 async fn actions(app: &TestApp, action: &str) -> Vec<audit_log::Model> {
     audit_log::Entity::find()
@@ -90,7 +78,7 @@ async fn intake_needs_consent_finds_the_pool_and_echoes_nothing_personal() {
     );
 
     let by_app = app.data(REQUEST, json!({ "m": home })).await["requestMentor"].clone();
-    let staff = coordinator(&app, olten).await;
+    let staff = app.coordinator(olten).await;
     let by_staff = app
         .data_as(Some(&staff.token), REQUEST, json!({ "m": home }))
         .await["requestMentor"]
@@ -115,7 +103,7 @@ async fn only_a_fully_screened_mentor_becomes_active() {
     let app = TestApp::spawn().await;
     let olten = fixtures::region_id(&app.db, "SO-D-OLTEN").await;
     mentoring::pool(&app.db, olten, false).await;
-    let staff = coordinator(&app, olten).await;
+    let staff = app.coordinator(olten).await;
     let home = gid(NodeType::Region, fixtures::region_id(&app.db, "2581").await);
     let applied =
         app.data(APPLY, json!({ "m": home, "c": true })).await["applyAsMentor"]["id"].clone();
@@ -175,7 +163,7 @@ async fn lists_record_each_read_and_contact_is_disclosed_only_when_active() {
     let app = TestApp::spawn().await;
     let olten = fixtures::region_id(&app.db, "SO-D-OLTEN").await;
     let pool = mentoring::pool(&app.db, olten, false).await;
-    let staff = coordinator(&app, olten).await;
+    let staff = app.coordinator(olten).await;
     let mentor = mentoring::mentor(&app.db, pool, Person::default()).await;
     let waiting = mentoring::request(&app.db, pool, Person::default(), 40).await;
     let fresh = mentoring::request(&app.db, pool, Person::default(), 1).await;
@@ -269,7 +257,7 @@ async fn erasure_removes_personal_data_and_keeps_the_counts() {
     let app = TestApp::spawn().await;
     let olten = fixtures::region_id(&app.db, "SO-D-OLTEN").await;
     let pool = mentoring::pool(&app.db, olten, false).await;
-    let staff = coordinator(&app, olten).await;
+    let staff = app.coordinator(olten).await;
     let mentor = mentoring::mentor(&app.db, pool, Person::default()).await;
     let request = mentoring::request(&app.db, pool, Person::default(), 10).await;
     mentoring::a_match(&app.db, request, mentor, MatchStatus::Active).await;
@@ -421,7 +409,7 @@ async fn statistics_and_people_stay_within_the_pool() {
     let gaeu = fixtures::region_id(&app.db, "SO-D-GAEU").await;
     let own = mentoring::pool(&app.db, olten, false).await;
     let foreign = mentoring::pool(&app.db, gaeu, false).await;
-    let staff = coordinator(&app, olten).await;
+    let staff = app.coordinator(olten).await;
     let mentor = mentoring::mentor(&app.db, foreign, Person::default()).await;
     let request = mentoring::request(&app.db, foreign, Person::default(), 3).await;
     mentoring::request(&app.db, own, Person::default(), 3).await;
@@ -516,7 +504,7 @@ async fn coordinators_tune_their_pools_weights_within_bounds() {
     let app = TestApp::spawn().await;
     let olten = fixtures::region_id(&app.db, "SO-D-OLTEN").await;
     let pool = mentoring::pool(&app.db, olten, false).await;
-    let staff = coordinator(&app, olten).await;
+    let staff = app.coordinator(olten).await;
     let update =
         "mutation($x: ID!, $i: MentoringPoolInput!) { updateMentoringPool(id: $x, input: $i) {
         allowNeighbouringRegions matchingWeights { language distance } } }";

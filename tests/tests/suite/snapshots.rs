@@ -9,11 +9,10 @@
 use actix_web::test::TestRequest;
 use angebotsplattform::graphql::relay::NodeType;
 use angebotsplattform::search::indexer;
-use entity::types::{CefrLevel, CostKind, Proficiency, Role};
+use entity::types::{CefrLevel, CostKind, Proficiency};
 use insta::assert_json_snapshot;
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
-use tests::accounts::TestScope;
 use tests::fixtures::{self, OfferSpec};
 use tests::mentoring::{self, Person};
 use tests::{HttpReply, TestApp};
@@ -98,15 +97,7 @@ async fn candidates_with_their_reasons() {
     let app = TestApp::spawn().await;
     let region = fixtures::region_id(&app.db, "SO-D-OLTEN").await;
     let pool = mentoring::pool(&app.db, region, false).await;
-    let staff = app
-        .staff(
-            Role::Coordinator,
-            TestScope {
-                providers: vec![],
-                regions: vec![region],
-            },
-        )
-        .await;
+    let staff = app.coordinator(region).await;
     let request = mentoring::request(
         &app.db,
         pool,
