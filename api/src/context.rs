@@ -97,31 +97,33 @@ impl AppContext {
         let redis = open_redis(&settings)?;
         let login_throttle = SignInThrottle::new(
             ThrottleLimits {
-                per_account: settings.login_max_failures_per_account,
-                per_address: settings.login_max_failures_per_address,
-                window: std::time::Duration::from_secs(settings.login_throttle_window_secs),
+                per_account: settings.auth.login_max_failures_per_account,
+                per_address: settings.auth.login_max_failures_per_address,
+                window: std::time::Duration::from_secs(settings.auth.login_throttle_window_secs),
             },
             redis.clone(),
         );
-        let hashing_threads = settings.password_hash_concurrency;
-        let settings_cache_secs = settings.response_cache_secs;
+        let hashing_threads = settings.auth.password_hash_concurrency;
+        let settings_cache_secs = settings.caches.response_cache_secs;
         let cache_bounds = CacheBounds {
-            max_bytes: settings.response_cache_max_bytes,
-            max_entry_bytes: settings.response_cache_max_entry_bytes,
+            max_bytes: settings.caches.response_cache_max_bytes,
+            max_entry_bytes: settings.caches.response_cache_max_entry_bytes,
         };
-        let settings_persisted_ttl = settings.persisted_query_ttl_secs;
-        let settings_persisted_bytes = settings.persisted_query_cache_bytes;
-        let settings_ws_connections = settings.ws_max_connections;
-        let settings_count_bytes = settings.count_cache_bytes;
-        let connections = Arc::new(ConnectionCounter::new(settings.max_connections_per_address));
+        let settings_persisted_ttl = settings.queries.persisted_query_ttl_secs;
+        let settings_persisted_bytes = settings.queries.persisted_query_cache_bytes;
+        let settings_ws_connections = settings.http.ws_max_connections;
+        let settings_count_bytes = settings.caches.count_cache_bytes;
+        let connections = Arc::new(ConnectionCounter::new(
+            settings.http.max_connections_per_address,
+        ));
         let shared_limiter: Option<Arc<dyn RateLimiter>> = redis
             .clone()
             .map(|store| Arc::new(RedisLimiter::new(store)) as Arc<dyn RateLimiter>);
         let limiters = Arc::new(Limiters::new(shared_limiter, MemoryLimiter::default()));
         let search_breaker = CircuitBreaker::new(
             "search engine",
-            settings.search_breaker_failures,
-            std::time::Duration::from_secs(settings.search_breaker_cooldown_secs),
+            settings.search.search_breaker_failures,
+            std::time::Duration::from_secs(settings.search.search_breaker_cooldown_secs),
         );
         let responses = Arc::new(ResponseCache::new(
             redis.clone(),
@@ -132,21 +134,23 @@ impl AppContext {
         let mentor_profiles = Arc::new(HeldProfiles::new(
             redis.clone(),
             HeldBounds {
-                max_mentors: settings.mentor_profile_cache_mentors,
-                max_age: std::time::Duration::from_secs(settings.mentor_profile_max_age_secs),
+                max_mentors: settings.mentoring.mentor_profile_cache_mentors,
+                max_age: std::time::Duration::from_secs(
+                    settings.mentoring.mentor_profile_max_age_secs,
+                ),
             },
         ));
         let sign_ins = Arc::new(SignIns::new(
             redis.clone(),
             SignInBounds {
-                remember: std::time::Duration::from_secs(settings.session_cache_secs),
-                max_remembered: settings.session_cache_sign_ins,
+                remember: std::time::Duration::from_secs(settings.auth.session_cache_secs),
+                max_remembered: settings.auth.session_cache_sign_ins,
                 announce_ended: settings.access_token_lifetime(),
             },
         ));
         let reference = Arc::new(HeldReference::new(
             redis.clone(),
-            std::time::Duration::from_secs(settings.reference_max_age_secs),
+            std::time::Duration::from_secs(settings.caches.reference_max_age_secs),
         ));
         let effects = Effects::new(
             db.clone(),
@@ -191,7 +195,9 @@ impl AppContext {
     pub fn search_guard(&self) -> EngineGuard<'_> {
         EngineGuard {
             breaker: &self.search_breaker,
-            timeout: std::time::Duration::from_millis(self.settings.search_timeout_ms.max(1)),
+            timeout: std::time::Duration::from_millis(
+                self.settings.search.search_timeout_ms.max(1),
+            ),
         }
     }
 
@@ -202,8 +208,8 @@ impl AppContext {
             index: &*self.search,
             guard: self.search_guard(),
             thesaurus: &self.thesaurus,
-            max_query_chars: self.settings.search_max_query_chars,
-            max_page: self.settings.max_page_size as usize,
+            max_query_chars: self.settings.search.search_max_query_chars,
+            max_page: self.settings.queries.max_page_size as usize,
         }
     }
 
@@ -220,17 +226,20 @@ fn open_search(
     settings: &Settings,
     thesaurus: &Thesaurus,
 ) -> Result<Arc<dyn SearchIndex>, StartError> {
-    match settings.meili_url.as_deref().map(str::trim) {
+    match settings.search.meili_url.as_deref().map(str::trim) {
         Some(url) if !url.is_empty() => {
             let config = MeiliConfig {
                 url: url.to_owned(),
                 api_key: settings
+                    .search
                     .meili_api_key
                     .as_ref()
                     .map(|key| key.expose_secret().to_owned()),
-                index: settings.meili_index.clone(),
-                task_timeout: std::time::Duration::from_secs(settings.meili_task_timeout_secs),
-                max_total_hits: settings.meili_max_total_hits,
+                index: settings.search.meili_index.clone(),
+                task_timeout: std::time::Duration::from_secs(
+                    settings.search.meili_task_timeout_secs,
+                ),
+                max_total_hits: settings.search.meili_max_total_hits,
             };
             let index = MeiliIndex::new(config, thesaurus.clone())
                 .map_err(|err| StartError::Data(err.to_string()))?;
@@ -239,7 +248,7 @@ fn open_search(
         _ => {
             let index = EmbeddedIndex::open(&settings.effective_search_dir(), thesaurus.clone())
                 .map_err(|err| StartError::Data(format!("cannot open the search index: {err}")))?
-                .searching_at_once(settings.search_threads);
+                .searching_at_once(settings.search.search_threads);
             Ok(Arc::new(index))
         }
     }
@@ -247,16 +256,18 @@ fn open_search(
 
 /// The Redis store `REDIS_URL` names, if any (nothing is sent until it is used).
 pub(crate) fn open_redis(settings: &Settings) -> Result<Option<Arc<RedisStore>>, StartError> {
-    match &settings.redis_url {
+    match &settings.caches.redis_url {
         Some(url) if !url.expose_secret().trim().is_empty() => {
             let store = RedisStore::new(
                 url.expose_secret().trim(),
-                &settings.redis_key_prefix,
+                &settings.caches.redis_key_prefix,
                 StoreLimits {
-                    timeout: std::time::Duration::from_millis(settings.redis_timeout_ms.max(1)),
-                    breaker_failures: settings.redis_breaker_failures,
+                    timeout: std::time::Duration::from_millis(
+                        settings.caches.redis_timeout_ms.max(1),
+                    ),
+                    breaker_failures: settings.caches.redis_breaker_failures,
                     breaker_cooldown: std::time::Duration::from_millis(
-                        settings.redis_breaker_cooldown_ms,
+                        settings.caches.redis_breaker_cooldown_ms,
                     ),
                 },
             )

@@ -60,7 +60,7 @@ impl Effects {
         let redis = crate::context::open_redis(settings)?;
         let responses = Arc::new(ResponseCache::new(
             redis.clone(),
-            std::time::Duration::from_secs(settings.response_cache_secs),
+            std::time::Duration::from_secs(settings.caches.response_cache_secs),
             CacheBounds {
                 max_bytes: 0,
                 max_entry_bytes: 0,

@@ -14,8 +14,9 @@
 //!
 //! Where a new feature's pieces go: its rules in `service`, its types and resolvers in
 //! `graphql`, a route in `http`; a helper that several services and an engine need goes
-//! down to the primitives. The arrows that still point up are listed in `KNOWN_UPWARD`,
-//! each to be removed; the list may only shrink.
+//! down to the primitives. Where a lower layer needs something only an upper one knows (the
+//! shape of a JSON offer file is `createOffer`'s input), it names a trait and the upper
+//! layer passes an implementation down (`exchange::RecordShape`).
 
 /// Each top-level module's layer (1 lowest).
 const LAYERS: &[(&str, u8)] = &[
@@ -53,20 +54,12 @@ const LAYERS: &[(&str, u8)] = &[
     ("main", 4),
 ];
 
-/// Imports that still point upwards: (file, module it uses).
-const KNOWN_UPWARD: &[(&str, &str)] = &[
-    // Search documents are built from offers as the services load them.
-    ("search/document.rs", "service"),
-    // JSON offer files are read through the GraphQL input type of `createOffer`.
-    ("exchange/json_file.rs", "graphql"),
-];
-
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
     use std::path::Path;
 
-    use super::{KNOWN_UPWARD, LAYERS};
+    use super::LAYERS;
 
     fn layer(module: &str) -> Option<u8> {
         LAYERS
@@ -144,9 +137,7 @@ mod tests {
                 }
                 match layer(&used) {
                     Some(theirs) if theirs > own => {
-                        if !KNOWN_UPWARD.contains(&(relative.as_str(), used.as_str())) {
-                            upward.push(format!("{relative} uses {used}"));
-                        }
+                        upward.push(format!("{relative} uses {used}"));
                     }
                     Some(_) => {}
                     None => {
@@ -157,17 +148,5 @@ mod tests {
         }
         assert!(unknown.is_empty(), "modules without a layer: {unknown:?}");
         assert!(upward.is_empty(), "imports against the layers: {upward:#?}");
-    }
-
-    #[test]
-    fn every_known_upward_import_still_exists() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        for (file, used) in KNOWN_UPWARD {
-            let text = std::fs::read_to_string(root.join(file)).unwrap();
-            assert!(
-                used_modules(&text).contains(*used),
-                "{file} no longer uses {used}: take it off KNOWN_UPWARD"
-            );
-        }
     }
 }

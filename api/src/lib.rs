@@ -96,8 +96,8 @@ async fn load_reference(
 pub fn configure(schema: AppSchema, app: AppContext) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
         let cors = http::cors::policy(
-            &app.settings.cors_allowed_origins,
-            &app.settings.cors_allowed_headers,
+            &app.settings.http.cors_allowed_origins,
+            &app.settings.http.cors_allowed_headers,
         );
         cfg.app_data(web::Data::new(schema))
             .app_data(web::Data::new(app));
@@ -113,31 +113,33 @@ pub async fn serve(app: AppContext) -> Result<(), StartError> {
     let limits = QueryLimits::from_settings(&settings);
     let schema = build_schema(app.clone(), &limits);
     let (switch, stop) = jobs::stop_switch();
-    let expiry = jobs::expiry::spawn(
+    let expiry = jobs::spawn::<jobs::expiry::Expiry>(
         app.db.clone(),
         app.effects.clone(),
-        std::time::Duration::from_secs(settings.expiry_interval_secs.max(1)),
+        std::time::Duration::from_secs(settings.catalogue.expiry_interval_secs.max(1)),
         stop.clone(),
     );
-    let retention = jobs::retention::spawn(
+    let retention = jobs::spawn::<jobs::retention::Retention>(
         app.db.clone(),
         app.effects.clone(),
-        std::time::Duration::from_secs(settings.retention_interval_secs.max(1)),
+        std::time::Duration::from_secs(settings.mentoring.retention_interval_secs.max(1)),
         stop.clone(),
     );
     let indexer = jobs::search_indexer::spawn(
         app.db.clone(),
         app.search.clone(),
         app.effects.clone(),
-        settings.search_batch_size,
-        settings.reindex_batch_size,
-        std::time::Duration::from_millis(settings.search_interval_ms.max(10)),
+        settings.search.search_batch_size,
+        settings.search.reindex_batch_size,
+        std::time::Duration::from_millis(settings.search.search_interval_ms.max(10)),
         stop,
     );
-    if settings.mode == config::Mode::Production && settings.metrics_token.is_none() {
+    if settings.server.mode == config::Mode::Production
+        && settings.telemetry.metrics_token.is_none()
+    {
         tracing::warn!("/metrics is off: production mode serves it only with METRICS_TOKEN set");
     }
-    let (server, addrs) = http_server(app, schema, settings.listen_addr, None)?;
+    let (server, addrs) = http_server(app, schema, settings.server.listen_addr, None)?;
     for addr in addrs {
         // One log line, through the logger like every other (JSON in production).
         if settings.graphiql_enabled() {
@@ -149,7 +151,7 @@ pub async fn serve(app: AppContext) -> Result<(), StartError> {
     let result = server.await;
     tracing::info!("server stopped; stopping background jobs");
     switch.stop();
-    let grace = std::time::Duration::from_secs(settings.shutdown_timeout_secs);
+    let grace = std::time::Duration::from_secs(settings.server.shutdown_timeout_secs);
     let jobs = [expiry, retention, indexer];
     let aborts: Vec<_> = jobs.iter().map(|job| job.abort_handle()).collect();
     if tokio::time::timeout(grace, futures_util::future::join_all(jobs))
@@ -180,12 +182,12 @@ pub fn http_server(
     let connections = app.connections.clone();
     let mut server =
         HttpServer::new(move || App::new().configure(configure(schema.clone(), app.clone())))
-            .shutdown_timeout(settings.shutdown_timeout_secs)
+            .shutdown_timeout(settings.server.shutdown_timeout_secs)
             .client_request_timeout(std::time::Duration::from_millis(
-                settings.client_header_timeout_ms,
+                settings.http.client_header_timeout_ms,
             ))
-            .max_connections(settings.max_connections_per_worker);
-    if !settings.trust_forwarded_headers {
+            .max_connections(settings.http.max_connections_per_worker);
+    if !settings.http.trust_forwarded_headers {
         server = server.on_connect(http::connections::on_connect(connections));
     }
     if let Some(workers) = workers {
@@ -261,10 +263,10 @@ pub async fn run_cli(cli: Cli) -> Result<(), StartError> {
         }
         Command::Reindex => {
             let db = db::open_from_settings(&settings).await?;
-            let batch = settings.reindex_batch_size.max(1);
+            let batch = settings.search.reindex_batch_size.max(1);
             let app = AppContext::new(db, settings)?;
             let started = std::time::Instant::now();
-            let count = search::indexer::reindex(&app.db, &*app.search, batch).await?;
+            let count = crate::service::indexing::reindex(&app.db, &*app.search, batch).await?;
             let seconds = started.elapsed().as_secs_f64();
             println!(
                 "indexed {count} offers into the {} index in {seconds:.1} s ({:.0} offers/s)",

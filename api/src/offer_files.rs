@@ -11,6 +11,7 @@ use crate::config::{ExportOffersArgs, FileFormat, ImportOffersArgs, Settings};
 use crate::effects::Effects;
 use crate::error::ApiError;
 use crate::exchange::{self, FileLimits, Format, RegionCodes};
+use crate::graphql::offer::CreateOfferRecords;
 use crate::ids::{NodeType, expect_global_id};
 use crate::service::offer::export::{self, ExportScope, Exporter};
 use crate::service::offer::import::{self, ImportOptions, Importer, Outcome};
@@ -32,21 +33,27 @@ pub async fn import(
         None => format_of(&args.file)?,
     };
     let size = std::fs::metadata(&args.file)?.len();
-    if size > settings.import_max_bytes as u64 {
+    if size > settings.catalogue.import_max_bytes as u64 {
         return Err(StartError::Data(format!(
             "{} is {:.1} MB; an import takes at most {:.1} MB (IMPORT_MAX_BYTES)",
             args.file.display(),
             size as f64 / 1e6,
-            settings.import_max_bytes as f64 / 1e6
+            settings.catalogue.import_max_bytes as f64 / 1e6
         )));
     }
     let bytes = std::fs::read(&args.file)?;
     let regions = RegionCodes::load(db).await?;
     let limits = FileLimits {
-        max_bytes: settings.import_max_bytes,
-        max_rows: settings.import_max_rows,
+        max_bytes: settings.catalogue.import_max_bytes,
+        max_rows: settings.catalogue.import_max_rows,
     };
-    let rows = exchange::read(file_format(format), &bytes, &regions, limits)?;
+    let rows = exchange::read(
+        file_format(format),
+        &bytes,
+        &regions,
+        &CreateOfferRecords,
+        limits,
+    )?;
     let options = ImportOptions {
         dry_run: args.dry_run,
         archive_missing: args.archive_missing,
@@ -101,6 +108,7 @@ pub async fn export(db: &DatabaseConnection, args: ExportOffersArgs) -> Result<(
         file_format(args.format),
         &offers,
         &regions,
+        &CreateOfferRecords,
         provider_id.is_none(),
     )?;
     match &args.out {

@@ -74,10 +74,11 @@ impl TestDatabase {
         std::fs::create_dir_all(&dir).expect("create test data directory");
         let mut settings = Settings::for_data_dir(dir.clone());
         // A secret per test, so no key file is written.
-        settings.jwt_secret = Some(format!("test-secret-{}", uuid::Uuid::new_v4().simple()).into());
+        settings.auth.jwt_secret =
+            Some(format!("test-secret-{}", uuid::Uuid::new_v4().simple()).into());
         // Tests change data behind the API's back (fixtures): answers are cached only where a
         // test turns the cache on.
-        settings.response_cache_secs = 0;
+        settings.caches.response_cache_secs = 0;
         match Backend::from_env() {
             Backend::Sqlite => {
                 let url = db::database_url(&settings).expect("sqlite url");
@@ -97,7 +98,7 @@ impl TestDatabase {
                     .await
                     .expect("create test schema");
                 admin.close().await.ok();
-                settings.database_url = Some(url.clone());
+                settings.database.database_url = Some(url.clone());
                 let mut options = db::connect_options(&url, &settings);
                 options.set_schema_search_path(name.clone());
                 // The directory still holds the search index.
@@ -193,8 +194,9 @@ impl TestApp {
         if let Ok(url) = std::env::var("TEST_REDIS_URL")
             && !url.trim().is_empty()
         {
-            database.settings.redis_url = Some(url.trim().to_owned().into());
-            database.settings.redis_key_prefix = format!("test-{}:", uuid::Uuid::now_v7().simple());
+            database.settings.caches.redis_url = Some(url.trim().to_owned().into());
+            database.settings.caches.redis_key_prefix =
+                format!("test-{}:", uuid::Uuid::now_v7().simple());
         }
         change(&mut database.settings);
         let mut db = db::open(database.options.clone())
@@ -236,7 +238,7 @@ impl TestApp {
 
     /// With the small demo data set loaded.
     pub async fn spawn_with_demo() -> Self {
-        Self::spawn_with(|s| s.seed_demo_when_empty = Some(true)).await
+        Self::spawn_with(|s| s.server.seed_demo_when_empty = Some(true)).await
     }
 
     /// Where the test's database is reached, as the app was given it.
@@ -349,7 +351,7 @@ impl TestApp {
     pub async fn index_pending(&self) {
         loop {
             let report =
-                angebotsplattform::search::indexer::drain_once(&self.db, &*self.app.search, 500)
+                angebotsplattform::service::indexing::drain_once(&self.db, &*self.app.search, 500)
                     .await
                     .expect("drain the search outbox");
             assert!(!report.failed, "indexing failed");

@@ -45,8 +45,8 @@ async fn a_clients_trace_reaches_the_collector_with_the_servers_span() {
     actix_web::rt::spawn(collector.run());
 
     let mut settings = Settings::for_data_dir(std::env::temp_dir());
-    settings.otel_exporter_otlp_endpoint = Some(format!("http://{address}"));
-    settings.otel_service_name = "angebotsplattform-test".to_owned();
+    settings.telemetry.otel_exporter_otlp_endpoint = Some(format!("http://{address}"));
+    settings.telemetry.otel_service_name = "angebotsplattform-test".to_owned();
     let telemetry = angebotsplattform::telemetry::init(&settings);
     assert!(angebotsplattform::telemetry::exporting());
 

@@ -64,16 +64,17 @@ pub struct KeyRing {
 impl KeyRing {
     /// Loads the keys the settings name.
     pub fn load(settings: &Settings) -> Result<Self, KeyError> {
-        if settings.jwt_leeway_secs > MAX_LEEWAY_SECS {
+        if settings.auth.jwt_leeway_secs > MAX_LEEWAY_SECS {
             return Err(KeyError::Leeway);
         }
-        if !(60..=86_400).contains(&settings.access_token_ttl_secs) {
+        if !(60..=86_400).contains(&settings.auth.access_token_ttl_secs) {
             return Err(KeyError::Lifetime);
         }
-        let mut ring = match settings.jwt_algorithm {
+        let mut ring = match settings.auth.jwt_algorithm {
             JwtAlgorithm::Hs256 => {
                 let secret = hs256_secret(settings)?;
                 let kid = settings
+                    .auth
                     .jwt_key_id
                     .clone()
                     .unwrap_or_else(|| derived_kid("hs", &secret));
@@ -87,29 +88,30 @@ impl KeyRing {
                 }
             }
             JwtAlgorithm::EdDsa | JwtAlgorithm::Rs256 => {
-                let name = algorithm_name(settings.jwt_algorithm);
+                let name = algorithm_name(settings.auth.jwt_algorithm);
                 let (Some(private), Some(public)) = (
-                    settings.jwt_private_key_file.as_deref(),
-                    settings.jwt_public_key_file.as_deref(),
+                    settings.auth.jwt_private_key_file.as_deref(),
+                    settings.auth.jwt_public_key_file.as_deref(),
                 ) else {
                     return Err(KeyError::MissingKeyFile(name));
                 };
                 let private_pem = read(private)?;
                 let public_pem = read(public)?;
-                let signing = match settings.jwt_algorithm {
+                let signing = match settings.auth.jwt_algorithm {
                     JwtAlgorithm::EdDsa => EncodingKey::from_ed_pem(&private_pem),
                     _ => EncodingKey::from_rsa_pem(&private_pem),
                 }
                 .map_err(|_| KeyError::BadKey(private.display().to_string()))?;
-                let verify = public_key(settings.jwt_algorithm, public, &public_pem)?;
+                let verify = public_key(settings.auth.jwt_algorithm, public, &public_pem)?;
                 let kid = settings
+                    .auth
                     .jwt_key_id
                     .clone()
                     .unwrap_or_else(|| derived_kid(&name.to_ascii_lowercase(), &public_pem));
                 let mut verifying = HashMap::new();
                 verifying.insert(kid.clone(), verify);
                 Self {
-                    algorithm: match settings.jwt_algorithm {
+                    algorithm: match settings.auth.jwt_algorithm {
                         JwtAlgorithm::EdDsa => Algorithm::EdDSA,
                         _ => Algorithm::RS256,
                     },
@@ -119,7 +121,7 @@ impl KeyRing {
                 }
             }
         };
-        for entry in &settings.jwt_verify_keys {
+        for entry in &settings.auth.jwt_verify_keys {
             let entry = entry.trim();
             if entry.is_empty() {
                 continue;
@@ -132,7 +134,7 @@ impl KeyRing {
                 return Err(KeyError::BadVerifyEntry(entry.to_owned()));
             }
             let content = read(path)?;
-            let key = match settings.jwt_algorithm {
+            let key = match settings.auth.jwt_algorithm {
                 JwtAlgorithm::Hs256 => {
                     let secret = trimmed(&content);
                     if secret.len() < MIN_SECRET_BYTES {
@@ -190,17 +192,17 @@ fn derived_kid(prefix: &str, key: &[u8]) -> String {
 
 /// The HS256 secret: configured, or generated once in development.
 fn hs256_secret(settings: &Settings) -> Result<Vec<u8>, KeyError> {
-    if let Some(secret) = &settings.jwt_secret {
+    if let Some(secret) = &settings.auth.jwt_secret {
         let bytes = secret.expose_secret().as_bytes().to_vec();
         if bytes.len() < MIN_SECRET_BYTES {
             return Err(KeyError::ShortSecret);
         }
         return Ok(bytes);
     }
-    if settings.mode == Mode::Production {
+    if settings.server.mode == Mode::Production {
         return Err(KeyError::MissingSecret);
     }
-    let path = settings.data_dir.join(GENERATED_SECRET_FILE);
+    let path = settings.server.data_dir.join(GENERATED_SECRET_FILE);
     let store_error = |source| KeyError::Store {
         path: path.display().to_string(),
         source,
@@ -215,7 +217,7 @@ fn hs256_secret(settings: &Settings) -> Result<Vec<u8>, KeyError> {
         }
         Ok(_) => Err(KeyError::ShortSecret),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(&settings.data_dir).map_err(store_error)?;
+            std::fs::create_dir_all(&settings.server.data_dir).map_err(store_error)?;
             let generated = secret::generate("hs256");
             write_private(&path, generated.as_bytes()).map_err(store_error)?;
             tracing::warn!(
@@ -264,13 +266,13 @@ mod tests {
     fn production_needs_a_secret_of_enough_length() {
         let dir = std::env::temp_dir().join(format!("keys-{}", uuid::Uuid::new_v4()));
         let mut s = settings(&dir);
-        s.mode = Mode::Production;
+        s.server.mode = Mode::Production;
         assert!(matches!(KeyRing::load(&s), Err(KeyError::MissingSecret)));
-        s.jwt_secret = Some("too short".into());
+        s.auth.jwt_secret = Some("too short".into());
         assert!(matches!(KeyRing::load(&s), Err(KeyError::ShortSecret)));
-        s.jwt_secret = Some("a production secret of more than 32 bytes".into());
+        s.auth.jwt_secret = Some("a production secret of more than 32 bytes".into());
         assert!(KeyRing::load(&s).is_ok());
-        s.jwt_leeway_secs = 31;
+        s.auth.jwt_leeway_secs = 31;
         assert!(matches!(KeyRing::load(&s), Err(KeyError::Leeway)));
         assert!(!dir.exists(), "nothing is written in production");
     }

@@ -94,12 +94,12 @@ impl TokenKeys {
     pub fn from_settings(settings: &Settings) -> Result<Self, KeyError> {
         let ring = KeyRing::load(settings)?;
         let mut validation = Validation::new(ring.algorithm);
-        validation.leeway = settings.jwt_leeway_secs;
+        validation.leeway = settings.auth.jwt_leeway_secs;
         validation.validate_exp = true;
         validation.validate_nbf = true;
         validation.validate_aud = true;
-        validation.set_issuer(&[&settings.jwt_issuer]);
-        validation.set_audience(&[&settings.jwt_audience]);
+        validation.set_issuer(&[&settings.auth.jwt_issuer]);
+        validation.set_audience(&[&settings.auth.jwt_audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         Ok(Self {
             algorithm: ring.algorithm,
@@ -107,9 +107,9 @@ impl TokenKeys {
             signing: ring.signing,
             verifying: ring.verifying,
             validation,
-            issuer: settings.jwt_issuer.clone(),
-            audience: settings.jwt_audience.clone(),
-            ttl_secs: i64::try_from(settings.access_token_ttl_secs).unwrap_or(900),
+            issuer: settings.auth.jwt_issuer.clone(),
+            audience: settings.auth.jwt_audience.clone(),
+            ttl_secs: i64::try_from(settings.auth.access_token_ttl_secs).unwrap_or(900),
         })
     }
 
@@ -182,8 +182,8 @@ mod tests {
 
     fn keys(secret: &str, kid: &str) -> TokenKeys {
         let mut settings = Settings::for_data_dir(PathBuf::from("/nonexistent"));
-        settings.jwt_secret = Some(secret.into());
-        settings.jwt_key_id = Some(kid.into());
+        settings.auth.jwt_secret = Some(secret.into());
+        settings.auth.jwt_key_id = Some(kid.into());
         TokenKeys::from_settings(&settings).unwrap()
     }
 

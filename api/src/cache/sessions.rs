@@ -14,8 +14,13 @@ fn revoked_key(store: &RedisStore, session: Uuid) -> String {
     store.key(&format!("sess:revoked:{session}"))
 }
 
+/// The name (below the store's prefix) that marks a sign-in as recently live.
+fn live_name(session: Uuid) -> String {
+    format!("sess:live:{session}")
+}
+
 fn live_key(store: &RedisStore, session: Uuid) -> String {
-    store.key(&format!("sess:live:{session}"))
+    store.key(&live_name(session))
 }
 
 /// What Redis knows of a sign-in: `Some(false)` revoked, `Some(true)` recently live.
@@ -43,21 +48,7 @@ pub async fn remember_live(
     session: Uuid,
     ttl: Duration,
 ) -> Result<(), StoreError> {
-    let mut connection = store.connection().await?;
-    let key = live_key(store, session);
-    let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
-    store
-        .bounded(async {
-            let _: () = redis::cmd("SET")
-                .arg(&key)
-                .arg("1")
-                .arg("PX")
-                .arg(millis)
-                .query_async(&mut connection)
-                .await?;
-            Ok(())
-        })
-        .await
+    store.set_expiring(&live_name(session), "1", ttl).await
 }
 
 /// Announces a revoked sign-in for `ttl` (as long as its access tokens can live).

@@ -3,7 +3,7 @@
 
 pub mod writer;
 
-pub use writer::begin_write;
+pub use writer::{WriteTransaction, begin_write};
 
 use std::path::Path;
 use std::time::Duration;
@@ -33,15 +33,15 @@ pub enum DbOpenError {
 
 /// The database URL the settings name: `DATABASE_URL`, or the embedded SQLite file.
 pub fn database_url(settings: &Settings) -> Result<String, DbOpenError> {
-    match &settings.database_url {
+    match &settings.database.database_url {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
             Ok(url.clone())
         }
         Some(url) if url.starts_with("sqlite:") => Ok(url.clone()),
         Some(_) => Err(DbOpenError::UnsupportedScheme),
         None => {
-            create_dir(&settings.data_dir)?;
-            let file = settings.data_dir.join("angebotsplattform.sqlite3");
+            create_dir(&settings.server.data_dir)?;
+            let file = settings.server.data_dir.join("angebotsplattform.sqlite3");
             Ok(format!("sqlite://{}?mode=rwc", file.display()))
         }
     }
@@ -56,14 +56,23 @@ fn create_dir(path: &Path) -> Result<(), DbOpenError> {
 
 /// Connection options shared by the server, the commands and the tests.
 pub fn connect_options(url: &str, settings: &Settings) -> ConnectOptions {
-    let (mmap_bytes, cache_kib) = (settings.sqlite_mmap_bytes, settings.sqlite_cache_kib);
+    let (mmap_bytes, cache_kib) = (
+        settings.database.sqlite_mmap_bytes,
+        settings.database.sqlite_cache_kib,
+    );
     let mut options = ConnectOptions::new(url.to_owned());
     options
-        .max_connections(pool_size(url, settings.db_max_connections))
+        .max_connections(pool_size(url, settings.database.db_max_connections))
         .min_connections(1)
-        .connect_timeout(Duration::from_secs(settings.db_connect_timeout_secs))
-        .acquire_timeout(Duration::from_secs(settings.db_connect_timeout_secs))
-        .statement_timeout(Duration::from_secs(settings.db_statement_timeout_secs))
+        .connect_timeout(Duration::from_secs(
+            settings.database.db_connect_timeout_secs,
+        ))
+        .acquire_timeout(Duration::from_secs(
+            settings.database.db_connect_timeout_secs,
+        ))
+        .statement_timeout(Duration::from_secs(
+            settings.database.db_statement_timeout_secs,
+        ))
         .sqlx_logging(false)
         .set_application_name("angebotsplattform")
         // SQLite: write-ahead logging lets readers go on while one writer commits; the busy

@@ -15,10 +15,12 @@ use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult,
-    QueryResult, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, EntityTrait,
+    ExecResult, PrimaryKeyTrait, QueryResult, SqliteTransactionMode, Statement, TransactionOptions,
+    TransactionTrait,
 };
 use tokio::sync::OwnedMutexGuard;
+use uuid::Uuid;
 
 /// How long a writer waits for its turn before giving up, as SQLite's busy timeout would.
 const TURN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -79,6 +81,23 @@ pub struct WriteTransaction {
 impl WriteTransaction {
     pub async fn commit(self) -> Result<(), DbErr> {
         self.txn.commit().await
+    }
+
+    /// Reads the row `id` of `E` back as this transaction leaves it, then commits: a write
+    /// hands its caller what it stored, defaults and triggers included.
+    pub async fn commit_returning<E>(self, id: Uuid) -> Result<E::Model, DbErr>
+    where
+        E: EntityTrait,
+        <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+    {
+        let row = E::find_by_id(id).one(&self.txn).await?.ok_or_else(|| {
+            DbErr::RecordNotFound(format!(
+                "{} {id}, written by this transaction",
+                E::default().table_name()
+            ))
+        })?;
+        self.txn.commit().await?;
+        Ok(row)
     }
 }
 

@@ -598,14 +598,3 @@ pub const PROVIDER_PATTERNS: &[(&str, entity::types::ProviderKind)] = &[
         entity::types::ProviderKind::Ngo,
     ),
 ];
-
-/// Topics mentors and newcomers name.
-pub const TOPICS: &[&str] = &[
-    "PAPERWORK",
-    "JOB_SEARCH",
-    "SCHOOL",
-    "GERMAN_CONVERSATION",
-    "LEISURE",
-    "HOUSING",
-    "HEALTH",
-];

@@ -1,20 +1,33 @@
 //! The JSON shape: an array of offers, each exactly what `createOffer` takes as `input`
-//! (`providerId`, `kind`, `translations`, …). Records are read with the GraphQL input
-//! type itself, so a file and the API can never disagree on a field.
+//! (`providerId`, `kind`, `translations`, …). Records are read and written by a
+//! [`RecordShape`] that the GraphQL layer supplies from the input type itself, so a file and
+//! the API can never disagree on a field.
 //!
 //! A record may leave out `providerId`: it then belongs to the provider the file is
 //! imported into. Exports of one provider leave it out, so they import into any provider;
 //! exports of every provider name each record's.
 
-use async_graphql::{InputType, Value};
+use async_graphql::Value;
+use uuid::Uuid;
 
 use super::{FieldNames, FileOffer, FileRow, file_error};
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::graphql::offer::edit_input::CreateOfferInput;
 use crate::ids::{NodeType, global_id};
+use crate::service::offer::draft::OfferDraft;
+
+/// How one record reads into a draft and is written from one: the shape of `createOffer`'s
+/// input, which the GraphQL layer owns.
+pub trait RecordShape: Sync {
+    /// The provider the record names and its draft; a refusal names the fields as the
+    /// input type does (`input.translations[0].title`).
+    fn read(&self, record: serde_json::Value) -> ApiResult<(Uuid, OfferDraft)>;
+
+    /// The record of a draft of `provider_id`'s, every field in the input type's order.
+    fn write(&self, provider_id: Uuid, draft: &OfferDraft) -> Value;
+}
 
 /// Reads a JSON file of offers.
-pub fn read(text: &str) -> ApiResult<Vec<FileRow>> {
+pub fn read(text: &str, shape: &dyn RecordShape) -> ApiResult<Vec<FileRow>> {
     let document: serde_json::Value = serde_json::from_str(text).map_err(|err| {
         file_error(format!(
             "the file is not valid JSON (line {}, column {})",
@@ -30,11 +43,11 @@ pub fn read(text: &str) -> ApiResult<Vec<FileRow>> {
     Ok(records
         .into_iter()
         .enumerate()
-        .map(|(index, record)| read_record(index + 1, record))
+        .map(|(index, record)| read_record(index + 1, record, shape))
         .collect())
 }
 
-fn read_record(row: usize, mut record: serde_json::Value) -> FileRow {
+fn read_record(row: usize, mut record: serde_json::Value, shape: &dyn RecordShape) -> FileRow {
     let external_ref = record
         .get("externalRef")
         .and_then(serde_json::Value::as_str)
@@ -45,39 +58,30 @@ fn read_record(row: usize, mut record: serde_json::Value) -> FileRow {
         serde_json::Value::Object(members) if !members.contains_key("providerId") => {
             members.insert(
                 "providerId".to_owned(),
-                serde_json::Value::String(
-                    global_id(NodeType::Provider, uuid::Uuid::nil()).to_string(),
-                ),
+                serde_json::Value::String(global_id(NodeType::Provider, Uuid::nil()).to_string()),
             );
             false
         }
         _ => true,
     };
-    let (provider_id, draft) =
-        match CreateOfferInput::parse(Some(Value::from_json(record).unwrap_or(Value::Null))) {
-            Err(err) => {
-                let message = err.into_server_error(Default::default()).message;
-                (None, Err(vec![FieldError::new("offer", message)]))
-            }
-            Ok(input) => match input.into_service() {
-                Ok((provider_id, draft)) => (named_provider.then_some(provider_id), Ok(draft)),
-                Err(ApiError::BadUserInput { fields, message }) => {
-                    let fields = if fields.is_empty() {
-                        vec![FieldError::new("offer", message)]
-                    } else {
-                        fields
-                            .into_iter()
-                            .map(|f| {
-                                let field = f.field.strip_prefix("input.").unwrap_or(&f.field);
-                                FieldError::new(field, f.message)
-                            })
-                            .collect()
-                    };
-                    (None, Err(fields))
-                }
-                Err(other) => (None, Err(vec![FieldError::new("offer", other.to_string())])),
-            },
-        };
+    let (provider_id, draft) = match shape.read(record) {
+        Ok((provider_id, draft)) => (named_provider.then_some(provider_id), Ok(draft)),
+        Err(ApiError::BadUserInput { fields, message }) => {
+            let fields = if fields.is_empty() {
+                vec![FieldError::new("offer", message)]
+            } else {
+                fields
+                    .into_iter()
+                    .map(|f| {
+                        let field = f.field.strip_prefix("input.").unwrap_or(&f.field);
+                        FieldError::new(field, f.message)
+                    })
+                    .collect()
+            };
+            (None, Err(fields))
+        }
+        Err(other) => (None, Err(vec![FieldError::new("offer", other.to_string())])),
+    };
     FileRow {
         row,
         external_ref,
@@ -89,11 +93,15 @@ fn read_record(row: usize, mut record: serde_json::Value) -> FileRow {
 
 /// Writes offers as a JSON array of `createOffer` inputs, fields in the input type's order,
 /// without the ones left empty, and without `providerId` unless `with_provider`.
-pub fn write(offers: &[FileOffer], with_provider: bool) -> ApiResult<String> {
+pub fn write(
+    offers: &[FileOffer],
+    with_provider: bool,
+    shape: &dyn RecordShape,
+) -> ApiResult<String> {
     let records: Vec<Value> = offers
         .iter()
         .map(|o| {
-            let mut value = CreateOfferInput::from_draft(o.provider_id, &o.draft).to_value();
+            let mut value = shape.write(o.provider_id, &o.draft);
             drop_empty(&mut value);
             if let Value::Object(members) = &mut value
                 && !with_provider
@@ -125,44 +133,6 @@ fn drop_empty(value: &mut Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_records_and_names_problems_by_path() {
-        let provider =
-            crate::ids::global_id(crate::ids::NodeType::Provider, uuid::Uuid::from_u128(7));
-        let file = serde_json::json!([
-            {
-                "providerId": provider.to_string(),
-                "externalRef": "K-1",
-                "kind": "COURSE",
-                "defaultLocale": "de",
-                "translations": [{ "locale": "de", "title": "Deutsch A1" }],
-                "categoryCodes": ["language"],
-                "cost": { "kind": "FREE" }
-            },
-            { "externalRef": "K-2", "kind": "LECTURE" },
-            {
-                "providerId": provider.to_string(),
-                "kind": "COURSE",
-                "defaultLocale": "de",
-                "translations": [],
-                "categoryCodes": [],
-                "cost": { "kind": "FREE" },
-                "regionIds": ["nonsense"]
-            }
-        ])
-        .to_string();
-        let rows = read(&file).unwrap();
-        assert_eq!(rows[0].provider_id, Some(uuid::Uuid::from_u128(7)));
-        assert_eq!(rows[0].external_ref.as_deref(), Some("K-1"));
-        assert!(rows[0].draft.is_ok());
-        assert_eq!(rows[1].row, 2);
-        assert!(rows[1].draft.is_err());
-        let problems = rows[2].draft.as_ref().unwrap_err();
-        assert_eq!(problems[0].field, "regionIds[0]");
-        assert!(read("{}").is_err());
-        assert!(read("[").is_err());
-    }
 
     #[test]
     fn leaves_out_empty_members() {

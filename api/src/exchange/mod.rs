@@ -17,6 +17,7 @@ use uuid::Uuid;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::service::offer::draft::OfferDraft;
 
+pub use json_file::RecordShape;
 pub use region_codes::RegionCodes;
 
 /// The shape of an offer file.
@@ -86,17 +87,18 @@ pub struct FileOffer {
     pub draft: OfferDraft,
 }
 
-/// Reads a file of offers.
+/// Reads a file of offers; JSON records in the given `shape`.
 pub fn read(
     format: Format,
     bytes: &[u8],
     regions: &RegionCodes,
+    shape: &dyn RecordShape,
     limits: FileLimits,
 ) -> ApiResult<Vec<FileRow>> {
     let text = text_of(bytes, limits.max_bytes)?;
     let rows = match format {
         Format::Csv => csv_file::read(&text, regions)?,
-        Format::Json => json_file::read(&text)?,
+        Format::Json => json_file::read(&text, shape)?,
     };
     if rows.len() > limits.max_rows {
         return Err(file_error(format!(
@@ -108,17 +110,18 @@ pub fn read(
     Ok(rows)
 }
 
-/// Writes offers into a file. `with_provider` adds the provider to every CSV row, for
-/// files that span providers (JSON records always name theirs).
+/// Writes offers into a file; JSON records in the given `shape`. `with_provider` names the
+/// provider in every row, for files that span providers.
 pub fn write(
     format: Format,
     offers: &[FileOffer],
     regions: &RegionCodes,
+    shape: &dyn RecordShape,
     with_provider: bool,
 ) -> ApiResult<String> {
     match format {
         Format::Csv => csv_file::write(offers, regions, with_provider),
-        Format::Json => json_file::write(offers, with_provider),
+        Format::Json => json_file::write(offers, with_provider, shape),
     }
 }
 

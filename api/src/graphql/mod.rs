@@ -122,12 +122,12 @@ impl QueryLimits {
     /// The limits the settings name.
     pub fn from_settings(settings: &Settings) -> Self {
         Self {
-            max_depth: settings.max_query_depth,
-            max_complexity: settings.max_query_complexity,
-            max_aliases: settings.max_query_aliases,
-            max_directives: settings.max_query_directives,
-            max_query_bytes: settings.max_query_bytes,
-            max_list_items: settings.max_list_items,
+            max_depth: settings.queries.max_query_depth,
+            max_complexity: settings.queries.max_query_complexity,
+            max_aliases: settings.queries.max_query_aliases,
+            max_directives: settings.queries.max_query_directives,
+            max_query_bytes: settings.queries.max_query_bytes,
+            max_list_items: settings.queries.max_list_items,
             introspection: settings.introspection_enabled(),
         }
     }
@@ -137,11 +137,7 @@ impl QueryLimits {
 pub fn build_schema(app: AppContext, limits: &QueryLimits) -> AppSchema {
     let socket = schema_builder(app.clone(), limits)
         .extension(errors::ErrorCodes)
-        .extension(limits::InputLimits {
-            max_query_bytes: limits.max_query_bytes,
-            max_list_items: limits.max_list_items,
-        })
-        .extension(limits::AliasLimit(limits.max_aliases))
+        .extension(limits::DocumentLimits(limits.clone()))
         .extension(limits.cost())
         .finish();
     let http = schema_builder(app, limits)

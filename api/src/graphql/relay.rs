@@ -53,10 +53,14 @@ pub fn page_args(
 ) -> ApiResult<PageArgs> {
     let app = crate::context::AppContext::of(ctx)?;
     let wants_total = ctx.look_ahead().field("totalCount").exists();
-    Ok(
-        PageArgs::new(first, after, last, before, app.settings.max_page_size)?
-            .counting(wants_total),
-    )
+    Ok(PageArgs::new(
+        first,
+        after,
+        last,
+        before,
+        app.settings.queries.max_page_size,
+    )?
+    .counting(wants_total))
 }
 
 /// The complexity of a connection field: what one item selects, times the page size asked

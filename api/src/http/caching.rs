@@ -24,7 +24,7 @@ impl HttpCaching {
     pub fn for_request(app: &AppContext, meta: &RequestMeta, http: &HttpRequest) -> Self {
         Self {
             shared: matches!(meta.viewer, Viewer::Anonymous),
-            max_age_secs: app.settings.http_cache_max_age_secs,
+            max_age_secs: app.settings.caches.http_cache_max_age_secs,
             if_none_match: if_none_match(http).map(str::to_owned),
         }
     }

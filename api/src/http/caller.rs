@@ -85,7 +85,7 @@ pub async fn identify(
 /// The caller's network as the limits count it (an IPv4 address or an IPv6 /64): the
 /// peer's, or behind a trusted proxy the one it reports.
 pub fn address(app: &AppContext, http: &HttpRequest) -> Option<String> {
-    if app.settings.trust_forwarded_headers {
+    if app.settings.http.trust_forwarded_headers {
         http.connection_info()
             .realip_remote_addr()
             .map(network::limit_key_of)
@@ -112,15 +112,20 @@ pub fn body_allowance(app: &AppContext, http: &HttpRequest) -> BodyAllowance {
         .flatten()
         .and_then(bearer)
         .is_some_and(|token| app.tokens.verify(token).is_ok());
-    let ordinary = std::time::Duration::from_millis(settings.client_body_timeout_ms.max(1));
+    let ordinary = std::time::Duration::from_millis(settings.http.client_body_timeout_ms.max(1));
     if signed {
         BodyAllowance {
-            max_bytes: settings.max_body_bytes.max(settings.import_max_bytes),
-            deadline: ordinary.max(std::time::Duration::from_secs(settings.import_timeout_secs)),
+            max_bytes: settings
+                .http
+                .max_body_bytes
+                .max(settings.catalogue.import_max_bytes),
+            deadline: ordinary.max(std::time::Duration::from_secs(
+                settings.catalogue.import_timeout_secs,
+            )),
         }
     } else {
         BodyAllowance {
-            max_bytes: settings.max_body_bytes,
+            max_bytes: settings.http.max_body_bytes,
             deadline: ordinary,
         }
     }

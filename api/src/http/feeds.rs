@@ -30,95 +30,93 @@ pub struct FeedParams {
     lang: Option<String>,
 }
 
-pub async fn offer_calendar(
-    app: web::Data<AppContext>,
-    http: HttpRequest,
-    id: web::Path<String>,
-    params: web::Query<FeedParams>,
-) -> HttpResponse {
-    let offer = match one_offer(&app, &http, &id, &params).await {
-        Ok(offer) => offer,
-        Err(response) => return response,
-    };
-    let body = feeds::ical::render(offer.title(), std::slice::from_ref(&offer));
-    cached(
-        &app,
-        &http,
-        "text/calendar; charset=utf-8",
-        body.into_bytes(),
-    )
+/// The formats an offer's feed comes in, by the file name that ends its path.
+#[derive(Debug, Clone, Copy)]
+enum OfferFeed {
+    Calendar,
+    Schema,
 }
 
-pub async fn offer_schema(
-    app: web::Data<AppContext>,
-    http: HttpRequest,
-    id: web::Path<String>,
-    params: web::Query<FeedParams>,
-) -> HttpResponse {
-    let offer = match one_offer(&app, &http, &id, &params).await {
-        Ok(offer) => offer,
-        Err(response) => return response,
-    };
-    let document = feeds::jsonld::render(&offer, None);
-    match serde_json::to_vec(&document) {
-        Ok(body) => cached(&app, &http, "application/ld+json", body),
-        Err(err) => {
-            tracing::error!(error = %err, "could not encode JSON-LD");
-            refusal(Code::InternalServerError, "internal error")
+impl OfferFeed {
+    fn of_file(file: &str) -> Option<Self> {
+        match file {
+            "calendar.ics" => Some(Self::Calendar),
+            "schema.jsonld" => Some(Self::Schema),
+            _ => None,
         }
     }
 }
 
+/// `GET /feeds/offers/{id}/{file}`: the offer as iCalendar or as JSON-LD.
+pub async fn offer_feed(
+    app: web::Data<AppContext>,
+    http: HttpRequest,
+    path: web::Path<(String, String)>,
+    params: web::Query<FeedParams>,
+) -> HttpResponse {
+    let (id, file) = path.into_inner();
+    let answer = async {
+        let feed = OfferFeed::of_file(&file).ok_or_else(|| not_found("feed"))?;
+        let offer = one_offer(&app, &http, &id, &params).await?;
+        Ok(match feed {
+            OfferFeed::Calendar => calendar(
+                &app,
+                &http,
+                feeds::ical::render(offer.title(), std::slice::from_ref(&offer)),
+            ),
+            OfferFeed::Schema => match serde_json::to_vec(&feeds::jsonld::render(&offer, None)) {
+                Ok(body) => cached(&app, &http, "application/ld+json", body),
+                Err(err) => unavailable(&ApiError::internal(err)),
+            },
+        })
+    };
+    answer.await.unwrap_or_else(|refusal| refusal)
+}
+
+/// `GET /feeds/regions/{code}/calendar.ics`: the region's current offers as iCalendar.
 pub async fn region_calendar(
     app: web::Data<AppContext>,
     http: HttpRequest,
     code: web::Path<String>,
     params: web::Query<FeedParams>,
 ) -> HttpResponse {
-    if let Err(response) = limit(&app, &http).await {
-        return response;
-    }
-    let region = match service::region::by_code(&app.db, code.trim()).await {
-        Ok(Some(region)) => region,
-        Ok(None) => return not_found("region"),
-        Err(err) => return unavailable(&err),
+    let answer = async {
+        limit(&app, &http).await?;
+        let region = service::region::by_code(&app.db, code.trim())
+            .await
+            .map_err(|err| unavailable(&err))?
+            .ok_or_else(|| not_found("region"))?;
+        let filter = OfferFilter {
+            region_ids: vec![region.id],
+            ..OfferFilter::default()
+        };
+        let args = PageArgs {
+            limit: app.settings.catalogue.feed_max_offers.max(1),
+            direction: Direction::Forward,
+            cursor: None,
+            count_total: false,
+        };
+        let page = service::offer::list(
+            &app.db,
+            &Audience::Public,
+            &filter,
+            OfferOrder::default(),
+            &args,
+            None,
+        )
+        .await
+        .map_err(|err| unavailable(&err))?;
+        let models = page.items.into_iter().map(|(_, offer)| offer).collect();
+        let offers = feeds::load(&app.db, models, &language(&http, &params))
+            .await
+            .map_err(|err| unavailable(&err))?;
+        Ok(calendar(
+            &app,
+            &http,
+            feeds::ical::render(&region.name, &offers),
+        ))
     };
-    let filter = OfferFilter {
-        region_ids: vec![region.id],
-        ..OfferFilter::default()
-    };
-    let args = PageArgs {
-        limit: app.settings.feed_max_offers.max(1),
-        direction: Direction::Forward,
-        cursor: None,
-        count_total: false,
-    };
-    let page = match service::offer::list(
-        &app.db,
-        &Audience::Public,
-        &filter,
-        OfferOrder::default(),
-        &args,
-        None,
-    )
-    .await
-    {
-        Ok(page) => page,
-        Err(err) => return unavailable(&err),
-    };
-    let models = page.items.into_iter().map(|(_, offer)| offer).collect();
-    let lang = language(&http, &params);
-    let offers = match feeds::load(&app.db, models, &lang).await {
-        Ok(offers) => offers,
-        Err(err) => return unavailable(&err),
-    };
-    let body = feeds::ical::render(&region.name, &offers);
-    cached(
-        &app,
-        &http,
-        "text/calendar; charset=utf-8",
-        body.into_bytes(),
-    )
+    answer.await.unwrap_or_else(|refusal| refusal)
 }
 
 /// The public offer a path names, in the requested language.
@@ -163,6 +161,10 @@ async fn limit(app: &AppContext, http: &HttpRequest) -> Result<(), HttpResponse>
     rate_limit::check_address(app, caller::address(app, http).as_deref())
         .await
         .map(|_| ())
+}
+
+fn calendar(app: &AppContext, http: &HttpRequest, body: String) -> HttpResponse {
+    cached(app, http, "text/calendar; charset=utf-8", body.into_bytes())
 }
 
 fn cached(app: &AppContext, http: &HttpRequest, content_type: &str, body: Vec<u8>) -> HttpResponse {

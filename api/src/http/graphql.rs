@@ -205,7 +205,9 @@ async fn execute(
 ) -> HttpResponse {
     // The schema checks this too (for every door); here it spares parsing a long text
     // and answers with the fitting status.
-    if let Err(error) = limits::check_query_size(&request.query, app.settings.max_query_bytes) {
+    if let Err(error) =
+        limits::check_query_size(&request.query, app.settings.queries.max_query_bytes)
+    {
         return refusal_as(
             StatusCode::PAYLOAD_TOO_LARGE,
             Code::QueryTooComplex,
@@ -261,7 +263,7 @@ async fn execute_counted(
     unicode_input::compose(&mut request);
     // Parsed once here, for the checks below and for the executor, which runs the parsed
     // document; a text over the size limit is left for the executor to refuse unparsed.
-    let described = limits::check_query_size(&request.query, app.settings.max_query_bytes)
+    let described = limits::check_query_size(&request.query, app.settings.queries.max_query_bytes)
         .ok()
         .and_then(|()| operation::describe(&mut request));
     // `GET` or `HEAD`: the request is in the URL, which must never change anything.
@@ -370,10 +372,11 @@ fn time_limit(app: &AppContext, operation: Option<&Operation>) -> Duration {
         .is_some_and(|fields| fields.iter().any(|f| FILE_FIELDS.contains(&f.as_str())));
     let seconds = if moves_files {
         app.settings
+            .catalogue
             .import_timeout_secs
-            .max(app.settings.request_timeout_secs)
+            .max(app.settings.http.request_timeout_secs)
     } else {
-        app.settings.request_timeout_secs
+        app.settings.http.request_timeout_secs
     };
     Duration::from_secs(seconds)
 }
@@ -450,8 +453,13 @@ pub fn refusal(code: Code, message: &str) -> HttpResponse {
 /// A refusal about the request's form, with HTTP's own status for it (405, 406, 408, 413,
 /// 415) beside the code.
 pub fn refusal_as(status: StatusCode, code: Code, message: &str) -> HttpResponse {
+    let mut extensions = json!({ "code": code.as_str() });
+    // The id ties the refusal a user reports to the server's log lines, as for every error.
+    if let Some(id) = super::observe::current_request_id() {
+        extensions["requestId"] = json!(id);
+    }
     HttpResponse::build(status).json(json!({
-        "errors": [{ "message": message, "extensions": { "code": code.as_str() } }]
+        "errors": [{ "message": message, "extensions": extensions }]
     }))
 }
 

@@ -40,7 +40,7 @@ pub async fn readyz(app: web::Data<AppContext>) -> HttpResponse {
     };
     // Search falls back to the database when its engine fails: degraded, not down.
     let search = {
-        let wait = std::time::Duration::from_millis(app.settings.search_timeout_ms.max(1));
+        let wait = std::time::Duration::from_millis(app.settings.search.search_timeout_ms.max(1));
         match tokio::time::timeout(wait, app.search.count()).await {
             Ok(Ok(_)) => "up",
             Ok(Err(err)) => {

@@ -19,13 +19,15 @@ use crate::http::graphql::refusal;
 use crate::metrics::{Exposition, Gauges};
 
 pub async fn metrics(app: web::Data<AppContext>, http: HttpRequest) -> HttpResponse {
-    if app.settings.metrics_token.is_none() && app.settings.mode == Mode::Production {
+    if app.settings.telemetry.metrics_token.is_none()
+        && app.settings.server.mode == Mode::Production
+    {
         return refusal(
             Code::NotFound,
             "metrics are served in production only with METRICS_TOKEN set",
         );
     }
-    if let Some(expected) = &app.settings.metrics_token {
+    if let Some(expected) = &app.settings.telemetry.metrics_token {
         let presented = http
             .headers()
             .get(header::AUTHORIZATION)

@@ -48,14 +48,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, cors: Cors) {
             .route("/healthz", read().to(health::healthz))
             .route("/readyz", read().to(health::readyz))
             .route("/metrics", read().to(metrics_endpoint::metrics))
-            .route(
-                "/feeds/offers/{id}/calendar.ics",
-                read().to(feeds::offer_calendar),
-            )
-            .route(
-                "/feeds/offers/{id}/schema.jsonld",
-                read().to(feeds::offer_schema),
-            )
+            .route("/feeds/offers/{id}/{file}", read().to(feeds::offer_feed))
             .route(
                 "/feeds/regions/{code}/calendar.ics",
                 read().to(feeds::region_calendar),

@@ -37,6 +37,17 @@ const MAX_INCOMING_ID: usize = 64;
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
+tokio::task_local! {
+    /// The id of the request the current task is serving, for answers written far from
+    /// the request itself (refusals of its form, of its rate, of its path).
+    static SERVING: String;
+}
+
+/// The id of the request being served on this task, if any.
+pub fn current_request_id() -> Option<String> {
+    SERVING.try_with(Clone::clone).ok()
+}
+
 /// What the GraphQL handler reports about a request it handled.
 #[derive(Debug, Clone)]
 pub struct Executed {
@@ -52,7 +63,7 @@ pub async fn observe(
     let app = request.app_data::<web::Data<AppContext>>().cloned();
     let trust_incoming = app
         .as_ref()
-        .is_some_and(|app| app.settings.trust_forwarded_headers);
+        .is_some_and(|app| app.settings.http.trust_forwarded_headers);
     let id = incoming_id(&request)
         .filter(|_| trust_incoming)
         .unwrap_or_else(|| ids::new_id().simple().to_string());
@@ -88,7 +99,9 @@ pub async fn observe(
     span.record("trace_id", tracing::field::display(&trace.trace_id));
     span.record("span_id", tracing::field::display(&trace.span_id));
     let started = Instant::now();
-    let mut response = next.call(request).instrument(span.clone()).await?;
+    let mut response = SERVING
+        .scope(id.clone(), next.call(request).instrument(span.clone()))
+        .await?;
     let _entered = span.enter();
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&id) {

@@ -74,7 +74,7 @@ pub async fn resolve(
         if allow_list_only {
             return registered(app, &hash).await.map(|_| None);
         }
-        if !app.settings.automatic_persisted_queries {
+        if !app.settings.queries.automatic_persisted_queries {
             return Err(refusal(
                 Code::PersistedQueryNotSupported,
                 "automatic persisted queries are turned off: send registered operations or full queries",
@@ -108,7 +108,7 @@ async fn admit_new_text(
     meta: &RequestMeta,
     length: usize,
 ) -> Result<(), HttpResponse> {
-    let max = app.settings.persisted_query_max_bytes;
+    let max = app.settings.queries.persisted_query_max_bytes;
     if length > max {
         return Err(refusal(
             Code::BadUserInput,
@@ -122,7 +122,7 @@ async fn admit_new_text(
             app,
             &format!("pq:{address}"),
             "persisted-queries",
-            app.settings.persisted_queries_per_minute,
+            app.settings.queries.persisted_queries_per_minute,
         )
         .await
         .map(|_| ()),

@@ -83,7 +83,7 @@ pub async fn check_address(
         app,
         &address_bucket(address),
         ADDRESS_POLICY,
-        app.settings.rate_limit_per_address,
+        app.settings.http.rate_limit_per_address,
     )
     .await
     .map(Some)
@@ -101,7 +101,7 @@ pub async fn check_client(
         .requests_per_minute
         .and_then(|n| u32::try_from(n).ok())
         .filter(|n| *n > 0)
-        .unwrap_or(app.settings.rate_limit_per_key);
+        .unwrap_or(app.settings.http.rate_limit_per_key);
     take(app, &format!("key:{}", client.id), KEY_POLICY, per_minute)
         .await
         .map(Some)

@@ -34,7 +34,7 @@ pub async fn key(
     let fields = operation.root_fields.clone().unwrap_or_default();
     match operation.kind {
         OperationType::Query
-            if app.settings.response_cache_secs > 0
+            if app.settings.caches.response_cache_secs > 0
                 && matches!(meta.viewer, Viewer::Anonymous)
                 && !fields.is_empty()
                 && fields.iter().all(|f| CACHEABLE.contains(&f.as_str())) =>

@@ -85,7 +85,9 @@ impl SocketGate {
         session_data: Option<Arc<Data>>,
     ) -> Result<BoxStream<'static, Response>, Response> {
         let settings = &self.app.settings;
-        if let Err(error) = limits::check_query_size(&request.query, settings.max_query_bytes) {
+        if let Err(error) =
+            limits::check_query_size(&request.query, settings.queries.max_query_bytes)
+        {
             return Err(Response::from_errors(vec![error]));
         }
         let mut request = request;
@@ -105,7 +107,7 @@ impl SocketGate {
             && let Err(seconds) = rate_limit::allowance(
                 &self.app,
                 &rate_limit::address_bucket(address),
-                settings.rate_limit_per_address,
+                settings.http.rate_limit_per_address,
             )
             .await
         {
@@ -121,7 +123,7 @@ impl SocketGate {
         let slot = data
             .get(&std::any::TypeId::of::<OpenSubscriptions>())
             .and_then(|d| d.downcast_ref::<OpenSubscriptions>())
-            .map(|open| open.take(settings.ws_max_subscriptions_per_connection));
+            .map(|open| open.take(settings.http.ws_max_subscriptions_per_connection));
         let slot = match slot {
             Some(Some(slot)) => Some(slot),
             Some(None) => {
@@ -129,7 +131,7 @@ impl SocketGate {
                     Code::RateLimited,
                     &format!(
                         "at most {} subscriptions run at once on one connection",
-                        settings.ws_max_subscriptions_per_connection
+                        settings.http.ws_max_subscriptions_per_connection
                     ),
                 ));
             }

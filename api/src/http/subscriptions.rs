@@ -56,8 +56,8 @@ pub async fn connect(
     let inbound = ws_limits::limited(
         payload,
         slot,
-        app.settings.ws_max_inbound_burst_bytes,
-        app.settings.ws_inbound_bytes_per_sec,
+        app.settings.http.ws_max_inbound_burst_bytes,
+        app.settings.http.ws_inbound_bytes_per_sec,
     );
     let accept_language = http
         .headers()

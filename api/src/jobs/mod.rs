@@ -9,7 +9,12 @@ pub mod search_indexer;
 use std::future::Future;
 use std::time::Duration;
 
+use sea_orm::DatabaseConnection;
 use tokio::sync::watch;
+
+use crate::effects::Effects;
+use crate::error::ApiResult;
+use crate::service::changes::Committed;
 
 /// Tells the jobs to stop.
 pub struct StopSwitch(watch::Sender<bool>);
@@ -45,22 +50,42 @@ pub fn stop_switch() -> (StopSwitch, Stop) {
     (StopSwitch(sender), Stop(receiver))
 }
 
-/// Runs `round` every `interval` on a task of its own until told to stop; a round that
-/// overruns delays the next tick instead of letting ticks pile up.
-pub fn every<Round, Done>(
+/// A job that writes on a fixed interval: archiving, anonymising.
+pub trait WriteJob {
+    /// What a round hands back once its side effects ran.
+    type Written: Send + 'static;
+    /// The job's name in the logs.
+    const NAME: &'static str;
+
+    /// One round: a write of its own, whose side effects the runner applies.
+    fn write(
+        db: DatabaseConnection,
+    ) -> impl Future<Output = ApiResult<Committed<Self::Written>>> + Send;
+
+    /// Logs what a round changed.
+    fn report(written: Self::Written);
+}
+
+/// Runs the job `J` every `interval` on a task of its own until told to stop, with the
+/// side effects of any write (cached answers dropped, subscribers told, search work
+/// queued). A failed round is logged and the next tick tries again; a round that overruns
+/// delays the next tick instead of letting ticks pile up.
+pub fn spawn<J: WriteJob>(
+    db: DatabaseConnection,
+    effects: Effects,
     interval: Duration,
     mut stop: Stop,
-    mut round: Round,
-) -> tokio::task::JoinHandle<()>
-where
-    Round: FnMut() -> Done + Send + 'static,
-    Done: Future<Output = ()> + Send,
-{
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         while stop.before(ticker.tick()).await.is_some() {
-            round().await;
+            match J::write(db.clone()).await {
+                Ok(written) => J::report(effects.apply(written).await),
+                Err(err) => {
+                    tracing::warn!(job = J::NAME, error = %err.detail(), "job failed; will retry")
+                }
+            }
         }
     })
 }

@@ -9,7 +9,8 @@ use sea_orm::DatabaseConnection;
 
 use crate::effects::Effects;
 use crate::jobs::Stop;
-use crate::search::{SearchIndex, indexer};
+use crate::search::SearchIndex;
+use crate::service::indexing as indexer;
 
 /// Drains whenever rows are due; waits `interval` when none are. Once a round has changed
 /// the index, cached public answers are dropped: a search answered while the change was

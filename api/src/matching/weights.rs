@@ -7,9 +7,11 @@ use serde::{Deserialize, Serialize};
 /// the next district, not the canton.
 pub const MAX_NEIGHBOUR_KM: f64 = 30.0;
 
-/// How much each criterion counts, and how far neighbouring mentors may live.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// The weights of the matching criteria in a pool: how much each criterion counts, and how
+/// far neighbouring mentors may live.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, async_graphql::SimpleObject)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+#[graphql(name = "MatchingWeights")]
 pub struct Weights {
     pub language: f64,
     pub distance: f64,
@@ -19,7 +21,8 @@ pub struct Weights {
     pub waiting: f64,
     /// Kilometres over which the distance score halves.
     pub distance_half_km: f64,
-    /// How far from the newcomer a mentor of a neighbouring pool may live, in kilometres.
+    /// How far from the newcomer mentors of neighbouring pools may live, in kilometres
+    /// (when the pool allows them).
     pub neighbour_km: f64,
 }
 

@@ -5,7 +5,6 @@
 pub mod analysis;
 pub mod document;
 pub mod embedded;
-pub mod indexer;
 pub mod meili;
 pub mod query;
 pub mod terms;

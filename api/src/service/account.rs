@@ -121,7 +121,8 @@ pub async fn create_admin(
     let mut errors = Vec::new();
     check_email("email", &email, &mut errors);
     check_name("name", display_name, &mut errors);
-    if let Err(message) = password::check_strength(password_text, settings.password_min_length) {
+    if let Err(message) = password::check_strength(password_text, settings.auth.password_min_length)
+    {
         errors.push(FieldError::new("password", message));
     }
     if !errors.is_empty() {
@@ -292,7 +293,7 @@ pub async fn invite(
         role,
         token_hash: secret::hash(&token),
         invited_by: meta.viewer.account_id(),
-        expires_at: now + Duration::hours(i64::from(app.settings.invitation_ttl_hours)),
+        expires_at: now + Duration::hours(i64::from(app.settings.auth.invitation_ttl_hours)),
         accepted_at: None,
         account_id: None,
         created_at: now,
@@ -360,7 +361,8 @@ pub async fn accept_invitation(
     const WHAT: &str = "invitation";
     let mut errors = Vec::new();
     check_name("displayName", display_name, &mut errors);
-    if let Err(message) = password::check_strength(password_text, app.settings.password_min_length)
+    if let Err(message) =
+        password::check_strength(password_text, app.settings.auth.password_min_length)
     {
         errors.push(FieldError::new("password", message));
     }

@@ -105,12 +105,7 @@ pub async fn revoke(
         Change::new("api_client.revoke", "api_client", id),
     )
     .await?;
-    let client = api_client::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(ApiError::NotFound("API client"))?;
-    txn.commit().await?;
-    Ok(client)
+    Ok(txn.commit_returning::<api_client::Entity>(id).await?)
 }
 
 /// What an admin changes on a client; `None` leaves a setting as it is.
@@ -160,12 +155,7 @@ pub async fn update(
         })),
     )
     .await?;
-    let client = api_client::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(ApiError::NotFound("API client"))?;
-    txn.commit().await?;
-    Ok(client)
+    Ok(txn.commit_returning::<api_client::Entity>(id).await?)
 }
 
 /// Every client, by name (admins).

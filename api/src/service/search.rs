@@ -22,7 +22,7 @@ use crate::search::{
     Facet, Facets, Near, SearchFilter, SearchIndex, SearchRequest, SearchSort, distance_km,
 };
 use crate::service::offer::{Audience, OfferFilter, OfferOrder, TimeOfDay};
-use crate::service::page::PageArgs;
+use crate::service::page::{Page, PageArgs};
 use crate::service::region;
 
 /// Largest radius, in kilometres.
@@ -321,12 +321,7 @@ pub async fn search(
     let ids: Vec<Uuid> = results.hits.iter().map(|h| h.id).collect();
     // The index may lag a moment behind the catalogue: what the public may no longer see is
     // dropped here.
-    let mut visible: HashMap<Uuid, offer::Model> =
-        crate::service::offer::visible_by_ids(db, &Audience::Public, &ids)
-            .await?
-            .into_iter()
-            .map(|m| (m.id, m))
-            .collect();
+    let mut visible = public_by_id(db, &ids).await?;
     let hits: Vec<FoundOffer> = results
         .hits
         .iter()
@@ -380,13 +375,7 @@ async fn database_search(
         return Err(ApiError::ServiceUnavailable);
     }
     let mut filter = search.filter.clone();
-    filter.text_words = search
-        .text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(query::MAX_WORDS)
-        .map(str::to_lowercase)
-        .collect();
+    filter.text_words = database_words(&search.text);
     // Within a circle every candidate up to the depth limit is placed, then paged.
     let depth = if near.is_some() {
         FALLBACK_MAX_DEPTH
@@ -401,15 +390,7 @@ async fn database_search(
         u32::try_from(FALLBACK_MAX_DEPTH).unwrap_or(u32::MAX),
     )?
     .counting(true);
-    let page = crate::service::offer::list(
-        db,
-        &Audience::Public,
-        &filter,
-        OfferOrder::default(),
-        &args,
-        None,
-    )
-    .await?;
+    let page = public_offers(db, &filter, &args).await?;
     let (total, hits) = match near {
         None => (
             page.total_count,
@@ -506,12 +487,7 @@ pub async fn suggest(
             AnsweredBy::DatabaseFallback,
         ));
     };
-    let mut visible: HashMap<Uuid, offer::Model> =
-        crate::service::offer::visible_by_ids(db, &Audience::Public, &ids)
-            .await?
-            .into_iter()
-            .map(|m| (m.id, m))
-            .collect();
+    let mut visible = public_by_id(db, &ids).await?;
     let offers = ids.iter().filter_map(|id| visible.remove(id)).collect();
     Ok((offers, AnsweredBy::Index(index.name())))
 }
@@ -522,26 +498,55 @@ async fn database_suggest(
     limit: usize,
 ) -> ApiResult<Vec<offer::Model>> {
     let filter = OfferFilter {
-        text_words: prefix
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .take(query::MAX_WORDS)
-            .map(str::to_lowercase)
-            .collect(),
+        text_words: database_words(prefix),
         ..OfferFilter::default()
     };
     if filter.text_words.is_empty() {
         return Ok(Vec::new());
     }
     let args = PageArgs::new(i32::try_from(limit).ok(), None, None, None, 20)?;
-    let page = crate::service::offer::list(
+    let page = public_offers(db, &filter, &args).await?;
+    Ok(page.models())
+}
+
+/// The words of a text as the database fallback looks for them: split at anything but
+/// letters and digits, lower-cased, at most as many as a search takes.
+fn database_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(query::MAX_WORDS)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// A page of the public catalogue in its usual order, for the database fallback.
+async fn public_offers(
+    db: &DatabaseConnection,
+    filter: &OfferFilter,
+    args: &PageArgs,
+) -> ApiResult<Page<offer::Model>> {
+    crate::service::offer::list(
         db,
         &Audience::Public,
-        &filter,
+        filter,
         OfferOrder::default(),
-        &args,
+        args,
         None,
     )
-    .await?;
-    Ok(page.models())
+    .await
+}
+
+/// The offers among `ids` the public may see now, by id: the index may lag a moment
+/// behind the catalogue.
+async fn public_by_id(
+    db: &DatabaseConnection,
+    ids: &[Uuid],
+) -> ApiResult<HashMap<Uuid, offer::Model>> {
+    Ok(
+        crate::service::offer::visible_by_ids(db, &Audience::Public, ids)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m))
+            .collect(),
+    )
 }

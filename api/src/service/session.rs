@@ -159,7 +159,7 @@ async fn insert_refresh_token<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> ApiResult<(String, DateTime<Utc>)> {
     let token = secret::generate("rt");
-    let expires_at = now + Duration::days(i64::from(app.settings.refresh_token_ttl_days));
+    let expires_at = now + Duration::days(i64::from(app.settings.auth.refresh_token_ttl_days));
     refresh_token::Entity::insert(refresh_token::ActiveModel {
         id: Set(ids::new_id()),
         account_id: Set(account_id),

@@ -47,12 +47,13 @@ pub fn init(settings: &Settings) -> Telemetry {
             .boxed(),
     };
     let endpoint = settings
+        .telemetry
         .otel_exporter_otlp_endpoint
         .as_deref()
         .map(str::trim)
         .filter(|endpoint| !endpoint.is_empty());
     let (traces, failure) =
-        match endpoint.map(|e| otlp::Traces::start(e, &settings.otel_service_name)) {
+        match endpoint.map(|e| otlp::Traces::start(e, &settings.telemetry.otel_service_name)) {
             None => (None, None),
             Some(Ok(traces)) => (Some(traces), None),
             Some(Err(error)) => (None, Some(error)),

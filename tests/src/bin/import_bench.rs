@@ -15,6 +15,7 @@ use std::time::Instant;
 
 use angebotsplattform::effects::Effects;
 use angebotsplattform::exchange::{self, FileLimits, Format, RegionCodes};
+use angebotsplattform::graphql::offer::CreateOfferRecords;
 use angebotsplattform::service::offer::export::{self, ExportScope, Exporter};
 use angebotsplattform::service::offer::import::{self, ImportOptions, Importer, Outcome};
 use clap::Parser;
@@ -65,8 +66,14 @@ async fn main() -> Result<(), String> {
         max_rows: usize::MAX,
     };
     let started = Instant::now();
-    let rows = exchange::read(Format::Csv, file.as_bytes(), &regions, limits)
-        .map_err(|e| e.to_string())?;
+    let rows = exchange::read(
+        Format::Csv,
+        file.as_bytes(),
+        &regions,
+        &CreateOfferRecords,
+        limits,
+    )
+    .map_err(|e| e.to_string())?;
     row(
         "read the file",
         args.offers,
@@ -127,8 +134,8 @@ async fn main() -> Result<(), String> {
     let offers = export::offers(&db, Exporter::Operator, scope)
         .await
         .map_err(|e| e.to_string())?;
-    let exported =
-        exchange::write(Format::Csv, &offers, &regions, false).map_err(|e| e.to_string())?;
+    let exported = exchange::write(Format::Csv, &offers, &regions, &CreateOfferRecords, false)
+        .map_err(|e| e.to_string())?;
     row(
         "export",
         offers.len(),
@@ -152,11 +159,6 @@ async fn main() -> Result<(), String> {
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one benchmark step and everything it reports"
-)]
 async fn step(
     db: &DatabaseConnection,
     effects: &Effects,
@@ -172,8 +174,14 @@ async fn step(
         max_bytes: usize::MAX,
         max_rows: usize::MAX,
     };
-    let rows =
-        exchange::read(Format::Csv, file.as_bytes(), regions, limits).map_err(|e| e.to_string())?;
+    let rows = exchange::read(
+        Format::Csv,
+        file.as_bytes(),
+        regions,
+        &CreateOfferRecords,
+        limits,
+    )
+    .map_err(|e| e.to_string())?;
     let options = ImportOptions {
         dry_run,
         archive_missing: false,

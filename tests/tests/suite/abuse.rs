@@ -86,7 +86,7 @@ async fn a_50_mb_body_is_refused_without_being_read_into_memory() {
 
 #[actix_web::test]
 async fn a_client_that_never_finishes_its_request_is_cut_off() {
-    let app = TestApp::spawn_with(|s| s.client_header_timeout_ms = 500).await;
+    let app = TestApp::spawn_with(|s| s.http.client_header_timeout_ms = 500).await;
     let served = app.serve();
     let mut stream = TcpStream::connect(served.addr).await.unwrap();
     stream
@@ -200,7 +200,8 @@ async fn broken_encodings_wrong_types_and_unknown_operations_get_clear_errors() 
 
 #[actix_web::test]
 async fn production_mode_answers_no_introspection() {
-    let app = TestApp::spawn_with(|s| s.mode = angebotsplattform::config::Mode::Production).await;
+    let app =
+        TestApp::spawn_with(|s| s.server.mode = angebotsplattform::config::Mode::Production).await;
     let response = app
         .graphql("{ __schema { types { name } } }", json!({}))
         .await;
@@ -217,7 +218,7 @@ async fn production_mode_answers_no_introspection() {
 
 #[actix_web::test]
 async fn an_oversized_websocket_frame_ends_only_that_connection() {
-    let app = TestApp::spawn_with(|s| s.ws_max_inbound_burst_bytes = 10 * 1024 * 1024).await;
+    let app = TestApp::spawn_with(|s| s.http.ws_max_inbound_burst_bytes = 10 * 1024 * 1024).await;
     let served = app.serve();
     let mut client = WsClient::accepted(served.addr, json!({})).await;
     client.send_text("x".repeat(2 * 1024 * 1024)).await;

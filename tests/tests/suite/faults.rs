@@ -64,7 +64,7 @@ async fn writes_survive_the_database_going_away_under_load() {
     let proxy = TcpProxy::start(target).await;
     let proxied_url = url.replacen(authority, &proxy.addr.to_string(), 1);
     let mut settings = (*app.app.settings).clone();
-    settings.db_connect_timeout_secs = 1;
+    settings.database.db_connect_timeout_secs = 1;
     let mut options = angebotsplattform::db::connect_options(&proxied_url, &settings);
     options.set_schema_search_path(schema);
     let proxied = angebotsplattform::db::open(options).await.unwrap();

@@ -142,7 +142,7 @@ async fn a_browser_opening_a_query_link_gets_the_page_and_clients_get_json() {
 
 #[tokio::test]
 async fn with_graphiql_off_there_is_no_page_and_no_assets() {
-    let app = TestApp::spawn_with(|s| s.graphiql = Some(false)).await;
+    let app = TestApp::spawn_with(|s| s.queries.graphiql = Some(false)).await;
     let reply = page(&app, "/graphql").await;
     assert_ne!(reply.status, StatusCode::OK);
     assert!(!String::from_utf8_lossy(&reply.bytes).contains("<html"));

@@ -26,8 +26,8 @@ const PASSWORD: &str = "correct horse battery staple";
 fn redis(settings: &mut Settings) -> bool {
     match std::env::var("TEST_REDIS_URL") {
         Ok(url) if !url.trim().is_empty() => {
-            settings.redis_url = Some(url.trim().to_owned().into());
-            settings.redis_key_prefix = format!("test-{}:", Uuid::now_v7().simple());
+            settings.caches.redis_url = Some(url.trim().to_owned().into());
+            settings.caches.redis_key_prefix = format!("test-{}:", Uuid::now_v7().simple());
             true
         }
         _ => false,
@@ -59,12 +59,12 @@ async fn password_checks(app: &TestApp) -> u64 {
 async fn concurrent_guesses_are_counted_before_they_are_checked(shared: bool) {
     let mut with_redis = false;
     let app = TestApp::spawn_with(|s| {
-        s.login_max_failures_per_account = 5;
-        s.login_max_failures_per_address = 30;
+        s.auth.login_max_failures_per_account = 5;
+        s.auth.login_max_failures_per_address = 30;
         if shared {
             with_redis = redis(s);
         } else {
-            s.redis_url = None;
+            s.caches.redis_url = None;
         }
     })
     .await;
@@ -110,8 +110,8 @@ async fn concurrent_guesses_are_throttled_through_redis() {
 #[tokio::test]
 async fn a_successful_sign_in_does_not_use_up_the_address() {
     let app = TestApp::spawn_with(|s| {
-        s.login_max_failures_per_account = 5;
-        s.login_max_failures_per_address = 3;
+        s.auth.login_max_failures_per_account = 5;
+        s.auth.login_max_failures_per_address = 3;
     })
     .await;
     admin(&app, "kanton@example.org").await;
@@ -126,8 +126,8 @@ async fn a_successful_sign_in_does_not_use_up_the_address() {
 #[tokio::test]
 async fn made_up_credentials_count_against_the_address_limit() {
     let app = TestApp::spawn_with(|s| {
-        s.trust_forwarded_headers = true;
-        s.rate_limit_per_address = 3;
+        s.http.trust_forwarded_headers = true;
+        s.http.rate_limit_per_address = 3;
     })
     .await;
     let statuses = {
@@ -149,8 +149,8 @@ async fn made_up_credentials_count_against_the_address_limit() {
 #[tokio::test]
 async fn an_ipv6_client_is_limited_per_64_not_per_address() {
     let app = TestApp::spawn_with(|s| {
-        s.trust_forwarded_headers = true;
-        s.rate_limit_per_address = 3;
+        s.http.trust_forwarded_headers = true;
+        s.http.rate_limit_per_address = 3;
     })
     .await;
     let mut statuses = Vec::new();
@@ -193,8 +193,8 @@ fn demo_data_is_loaded_by_default_only_in_development() {
 #[tokio::test]
 async fn an_empty_production_catalogue_stays_empty() {
     let app = TestApp::spawn_with(|s| {
-        s.mode = angebotsplattform::config::Mode::Production;
-        s.seed_demo_when_empty = None;
+        s.server.mode = angebotsplattform::config::Mode::Production;
+        s.server.seed_demo_when_empty = None;
     })
     .await;
     let offers = entity::offer::Entity::find().count(&app.db).await.unwrap();
@@ -268,7 +268,7 @@ async fn the_socket_runs_subscriptions_only() {
 
 #[actix_web::test]
 async fn subscriptions_count_against_the_address_limit() {
-    let app = TestApp::spawn_with(|s| s.rate_limit_per_address = 5).await;
+    let app = TestApp::spawn_with(|s| s.http.rate_limit_per_address = 5).await;
     let served = app.serve();
     let mut socket = WsClient::accepted(served.addr, json!({})).await;
     let mut refused = 0;
@@ -308,7 +308,7 @@ async fn subscriptions_count_against_the_address_limit() {
 
 #[actix_web::test]
 async fn one_connection_runs_only_so_many_subscriptions() {
-    let app = TestApp::spawn_with(|s| s.ws_max_subscriptions_per_connection = 3).await;
+    let app = TestApp::spawn_with(|s| s.http.ws_max_subscriptions_per_connection = 3).await;
     let served = app.serve();
     let mut socket = WsClient::accepted(served.addr, json!({})).await;
     for i in 0..3 {
@@ -434,7 +434,7 @@ async fn read_until_closed(stream: &mut TcpStream, wait: Duration) -> (String, b
 
 #[actix_web::test]
 async fn a_body_sent_a_byte_at_a_time_is_cut_off_at_its_deadline() {
-    let app = TestApp::spawn_with(|s| s.client_body_timeout_ms = 800).await;
+    let app = TestApp::spawn_with(|s| s.http.client_body_timeout_ms = 800).await;
     let served = app.serve();
     let mut clients = Vec::new();
     for _ in 0..20 {
@@ -463,7 +463,7 @@ async fn a_body_sent_a_byte_at_a_time_is_cut_off_at_its_deadline() {
 
 #[actix_web::test]
 async fn one_network_holds_only_so_many_connections() {
-    let app = TestApp::spawn_with(|s| s.max_connections_per_address = 5).await;
+    let app = TestApp::spawn_with(|s| s.http.max_connections_per_address = 5).await;
     let served = app.serve();
     let mut held = Vec::new();
     for _ in 0..5 {
@@ -520,8 +520,8 @@ async fn anonymous_post(app: &TestApp, body: serde_json::Value) -> tests::HttpRe
 #[tokio::test]
 async fn a_comment_or_new_layout_does_not_make_a_new_cache_entry() {
     let app = TestApp::spawn_with(|s| {
-        s.response_cache_secs = 60;
-        s.redis_url = None;
+        s.caches.response_cache_secs = 60;
+        s.caches.redis_url = None;
     })
     .await;
     let first = anonymous_post(&app, json!({ "query": "{ categories { code } }" })).await;
@@ -540,11 +540,11 @@ async fn a_comment_or_new_layout_does_not_make_a_new_cache_entry() {
 async fn a_flood_of_distinct_queries_keeps_the_cache_within_its_bytes() {
     const MAX_BYTES: u64 = 512 * 1024;
     let app = TestApp::spawn_with(|s| {
-        s.response_cache_secs = 60;
-        s.response_cache_max_bytes = MAX_BYTES;
-        s.response_cache_max_entry_bytes = 64 * 1024;
-        s.rate_limit_per_address = 1_000_000;
-        s.redis_url = None;
+        s.caches.response_cache_secs = 60;
+        s.caches.response_cache_max_bytes = MAX_BYTES;
+        s.caches.response_cache_max_entry_bytes = 64 * 1024;
+        s.http.rate_limit_per_address = 1_000_000;
+        s.caches.redis_url = None;
     })
     .await;
     // Every alias makes a different, valid document with a sizeable answer.
@@ -559,9 +559,9 @@ async fn a_flood_of_distinct_queries_keeps_the_cache_within_its_bytes() {
     assert!(held > 0, "answers were cached");
     // An answer above the entry limit is not kept.
     let big = TestApp::spawn_with(|s| {
-        s.response_cache_secs = 60;
-        s.response_cache_max_entry_bytes = 100;
-        s.redis_url = None;
+        s.caches.response_cache_secs = 60;
+        s.caches.response_cache_max_entry_bytes = 100;
+        s.caches.redis_url = None;
     })
     .await;
     let once = anonymous_post(&big, json!({ "query": "{ categories { code label } }" })).await;
@@ -572,7 +572,7 @@ async fn a_flood_of_distinct_queries_keeps_the_cache_within_its_bytes() {
 
 #[tokio::test]
 async fn a_mutation_behind_a_root_fragment_drops_cached_answers() {
-    let app = TestApp::spawn_with(|s| s.response_cache_secs = 60).await;
+    let app = TestApp::spawn_with(|s| s.caches.response_cache_secs = 60).await;
     let provider = tests::fixtures::provider(&app.db, "Verein").await;
     let offer = tests::fixtures::offer(
         &app.db,
@@ -606,8 +606,8 @@ fn persisted_extension(text: &str) -> serde_json::Value {
 #[tokio::test]
 async fn only_texts_that_run_are_persisted_and_each_client_persists_few() {
     let app = TestApp::spawn_with(|s| {
-        s.persisted_queries_per_minute = 3;
-        s.persisted_query_max_bytes = 1024;
+        s.queries.persisted_queries_per_minute = 3;
+        s.queries.persisted_query_max_bytes = 1024;
     })
     .await;
     // A text that does not parse, and one that does not validate: neither is kept.
@@ -673,7 +673,7 @@ async fn only_texts_that_run_are_persisted_and_each_client_persists_few() {
 #[test]
 fn persisted_texts_live_a_day_by_default() {
     let settings = Cli::parse_from(["angebotsplattform"]).settings;
-    assert_eq!(settings.persisted_query_ttl_secs, 24 * 3600);
+    assert_eq!(settings.queries.persisted_query_ttl_secs, 24 * 3600);
 }
 
 /// A Redis that accepts connections and reads every command but never answers (a frozen
@@ -704,11 +704,11 @@ async fn frozen_redis() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsiz
 async fn a_frozen_redis_is_left_alone_instead_of_slowing_every_request() {
     let (url, received) = frozen_redis().await;
     let app = TestApp::spawn_with(|s| {
-        s.redis_url = Some(url.into());
-        s.redis_timeout_ms = 200;
-        s.redis_breaker_failures = 3;
-        s.redis_breaker_cooldown_ms = 60_000;
-        s.response_cache_secs = 60;
+        s.caches.redis_url = Some(url.into());
+        s.caches.redis_timeout_ms = 200;
+        s.caches.redis_breaker_failures = 3;
+        s.caches.redis_breaker_cooldown_ms = 60_000;
+        s.caches.response_cache_secs = 60;
     })
     .await;
     // The first requests wait for Redis and find it failing.
@@ -740,15 +740,15 @@ async fn a_frozen_redis_is_left_alone_instead_of_slowing_every_request() {
 #[tokio::test]
 async fn production_serves_metrics_only_with_a_token() {
     let open = TestApp::spawn_with(|s| {
-        s.mode = angebotsplattform::config::Mode::Production;
-        s.metrics_token = None;
+        s.server.mode = angebotsplattform::config::Mode::Production;
+        s.telemetry.metrics_token = None;
     })
     .await;
     let reply = open.request(TestRequest::get().uri("/metrics")).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     let guarded = TestApp::spawn_with(|s| {
-        s.mode = angebotsplattform::config::Mode::Production;
-        s.metrics_token = Some("scrape-secret".to_owned().into());
+        s.server.mode = angebotsplattform::config::Mode::Production;
+        s.telemetry.metrics_token = Some("scrape-secret".to_owned().into());
     })
     .await;
     let without = guarded.request(TestRequest::get().uri("/metrics")).await;

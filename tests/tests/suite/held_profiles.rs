@@ -166,7 +166,7 @@ async fn every_write_that_changes_a_candidate_is_seen_by_the_next_ranking() {
 
 #[tokio::test]
 async fn a_change_beside_the_platform_is_seen_once_the_held_profiles_age_runs_out() {
-    let app = TestApp::spawn_with(|s| s.mentor_profile_max_age_secs = 1).await;
+    let app = TestApp::spawn_with(|s| s.mentoring.mentor_profile_max_age_secs = 1).await;
     let region = fixtures::region_id(&app.db, "SO-D-OLTEN").await;
     let pool = mentoring::pool(&app.db, region, false).await;
     let token = app.coordinator_of("SO-D-OLTEN").await;

@@ -283,7 +283,7 @@ async fn preflights_let_tracing_and_client_library_headers_through() {
 
 #[tokio::test]
 async fn the_allowed_headers_are_a_setting() {
-    let app = TestApp::spawn_with(|s| s.cors_allowed_headers = "x-partner-trace".into()).await;
+    let app = TestApp::spawn_with(|s| s.http.cors_allowed_headers = "x-partner-trace".into()).await;
     let preflight = |headers: &'static str| {
         TestRequest::default()
             .method(Method::OPTIONS)

@@ -5,12 +5,12 @@
 
 use std::time::Duration;
 
-use angebotsplattform::search::indexer;
 use angebotsplattform::search::meili::{MeiliConfig, MeiliIndex};
 use angebotsplattform::search::terms::Thesaurus;
 use angebotsplattform::search::{
     Facet, Near, OfferDocument, SearchFilter, SearchIndex, SearchRequest, SearchSort,
 };
+use angebotsplattform::service::indexing as indexer;
 use chrono::{Duration as Days, NaiveDate, Utc};
 use entity::search_outbox;
 use sea_orm::sea_query::Expr;
@@ -392,7 +392,7 @@ async fn an_unreachable_server_is_answered_from_the_database() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
-    let app = TestApp::spawn_with(|s| s.meili_url = Some(url)).await;
+    let app = TestApp::spawn_with(|s| s.search.meili_url = Some(url)).await;
     assert_eq!(app.app.search.name(), "meilisearch");
     let provider = fixtures::provider(&app.db, "Verein").await;
     fixtures::offer(&app.db, OfferSpec::new(provider, "Sprachcafé am Markt")).await;

@@ -26,6 +26,27 @@ async fn every_answer_names_its_request_and_errors_repeat_the_id() {
     assert_ne!(id, first, "each request has its own id");
     assert_eq!(failing.body["errors"][0]["extensions"]["requestId"], id);
 
+    // Refusals of the request's form (here 415) repeat the id as well, like every error.
+    for refused in [
+        app.request(
+            TestRequest::post()
+                .uri("/graphql")
+                .insert_header(("Content-Type", "text/plain"))
+                .set_payload("{ __typename }"),
+        )
+        .await,
+        app.request(TestRequest::get().uri("/feeds/offers/nope/calendar.ics"))
+            .await,
+    ] {
+        assert!(refused.status.is_client_error(), "{:?}", refused.status);
+        let id = request_id(&refused);
+        assert_eq!(
+            refused.body["errors"][0]["extensions"]["requestId"], id,
+            "{}",
+            refused.body
+        );
+    }
+
     // An id from a client is not taken unless the proxy in front is trusted.
     let claimed = app
         .request(
@@ -36,7 +57,7 @@ async fn every_answer_names_its_request_and_errors_repeat_the_id() {
         .await;
     assert_ne!(request_id(&claimed), "from-the-client");
     let mut trusting = TestApp::spawn().await;
-    trusting.reconfigure(|s| s.trust_forwarded_headers = true);
+    trusting.reconfigure(|s| s.http.trust_forwarded_headers = true);
     let kept = trusting
         .request(
             TestRequest::get()
@@ -57,7 +78,7 @@ async fn every_answer_names_its_request_and_errors_repeat_the_id() {
 
 #[tokio::test]
 async fn metrics_count_requests_by_operation_and_outcome() {
-    let app = TestApp::spawn_with(|s| s.response_cache_secs = 60).await;
+    let app = TestApp::spawn_with(|s| s.caches.response_cache_secs = 60).await;
     let provider = fixtures::provider(&app.db, "Verein").await;
     fixtures::offer(&app.db, OfferSpec::new(provider, "Sprachcafé")).await;
     for _ in 0..2 {
@@ -190,8 +211,10 @@ async fn metrics_text(app: &TestApp) -> String {
 
 #[tokio::test]
 async fn a_metrics_token_keeps_scrapers_honest() {
-    let app =
-        TestApp::spawn_with(|s| s.metrics_token = Some("scrape-secret".to_owned().into())).await;
+    let app = TestApp::spawn_with(|s| {
+        s.telemetry.metrics_token = Some("scrape-secret".to_owned().into())
+    })
+    .await;
     let without = app.request(TestRequest::get().uri("/metrics")).await;
     assert_eq!(without.status, StatusCode::UNAUTHORIZED);
     let wrong = app
@@ -223,8 +246,8 @@ async fn readiness_reports_each_dependency() {
     // A search engine nobody answers for: still serving (search falls back to the
     // database), but degraded.
     let app = TestApp::spawn_with(|s| {
-        s.meili_url = Some("http://127.0.0.1:9".into());
-        s.search_timeout_ms = 500;
+        s.search.meili_url = Some("http://127.0.0.1:9".into());
+        s.search.search_timeout_ms = 500;
     })
     .await;
     let ready = app.request(TestRequest::get().uri("/readyz")).await;

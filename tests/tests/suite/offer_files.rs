@@ -368,7 +368,7 @@ async fn one_bad_row_writes_nothing_and_every_problem_is_named_by_its_column() {
 
 #[tokio::test]
 async fn bad_files_are_refused_with_a_clear_message() {
-    let app = TestApp::spawn_with(|s| s.import_max_rows = 2).await;
+    let app = TestApp::spawn_with(|s| s.catalogue.import_max_rows = 2).await;
     let a = fixtures::provider(&app.db, "Verein Deutsch für alle").await;
     let editor = app.editor(&[a]).await;
     let refused = |response: &Value| -> String {
@@ -616,7 +616,7 @@ async fn a_file_of_many_offers_is_written_in_chunks_and_reads_back_unchanged() {
 
 #[tokio::test]
 async fn an_import_that_changes_a_public_offer_refreshes_cached_answers() {
-    let app = TestApp::spawn_with(|s| s.response_cache_secs = 60).await;
+    let app = TestApp::spawn_with(|s| s.caches.response_cache_secs = 60).await;
     let a = fixtures::provider(&app.db, "Verein Deutsch für alle").await;
     let editor = app.editor(&[a]).await;
     let admin = app.admin().await;

@@ -124,7 +124,7 @@ async fn a_text_that_does_not_match_its_hash_is_refused_and_not_kept() {
 
 #[tokio::test]
 async fn turning_automatic_persistence_off_keeps_registered_operations_working() {
-    let app = TestApp::spawn_with(|s| s.automatic_persisted_queries = false).await;
+    let app = TestApp::spawn_with(|s| s.queries.automatic_persisted_queries = false).await;
     let hash = sha256_hex(CATEGORIES);
     let refused = post(
         &app,
@@ -358,8 +358,8 @@ async fn a_query_persisted_on_one_instance_is_known_to_the_others() {
 async fn without_redis_persisted_queries_fall_back_to_the_process() {
     // Nothing listens on port 9: the shared store fails and the process store answers.
     let app = TestApp::spawn_with(|s| {
-        s.redis_url = Some("redis://127.0.0.1:9".to_owned().into());
-        s.redis_timeout_ms = 100;
+        s.caches.redis_url = Some("redis://127.0.0.1:9".to_owned().into());
+        s.caches.redis_timeout_ms = 100;
     })
     .await;
     let hash = sha256_hex(CATEGORIES);

@@ -205,7 +205,7 @@ async fn get_runs_queries_but_refuses_mutations() {
 
 #[actix_web::test]
 async fn introspection_and_suggestions_can_be_switched_off() {
-    let app = TestApp::spawn_with(|s| s.introspection = Some(false)).await;
+    let app = TestApp::spawn_with(|s| s.queries.introspection = Some(false)).await;
     let response = app
         .graphql("{ __schema { types { name } } }", json!({}))
         .await;

@@ -15,8 +15,8 @@ const QUERY: &str = "{ categories { code } }";
 fn redis(settings: &mut Settings) -> bool {
     match std::env::var("TEST_REDIS_URL") {
         Ok(url) if !url.trim().is_empty() => {
-            settings.redis_url = Some(url.trim().to_owned().into());
-            settings.redis_key_prefix = format!("test-{}:", Uuid::now_v7().simple());
+            settings.caches.redis_url = Some(url.trim().to_owned().into());
+            settings.caches.redis_key_prefix = format!("test-{}:", Uuid::now_v7().simple());
             true
         }
         _ => false,
@@ -46,8 +46,8 @@ fn limited(reply: &HttpReply) -> bool {
 async fn an_address_over_its_limit_gets_429_with_retry_after() {
     let mut with_redis = false;
     let app = TestApp::spawn_with(|s| {
-        s.trust_forwarded_headers = true;
-        s.rate_limit_per_address = 3;
+        s.http.trust_forwarded_headers = true;
+        s.http.rate_limit_per_address = 3;
         with_redis = redis(s);
     })
     .await;
@@ -106,7 +106,7 @@ async fn an_address_over_its_limit_gets_429_with_retry_after() {
 #[tokio::test]
 async fn a_partner_key_has_its_own_limit() {
     let app = TestApp::spawn_with(|s| {
-        s.trust_forwarded_headers = true;
+        s.http.trust_forwarded_headers = true;
         redis(s);
     })
     .await;
@@ -143,8 +143,8 @@ async fn a_partner_key_has_its_own_limit() {
 async fn a_limit_holds_across_instances_sharing_redis() {
     let mut with_redis = false;
     let first = TestApp::spawn_with(|s| {
-        s.trust_forwarded_headers = true;
-        s.rate_limit_per_address = 3;
+        s.http.trust_forwarded_headers = true;
+        s.http.rate_limit_per_address = 3;
         with_redis = redis(s);
     })
     .await;
@@ -172,9 +172,9 @@ async fn requests_keep_succeeding_when_redis_is_gone() {
     let url = format!("redis://{}", closed.local_addr().unwrap());
     drop(closed);
     let app = TestApp::spawn_with(|s| {
-        s.trust_forwarded_headers = true;
-        s.rate_limit_per_address = 2;
-        s.redis_url = Some(url.into());
+        s.http.trust_forwarded_headers = true;
+        s.http.rate_limit_per_address = 2;
+        s.caches.redis_url = Some(url.into());
     })
     .await;
     assert_eq!(
@@ -217,7 +217,7 @@ async fn failed_sign_ins_count_across_instances_sharing_redis() {
         "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }";
     let mut with_redis = false;
     let first = TestApp::spawn_with(|s| {
-        s.login_max_failures_per_account = 2;
+        s.auth.login_max_failures_per_account = 2;
         with_redis = redis(s);
     })
     .await;

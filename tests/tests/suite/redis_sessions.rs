@@ -7,7 +7,7 @@ use tests::{TestApp, error_code};
 #[tokio::test]
 #[cfg_attr(not(with_redis), ignore = "needs a Redis server: set TEST_REDIS_URL")]
 async fn a_sign_out_on_one_instance_reaches_the_others_at_once() {
-    let first = TestApp::spawn_with(|s| s.session_cache_secs = 600).await;
+    let first = TestApp::spawn_with(|s| s.auth.session_cache_secs = 600).await;
     assert!(first.app.redis.is_some(), "TEST_REDIS_URL is not set");
     let admin = first.admin().await;
     let mut second = TestApp::spawn_with(|_| {}).await;

@@ -33,7 +33,7 @@ fn total(reply: &HttpReply) -> Value {
 
 #[tokio::test]
 async fn anonymous_reads_are_cached_and_writes_are_seen_at_once() {
-    let app = TestApp::spawn_with(|s| s.response_cache_secs = 60).await;
+    let app = TestApp::spawn_with(|s| s.caches.response_cache_secs = 60).await;
     let provider = fixtures::provider(&app.db, "Verein").await;
     let offer = fixtures::offer(&app.db, OfferSpec::new(provider, "Sprachcafé")).await;
 
@@ -64,7 +64,7 @@ async fn anonymous_reads_are_cached_and_writes_are_seen_at_once() {
 #[tokio::test]
 #[cfg_attr(not(with_redis), ignore = "needs a Redis server: set TEST_REDIS_URL")]
 async fn a_write_on_one_instance_reaches_the_cache_of_the_others() {
-    let first = TestApp::spawn_with(|s| s.response_cache_secs = 60).await;
+    let first = TestApp::spawn_with(|s| s.caches.response_cache_secs = 60).await;
     assert!(first.app.redis.is_some(), "TEST_REDIS_URL is not set");
     let mut second = TestApp::spawn_with(|_| {}).await;
     let settings = (*first.app.settings).clone();
@@ -98,8 +98,8 @@ async fn reads_bypass_the_cache_when_redis_is_gone() {
     let url = format!("redis://{}", closed.local_addr().unwrap());
     drop(closed);
     let app = TestApp::spawn_with(|s| {
-        s.response_cache_secs = 60;
-        s.redis_url = Some(url.into());
+        s.caches.response_cache_secs = 60;
+        s.caches.redis_url = Some(url.into());
     })
     .await;
     for _ in 0..2 {

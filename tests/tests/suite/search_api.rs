@@ -5,11 +5,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use angebotsplattform::search::embedded::EmbeddedIndex;
-use angebotsplattform::search::indexer;
 use angebotsplattform::search::terms::Thesaurus;
 use angebotsplattform::search::{
     OfferDocument, Rebuild, SearchError, SearchIndex, SearchRequest, SearchResults,
 };
+use angebotsplattform::service::indexing as indexer;
 use chrono::NaiveDate;
 use entity::search_outbox;
 use sea_orm::sea_query::Expr;
@@ -321,8 +321,8 @@ async fn the_outbox_waits_while_the_engine_is_down_and_catches_up() {
 #[tokio::test]
 async fn a_failing_engine_is_answered_from_the_database_and_the_breaker_opens() {
     let mut app = TestApp::spawn_with(|s| {
-        s.search_breaker_failures = 2;
-        s.search_breaker_cooldown_secs = 60;
+        s.search.search_breaker_failures = 2;
+        s.search.search_breaker_cooldown_secs = 60;
     })
     .await;
     let provider = fixtures::provider(&app.db, "Verein").await;

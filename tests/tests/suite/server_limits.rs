@@ -53,7 +53,8 @@ async fn browsers_may_call_from_any_origin_unless_a_list_is_set() {
     assert!(exposed.contains("x-request-id"), "{exposed}");
 
     let listed = TestApp::spawn_with(|s| {
-        s.cors_allowed_origins = "https://www.integration-so.ch, https://app.example.org".into()
+        s.http.cors_allowed_origins =
+            "https://www.integration-so.ch, https://app.example.org".into()
     })
     .await;
     let partner = listed.request(preflight("https://app.example.org")).await;
@@ -66,7 +67,7 @@ async fn browsers_may_call_from_any_origin_unless_a_list_is_set() {
 
 #[actix_web::test]
 async fn an_instance_holds_only_so_many_subscription_connections() {
-    let app = TestApp::spawn_with(|s| s.ws_max_connections = 1).await;
+    let app = TestApp::spawn_with(|s| s.http.ws_max_connections = 1).await;
     let served = app.serve();
     let first = WsClient::accepted(served.addr, json!({})).await;
     assert_eq!(upgrade_status(served.addr).await, 503);
@@ -85,8 +86,8 @@ async fn an_instance_holds_only_so_many_subscription_connections() {
 #[actix_web::test]
 async fn a_client_that_sends_too_much_is_disconnected() {
     let app = TestApp::spawn_with(|s| {
-        s.ws_max_inbound_burst_bytes = 4096;
-        s.ws_inbound_bytes_per_sec = 10;
+        s.http.ws_max_inbound_burst_bytes = 4096;
+        s.http.ws_inbound_bytes_per_sec = 10;
     })
     .await;
     let served = app.serve();
@@ -118,7 +119,7 @@ async fn a_client_that_sends_too_much_is_disconnected() {
 async fn background_jobs_stop_when_asked() {
     let app = TestApp::spawn().await;
     let (switch, stop) = angebotsplattform::jobs::stop_switch();
-    let retention = angebotsplattform::jobs::retention::spawn(
+    let retention = angebotsplattform::jobs::spawn::<angebotsplattform::jobs::retention::Retention>(
         app.db.clone(),
         app.app.effects.clone(),
         Duration::from_secs(3600),

@@ -112,7 +112,7 @@ async fn logout_with_a_refresh_token_ends_that_sign_in() {
 
 #[tokio::test]
 async fn sign_ins_are_throttled_per_account() {
-    let app = TestApp::spawn_with(|s| s.login_max_failures_per_account = 3).await;
+    let app = TestApp::spawn_with(|s| s.auth.login_max_failures_per_account = 3).await;
     with_admin(&app, "admin@example.org").await;
     for _ in 0..3 {
         let wrong = app

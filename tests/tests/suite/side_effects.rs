@@ -58,7 +58,7 @@ async fn event(socket: &mut WsClient) -> Value {
 }
 
 fn with_cache(settings: &mut angebotsplattform::config::Settings) {
-    settings.response_cache_secs = 60;
+    settings.caches.response_cache_secs = 60;
 }
 
 #[actix_web::test]
@@ -208,7 +208,7 @@ async fn the_expiry_job_tells_subscribers_and_refreshes_cached_answers() {
         .await
         .unwrap();
     let (switch, stop) = angebotsplattform::jobs::stop_switch();
-    let expiry = angebotsplattform::jobs::expiry::spawn(
+    let expiry = angebotsplattform::jobs::spawn::<angebotsplattform::jobs::expiry::Expiry>(
         app.db.clone(),
         app.app.effects.clone(),
         Duration::from_millis(20),
@@ -351,7 +351,7 @@ async fn the_retention_job_tells_the_pool_when_it_ends_a_match() {
         .await
         .unwrap();
     let (switch, stop) = angebotsplattform::jobs::stop_switch();
-    let retention = angebotsplattform::jobs::retention::spawn(
+    let retention = angebotsplattform::jobs::spawn::<angebotsplattform::jobs::retention::Retention>(
         app.db.clone(),
         app.app.effects.clone(),
         Duration::from_millis(20),

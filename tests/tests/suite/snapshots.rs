@@ -8,7 +8,7 @@
 
 use actix_web::test::TestRequest;
 use angebotsplattform::graphql::relay::NodeType;
-use angebotsplattform::search::indexer;
+use angebotsplattform::service::indexing as indexer;
 use entity::types::{CefrLevel, CostKind, Proficiency};
 use insta::assert_json_snapshot;
 use sea_orm::ConnectionTrait;
@@ -148,7 +148,7 @@ async fn post(app: &TestApp, token: Option<&str>, body: Value) -> Value {
 
 #[tokio::test]
 async fn the_error_envelope_of_each_code() {
-    let app = TestApp::spawn_with(|s| s.automatic_persisted_queries = true).await;
+    let app = TestApp::spawn_with(|s| s.queries.automatic_persisted_queries = true).await;
     let provider = fixtures::provider(&app.db, "Verein").await;
     let offer = fixtures::offer(&app.db, OfferSpec::new(provider, "Sprachcafé")).await;
     let editor = app.editor(&[provider]).await.token;
@@ -257,8 +257,8 @@ async fn the_error_envelope_of_each_code() {
     );
 
     let limited = TestApp::spawn_with(|s| {
-        s.trust_forwarded_headers = true;
-        s.rate_limit_per_address = 1;
+        s.http.trust_forwarded_headers = true;
+        s.http.rate_limit_per_address = 1;
     })
     .await;
     let from_one_address = || {

@@ -342,8 +342,8 @@ async fn an_event_on_one_instance_reaches_subscribers_of_another() {
 async fn without_redis_events_still_reach_this_instance() {
     // Nothing listens on port 9: publishing to Redis fails and the instance tells its own.
     let app = TestApp::spawn_with(|s| {
-        s.redis_url = Some("redis://127.0.0.1:9".to_owned().into());
-        s.redis_timeout_ms = 100;
+        s.caches.redis_url = Some("redis://127.0.0.1:9".to_owned().into());
+        s.caches.redis_timeout_ms = 100;
     })
     .await;
     let served = app.serve();
@@ -375,8 +375,8 @@ async fn subscriptions_outlast_redis_going_away_and_coming_back() {
         .expect("TEST_REDIS_URL as redis://host:port");
     let proxy = tests::proxy::TcpProxy::start(target).await;
     let app = TestApp::spawn_with(|s| {
-        s.redis_url = Some(format!("redis://{}", proxy.addr).into());
-        s.redis_timeout_ms = 200;
+        s.caches.redis_url = Some(format!("redis://{}", proxy.addr).into());
+        s.caches.redis_timeout_ms = 200;
     })
     .await;
     let served = app.serve();

@@ -19,6 +19,7 @@ const ME: &str = "{ me { role } }";
 /// The app's HS256 test secret, as text.
 fn expose(settings: &angebotsplattform::config::Settings) -> String {
     settings
+        .auth
         .jwt_secret
         .as_ref()
         .map(|s| s.expose_secret().to_owned())
@@ -46,8 +47,8 @@ fn claims(app: &TestApp, account: uuid::Uuid, session: uuid::Uuid) -> Value {
     json!({
         "sub": account.to_string(),
         "sid": session.to_string(),
-        "iss": app.app.settings.jwt_issuer,
-        "aud": app.app.settings.jwt_audience,
+        "iss": app.app.settings.auth.jwt_issuer,
+        "aud": app.app.settings.auth.jwt_audience,
         "iat": now,
         "nbf": now,
         "exp": now + 600,
@@ -195,10 +196,10 @@ async fn eddsa_tokens_and_key_rotation() {
     let dir = std::env::temp_dir().join(format!("keys-{}", uuid::Uuid::new_v4().simple()));
     let (old_private, old_public) = ed25519_files(&dir, "old");
     app.reconfigure(|s| {
-        s.jwt_algorithm = angebotsplattform::config::JwtAlgorithm::EdDsa;
-        s.jwt_private_key_file = Some(old_private.clone());
-        s.jwt_public_key_file = Some(old_public.clone());
-        s.jwt_key_id = Some("2026-11".into());
+        s.auth.jwt_algorithm = angebotsplattform::config::JwtAlgorithm::EdDsa;
+        s.auth.jwt_private_key_file = Some(old_private.clone());
+        s.auth.jwt_public_key_file = Some(old_public.clone());
+        s.auth.jwt_key_id = Some("2026-11".into());
     });
     let admin = app.admin().await;
     assert_eq!(kid_of(&admin.token), "2026-11");
@@ -221,10 +222,10 @@ async fn eddsa_tokens_and_key_rotation() {
     // Rotation: a new signing key, the old one kept for verification only.
     let (new_private, new_public) = ed25519_files(&dir, "new");
     app.reconfigure(|s| {
-        s.jwt_private_key_file = Some(new_private.clone());
-        s.jwt_public_key_file = Some(new_public.clone());
-        s.jwt_key_id = Some("2026-12".into());
-        s.jwt_verify_keys = vec![format!("2026-11={}", old_public.display())];
+        s.auth.jwt_private_key_file = Some(new_private.clone());
+        s.auth.jwt_public_key_file = Some(new_public.clone());
+        s.auth.jwt_key_id = Some("2026-12".into());
+        s.auth.jwt_verify_keys = vec![format!("2026-11={}", old_public.display())];
     });
     assert_eq!(
         status_of(&app, &admin.token).await,
@@ -236,7 +237,7 @@ async fn eddsa_tokens_and_key_rotation() {
     assert_eq!(status_of(&app, &fresh.token).await, 200);
 
     // Once the old key is dropped, its tokens stop working.
-    app.reconfigure(|s| s.jwt_verify_keys = vec![]);
+    app.reconfigure(|s| s.auth.jwt_verify_keys = vec![]);
     assert_eq!(status_of(&app, &admin.token).await, 401, "retired key");
     assert_eq!(status_of(&app, &fresh.token).await, 200);
     std::fs::remove_dir_all(dir).ok();
@@ -253,13 +254,13 @@ async fn hs256_rotation_keeps_old_tokens() {
     let old_file = dir.join("old-secret");
     std::fs::write(&old_file, format!("{old_secret}\n")).unwrap();
     app.reconfigure(|s| {
-        s.jwt_secret = Some(
+        s.auth.jwt_secret = Some(
             "the next secret, also of at least 32 bytes"
                 .to_owned()
                 .into(),
         );
-        s.jwt_key_id = None;
-        s.jwt_verify_keys = vec![format!("{old_kid}={}", old_file.display())];
+        s.auth.jwt_key_id = None;
+        s.auth.jwt_verify_keys = vec![format!("{old_kid}={}", old_file.display())];
     });
     assert_eq!(status_of(&app, &admin.token).await, 200);
     let fresh = app.admin().await;
@@ -347,7 +348,7 @@ async fn an_account_disabled_beside_the_platform_is_refused_within_the_session_c
     use entity::types::AccountStatus;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 
-    let app = TestApp::spawn_with(|s| s.session_cache_secs = 1).await;
+    let app = TestApp::spawn_with(|s| s.auth.session_cache_secs = 1).await;
     let (access, _) = signed_in_admin(&app).await;
     assert_eq!(status_of(&app, &access).await, 200);
     entity::user_account::Entity::update_many()
@@ -363,7 +364,7 @@ async fn an_account_disabled_beside_the_platform_is_refused_within_the_session_c
     assert_eq!(status_of(&app, &access).await, 401);
 
     // Without a window every request asks the database.
-    let app = TestApp::spawn_with(|s| s.session_cache_secs = 0).await;
+    let app = TestApp::spawn_with(|s| s.auth.session_cache_secs = 0).await;
     let (access, _) = signed_in_admin(&app).await;
     assert_eq!(status_of(&app, &access).await, 200);
     assert!(!sign_in_statements(&app, &access).await.is_empty());

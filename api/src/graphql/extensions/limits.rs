@@ -14,19 +14,20 @@ use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, N
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{Positioned, ServerResult, Value as ConstValue, Variables};
 
-/// Refuses documents with more aliases than allowed.
-pub struct AliasLimit(pub usize);
+/// The WebSocket's door: the same checks as the HTTP handler's, run when a subscription's
+/// document is parsed.
+pub struct DocumentLimits(pub crate::graphql::QueryLimits);
 
-impl ExtensionFactory for AliasLimit {
+impl ExtensionFactory for DocumentLimits {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(AliasLimitExtension(self.0))
+        Arc::new(DocumentLimitsExtension(self.0.clone()))
     }
 }
 
-struct AliasLimitExtension(usize);
+struct DocumentLimitsExtension(crate::graphql::QueryLimits);
 
 #[async_graphql::async_trait::async_trait]
-impl Extension for AliasLimitExtension {
+impl Extension for DocumentLimitsExtension {
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -34,8 +35,9 @@ impl Extension for AliasLimitExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
+        check_query_size(query, self.0.max_query_bytes)?;
         let document = next.run(ctx, query, variables).await?;
-        check_aliases(&document, self.0)?;
+        check_document(&document, variables, &self.0)?;
         Ok(document)
     }
 }
@@ -69,43 +71,6 @@ pub fn check_query_size(query: &str, max_bytes: usize) -> ServerResult<()> {
             .server_error(format!("the query is longer than {max_bytes} bytes")));
     }
     Ok(())
-}
-
-/// Refuses query texts over the size limit, input lists longer than `max_list_items` and
-/// text holding NUL characters, in the document's literals and in the variables alike.
-pub struct InputLimits {
-    pub max_query_bytes: usize,
-    pub max_list_items: usize,
-}
-
-impl ExtensionFactory for InputLimits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(InputLimitsExtension {
-            max_query_bytes: self.max_query_bytes,
-            max_list_items: self.max_list_items,
-        })
-    }
-}
-
-struct InputLimitsExtension {
-    max_query_bytes: usize,
-    max_list_items: usize,
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for InputLimitsExtension {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        check_query_size(query, self.max_query_bytes)?;
-        let document = next.run(ctx, query, variables).await?;
-        check_inputs(&document, variables, self.max_list_items)?;
-        Ok(document)
-    }
 }
 
 /// Refuses input lists longer than `max_list_items` and text holding NUL characters, in

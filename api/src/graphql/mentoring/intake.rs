@@ -197,7 +197,7 @@ impl IntakeMutation {
             &app.db,
             RequestMeta::of(ctx),
             request,
-            app.settings.mentoring_retention_days,
+            app.settings.mentoring.mentoring_retention_days,
         )
         .await?;
         Ok(MentoringReceipt {

@@ -221,7 +221,7 @@ pub struct MentoringMutation;
 async fn step(ctx: &Context<'_>, id: &ID, step: Step) -> ApiResult<MentorMatch> {
     let app = AppContext::of(ctx)?;
     let id = expect_global_id(id, NodeType::MentorMatch)?;
-    let retention = app.settings.mentoring_retention_days;
+    let retention = app.settings.mentoring.mentoring_retention_days;
     let written = matches::advance(&app.db, RequestMeta::of(ctx), id, step, retention).await?;
     Ok(app.effects.apply(written).await.into())
 }

@@ -170,7 +170,7 @@ impl PeopleMutation {
             RequestMeta::of(ctx),
             id,
             status.into(),
-            app.settings.mentoring_retention_days,
+            app.settings.mentoring.mentoring_retention_days,
         )
         .await?;
         Ok(app.effects.apply(written).await.into())
@@ -206,7 +206,7 @@ impl PeopleMutation {
     ) -> ApiResult<MentoringRequest> {
         let app = AppContext::of(ctx)?;
         let id = expect_global_id(&id, NodeType::MentoringRequest)?;
-        let retention = app.settings.mentoring_retention_days;
+        let retention = app.settings.mentoring.mentoring_retention_days;
         let reopened = reopen::reopen(&app.db, RequestMeta::of(ctx), id, retention).await?;
         Ok(reopened.into())
     }

@@ -80,21 +80,6 @@ pub enum MatchEndReasonGql {
     Other,
 }
 
-/// The weights of the matching criteria in a pool.
-#[derive(SimpleObject)]
-pub struct MatchingWeights {
-    pub language: f64,
-    pub distance: f64,
-    pub availability: f64,
-    pub topics: f64,
-    pub load: f64,
-    pub waiting: f64,
-    /// Kilometres over which the distance score halves.
-    pub distance_half_km: f64,
-    /// How far mentors of neighbouring pools may live (when the pool allows them).
-    pub neighbour_km: f64,
-}
-
 /// A regional mentoring pool.
 #[derive(SimpleObject)]
 #[graphql(complex)]
@@ -107,7 +92,7 @@ pub struct MentoringPool {
     pub description: Option<String>,
     pub region_id: ID,
     pub allow_neighbouring_regions: bool,
-    pub matching_weights: MatchingWeights,
+    pub matching_weights: crate::matching::Weights,
     /// Months a police record extract stays valid.
     pub police_record_valid_months: i32,
     pub review_after_months: i32,
@@ -124,16 +109,7 @@ impl MentoringPool {
             name: m.name,
             description: m.description,
             allow_neighbouring_regions: m.allow_neighbouring_regions,
-            matching_weights: MatchingWeights {
-                language: w.language,
-                distance: w.distance,
-                availability: w.availability,
-                topics: w.topics,
-                load: w.load,
-                waiting: w.waiting,
-                distance_half_km: w.distance_half_km,
-                neighbour_km: w.neighbour_km,
-            },
+            matching_weights: w,
             police_record_valid_months: m.police_record_valid_months,
             review_after_months: m.review_after_months,
             request_waiting_alert_days: m.request_waiting_alert_days,

@@ -1,10 +1,11 @@
 //! Inputs of the offer mutations: `CreateOfferInput` and `UpdateOfferInput` with their parts,
 //! turned into the service's draft and patch.
 
-use async_graphql::{ID, InputObject, MaybeUndefined};
+use async_graphql::{ID, InputObject, InputType, MaybeUndefined};
 use rust_decimal::Decimal;
 
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::exchange::RecordShape;
 use crate::graphql::offer::input::{Weekday, ids};
 use crate::graphql::offer::types::{CefrLevelGql, CostKindGql, OfferKindGql, PriceUnitGql};
 use crate::graphql::relay::{NodeType, expect_global_id, global_id};
@@ -303,6 +304,27 @@ impl UpdateOfferInput {
     }
 }
 
+/// JSON offer files: each record is a `createOffer` input, read and written through the
+/// input type itself.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateOfferRecords;
+
+impl RecordShape for CreateOfferRecords {
+    fn read(&self, record: serde_json::Value) -> ApiResult<(uuid::Uuid, OfferDraft)> {
+        let value = async_graphql::Value::from_json(record).unwrap_or(async_graphql::Value::Null);
+        match CreateOfferInput::parse(Some(value)) {
+            Ok(input) => input.into_service(),
+            Err(err) => Err(ApiError::bad_input(
+                err.into_server_error(Default::default()).message,
+            )),
+        }
+    }
+
+    fn write(&self, provider_id: uuid::Uuid, draft: &OfferDraft) -> async_graphql::Value {
+        CreateOfferInput::from_draft(provider_id, draft).to_value()
+    }
+}
+
 impl CreateOfferInput {
     /// The input that creates this draft at this provider: the shape of a JSON offer file.
     pub fn from_draft(provider_id: uuid::Uuid, draft: &OfferDraft) -> Self {
@@ -379,5 +401,50 @@ impl CreateOfferInput {
                 })
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exchange::json_file;
+
+    #[test]
+    fn json_files_read_records_as_inputs_and_name_problems_by_path() {
+        let provider =
+            crate::ids::global_id(crate::ids::NodeType::Provider, uuid::Uuid::from_u128(7));
+        let file = serde_json::json!([
+            {
+                "providerId": provider.to_string(),
+                "externalRef": "K-1",
+                "kind": "COURSE",
+                "defaultLocale": "de",
+                "translations": [{ "locale": "de", "title": "Deutsch A1" }],
+                "categoryCodes": ["language"],
+                "cost": { "kind": "FREE" }
+            },
+            { "externalRef": "K-2", "kind": "LECTURE" },
+            {
+                "providerId": provider.to_string(),
+                "kind": "COURSE",
+                "defaultLocale": "de",
+                "translations": [],
+                "categoryCodes": [],
+                "cost": { "kind": "FREE" },
+                "regionIds": ["nonsense"]
+            }
+        ])
+        .to_string();
+        let shape = CreateOfferRecords;
+        let rows = json_file::read(&file, &shape).unwrap();
+        assert_eq!(rows[0].provider_id, Some(uuid::Uuid::from_u128(7)));
+        assert_eq!(rows[0].external_ref.as_deref(), Some("K-1"));
+        assert!(rows[0].draft.is_ok());
+        assert_eq!(rows[1].row, 2);
+        assert!(rows[1].draft.is_err());
+        let problems = rows[2].draft.as_ref().unwrap_err();
+        assert_eq!(problems[0].field, "regionIds[0]");
+        assert!(json_file::read("{}", &shape).is_err());
+        assert!(json_file::read("[", &shape).is_err());
     }
 }

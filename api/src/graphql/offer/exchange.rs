@@ -6,6 +6,7 @@ use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use crate::context::{AppContext, RequestMeta};
 use crate::error::ApiResult;
 use crate::exchange::{self, FileLimits, Format, RegionCodes};
+use crate::graphql::offer::CreateOfferRecords;
 use crate::graphql::relay::{NodeType, expect_global_id, global_id};
 use crate::service::offer::export::{self, ExportScope, Exporter};
 use crate::service::offer::import::{self, ImportOptions, ImportReport, Importer, Outcome};
@@ -152,7 +153,7 @@ impl OfferExchangeQuery {
             .transpose()?;
         let exporter = Exporter::Caller {
             viewer: &meta.viewer,
-            max_offers: app.settings.export_max_offers,
+            max_offers: app.settings.catalogue.export_max_offers,
         };
         let scope = ExportScope {
             provider_id,
@@ -160,7 +161,13 @@ impl OfferExchangeQuery {
         };
         let offers = export::offers(&app.db, exporter, scope).await?;
         let regions = RegionCodes::load(&app.db).await?;
-        exchange::write(format.into(), &offers, &regions, provider_id.is_none())
+        exchange::write(
+            format.into(),
+            &offers,
+            &regions,
+            &CreateOfferRecords,
+            provider_id.is_none(),
+        )
     }
 }
 
@@ -193,10 +200,16 @@ impl OfferExchangeMutation {
         meta.viewer.require_provider_editor(provider_id)?;
         let regions = RegionCodes::load(&app.db).await?;
         let limits = FileLimits {
-            max_bytes: app.settings.import_max_bytes,
-            max_rows: app.settings.import_max_rows,
+            max_bytes: app.settings.catalogue.import_max_bytes,
+            max_rows: app.settings.catalogue.import_max_rows,
         };
-        let rows = exchange::read(Format::from(format), data.as_bytes(), &regions, limits)?;
+        let rows = exchange::read(
+            Format::from(format),
+            data.as_bytes(),
+            &regions,
+            &CreateOfferRecords,
+            limits,
+        )?;
         let options = ImportOptions {
             dry_run,
             archive_missing,

@@ -8,6 +8,7 @@ mod mutation;
 mod query;
 pub mod types;
 
+pub use edit_input::CreateOfferRecords;
 pub use exchange::{OfferExchangeMutation, OfferExchangeQuery};
 pub use mutation::OfferMutation;
 pub use query::{OfferQuery, offer_connection};

@@ -40,10 +40,6 @@ pub struct OfferTombstone {
 #[Object]
 impl OfferQuery {
     /// Offers matching a filter. Anonymous callers see published, current offers.
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "a connection field takes the four Relay arguments besides its own"
-    )]
     #[graphql(complexity = "crate::graphql::relay::page_cost(first, last, child_complexity)")]
     async fn offers(
         &self,

@@ -66,7 +66,7 @@ impl OperationMutation {
             RequestMeta::of(ctx),
             &document,
             name.as_deref(),
-            app.settings.max_query_bytes,
+            app.settings.queries.max_query_bytes,
         )
         .await?;
         Ok(registered.into())

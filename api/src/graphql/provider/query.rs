@@ -29,10 +29,6 @@ pub struct ProviderQuery;
 #[Object]
 impl ProviderQuery {
     /// Providers sorted by name.
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "a connection field takes the four Relay arguments besides its own"
-    )]
     #[graphql(complexity = "crate::graphql::relay::page_cost(first, last, child_complexity)")]
     async fn providers(
         &self,

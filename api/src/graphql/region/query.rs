@@ -6,9 +6,9 @@ use entity::types::RegionKind;
 use crate::context::AppContext;
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::locale::Lang;
-use crate::graphql::prefetch;
+use crate::graphql::region::types::region_connection;
 use crate::graphql::region::{Region, RegionKindGql};
-use crate::graphql::relay::{NodeType, RelayConnection, connection, expect_global_id, page_args};
+use crate::graphql::relay::{NodeType, RelayConnection, expect_global_id, page_args};
 use crate::service;
 use crate::service::region::RegionFilter;
 
@@ -35,10 +35,6 @@ impl RegionQuery {
     /// Regions by kind and/or parent, sorted by name. `search` finds regions whose name
     /// (in any language) contains the text, in any case, or that have it as a postcode:
     /// `regions(kind: MUNICIPALITY, search: "Trimb")`, `regions(search: "4632")`.
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "a connection field takes the four Relay arguments besides its own"
-    )]
     #[graphql(complexity = "crate::graphql::relay::page_cost(first, last, child_complexity)")]
     async fn regions(
         &self,
@@ -52,7 +48,6 @@ impl RegionQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<RelayConnection<Region>> {
-        let app = AppContext::of(ctx)?;
         let args = page_args(ctx, first, after, last, before)?;
         let filter = RegionFilter {
             kind: kind.map(RegionKind::from),
@@ -62,10 +57,7 @@ impl RegionQuery {
             search,
         };
         let lang = Lang::resolve(ctx, locale.as_deref());
-        let page = service::region::list(&app.db, &filter, &args).await?;
-        let ids: Vec<_> = page.items.iter().map(|(_, m)| m.id).collect();
-        prefetch::region_page(ctx, &ids).await?;
-        Ok(connection(page, |m| Region::new(m, lang.clone())))
+        region_connection(ctx, &filter, &args, lang).await
     }
 
     /// One region, found by exactly one key: `region(by: { code: "2581" })` (the BFS

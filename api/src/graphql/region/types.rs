@@ -141,10 +141,6 @@ impl Region {
     /// The offers of this region, counted as `offers(filter: { regionIds: [<this>] })`
     /// counts them (offers inside it, regional and canton-wide ones, those of the lead
     /// municipality that serves it), for a regional site; `filter` narrows further.
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "a connection field takes the four Relay arguments besides its own"
-    )]
     #[graphql(complexity = "crate::graphql::relay::page_cost(first, last, child_complexity)")]
     async fn offers(
         &self,
@@ -185,18 +181,28 @@ impl Region {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<RelayConnection<Region>> {
-        let app = AppContext::of(ctx)?;
         let args = page_args(ctx, first, after, last, before)?;
         let filter = RegionFilter {
             kind: kind.map(RegionKind::from),
             parent_id: Some(self.model.id),
             search: None,
         };
-        let page = service::region::list(&app.db, &filter, &args).await?;
-        let ids: Vec<_> = page.items.iter().map(|(_, m)| m.id).collect();
-        prefetch::region_page(ctx, &ids).await?;
-        Ok(connection(page, |m| Region::new(m, self.lang.clone())))
+        region_connection(ctx, &filter, &args, self.lang.clone()).await
     }
+}
+
+/// A page of regions with what the selection asks of them loaded together.
+pub(super) async fn region_connection(
+    ctx: &Context<'_>,
+    filter: &RegionFilter,
+    args: &crate::service::page::PageArgs,
+    lang: Lang,
+) -> ApiResult<RelayConnection<Region>> {
+    let app = AppContext::of(ctx)?;
+    let page = service::region::list(&app.db, filter, args).await?;
+    let ids: Vec<_> = page.items.iter().map(|(_, m)| m.id).collect();
+    prefetch::region_page(ctx, &ids).await?;
+    Ok(connection(page, |m| Region::new(m, lang.clone())))
 }
 
 impl Region {

@@ -17,9 +17,10 @@ use crate::graphql::search::types::{
     FacetValue, NearInput, OfferSearchResult, SearchFacets, SearchHit, SearchIndexStatus,
     SearchPageInfo, SearchSort,
 };
+use crate::search;
 use crate::search::Facet;
-use crate::search::{self, indexer};
 use crate::service;
+use crate::service::indexing as indexer;
 use crate::service::search::{Around, Centre, OfferSearch};
 
 #[derive(Default)]
@@ -65,10 +66,6 @@ impl SearchQuery {
     /// Full-text search over published offers: typos forgiven, German compounds split,
     /// queries in many languages matched through the term file, with filters, a radius,
     /// facets over the whole result and highlights.
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "the search takes its text, filter, place, order, language and page"
-    )]
     #[graphql(complexity = "crate::graphql::relay::page_cost(first, None, child_complexity)")]
     async fn search_offers(
         &self,

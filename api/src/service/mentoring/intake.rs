@@ -235,6 +235,20 @@ enum Owner {
     Request(Uuid),
 }
 
+/// Checks the matching details beside the `errors` the caller found in the rest of the
+/// form; when all is well, drops repeated languages and topics and returns the
+/// municipality (which the check made sure of).
+fn settle_details(details: &mut MatchingDetails, mut errors: Vec<FieldError>) -> ApiResult<Uuid> {
+    check_details(details, &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::invalid_fields(errors));
+    }
+    dedup_languages(details);
+    details
+        .municipality_id
+        .ok_or_else(|| ApiError::internal("checked matching details have no municipality"))
+}
+
 fn dedup_languages(details: &mut MatchingDetails) {
     let mut seen = Vec::new();
     details.languages.retain(|(code, _)| {
@@ -293,15 +307,7 @@ pub async fn apply_as_mentor(
             "must lie between 1 and 5",
         ));
     }
-    check_details(&application.details, &mut errors);
-    if !errors.is_empty() {
-        return Err(ApiError::invalid_fields(errors));
-    }
-    dedup_languages(&mut application.details);
-    let municipality = application
-        .details
-        .municipality_id
-        .ok_or_else(|| ApiError::internal("a checked application has no municipality"))?;
+    let municipality = settle_details(&mut application.details, errors)?;
     let txn = crate::db::begin_write(db).await?;
     let pool = pool_for(&txn, municipality).await?;
     let id = crate::ids::new_id();
@@ -373,15 +379,7 @@ pub async fn request_mentor(
     {
         errors.push(FieldError::new("input.phone", message));
     }
-    check_details(&request.details, &mut errors);
-    if !errors.is_empty() {
-        return Err(ApiError::invalid_fields(errors));
-    }
-    dedup_languages(&mut request.details);
-    let municipality = request
-        .details
-        .municipality_id
-        .ok_or_else(|| ApiError::internal("a checked request has no municipality"))?;
+    let municipality = settle_details(&mut request.details, errors)?;
     let txn = crate::db::begin_write(db).await?;
     let pool = pool_for(&txn, municipality).await?;
     let source = match &meta.viewer {

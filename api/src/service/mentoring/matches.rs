@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 use crate::clock;
 use crate::context::RequestMeta;
+use crate::db::WriteTransaction;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::matching::score;
 use crate::service::audit::{self, Change};
@@ -146,12 +147,16 @@ pub async fn propose(
             .with(json!({ "status": "PROPOSED", "mentorPoolConsent": consent })),
     )
     .await?;
-    let created = mentor_match::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::internal("a match just written is not there"))?;
-    txn.commit().await?;
-    Ok(Committed::new(created, Changes::one(Changed::Match { id })))
+    committed_match(txn, id).await
+}
+
+/// Commits a write of the match `id`, handing back the match as stored.
+async fn committed_match(
+    txn: WriteTransaction,
+    id: Uuid,
+) -> ApiResult<Committed<mentor_match::Model>> {
+    let stored = txn.commit_returning::<mentor_match::Entity>(id).await?;
+    Ok(Committed::new(stored, Changes::one(Changed::Match { id })))
 }
 
 /// A step of the lifecycle after the proposal.
@@ -368,15 +373,7 @@ pub async fn advance(
         Change::new(step.action(), "mentor_match", found.id).with(summary),
     )
     .await?;
-    let updated = mentor_match::Entity::find_by_id(found.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::internal("a match just updated is not there"))?;
-    txn.commit().await?;
-    Ok(Committed::new(
-        updated,
-        Changes::one(Changed::Match { id: found.id }),
-    ))
+    committed_match(txn, found.id).await
 }
 
 /// The mentor's pool agrees to lend its mentor to another pool's request: the match may go
@@ -423,15 +420,7 @@ pub async fn consent(
             .with(json!({ "mentorPoolConsent": PoolConsent::Given })),
     )
     .await?;
-    let updated = mentor_match::Entity::find_by_id(found.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::internal("a match just updated is not there"))?;
-    txn.commit().await?;
-    Ok(Committed::new(
-        updated,
-        Changes::one(Changed::Match { id: found.id }),
-    ))
+    committed_match(txn, found.id).await
 }
 
 /// A follow-up contact with an active pair, as recorded.
@@ -500,10 +489,5 @@ pub async fn record_check_in(
             .with(json!({ "kind": check_in.kind, "outcome": check_in.outcome })),
     )
     .await?;
-    let created = match_check_in::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::internal("a check-in just written is not there"))?;
-    txn.commit().await?;
-    Ok(created)
+    Ok(txn.commit_returning::<match_check_in::Entity>(id).await?)
 }

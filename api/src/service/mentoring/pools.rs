@@ -141,10 +141,8 @@ pub async fn update(
             .with(json!({ "fields": changed })),
     )
     .await?;
-    let updated = mentoring_pool::Entity::find_by_id(pool.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::internal("a pool just updated is not there"))?;
-    txn.commit().await?;
+    let updated = txn
+        .commit_returning::<mentoring_pool::Entity>(pool.id)
+        .await?;
     Ok(updated)
 }

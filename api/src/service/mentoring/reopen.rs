@@ -79,10 +79,8 @@ pub async fn reopen(
             .with(json!({ "from": request.status, "to": RequestStatus::Open })),
     )
     .await?;
-    let reopened = mentoring_request::Entity::find_by_id(request.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::internal("a request just reopened is not there"))?;
-    txn.commit().await?;
+    let reopened = txn
+        .commit_returning::<mentoring_request::Entity>(request.id)
+        .await?;
     Ok(reopened)
 }

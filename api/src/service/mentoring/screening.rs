@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::clock;
 use crate::context::RequestMeta;
+use crate::db::WriteTransaction;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::matching::rules::police_record_valid;
 use crate::service::audit::{self, Change};
@@ -84,16 +85,7 @@ pub async fn screen(
         Change::new("mentor.screen", "mentor", found.id).with(json!({ "step": step.name() })),
     )
     .await?;
-    let updated = mentor::Entity::find_by_id(found.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::internal("a mentor just updated is not there"))?;
-    txn.commit().await?;
-    let id = updated.id;
-    Ok(Committed::new(
-        updated,
-        Changes::one(Changed::Mentor { id }),
-    ))
+    committed_mentor(txn, found.id).await
 }
 
 /// The steps a mentor still lacks (or whose extract has expired).
@@ -184,14 +176,11 @@ pub async fn set_status(
             .with(json!({ "from": found.status, "to": status })),
     )
     .await?;
-    let updated = mentor::Entity::find_by_id(found.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::internal("a mentor just updated is not there"))?;
-    txn.commit().await?;
-    let id = updated.id;
-    Ok(Committed::new(
-        updated,
-        Changes::one(Changed::Mentor { id }),
-    ))
+    committed_mentor(txn, found.id).await
+}
+
+/// Commits a write of the mentor `id`, handing back the mentor as stored.
+async fn committed_mentor(txn: WriteTransaction, id: Uuid) -> ApiResult<Committed<mentor::Model>> {
+    let stored = txn.commit_returning::<mentor::Entity>(id).await?;
+    Ok(Committed::new(stored, Changes::one(Changed::Mentor { id })))
 }

@@ -22,6 +22,7 @@ use uuid::Uuid;
 
 use crate::clock;
 use crate::context::RequestMeta;
+use crate::db::WriteTransaction;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::ids;
 use crate::service::audit::{self, Change};
@@ -173,10 +174,7 @@ pub async fn update(
     }
     delete_parts(&txn, &[id]).await?;
     write_parts(&txn, &[(id, &checked)]).await?;
-    let updated = offer::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(ApiError::NotFound("offer"))?;
+    let updated = stored(&txn, id).await?;
     audit::record(
         &txn,
         meta,
@@ -543,10 +541,7 @@ pub async fn transition(
             status_name(status)
         )));
     }
-    let updated = offer::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(ApiError::NotFound("offer"))?;
+    let updated = stored(&txn, id).await?;
     audit::record(
         &txn,
         meta,
@@ -623,4 +618,12 @@ pub async fn archive_expired(db: &DatabaseConnection) -> ApiResult<Committed<Vec
         })
         .collect();
     Ok(Committed::new(expired, changes))
+}
+
+/// The offer `id` as a transaction that wrote it leaves it.
+async fn stored(txn: &WriteTransaction, id: Uuid) -> ApiResult<offer::Model> {
+    offer::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::internal("an offer just written is not there"))
 }

@@ -20,7 +20,9 @@ use uuid::Uuid;
 
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
-use crate::search::{SearchIndex, document};
+use crate::search::SearchIndex;
+
+pub mod documents;
 
 /// How long a claimed batch is reserved for the instance that claimed it.
 const LEASE_SECS: i64 = 60;
@@ -169,7 +171,7 @@ async fn apply(
         offers.extend(of_providers);
     }
     let ids: Vec<Uuid> = offers.into_iter().collect();
-    let documents = document::load(db, &ids).await.map_err(|e| e.to_string())?;
+    let documents = documents::load(db, &ids).await.map_err(|e| e.to_string())?;
     let present: BTreeSet<Uuid> = documents.iter().map(|d| d.id).collect();
     let gone: Vec<Uuid> = ids
         .iter()
@@ -261,7 +263,7 @@ pub async fn reindex(
         let Some(last) = ids.last().copied() else {
             break;
         };
-        let documents = document::load(db, &ids).await?;
+        let documents = documents::load(db, &ids).await?;
         total += documents.len();
         rebuild.add(documents).await.map_err(search_failed)?;
         after = Some(last);
