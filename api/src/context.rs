@@ -16,7 +16,7 @@ use crate::breaker::CircuitBreaker;
 use crate::cache::memory::MemoryLimiter;
 use crate::cache::persisted::PersistedQueries;
 use crate::cache::redis_limiter::RedisLimiter;
-use crate::cache::redis_store::{RedisStore, StoreLimits};
+use crate::cache::redis_store::RedisStore;
 use crate::cache::responses::{CacheBounds, ResponseCache};
 use crate::cache::{Limiters, RateLimiter};
 use crate::config::Settings;
@@ -94,7 +94,7 @@ impl AppContext {
         thesaurus: Arc<Thesaurus>,
     ) -> Result<Self, StartError> {
         let tokens = TokenKeys::from_settings(&settings)?;
-        let redis = open_redis(&settings)?;
+        let redis = crate::startup::open_redis(&settings)?;
         let login_throttle = SignInThrottle::new(
             ThrottleLimits {
                 per_account: settings.auth.login_max_failures_per_account,
@@ -251,30 +251,6 @@ fn open_search(
                 .searching_at_once(settings.search.search_threads);
             Ok(Arc::new(index))
         }
-    }
-}
-
-/// The Redis store `REDIS_URL` names, if any (nothing is sent until it is used).
-pub(crate) fn open_redis(settings: &Settings) -> Result<Option<Arc<RedisStore>>, StartError> {
-    match &settings.caches.redis_url {
-        Some(url) if !url.expose_secret().trim().is_empty() => {
-            let store = RedisStore::new(
-                url.expose_secret().trim(),
-                &settings.caches.redis_key_prefix,
-                StoreLimits {
-                    timeout: std::time::Duration::from_millis(
-                        settings.caches.redis_timeout_ms.max(1),
-                    ),
-                    breaker_failures: settings.caches.redis_breaker_failures,
-                    breaker_cooldown: std::time::Duration::from_millis(
-                        settings.caches.redis_breaker_cooldown_ms,
-                    ),
-                },
-            )
-            .map_err(|err| StartError::Data(format!("bad REDIS_URL: {err}")))?;
-            Ok(Some(Arc::new(store)))
-        }
-        _ => Ok(None),
     }
 }
 

@@ -57,7 +57,7 @@ impl Effects {
     /// servers learn of the change through the search outbox, whose indexer drops their
     /// cached answers once it has applied the rows.
     pub fn for_command(db: DatabaseConnection, settings: &Settings) -> Result<Self, StartError> {
-        let redis = crate::context::open_redis(settings)?;
+        let redis = crate::startup::open_redis(settings)?;
         let responses = Arc::new(ResponseCache::new(
             redis.clone(),
             std::time::Duration::from_secs(settings.caches.response_cache_secs),

@@ -1,6 +1,9 @@
 //! The layers of the crate and the direction of its imports, checked by a test that reads
 //! every source file: a module may use its own layer and the layers below, never one above.
 //!
+//! Within and across layers, files do not import each other in a circle either (a second
+//! test draws the graph of `crate::` and `super::` imports between files).
+//!
 //! 1. Primitives, needing nothing of the platform: errors and their codes, ids and global
 //!    ids, the clock, Unicode and languages, client networks, the circuit breaker, settings,
 //!    metrics, logging and tracing, opening the database.
@@ -148,5 +151,118 @@ mod tests {
         }
         assert!(unknown.is_empty(), "modules without a layer: {unknown:?}");
         assert!(upward.is_empty(), "imports against the layers: {upward:#?}");
+    }
+
+    /// The source file that holds the module at `segments` (the longest prefix that is a
+    /// file: `a/b/c.rs`, `a/b/c/mod.rs`, then `a/b.rs`, …), relative to the source root.
+    fn file_of(root: &Path, segments: &[&str]) -> Option<String> {
+        (1..=segments.len()).rev().find_map(|n| {
+            let base = segments[..n].join("/");
+            [format!("{base}.rs"), format!("{base}/mod.rs")]
+                .into_iter()
+                .find(|candidate| root.join(candidate).is_file())
+        })
+    }
+
+    /// The module path of a file: `http/feeds.rs` and `http/feeds/mod.rs` are `http::feeds`.
+    fn module_path(relative: &str) -> Vec<String> {
+        let trimmed = relative
+            .trim_end_matches(".rs")
+            .trim_end_matches("/mod")
+            .to_owned();
+        trimmed.split('/').map(str::to_owned).collect()
+    }
+
+    /// The paths a source text imports through `crate::` or `super::`, as module segments
+    /// from the crate root; `crate::a::{b, c::d}` names `a::b` and `a::c::d`.
+    fn imported_paths(text: &str, own: &[String]) -> Vec<Vec<String>> {
+        let mut out = Vec::new();
+        for (start, base) in [
+            ("crate::", Vec::new()),
+            ("super::", own[..own.len().saturating_sub(1)].to_vec()),
+        ] {
+            for (at, _) in text.match_indices(start) {
+                // `super::super::` and `crate::` inside `$crate::` are left out.
+                if at > 0 && text[..at].ends_with(|c: char| c == '$' || c == ':') {
+                    continue;
+                }
+                let rest = &text[at + start.len()..];
+                let path: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ':')
+                    .collect();
+                let mut prefix = base.clone();
+                prefix.extend(
+                    path.split("::")
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned),
+                );
+                if let Some(group) = rest[path.len()..].strip_prefix('{') {
+                    let group: String = group.chars().take_while(|c| *c != '}').collect();
+                    for part in group.split(',') {
+                        let mut full = prefix.clone();
+                        full.extend(
+                            part.trim()
+                                .split("::")
+                                .filter(|s| !s.is_empty())
+                                .map(str::to_owned),
+                        );
+                        out.push(full);
+                    }
+                } else {
+                    out.push(prefix);
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn no_files_import_each_other_in_a_circle() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        source_files(&root, &mut files);
+        let mut edges: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+        for file in &files {
+            let relative = file
+                .strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let text = std::fs::read_to_string(file).unwrap();
+            // Tests may reach anywhere; only what the code itself imports counts.
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            let own = module_path(&relative);
+            let targets = edges.entry(relative.clone()).or_default();
+            for path in imported_paths(code, &own) {
+                let segments: Vec<&str> = path.iter().map(String::as_str).collect();
+                if let Some(target) = file_of(&root, &segments)
+                    && target != relative
+                {
+                    targets.insert(target);
+                }
+            }
+        }
+        // A file that reaches itself again through the files it imports is in a circle.
+        let mut circles = Vec::new();
+        for start in edges.keys() {
+            let mut seen = BTreeSet::new();
+            let mut stack: Vec<(String, Vec<String>)> = vec![(start.clone(), vec![start.clone()])];
+            while let Some((file, trail)) = stack.pop() {
+                for next in edges.get(&file).into_iter().flatten() {
+                    if next == start {
+                        circles.push(trail.join(" -> ") + " -> " + start);
+                    } else if seen.insert(next.clone()) {
+                        let mut longer = trail.clone();
+                        longer.push(next.clone());
+                        stack.push((next.clone(), longer));
+                    }
+                }
+            }
+        }
+        assert!(
+            circles.is_empty(),
+            "files importing each other: {circles:#?}"
+        );
     }
 }

@@ -2,6 +2,10 @@
 //! (opening the database and the search index, loading keys and data, listening), printed
 //! as one line before the process exits with code 1.
 
+use std::sync::Arc;
+
+use crate::cache::redis_store::RedisStore;
+use crate::config::Settings;
 use crate::error::ApiError;
 
 /// Why a command or the server could not start.
@@ -35,4 +39,10 @@ impl From<ApiError> for StartError {
             other => Self::Data(other.detail()),
         }
     }
+}
+
+/// The Redis store `REDIS_URL` names, if any (nothing is sent until it is used).
+pub fn open_redis(settings: &Settings) -> Result<Option<Arc<RedisStore>>, StartError> {
+    RedisStore::configured(&settings.caches)
+        .map_err(|err| StartError::Data(format!("bad REDIS_URL: {err}")))
 }

@@ -1,14 +1,10 @@
 //! Rate limits as token buckets: a bucket holds up to a minute's allowance and refills
-//! continuously, so a client may burst but not exceed its rate over time. The shared
-//! limiter (Redis) holds across instances; when it fails, each instance limits on its own
-//! until it answers again, and requests keep being served.
+//! continuously, so a client may burst but not exceed its rate over time. What keeps the
+//! buckets is a [`RateLimiter`]: Redis across instances, or memory in one.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::cache::StoreError;
-use crate::cache::memory::MemoryLimiter;
 
 /// A rate: requests per minute, with a minute's worth as the burst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,51 +72,6 @@ pub fn take(bucket: Option<Bucket>, limit: Limit, now_ms: i64) -> (Bucket, Decis
 pub trait RateLimiter: Send + Sync {
     /// Takes one token from the bucket `key`.
     async fn take(&self, key: &str, limit: Limit) -> Result<Decision, StoreError>;
-}
-
-/// The limiters of an instance: the shared one if configured, and the in-process one it
-/// falls back to.
-pub struct Limiters {
-    shared: Option<Arc<dyn RateLimiter>>,
-    local: MemoryLimiter,
-    /// Whether the last call to the shared limiter failed (for logs and readiness).
-    degraded: AtomicBool,
-}
-
-impl Limiters {
-    pub fn new(shared: Option<Arc<dyn RateLimiter>>, local: MemoryLimiter) -> Self {
-        Self {
-            shared,
-            local,
-            degraded: AtomicBool::new(false),
-        }
-    }
-
-    /// Whether the shared limiter is failing and limits hold per instance for now.
-    pub fn degraded(&self) -> bool {
-        self.degraded.load(Ordering::Relaxed)
-    }
-
-    /// Takes a token from the shared bucket, or from this instance's when the shared store
-    /// fails.
-    pub async fn take(&self, key: &str, limit: Limit) -> Decision {
-        if let Some(shared) = &self.shared {
-            match shared.take(key, limit).await {
-                Ok(decision) => {
-                    if self.degraded.swap(false, Ordering::Relaxed) {
-                        tracing::info!("shared rate limits answer again");
-                    }
-                    return decision;
-                }
-                Err(err) => {
-                    if !self.degraded.swap(true, Ordering::Relaxed) {
-                        tracing::warn!(error = %err, "shared rate limits unavailable; limiting per instance");
-                    }
-                }
-            }
-        }
-        self.local.take_now(key, limit)
-    }
 }
 
 #[cfg(test)]

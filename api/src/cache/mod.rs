@@ -5,6 +5,7 @@
 pub mod document_key;
 pub mod failures;
 pub mod limiter;
+pub mod limiters;
 pub mod memory;
 pub mod persisted;
 pub mod redis_limiter;
@@ -13,7 +14,8 @@ pub mod responses;
 pub mod sessions;
 pub mod version;
 
-pub use limiter::{Decision, Limit, Limiters, RateLimiter};
+pub use limiter::{Decision, Limit, RateLimiter};
+pub use limiters::Limiters;
 
 /// Why the shared store could not answer; callers fall back to the process.
 #[derive(Debug, thiserror::Error)]

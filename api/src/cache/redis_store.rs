@@ -7,13 +7,16 @@
 //! cool-down probes whether Redis is back.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use redis::aio::ConnectionManager;
+use secrecy::ExposeSecret;
 use tokio::sync::OnceCell;
 
 use crate::breaker::{CircuitBreaker, Refusal};
 use crate::cache::StoreError;
+use crate::config::CacheSettings;
 
 /// How the store guards its calls.
 #[derive(Debug, Clone, Copy)]
@@ -36,6 +39,28 @@ pub struct RedisStore {
 
 impl RedisStore {
     /// A store for the server at `url`; nothing is sent until the first call.
+    /// The store `REDIS_URL` names, if any (nothing is sent until it is used).
+    pub fn configured(settings: &CacheSettings) -> Result<Option<Arc<Self>>, StoreError> {
+        let Some(url) = settings
+            .redis_url
+            .as_ref()
+            .map(|url| url.expose_secret().trim())
+            .filter(|url| !url.is_empty())
+        else {
+            return Ok(None);
+        };
+        let limits = StoreLimits {
+            timeout: Duration::from_millis(settings.redis_timeout_ms.max(1)),
+            breaker_failures: settings.redis_breaker_failures,
+            breaker_cooldown: Duration::from_millis(settings.redis_breaker_cooldown_ms),
+        };
+        Ok(Some(Arc::new(Self::new(
+            url,
+            &settings.redis_key_prefix,
+            limits,
+        )?)))
+    }
+
     pub fn new(url: &str, prefix: &str, limits: StoreLimits) -> Result<Self, StoreError> {
         Ok(Self {
             client: redis::Client::open(url)?,

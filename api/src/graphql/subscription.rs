@@ -17,7 +17,7 @@ use crate::context::{AppContext, RequestMeta};
 use crate::error::ApiError;
 use crate::events::{Event, OfferChange};
 use crate::graphql::locale::Lang;
-use crate::graphql::mentoring::types::MentorMatch;
+use crate::graphql::mentoring::people_types::MentorMatch;
 use crate::graphql::offer::Offer;
 use crate::graphql::relay::{NodeType, expect_global_id, global_id};
 use crate::service;

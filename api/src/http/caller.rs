@@ -11,8 +11,8 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use crate::auth::Viewer;
 use crate::context::{ApiClient, AppContext, RequestMeta};
 use crate::error::Code;
-use crate::http::graphql::refusal;
 use crate::http::observe::RequestId;
+use crate::http::refusal::refusal;
 use crate::service;
 use crate::service::signed_in::{self, TokenRefusal};
 use crate::{ids, network};
@@ -158,5 +158,5 @@ fn unauthorized(message: &str, token: bool) -> HttpResponse {
 }
 
 fn unavailable(err: &crate::error::ApiError) -> HttpResponse {
-    super::graphql::refusal_for(err)
+    super::refusal::refusal_for(err)
 }

@@ -46,7 +46,7 @@ pub async fn refuse_over_cap(
             .await
             .map(ServiceResponse::map_into_boxed_body);
     }
-    let mut response = crate::http::graphql::refusal(
+    let mut response = crate::http::refusal::refusal(
         Code::RateLimited,
         "too many open connections from your network; close some and try again",
     );

@@ -17,7 +17,7 @@ use crate::error::Code;
 use crate::feeds::{self, FeedOffer};
 use crate::graphql::relay::{NodeType, expect_global_id};
 use crate::http::caching::{HttpCaching, finish};
-use crate::http::graphql::refusal;
+use crate::http::refusal::refusal;
 use crate::http::{caller, rate_limit};
 use crate::locale::Lang;
 use crate::service;
@@ -179,5 +179,5 @@ fn not_found(what: &str) -> HttpResponse {
 }
 
 fn unavailable(err: &ApiError) -> HttpResponse {
-    super::graphql::refusal_for(err)
+    super::refusal::refusal_for(err)
 }

@@ -12,7 +12,6 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::parser::types::OperationType;
 use futures_util::StreamExt;
-use serde_json::json;
 
 use crate::context::{AppContext, RequestMeta};
 use crate::error::Code;
@@ -27,6 +26,7 @@ use crate::http::media::{self, Answer, ResponseMedia};
 use crate::http::observe::Executed;
 use crate::http::operation::{self, Operation};
 use crate::http::rate_limit::Quotas;
+use crate::http::refusal::{refusal, refusal_as};
 use crate::http::{caller, persisted, rate_limit, response_cache};
 use crate::metrics::Outcome;
 
@@ -442,30 +442,4 @@ fn is_json(http: &HttpRequest) -> bool {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
-}
-
-/// A refusal before the request ran: the code's status, and the code and message in
-/// GraphQL's error shape.
-pub fn refusal(code: Code, message: &str) -> HttpResponse {
-    refusal_as(code.status(), code, message)
-}
-
-/// A refusal about the request's form, with HTTP's own status for it (405, 406, 408, 413,
-/// 415) beside the code.
-pub fn refusal_as(status: StatusCode, code: Code, message: &str) -> HttpResponse {
-    let mut extensions = json!({ "code": code.as_str() });
-    // The id ties the refusal a user reports to the server's log lines, as for every error.
-    if let Some(id) = super::observe::current_request_id() {
-        extensions["requestId"] = json!(id);
-    }
-    HttpResponse::build(status).json(json!({
-        "errors": [{ "message": message, "extensions": extensions }]
-    }))
-}
-
-/// The refusal of an error met before the request could run (the caller's token could
-/// not be checked, a registered operation not read): its code, status and message.
-pub fn refusal_for(error: &crate::error::ApiError) -> HttpResponse {
-    error.log_if_internal();
-    refusal(error.code(), &error.to_string())
 }

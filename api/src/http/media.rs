@@ -112,7 +112,7 @@ fn accept_ranges(http: &HttpRequest) -> Option<impl Iterator<Item = (String, f32
 
 /// The 406 answer to a client that accepts no JSON type.
 pub fn not_acceptable() -> HttpResponse {
-    super::graphql::refusal_as(
+    super::refusal::refusal_as(
         StatusCode::NOT_ACCEPTABLE,
         Code::BadUserInput,
         "GraphQL answers are application/graphql-response+json or application/json: accept one of them",

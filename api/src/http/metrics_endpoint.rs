@@ -15,7 +15,7 @@ use crate::config::Mode;
 use crate::context::AppContext;
 use crate::error::Code;
 use crate::http::caller::bearer;
-use crate::http::graphql::refusal;
+use crate::http::refusal::refusal;
 use crate::metrics::{Exposition, Gauges};
 
 pub async fn metrics(app: web::Data<AppContext>, http: HttpRequest) -> HttpResponse {

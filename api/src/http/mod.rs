@@ -15,6 +15,7 @@ pub mod observe;
 pub mod operation;
 pub mod persisted;
 pub mod rate_limit;
+pub mod refusal;
 pub mod response_cache;
 mod schema_file;
 pub mod socket_gate;

@@ -18,8 +18,8 @@ use actix_web::HttpResponse;
 use crate::cache::persisted::{is_sha256_hex, sha256_hex};
 use crate::context::{AppContext, RequestMeta};
 use crate::error::Code;
-use crate::http::graphql::refusal;
 use crate::http::rate_limit;
+use crate::http::refusal::refusal;
 use crate::service;
 
 /// The message (beside `PERSISTED_QUERY_NOT_FOUND`) Apollo and urql clients recognise as
@@ -187,7 +187,7 @@ async fn lookup_registered(app: &AppContext, hash: &str) -> Result<Option<Arc<st
             Ok(Some(document))
         }
         Ok(None) => Ok(None),
-        Err(err) => Err(super::graphql::refusal_for(&err)),
+        Err(err) => Err(super::refusal::refusal_for(&err)),
     }
 }
 

@@ -20,7 +20,7 @@ use crate::graphql::loader::Loaders;
 use crate::graphql::locale::AcceptLanguage;
 use crate::graphql::subscription::SubscriberToken;
 use crate::http::caller;
-use crate::http::graphql::refusal;
+use crate::http::refusal::refusal;
 use crate::http::socket_gate::{OpenSubscriptions, SocketGate};
 use crate::http::{rate_limit, ws_limits};
 use crate::ids;

@@ -5,7 +5,8 @@ use async_graphql::{Context, ID, InputObject, Object};
 
 use crate::context::{AppContext, RequestMeta};
 use crate::error::ApiResult;
-use crate::graphql::mentoring::types::{MatchStatusGql, MentorMatch, MentorPoolConsent};
+use crate::graphql::mentoring::people_types::MentorMatch;
+use crate::graphql::mentoring::types::{MatchStatusGql, MentorPoolConsent};
 use crate::graphql::relay::{NodeType, RelayConnection, connection, expect_global_id, page_args};
 use crate::graphql::scalars::Date;
 use crate::service::mentoring::match_list::{self, MatchFilter};

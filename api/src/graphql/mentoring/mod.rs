@@ -4,6 +4,7 @@ pub mod intake;
 pub mod match_list;
 pub mod people;
 pub mod people_types;
+pub mod ranking;
 pub mod statistics;
 pub mod types;
 
@@ -21,10 +22,9 @@ use crate::graphql::scalars::Date;
 use crate::service::mentoring::matches::{self, Step};
 use crate::service::mentoring::pools::{self, PoolSettings};
 use crate::service::mentoring::{access, proposals};
-use types::{
-    MatchEndReasonGql, MatchReason, Mentor, MentorCandidate, MentorMatch, MentoringPool,
-    PoolMatchProposal, ProposedMatch, UnmatchedRequest,
-};
+use people_types::{Mentor, MentorMatch};
+use ranking::{MatchReason, MentorCandidate, PoolMatchProposal, ProposedMatch, UnmatchedRequest};
+use types::{MatchEndReasonGql, MentoringPool};
 
 /// Most candidates listed at once.
 const MAX_CANDIDATES: i32 = 100;

@@ -6,10 +6,10 @@ use entity::types::{MentorStatus, RequestStatus};
 
 use crate::context::{AppContext, RequestMeta};
 use crate::error::ApiResult;
-use crate::graphql::mentoring::people_types::MatchCheckIn;
-use crate::graphql::mentoring::types::{
-    Mentor, MentorStatusGql, MentoringRequest, RequestStatusGql,
+use crate::graphql::mentoring::people_types::{
+    CheckInKindGql, CheckInOutcomeGql, MatchCheckIn, Mentor, MentoringRequest,
 };
+use crate::graphql::mentoring::types::{MentorStatusGql, RequestStatusGql};
 use crate::graphql::relay::{NodeType, RelayConnection, connection, expect_global_id, page_args};
 use crate::graphql::scalars::Date;
 use crate::service::mentoring::matches::{self, CheckIn};
@@ -24,25 +24,6 @@ pub enum ScreeningStepGql {
     /// The police record extract; `on` is its issue date.
     PoliceRecord,
     CodeOfConduct,
-}
-
-/// How a check-in happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[graphql(name = "CheckInKind", remote = "entity::types::CheckInKind")]
-pub enum CheckInKindGql {
-    Call,
-    Meeting,
-    Message,
-    Visit,
-}
-
-/// How a check-in went.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[graphql(name = "CheckInOutcome", remote = "entity::types::CheckInOutcome")]
-pub enum CheckInOutcomeGql {
-    Good,
-    Concern,
-    NoContact,
 }
 
 /// A follow-up contact with an active pair.

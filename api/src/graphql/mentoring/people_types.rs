@@ -9,7 +9,7 @@
 //! those attributes; a match's request, newcomer contact and check-ins are the request's
 //! pool's alone.
 
-use async_graphql::{Context, ID, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{match_check_in, mentor, mentor_match, mentoring_request};
 use uuid::Uuid;
@@ -19,7 +19,6 @@ use crate::error::ApiResult;
 use crate::graphql::loader::Loaders;
 use crate::graphql::locale::Lang;
 use crate::graphql::mentoring::intake::{GenderGql, ProficiencyGql};
-use crate::graphql::mentoring::people::{CheckInKindGql, CheckInOutcomeGql};
 use crate::graphql::mentoring::types::{
     MatchEndReasonGql, MatchStatusGql, MentorPoolConsent, MentorStatusGql, MentoringPool,
     NewcomerContact, RequestStatusGql,
@@ -28,6 +27,25 @@ use crate::graphql::region::Region;
 use crate::graphql::relay::{NodeType, global_id};
 use crate::graphql::scalars::{Date, LocalTime};
 use crate::service::mentoring::access;
+
+/// How a check-in happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(name = "CheckInKind", remote = "entity::types::CheckInKind")]
+pub enum CheckInKindGql {
+    Call,
+    Meeting,
+    Message,
+    Visit,
+}
+
+/// How a check-in went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(name = "CheckInOutcome", remote = "entity::types::CheckInOutcome")]
+pub enum CheckInOutcomeGql {
+    Good,
+    Concern,
+    NoContact,
+}
 
 /// A language someone speaks, and how well.
 #[derive(SimpleObject, Clone)]

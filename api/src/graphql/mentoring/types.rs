@@ -7,7 +7,6 @@ use async_graphql::{Enum, ID, SimpleObject};
 use entity::mentoring_pool;
 
 use crate::graphql::relay::{NodeType, global_id};
-use crate::matching::score::Reason;
 
 /// Where a mentor stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -132,64 +131,6 @@ impl MentoringPool {
             crate::graphql::region::Region::new(m, crate::graphql::locale::Lang::resolve(ctx, None))
         }))
     }
-}
-
-/// One criterion's part of a score.
-#[derive(SimpleObject, Clone)]
-pub struct MatchReason {
-    /// `language`, `distance`, `availability`, `topics`, `load` or `waiting`.
-    pub criterion: String,
-    pub weight: f64,
-    /// How well the pair does on it, from 0 to 1.
-    pub value: f64,
-    /// In words, e.g. "both speak Tigrinya (fluently)", "4 km apart".
-    pub explanation: String,
-}
-
-impl From<&Reason> for MatchReason {
-    fn from(r: &Reason) -> Self {
-        Self {
-            criterion: r.criterion.to_owned(),
-            weight: r.weight,
-            value: r.value,
-            explanation: r.explanation.clone(),
-        }
-    }
-}
-
-pub use crate::graphql::mentoring::people_types::{Mentor, MentorMatch, MentoringRequest};
-
-/// A mentor who may be matched with a request.
-#[derive(SimpleObject)]
-pub struct MentorCandidate {
-    pub mentor: Mentor,
-    pub score: f64,
-    pub reasons: Vec<MatchReason>,
-}
-
-/// One pair of a pool-wide proposal.
-#[derive(SimpleObject)]
-pub struct ProposedMatch {
-    pub request: MentoringRequest,
-    pub mentor: Mentor,
-    pub score: f64,
-    pub reasons: Vec<MatchReason>,
-}
-
-/// A request the proposal could not place.
-#[derive(SimpleObject)]
-pub struct UnmatchedRequest {
-    pub request: MentoringRequest,
-    pub reason: String,
-}
-
-/// The assignment of a pool's waiting requests with the highest total score; nothing is
-/// written until a coordinator confirms a pair with `proposeMatch`.
-#[derive(SimpleObject)]
-pub struct PoolMatchProposal {
-    pub pairs: Vec<ProposedMatch>,
-    pub total_score: f64,
-    pub unmatched_requests: Vec<UnmatchedRequest>,
 }
 
 /// How to reach a newcomer.

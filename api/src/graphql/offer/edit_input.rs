@@ -6,8 +6,10 @@ use rust_decimal::Decimal;
 
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::exchange::RecordShape;
-use crate::graphql::offer::input::{Weekday, ids};
-use crate::graphql::offer::types::{CefrLevelGql, CostKindGql, OfferKindGql, PriceUnitGql};
+use crate::graphql::offer::input::ids;
+use crate::graphql::offer::types::{
+    CefrLevelGql, CostKindGql, OfferKindGql, PriceUnitGql, Weekday,
+};
 use crate::graphql::relay::{NodeType, expect_global_id, global_id};
 use crate::graphql::scalars::{Date, LocalTime};
 use crate::service::offer::draft::{

@@ -5,51 +5,10 @@ use async_graphql::{Enum, ID, InputObject};
 use chrono::{DateTime, Utc};
 
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::graphql::offer::types::{CefrLevelGql, CostKindGql, OfferStatusGql};
+use crate::graphql::offer::types::{CefrLevelGql, CostKindGql, OfferStatusGql, Weekday};
 use crate::graphql::relay::{NodeType, expect_global_id};
 use crate::graphql::scalars::Date;
 use crate::service::offer::{OfferFilter, TimeOfDay};
-
-/// A day of the week.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-pub enum Weekday {
-    Monday,
-    Tuesday,
-    Wednesday,
-    Thursday,
-    Friday,
-    Saturday,
-    Sunday,
-}
-
-impl Weekday {
-    /// ISO number, Monday = 1.
-    pub fn iso(self) -> i16 {
-        match self {
-            Self::Monday => 1,
-            Self::Tuesday => 2,
-            Self::Wednesday => 3,
-            Self::Thursday => 4,
-            Self::Friday => 5,
-            Self::Saturday => 6,
-            Self::Sunday => 7,
-        }
-    }
-
-    /// From an ISO number.
-    pub fn from_iso(day: i16) -> Option<Self> {
-        Some(match day {
-            1 => Self::Monday,
-            2 => Self::Tuesday,
-            3 => Self::Wednesday,
-            4 => Self::Thursday,
-            5 => Self::Friday,
-            6 => Self::Saturday,
-            7 => Self::Sunday,
-            _ => return None,
-        })
-    }
-}
 
 /// A part of the day, by when a session starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]

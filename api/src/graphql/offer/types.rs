@@ -13,12 +13,52 @@ use crate::error::ApiResult;
 use crate::graphql::category::Category;
 use crate::graphql::loader::Loaders;
 use crate::graphql::locale::Lang;
-use crate::graphql::offer::input::Weekday;
 use crate::graphql::provider::Provider;
 use crate::graphql::region::{GeoPoint, Region};
 use crate::graphql::relay::{NodeType, global_id};
 use crate::graphql::scalars::{Date, LocalTime};
 use crate::service::markdown;
+
+/// A day of the week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum Weekday {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+}
+
+impl Weekday {
+    /// ISO number, Monday = 1.
+    pub fn iso(self) -> i16 {
+        match self {
+            Self::Monday => 1,
+            Self::Tuesday => 2,
+            Self::Wednesday => 3,
+            Self::Thursday => 4,
+            Self::Friday => 5,
+            Self::Saturday => 6,
+            Self::Sunday => 7,
+        }
+    }
+
+    /// From an ISO number.
+    pub fn from_iso(day: i16) -> Option<Self> {
+        Some(match day {
+            1 => Self::Monday,
+            2 => Self::Tuesday,
+            3 => Self::Wednesday,
+            4 => Self::Thursday,
+            5 => Self::Friday,
+            6 => Self::Saturday,
+            7 => Self::Sunday,
+            _ => return None,
+        })
+    }
+}
 
 /// Where an offer stands in the publishing workflow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
