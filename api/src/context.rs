@@ -6,12 +6,11 @@ use std::sync::Arc;
 use async_graphql::Context;
 use sea_orm::DatabaseConnection;
 use secrecy::ExposeSecret;
-use uuid::Uuid;
 
+use crate::auth::TokenKeys;
 use crate::auth::password::Hasher;
 use crate::auth::sign_ins::{SignInBounds, SignIns};
 use crate::auth::throttle::{SignInThrottle, ThrottleLimits};
-use crate::auth::{TokenKeys, Viewer};
 use crate::breaker::CircuitBreaker;
 use crate::cache::memory::MemoryLimiter;
 use crate::cache::persisted::PersistedQueries;
@@ -31,6 +30,7 @@ use crate::search::meili::{MeiliConfig, MeiliIndex};
 use crate::search::terms::Thesaurus;
 use crate::service::counts::RememberedCounts;
 use crate::service::held_reference::HeldReference;
+use crate::service::identity::Identity;
 use crate::service::mentoring::held_profiles::{HeldBounds, HeldProfiles};
 use crate::service::search::{EngineGuard, SearchEngines};
 use crate::startup::StartError;
@@ -78,6 +78,18 @@ pub struct AppContext {
 }
 
 impl AppContext {
+    /// What the sign-in services use of the application.
+    pub fn identity(&self) -> Identity<'_> {
+        Identity {
+            db: &self.db,
+            tokens: &self.tokens,
+            passwords: &self.passwords,
+            throttle: &self.login_throttle,
+            sign_ins: &self.sign_ins,
+            settings: &self.settings.auth,
+        }
+    }
+
     /// Loads the token keys and opens the search index the settings name; fails when they
     /// are missing or unusable.
     pub fn new(db: DatabaseConnection, settings: Settings) -> Result<Self, StartError> {
@@ -251,48 +263,5 @@ fn open_search(
                 .searching_at_once(settings.search.search_threads);
             Ok(Arc::new(index))
         }
-    }
-}
-
-/// The partner app that sent a request, named by its API key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiClient {
-    pub id: Uuid,
-    pub name: String,
-    /// Its own rate limit, if it has one.
-    pub requests_per_minute: Option<i32>,
-    /// Whether it may send registered operations only.
-    pub allow_list_only: bool,
-}
-
-/// What one request carries besides its query: who sends it, through which client, from
-/// which address, under which id.
-#[derive(Debug, Clone, Default)]
-pub struct RequestMeta {
-    pub viewer: Viewer,
-    pub client: Option<ApiClient>,
-    /// The caller's network as the limits count it (an IPv4 address or an IPv6 /64), for
-    /// rate limits and sign-in throttling.
-    pub address: Option<String>,
-    /// Ties log lines and audit entries of one request together.
-    pub request_id: Option<String>,
-}
-
-impl RequestMeta {
-    /// What kind of caller this is, for logs: `staff`, `partner` (an API key) or
-    /// `anonymous`. Never who.
-    pub fn caller_kind(&self) -> &'static str {
-        match (&self.viewer, &self.client) {
-            (Viewer::Staff(_), _) => "staff",
-            (Viewer::Anonymous, Some(_)) => "partner",
-            (Viewer::Anonymous, None) => "anonymous",
-        }
-    }
-
-    /// The request's metadata; an anonymous request when the schema runs without HTTP.
-    pub fn of<'a>(ctx: &'a Context<'_>) -> &'a Self {
-        static ANONYMOUS: std::sync::OnceLock<RequestMeta> = std::sync::OnceLock::new();
-        ctx.data_opt::<Self>()
-            .unwrap_or_else(|| ANONYMOUS.get_or_init(Self::default))
     }
 }

@@ -1,8 +1,8 @@
 //! The layers of the crate and the direction of its imports, checked by a test that reads
 //! every source file: a module may use its own layer and the layers below, never one above.
 //!
-//! Within and across layers, files do not import each other in a circle either (a second
-//! test draws the graph of `crate::` and `super::` imports between files).
+//! Neither the top-level modules nor the files import each other in a circle (two more
+//! tests draw those graphs from the `crate::` and `super::` imports).
 //!
 //! 1. Primitives, needing nothing of the platform: errors and their codes, ids and global
 //!    ids, the clock, Unicode and languages, client networks, the circuit breaker, settings,
@@ -59,7 +59,7 @@ const LAYERS: &[(&str, u8)] = &[
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
+    use std::collections::{BTreeMap, BTreeSet};
     use std::path::Path;
 
     use super::LAYERS;
@@ -183,7 +183,7 @@ mod tests {
         ] {
             for (at, _) in text.match_indices(start) {
                 // `super::super::` and `crate::` inside `$crate::` are left out.
-                if at > 0 && text[..at].ends_with(|c: char| c == '$' || c == ':') {
+                if at > 0 && text[..at].ends_with(['$', ':']) {
                     continue;
                 }
                 let rest = &text[at + start.len()..];
@@ -217,12 +217,67 @@ mod tests {
         out
     }
 
+    /// Every way a node reaches itself again through the edges, as `a -> b -> a`.
+    fn circles(edges: &BTreeMap<String, BTreeSet<String>>) -> Vec<String> {
+        let mut found = Vec::new();
+        for start in edges.keys() {
+            let mut seen = BTreeSet::new();
+            let mut stack: Vec<(String, Vec<String>)> = vec![(start.clone(), vec![start.clone()])];
+            while let Some((node, trail)) = stack.pop() {
+                for next in edges.get(&node).into_iter().flatten() {
+                    if next == start {
+                        found.push(trail.join(" -> ") + " -> " + start);
+                    } else if seen.insert(next.clone()) {
+                        let mut longer = trail.clone();
+                        longer.push(next.clone());
+                        stack.push((next.clone(), longer));
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn no_top_level_modules_import_each_other_in_a_circle() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        source_files(&root, &mut files);
+        let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for file in &files {
+            let relative = file
+                .strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let module = relative
+                .split('/')
+                .next()
+                .unwrap()
+                .trim_end_matches(".rs")
+                .to_owned();
+            let text = std::fs::read_to_string(file).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            let used = edges.entry(module.clone()).or_default();
+            used.extend(
+                used_modules(code)
+                    .into_iter()
+                    .filter(|m| *m != module && m != "lib"),
+            );
+        }
+        let circles = circles(&edges);
+        assert!(
+            circles.is_empty(),
+            "modules importing each other: {circles:#?}"
+        );
+    }
+
     #[test]
     fn no_files_import_each_other_in_a_circle() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut files = Vec::new();
         source_files(&root, &mut files);
-        let mut edges: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+        let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for file in &files {
             let relative = file
                 .strip_prefix(&root)
@@ -243,23 +298,7 @@ mod tests {
                 }
             }
         }
-        // A file that reaches itself again through the files it imports is in a circle.
-        let mut circles = Vec::new();
-        for start in edges.keys() {
-            let mut seen = BTreeSet::new();
-            let mut stack: Vec<(String, Vec<String>)> = vec![(start.clone(), vec![start.clone()])];
-            while let Some((file, trail)) = stack.pop() {
-                for next in edges.get(&file).into_iter().flatten() {
-                    if next == start {
-                        circles.push(trail.join(" -> ") + " -> " + start);
-                    } else if seen.insert(next.clone()) {
-                        let mut longer = trail.clone();
-                        longer.push(next.clone());
-                        stack.push((next.clone(), longer));
-                    }
-                }
-            }
-        }
+        let circles = circles(&edges);
         assert!(
             circles.is_empty(),
             "files importing each other: {circles:#?}"

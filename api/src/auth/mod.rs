@@ -3,11 +3,13 @@
 
 pub mod keys;
 pub mod password;
+pub mod request_meta;
 pub mod secret;
 pub mod sign_ins;
 pub mod throttle;
 pub mod token;
 pub mod viewer;
 
+pub use request_meta::{ApiClient, RequestMeta};
 pub use token::TokenKeys;
 pub use viewer::{StaffViewer, Viewer};

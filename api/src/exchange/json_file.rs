@@ -87,7 +87,7 @@ fn read_record(row: usize, mut record: serde_json::Value, shape: &dyn RecordShap
         external_ref,
         provider_id,
         draft,
-        names: FieldNames::Json,
+        names: std::sync::Arc::new(FieldNames::Json),
     }
 }
 

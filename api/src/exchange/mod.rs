@@ -12,11 +12,9 @@ pub mod region_codes;
 
 use std::borrow::Cow;
 
-use uuid::Uuid;
-
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::service::offer::draft::OfferDraft;
 
+pub use crate::service::offer::files::{FieldNaming, FileOffer, FileRow};
 pub use json_file::RecordShape;
 pub use region_codes::RegionCodes;
 
@@ -36,22 +34,6 @@ pub struct FileLimits {
     pub max_rows: usize,
 }
 
-/// One offer as read from a file.
-#[derive(Debug, Clone)]
-pub struct FileRow {
-    /// Where the offer stands: the spreadsheet row for CSV (the header is row 1), the
-    /// position from 1 for JSON.
-    pub row: usize,
-    /// The provider's reference, when the row gives one (also for rows with problems).
-    pub external_ref: Option<String>,
-    /// The provider the row names, when it names one (`providerId`).
-    pub provider_id: Option<Uuid>,
-    /// The offer, or every problem found while reading the row.
-    pub draft: Result<OfferDraft, Vec<FieldError>>,
-    /// How this row's fields are named in its file, for reporting problems.
-    pub names: FieldNames,
-}
-
 /// How a file names a draft's fields: JSON uses the draft's own paths, CSV its columns.
 #[derive(Debug, Clone)]
 pub enum FieldNames {
@@ -65,10 +47,8 @@ pub enum FieldNames {
     },
 }
 
-impl FieldNames {
-    /// The name the file uses for a field path of the draft (`translations[0].title` is
-    /// `title.de` in a CSV file).
-    pub fn name(&self, path: &str) -> String {
+impl FieldNaming for FieldNames {
+    fn name(&self, path: &str) -> String {
         match self {
             Self::Json => path.to_owned(),
             Self::Csv {
@@ -78,13 +58,6 @@ impl FieldNames {
             } => csv_file::column_for(path, locales, locations, schedules),
         }
     }
-}
-
-/// A stored offer to write into a file.
-#[derive(Debug, Clone)]
-pub struct FileOffer {
-    pub provider_id: Uuid,
-    pub draft: OfferDraft,
 }
 
 /// Reads a file of offers; JSON records in the given `shape`.

@@ -2,7 +2,8 @@
 
 use async_graphql::{Context, ID, Interface, Object};
 
-use crate::context::{AppContext, RequestMeta};
+use crate::auth::RequestMeta;
+use crate::context::AppContext;
 use crate::error::{ApiError, ApiResult};
 use entity::types::Role;
 

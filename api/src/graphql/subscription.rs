@@ -12,8 +12,9 @@ use futures_util::stream;
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
+use crate::auth::RequestMeta;
 use crate::auth::Viewer;
-use crate::context::{AppContext, RequestMeta};
+use crate::context::AppContext;
 use crate::error::ApiError;
 use crate::events::{Event, OfferChange};
 use crate::graphql::locale::Lang;
@@ -179,7 +180,7 @@ impl MatchFeed {
             if *pool_id != self.pool_id {
                 continue;
             }
-            let viewer = match staff_for_token(&self.app, &self.token).await {
+            let viewer = match staff_for_token(&self.app.identity(), &self.token).await {
                 Ok(staff) => Viewer::Staff(staff),
                 Err(TokenRefusal::Unavailable(err)) => {
                     tracing::warn!(error = %err, "match event skipped: session not checkable");

@@ -8,8 +8,9 @@
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 
+use crate::auth::RequestMeta;
 use crate::auth::Viewer;
-use crate::context::{AppContext, RequestMeta};
+use crate::context::AppContext;
 use crate::digest::sha256_hex;
 
 /// What a `GET` request allows its answer to say about caching.

@@ -9,7 +9,8 @@ use actix_web::http::header;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 
 use crate::auth::Viewer;
-use crate::context::{ApiClient, AppContext, RequestMeta};
+use crate::auth::{ApiClient, RequestMeta};
+use crate::context::AppContext;
 use crate::error::Code;
 use crate::http::observe::RequestId;
 use crate::http::refusal::refusal;
@@ -55,7 +56,7 @@ pub async fn identify(
                     true,
                 ));
             };
-            match signed_in::staff_for_token(app, token).await {
+            match signed_in::staff_for_token(&app.identity(), token).await {
                 Ok(staff) => Viewer::Staff(staff),
                 Err(TokenRefusal::Invalid) => {
                     return Err(unauthorized("invalid or expired access token", true));

@@ -11,7 +11,8 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use uuid::Uuid;
 
-use crate::context::{AppContext, RequestMeta};
+use crate::auth::RequestMeta;
+use crate::context::AppContext;
 use crate::error::ApiError;
 use crate::error::Code;
 use crate::feeds::{self, FeedOffer};

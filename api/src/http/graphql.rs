@@ -13,7 +13,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::parser::types::OperationType;
 use futures_util::StreamExt;
 
-use crate::context::{AppContext, RequestMeta};
+use crate::auth::RequestMeta;
+use crate::context::AppContext;
 use crate::error::Code;
 use crate::graphql::AppSchema;
 use crate::graphql::extensions::response_order::ResponseOrder;

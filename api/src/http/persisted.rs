@@ -15,8 +15,9 @@ use std::sync::Arc;
 
 use actix_web::HttpResponse;
 
+use crate::auth::RequestMeta;
 use crate::cache::persisted::{is_sha256_hex, sha256_hex};
-use crate::context::{AppContext, RequestMeta};
+use crate::context::AppContext;
 use crate::error::Code;
 use crate::http::rate_limit;
 use crate::http::refusal::refusal;

@@ -15,8 +15,9 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use serde_json::json;
 
+use crate::auth::ApiClient;
 use crate::cache::{Decision, Limit};
-use crate::context::{ApiClient, AppContext};
+use crate::context::AppContext;
 use crate::error::Code;
 
 /// The policy name of the per-address limit in the headers.

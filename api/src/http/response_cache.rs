@@ -4,9 +4,10 @@
 
 use async_graphql::parser::types::OperationType;
 
+use crate::auth::RequestMeta;
 use crate::auth::Viewer;
 use crate::cache::responses::CacheKey;
-use crate::context::{AppContext, RequestMeta};
+use crate::context::AppContext;
 use crate::http::operation::Operation;
 
 /// Root fields whose answers are the same for every anonymous caller.

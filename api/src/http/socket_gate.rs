@@ -15,7 +15,8 @@ use async_graphql::{Data, Executor, Request, Response};
 use futures_util::StreamExt;
 use futures_util::stream::{self, BoxStream};
 
-use crate::context::{AppContext, RequestMeta};
+use crate::auth::RequestMeta;
+use crate::context::AppContext;
 use crate::error::Code;
 use crate::graphql::AppSchema;
 use crate::graphql::extensions::{limits, unicode_input};

@@ -12,8 +12,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::Data;
 use async_graphql_actix_web::GraphQLSubscription;
 
+use crate::auth::RequestMeta;
 use crate::auth::Viewer;
-use crate::context::{AppContext, RequestMeta};
+use crate::context::AppContext;
 use crate::error::Code;
 use crate::graphql::AppSchema;
 use crate::graphql::loader::Loaders;
@@ -92,7 +93,7 @@ async fn connection_data(
     let token = init_token(&init)?;
     let viewer = match &token {
         None => Viewer::Anonymous,
-        Some(token) => match signed_in::staff_for_token(&app, token).await {
+        Some(token) => match signed_in::staff_for_token(&app.identity(), token).await {
             Ok(staff) => Viewer::Staff(staff),
             Err(TokenRefusal::Unavailable(_)) => {
                 return Err("the service is temporarily unavailable".into());

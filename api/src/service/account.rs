@@ -14,14 +14,15 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::auth::RequestMeta;
 use crate::auth::token::VerifiedToken;
 use crate::auth::{StaffViewer, password, secret};
 use crate::clock;
 use crate::config::Settings;
-use crate::context::{AppContext, RequestMeta};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::ids;
 use crate::service::audit::{self, Change};
+use crate::service::identity::Identity;
 use crate::service::session::{self, Session, normalise_email};
 use crate::service::text;
 
@@ -257,7 +258,7 @@ fn dedup(mut ids: Vec<Uuid>) -> Vec<Uuid> {
 
 /// Invites someone to a staff role (administrators only).
 pub async fn invite(
-    app: &AppContext,
+    app: &Identity<'_>,
     meta: &RequestMeta,
     email: &str,
     role: Role,
@@ -272,13 +273,13 @@ pub async fn invite(
     };
     let mut errors = Vec::new();
     check_email("email", &email, &mut errors);
-    check_scope(&app.db, role, &scope, &mut errors).await?;
+    check_scope(app.db, role, &scope, &mut errors).await?;
     if !errors.is_empty() {
         return Err(ApiError::invalid_fields(errors));
     }
     let taken = user_account::Entity::find()
         .filter(user_account::Column::Email.eq(email.clone()))
-        .count(&app.db)
+        .count(app.db)
         .await?;
     if taken > 0 {
         return Err(ApiError::Conflict(
@@ -293,12 +294,12 @@ pub async fn invite(
         role,
         token_hash: secret::hash(&token),
         invited_by: meta.viewer.account_id(),
-        expires_at: now + Duration::hours(i64::from(app.settings.auth.invitation_ttl_hours)),
+        expires_at: now + Duration::hours(i64::from(app.settings.invitation_ttl_hours)),
         accepted_at: None,
         account_id: None,
         created_at: now,
     };
-    let txn = crate::db::begin_write(&app.db).await?;
+    let txn = crate::db::begin_write(app.db).await?;
     invitation::Entity::insert(invitation::ActiveModel::from(model.clone()))
         .exec_without_returning(&txn)
         .await?;
@@ -352,7 +353,7 @@ fn scope_targets(scope: &Scope) -> Vec<ScopeTarget> {
 /// Accepts an invitation: creates the account with the invitation's role and scope and
 /// signs it in.
 pub async fn accept_invitation(
-    app: &AppContext,
+    app: &Identity<'_>,
     meta: &RequestMeta,
     token: &str,
     password_text: &str,
@@ -361,15 +362,14 @@ pub async fn accept_invitation(
     const WHAT: &str = "invitation";
     let mut errors = Vec::new();
     check_name("displayName", display_name, &mut errors);
-    if let Err(message) =
-        password::check_strength(password_text, app.settings.auth.password_min_length)
+    if let Err(message) = password::check_strength(password_text, app.settings.password_min_length)
     {
         errors.push(FieldError::new("password", message));
     }
     let now = clock::now();
     let found = invitation::Entity::find()
         .filter(invitation::Column::TokenHash.eq(secret::hash(token)))
-        .one(&app.db)
+        .one(app.db)
         .await?
         .filter(|i| i.accepted_at.is_none() && i.expires_at > now)
         .ok_or(ApiError::InvalidToken(WHAT))?;
@@ -378,10 +378,10 @@ pub async fn accept_invitation(
     }
     let scopes = invitation_scope::Entity::find()
         .filter(invitation_scope::Column::InvitationId.eq(found.id))
-        .all(&app.db)
+        .all(app.db)
         .await?;
     let hash = app.passwords.hash(password_text.to_owned()).await?;
-    let txn = crate::db::begin_write(&app.db).await?;
+    let txn = crate::db::begin_write(app.db).await?;
     // The guarded update comes first: of two acceptances of one invitation, one wins.
     let claimed = invitation::Entity::update_many()
         .col_expr(invitation::Column::AcceptedAt, Expr::value(now))

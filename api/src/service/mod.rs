@@ -9,6 +9,7 @@ pub mod category;
 pub mod changes;
 pub mod counts;
 pub mod held_reference;
+pub mod identity;
 pub mod indexing;
 pub mod markdown;
 pub mod mentoring;

@@ -7,9 +7,9 @@ use entity::registered_operation;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder};
 use serde_json::json;
 
+use crate::auth::RequestMeta;
 use crate::cache::persisted::{is_sha256_hex, sha256_hex};
 use crate::clock;
-use crate::context::RequestMeta;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::service::audit::{self, Change};
 use crate::service::text;

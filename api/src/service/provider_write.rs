@@ -11,8 +11,8 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::auth::RequestMeta;
 use crate::clock;
-use crate::context::RequestMeta;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::ids;
 use crate::language;

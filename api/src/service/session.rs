@@ -14,15 +14,16 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::auth::RequestMeta;
 use crate::auth::secret;
 use crate::auth::token::IssuedToken;
 use crate::auth::{password, viewer::Viewer};
 use crate::clock;
-use crate::context::{AppContext, RequestMeta};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::service::audit::{self, Change};
 use crate::service::changes::{Changed, Changes, Committed};
+use crate::service::identity::Identity;
 
 /// What a successful sign-in or refresh hands the client.
 #[derive(Debug, Clone)]
@@ -63,7 +64,7 @@ async fn decoy_hash() -> ApiResult<String> {
 
 /// Signs in with e-mail address and password.
 pub async fn login(
-    app: &AppContext,
+    app: &Identity<'_>,
     meta: &RequestMeta,
     email: &str,
     password_text: &str,
@@ -71,12 +72,12 @@ pub async fn login(
     let email = normalise_email(email);
     let address = meta.address.as_deref();
     // Counted before the (slow) password check, so concurrent guesses cannot all pass.
-    if let Err(retry_after_secs) = app.login_throttle.admit(&email, address).await {
+    if let Err(retry_after_secs) = app.throttle.admit(&email, address).await {
         return Err(ApiError::RateLimited { retry_after_secs });
     }
     let account = user_account::Entity::find()
         .filter(user_account::Column::Email.eq(email.clone()))
-        .one(&app.db)
+        .one(app.db)
         .await?;
     let stored = match &account {
         Some(a) => a.password_hash.clone(),
@@ -90,7 +91,7 @@ pub async fn login(
         Some(a) if matches && a.status == AccountStatus::Active => a,
         other => {
             audit::record_as(
-                &app.db,
+                app.db,
                 None,
                 ActorRole::Anonymous,
                 meta,
@@ -105,10 +106,10 @@ pub async fn login(
             return Err(ApiError::BadCredentials);
         }
     };
-    app.login_throttle.succeeded(&email, address).await;
+    app.throttle.succeeded(&email, address).await;
     let now = clock::now();
     let family = ids::new_id();
-    let txn = crate::db::begin_write(&app.db).await?;
+    let txn = crate::db::begin_write(app.db).await?;
     let (refresh, refresh_expires_at) =
         insert_refresh_token(&txn, app, account.id, family, now).await?;
     user_account::Entity::update_many()
@@ -136,7 +137,7 @@ pub async fn login(
 /// Starts a session for an account that has just been created (an accepted invitation).
 pub async fn start<C: ConnectionTrait>(
     txn: &C,
-    app: &AppContext,
+    app: &Identity<'_>,
     account: user_account::Model,
 ) -> ApiResult<Session> {
     let now = clock::now();
@@ -153,13 +154,13 @@ pub async fn start<C: ConnectionTrait>(
 
 async fn insert_refresh_token<C: ConnectionTrait>(
     db: &C,
-    app: &AppContext,
+    app: &Identity<'_>,
     account_id: Uuid,
     family: Uuid,
     now: DateTime<Utc>,
 ) -> ApiResult<(String, DateTime<Utc>)> {
     let token = secret::generate("rt");
-    let expires_at = now + Duration::days(i64::from(app.settings.auth.refresh_token_ttl_days));
+    let expires_at = now + Duration::days(i64::from(app.settings.refresh_token_ttl_days));
     refresh_token::Entity::insert(refresh_token::ActiveModel {
         id: Set(ids::new_id()),
         account_id: Set(account_id),
@@ -176,12 +177,18 @@ async fn insert_refresh_token<C: ConnectionTrait>(
 }
 
 /// Trades a refresh token for a new access token and the next refresh token.
-pub async fn refresh(app: &AppContext, meta: &RequestMeta, token: &str) -> ApiResult<Session> {
+/// A reused token revokes its whole sign-in: that write is committed (its side effects
+/// are due) and the answer inside is the refusal.
+pub async fn refresh(
+    app: &Identity<'_>,
+    meta: &RequestMeta,
+    token: &str,
+) -> ApiResult<Committed<ApiResult<Session>>> {
     const WHAT: &str = "refresh token";
     let now = clock::now();
     let Some(row) = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(secret::hash(token)))
-        .one(&app.db)
+        .one(app.db)
         .await?
     else {
         return Err(ApiError::InvalidToken(WHAT));
@@ -189,7 +196,7 @@ pub async fn refresh(app: &AppContext, meta: &RequestMeta, token: &str) -> ApiRe
     if row.revoked_at.is_some() || row.expires_at <= now {
         return Err(ApiError::InvalidToken(WHAT));
     }
-    let txn = crate::db::begin_write(&app.db).await?;
+    let txn = crate::db::begin_write(app.db).await?;
     // Marking the token used is the transaction's first statement and is guarded, so of two
     // concurrent refreshes with one token exactly one succeeds; the other counts as reuse.
     let marked = refresh_token::Entity::update_many()
@@ -210,13 +217,14 @@ pub async fn refresh(app: &AppContext, meta: &RequestMeta, token: &str) -> ApiRe
         )
         .await?;
         txn.commit().await?;
-        app.effects
-            .changed(&Changes::one(Changed::SignInEnded {
-                session: row.family_id,
-            }))
-            .await;
         tracing::warn!(family = %row.family_id, "refresh token reused: sign-in revoked");
-        return Err(ApiError::InvalidToken(WHAT));
+        // The revocation is written and its side effects are due, yet the caller is refused.
+        return Ok(Committed::new(
+            Err(ApiError::InvalidToken(WHAT)),
+            Changes::one(Changed::SignInEnded {
+                session: row.family_id,
+            }),
+        ));
     }
     let account = user_account::Entity::find_by_id(row.account_id)
         .one(&txn)
@@ -226,18 +234,19 @@ pub async fn refresh(app: &AppContext, meta: &RequestMeta, token: &str) -> ApiRe
     let (next, refresh_expires_at) =
         insert_refresh_token(&txn, app, account.id, row.family_id, now).await?;
     txn.commit().await?;
-    Ok(Session {
+    let session = Session {
         access: app.tokens.issue(account.id, row.family_id, now)?,
         refresh_token: next,
         refresh_expires_at,
         account,
-    })
+    };
+    Ok(Committed::new(Ok(session), Changes::none()))
 }
 
 /// Ends a sign-in: the viewer's own, and the one a refresh token belongs to, if given.
 /// Returns whether anything was ended.
 pub async fn logout(
-    app: &AppContext,
+    app: &Identity<'_>,
     meta: &RequestMeta,
     refresh: Option<&str>,
 ) -> ApiResult<Committed<bool>> {
@@ -249,7 +258,7 @@ pub async fn logout(
     if let Some(token) = refresh
         && let Some(row) = refresh_token::Entity::find()
             .filter(refresh_token::Column::TokenHash.eq(secret::hash(token)))
-            .one(&app.db)
+            .one(app.db)
             .await?
     {
         families.push((row.family_id, row.account_id));
@@ -260,7 +269,7 @@ pub async fn logout(
             None => ApiError::Unauthenticated,
         });
     }
-    let txn = crate::db::begin_write(&app.db).await?;
+    let txn = crate::db::begin_write(app.db).await?;
     let mut ended = false;
     for (family, account_id) in &families {
         ended |= revoke_family(&txn, *family, now).await? > 0;

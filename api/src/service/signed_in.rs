@@ -4,8 +4,8 @@
 
 use crate::auth::StaffViewer;
 use crate::auth::sign_ins::Known;
-use crate::context::AppContext;
 use crate::service;
+use crate::service::identity::Identity;
 
 /// Why an access token does not name a signed-in staff member.
 #[derive(Debug)]
@@ -21,7 +21,7 @@ pub enum TokenRefusal {
 /// The staff member an access token names, if their sign-in is live: from what this
 /// instance remembers (and Redis, when configured, says of sign-outs elsewhere), else from
 /// the database.
-pub async fn staff_for_token(app: &AppContext, token: &str) -> Result<StaffViewer, TokenRefusal> {
+pub async fn staff_for_token(app: &Identity<'_>, token: &str) -> Result<StaffViewer, TokenRefusal> {
     let verified = app.tokens.verify(token).map_err(|reason| {
         tracing::info!(%reason, "access token refused");
         TokenRefusal::Invalid
@@ -35,7 +35,7 @@ pub async fn staff_for_token(app: &AppContext, token: &str) -> Result<StaffViewe
         Known::Remembered(staff) => return Ok(staff),
         Known::Unknown { live } => live,
     };
-    match service::account::load_viewer(&app.db, verified, known_live).await {
+    match service::account::load_viewer(app.db, verified, known_live).await {
         Ok(Some(staff)) => {
             app.sign_ins.remember(&staff).await;
             Ok(staff)

@@ -1,6 +1,7 @@
 //! Reading a CSV file into drafts, every problem of a row reported at once.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveTime};
 use entity::types::{CefrLevel, CostKind, OfferKind, PriceUnit};
@@ -43,11 +44,11 @@ pub fn read(text: &str, regions: &RegionCodes) -> ApiResult<Vec<FileRow>> {
                     external_ref: None,
                     provider_id: None,
                     draft: Err(vec![FieldError::new("row", unreadable(&err))]),
-                    names: FieldNames::Csv {
+                    names: Arc::new(FieldNames::Csv {
                         locales: Vec::new(),
                         locations: Vec::new(),
                         schedules: Vec::new(),
-                    },
+                    }),
                 });
                 continue;
             }
@@ -301,11 +302,11 @@ fn read_row(
         } else {
             Err(problems.0)
         },
-        names: FieldNames::Csv {
+        names: Arc::new(FieldNames::Csv {
             locales,
             locations: location_numbers,
             schedules: schedule_numbers,
-        },
+        }),
     }
 }
 

@@ -2,7 +2,8 @@
 
 use async_graphql::{Context, Object};
 
-use crate::context::{AppContext, RequestMeta};
+use crate::auth::RequestMeta;
+use crate::context::AppContext;
 use crate::error::ApiResult;
 use crate::graphql::account::types::{InvitationPayload, RoleGql, ScopeInput, SessionPayload};
 use crate::graphql::relay::{NodeType, global_id};
@@ -23,9 +24,11 @@ impl AccountMutation {
     ) -> ApiResult<SessionPayload> {
         let app = AppContext::of(ctx)?;
         let meta = RequestMeta::of(ctx);
-        Ok(service::session::login(app, meta, &email, &password)
-            .await?
-            .into())
+        Ok(
+            service::session::login(&app.identity(), meta, &email, &password)
+                .await?
+                .into(),
+        )
     }
 
     /// Trades a refresh token for a new session. Each refresh token works once; presenting
@@ -37,9 +40,8 @@ impl AccountMutation {
     ) -> ApiResult<SessionPayload> {
         let app = AppContext::of(ctx)?;
         let meta = RequestMeta::of(ctx);
-        Ok(service::session::refresh(app, meta, &refresh_token)
-            .await?
-            .into())
+        let committed = service::session::refresh(&app.identity(), meta, &refresh_token).await?;
+        Ok(app.effects.apply(committed).await?.into())
     }
 
     /// Signs out: ends the caller's sign-in and, if given, the one `refreshToken` belongs
@@ -51,7 +53,8 @@ impl AccountMutation {
     ) -> ApiResult<bool> {
         let app = AppContext::of(ctx)?;
         let meta = RequestMeta::of(ctx);
-        let committed = service::session::logout(app, meta, refresh_token.as_deref()).await?;
+        let committed =
+            service::session::logout(&app.identity(), meta, refresh_token.as_deref()).await?;
         Ok(app.effects.apply(committed).await)
     }
 
@@ -68,7 +71,8 @@ impl AccountMutation {
         let meta = RequestMeta::of(ctx);
         meta.viewer.admin()?;
         let scope = scope.unwrap_or_default().into_service()?;
-        let issued = service::account::invite(app, meta, &email, role.into(), scope).await?;
+        let issued =
+            service::account::invite(&app.identity(), meta, &email, role.into(), scope).await?;
         Ok(InvitationPayload {
             id: global_id(NodeType::Invitation, issued.invitation.id),
             email: issued.invitation.email,
@@ -89,10 +93,14 @@ impl AccountMutation {
     ) -> ApiResult<SessionPayload> {
         let app = AppContext::of(ctx)?;
         let meta = RequestMeta::of(ctx);
-        Ok(
-            service::account::accept_invitation(app, meta, &token, &password, &display_name)
-                .await?
-                .into(),
+        Ok(service::account::accept_invitation(
+            &app.identity(),
+            meta,
+            &token,
+            &password,
+            &display_name,
         )
+        .await?
+        .into())
     }
 }

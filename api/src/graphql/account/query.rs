@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, Object};
 
-use crate::context::RequestMeta;
+use crate::auth::RequestMeta;
 use crate::error::ApiResult;
 use crate::graphql::account::types::Me;
 

@@ -4,7 +4,8 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 
-use crate::context::{AppContext, RequestMeta};
+use crate::auth::RequestMeta;
+use crate::context::AppContext;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::graphql::relay::{NodeType, expect_global_id, global_id};
 use crate::graphql::scalars::LocalTime;

@@ -3,7 +3,8 @@
 
 use async_graphql::{Context, ID, InputObject, Object};
 
-use crate::context::{AppContext, RequestMeta};
+use crate::auth::RequestMeta;
+use crate::context::AppContext;
 use crate::error::ApiResult;
 use crate::graphql::mentoring::people_types::MentorMatch;
 use crate::graphql::mentoring::types::{MatchStatusGql, MentorPoolConsent};

@@ -15,7 +15,8 @@ use entity::{mentor, mentoring_request};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use crate::context::{AppContext, RequestMeta};
+use crate::auth::RequestMeta;
+use crate::context::AppContext;
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::relay::{NodeType, expect_global_id};
 use crate::graphql::scalars::Date;

@@ -4,7 +4,8 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 use entity::types::{MentorStatus, RequestStatus};
 
-use crate::context::{AppContext, RequestMeta};
+use crate::auth::RequestMeta;
+use crate::context::AppContext;
 use crate::error::ApiResult;
 use crate::graphql::mentoring::people_types::{
     CheckInKindGql, CheckInOutcomeGql, MatchCheckIn, Mentor, MentoringRequest,

@@ -14,7 +14,8 @@ use chrono::{DateTime, Utc};
 use entity::{match_check_in, mentor, mentor_match, mentoring_request};
 use uuid::Uuid;
 
-use crate::context::{AppContext, RequestMeta};
+use crate::auth::RequestMeta;
+use crate::context::AppContext;
 use crate::error::ApiResult;
 use crate::graphql::loader::Loaders;
 use crate::graphql::locale::Lang;

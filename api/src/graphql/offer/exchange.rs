@@ -3,7 +3,8 @@
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 
-use crate::context::{AppContext, RequestMeta};
+use crate::auth::RequestMeta;
+use crate::context::AppContext;
 use crate::error::ApiResult;
 use crate::exchange::{self, FileLimits, Format, RegionCodes};
 use crate::graphql::offer::CreateOfferRecords;

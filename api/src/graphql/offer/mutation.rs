@@ -2,7 +2,8 @@
 
 use async_graphql::{Context, ID, Object};
 
-use crate::context::{AppContext, RequestMeta};
+use crate::auth::RequestMeta;
+use crate::context::AppContext;
 use crate::error::ApiResult;
 use crate::graphql::locale::Lang;
 use crate::graphql::offer::Offer;

@@ -3,7 +3,8 @@
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use crate::context::{AppContext, RequestMeta};
+use crate::auth::RequestMeta;
+use crate::context::AppContext;
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::locale::Lang;
 use crate::graphql::offer::Offer;

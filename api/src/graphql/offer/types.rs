@@ -8,7 +8,7 @@ use entity::offer_translation;
 use entity::types::LanguageRole;
 use rust_decimal::Decimal;
 
-use crate::context::RequestMeta;
+use crate::auth::RequestMeta;
 use crate::error::ApiResult;
 use crate::graphql::category::Category;
 use crate::graphql::loader::Loaders;

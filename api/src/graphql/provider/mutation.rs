@@ -2,7 +2,8 @@
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 
-use crate::context::{AppContext, RequestMeta};
+use crate::auth::RequestMeta;
+use crate::context::AppContext;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::graphql::locale::Lang;
 use crate::graphql::provider::Provider;

@@ -3,7 +3,8 @@
 use async_graphql::{Context, Enum, ID, Object};
 use entity::provider;
 
-use crate::context::{AppContext, RequestMeta};
+use crate::auth::RequestMeta;
+use crate::context::AppContext;
 use crate::error::ApiResult;
 use crate::graphql::account::Account;
 use crate::graphql::loader::Loaders;

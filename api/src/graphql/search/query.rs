@@ -4,8 +4,9 @@ use std::collections::BTreeMap;
 
 use async_graphql::{Context, Object};
 
+use crate::auth::RequestMeta;
 use crate::clock;
-use crate::context::{AppContext, RequestMeta};
+use crate::context::AppContext;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::graphql::locale::Lang;
 use crate::graphql::offer::Offer;

@@ -16,8 +16,8 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::auth::RequestMeta;
 use crate::clock;
-use crate::context::RequestMeta;
 use crate::error::ApiResult;
 use crate::service::audit::{self, Change};
 use crate::service::changes::{Changed, Changes, Committed};

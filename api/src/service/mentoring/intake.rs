@@ -18,9 +18,9 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::auth::RequestMeta;
 use crate::auth::Viewer;
 use crate::clock;
-use crate::context::RequestMeta;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::language;
 use crate::matching::TOPICS;

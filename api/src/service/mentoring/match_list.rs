@@ -9,7 +9,7 @@ use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use crate::context::RequestMeta;
+use crate::auth::RequestMeta;
 use crate::error::ApiResult;
 use crate::service::mentoring::access;
 use crate::service::page::{KeysetOrder, Page, PageArgs, keyset_page, text_key};

@@ -18,8 +18,8 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTr
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::auth::RequestMeta;
 use crate::clock;
-use crate::context::RequestMeta;
 use crate::db::WriteTransaction;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::matching::score;

@@ -14,8 +14,8 @@ use entity::{
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
+use crate::auth::RequestMeta;
 use crate::clock;
-use crate::context::RequestMeta;
 use crate::error::{ApiError, ApiResult};
 use crate::service::audit::{self, Change};
 use crate::service::mentoring::access;

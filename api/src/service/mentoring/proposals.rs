@@ -6,8 +6,8 @@ use entity::mentoring_request;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
+use crate::auth::RequestMeta;
 use crate::clock;
-use crate::context::RequestMeta;
 use crate::error::ApiResult;
 use crate::matching::assignment::{self, ScoreTable};
 use crate::matching::score::{self, Candidate};

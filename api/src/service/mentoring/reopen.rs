@@ -10,8 +10,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Quer
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::auth::RequestMeta;
 use crate::clock;
-use crate::context::RequestMeta;
 use crate::error::{ApiError, ApiResult};
 use crate::service::audit::{self, Change};
 use crate::service::mentoring::access;

@@ -12,8 +12,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Quer
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::auth::RequestMeta;
 use crate::clock;
-use crate::context::RequestMeta;
 use crate::db::WriteTransaction;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::matching::rules::police_record_valid;

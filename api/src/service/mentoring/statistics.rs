@@ -11,8 +11,8 @@ use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
+use crate::auth::RequestMeta;
 use crate::clock;
-use crate::context::RequestMeta;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::service::mentoring::access;
 use crate::service::region;

@@ -10,8 +10,8 @@ use uuid::Uuid;
 
 use crate::auth::Viewer;
 use crate::error::{ApiError, ApiResult};
-use crate::exchange::FileOffer;
 use crate::service::offer::draft::{self, OfferDraft};
+use crate::service::offer::files::FileOffer;
 
 /// Which offers to export.
 #[derive(Debug, Clone, Copy, Default)]

@@ -5,6 +5,7 @@
 
 pub mod draft;
 pub mod export;
+pub mod files;
 pub mod import;
 pub mod parts;
 pub mod write;

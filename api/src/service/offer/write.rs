@@ -20,8 +20,8 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::auth::RequestMeta;
 use crate::clock;
-use crate::context::RequestMeta;
 use crate::db::WriteTransaction;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::ids;

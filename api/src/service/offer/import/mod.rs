@@ -13,11 +13,11 @@ use entity::provider;
 use sea_orm::{DatabaseConnection, EntityTrait};
 use uuid::Uuid;
 
-use crate::context::RequestMeta;
+use crate::auth::RequestMeta;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::exchange::FileRow;
 use crate::service::audit::Actor;
 use crate::service::changes::Committed;
+use crate::service::offer::files::FileRow;
 
 /// How to run an import.
 #[derive(Debug, Clone, Copy, Default)]

@@ -10,9 +10,9 @@ use uuid::Uuid;
 
 use super::{ImportReport, Outcome, RowReport};
 use crate::error::{ApiResult, FieldError};
-use crate::exchange::FileRow;
 use crate::service::changes::{Changes, Committed};
 use crate::service::offer::draft::{self, CheckedDraft, OfferDraft};
+use crate::service::offer::files::FileRow;
 use crate::service::offer::write::has_assigned_reference;
 
 /// The name drafts are checked under; stripped again from the problems' paths.
@@ -126,7 +126,7 @@ struct Pending {
     external_ref: Option<String>,
     draft: Option<OfferDraft>,
     problems: Vec<FieldError>,
-    names: crate::exchange::FieldNames,
+    names: std::sync::Arc<dyn crate::service::offer::files::FieldNaming>,
 }
 
 /// Decides what to do with every row of a file (and, with `archive_missing`, with the
