@@ -96,6 +96,51 @@ mod tests {
         used
     }
 
+    /// One source file of the crate: its path below `src`, its top-level module, and its
+    /// code before any `#[cfg(test)]` (tests may reach anywhere).
+    struct Source {
+        relative: String,
+        module: String,
+        code: String,
+    }
+
+    fn root() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+    }
+
+    fn sources() -> Vec<Source> {
+        let root = root();
+        let mut files = Vec::new();
+        source_files(&root, &mut files);
+        files
+            .iter()
+            .map(|file| {
+                let relative = file
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let module = relative
+                    .split('/')
+                    .next()
+                    .unwrap()
+                    .trim_end_matches(".rs")
+                    .to_owned();
+                let text = std::fs::read_to_string(file).unwrap();
+                let code = text
+                    .split("#[cfg(test)]")
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                Source {
+                    relative,
+                    module,
+                    code,
+                }
+            })
+            .collect()
+    }
+
     fn source_files(dir: &Path, into: &mut Vec<std::path::PathBuf>) {
         for entry in std::fs::read_dir(dir).unwrap().flatten() {
             let path = entry.path();
@@ -109,23 +154,14 @@ mod tests {
 
     #[test]
     fn no_module_uses_a_layer_above_its_own() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let mut files = Vec::new();
-        source_files(&root, &mut files);
         let mut upward = Vec::new();
         let mut unknown = BTreeSet::new();
-        for file in files {
-            let relative = file
-                .strip_prefix(&root)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            let module = relative
-                .split('/')
-                .next()
-                .unwrap()
-                .trim_end_matches(".rs")
-                .to_owned();
+        for Source {
+            relative,
+            module,
+            code,
+        } in sources()
+        {
             if module == "layers" {
                 continue;
             }
@@ -133,8 +169,7 @@ mod tests {
                 unknown.insert(module);
                 continue;
             };
-            let text = std::fs::read_to_string(&file).unwrap();
-            for used in used_modules(&text) {
+            for used in used_modules(&code) {
                 if used == module {
                     continue;
                 }
@@ -240,27 +275,11 @@ mod tests {
 
     #[test]
     fn no_top_level_modules_import_each_other_in_a_circle() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let mut files = Vec::new();
-        source_files(&root, &mut files);
         let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for file in &files {
-            let relative = file
-                .strip_prefix(&root)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            let module = relative
-                .split('/')
-                .next()
-                .unwrap()
-                .trim_end_matches(".rs")
-                .to_owned();
-            let text = std::fs::read_to_string(file).unwrap();
-            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for Source { module, code, .. } in sources() {
             let used = edges.entry(module.clone()).or_default();
             used.extend(
-                used_modules(code)
+                used_modules(&code)
                     .into_iter()
                     .filter(|m| *m != module && m != "lib"),
             );
@@ -274,22 +293,12 @@ mod tests {
 
     #[test]
     fn no_files_import_each_other_in_a_circle() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let mut files = Vec::new();
-        source_files(&root, &mut files);
+        let root = root();
         let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for file in &files {
-            let relative = file
-                .strip_prefix(&root)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            let text = std::fs::read_to_string(file).unwrap();
-            // Tests may reach anywhere; only what the code itself imports counts.
-            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for Source { relative, code, .. } in sources() {
             let own = module_path(&relative);
             let targets = edges.entry(relative.clone()).or_default();
-            for path in imported_paths(code, &own) {
+            for path in imported_paths(&code, &own) {
                 let segments: Vec<&str> = path.iter().map(String::as_str).collect();
                 if let Some(target) = file_of(&root, &segments)
                     && target != relative

@@ -254,3 +254,38 @@ async fn insert_match(
     .expect("insert match");
     id
 }
+
+/// The ranking query the tests ask: five candidates with their scores and reasons.
+pub const CANDIDATES: &str = "query($r: ID!) { mentorCandidates(requestId: $r, first: 5) {
+  mentor { id } score reasons { criterion weight value explanation } } }";
+
+/// The scene the ranking tests share: an Olten pool, its coordinator, and a request waiting
+/// 12 days from a newcomer who speaks Tigrinya natively and some German.
+pub struct RankingScene {
+    pub pool: Uuid,
+    pub staff: crate::accounts::Staff,
+    pub request: Uuid,
+}
+
+impl RankingScene {
+    pub async fn in_olten(app: &crate::TestApp) -> Self {
+        let region = fixtures::region_id(&app.db, "SO-D-OLTEN").await;
+        let pool = pool(&app.db, region, false).await;
+        let staff = app.coordinator(region).await;
+        let request = request(
+            &app.db,
+            pool,
+            Person {
+                languages: vec![("ti", Proficiency::Native), ("de", Proficiency::Basic)],
+                ..Person::default()
+            },
+            12,
+        )
+        .await;
+        Self {
+            pool,
+            staff,
+            request,
+        }
+    }
+}

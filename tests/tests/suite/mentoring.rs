@@ -8,33 +8,23 @@ use entity::{audit_log, mentoring_request};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use tests::fixtures;
-use tests::mentoring::{self, Person};
+use tests::mentoring::{self, CANDIDATES, Person, RankingScene};
 use tests::{TestApp, error_code};
 use uuid::Uuid;
 
 use crate::ids::gid;
 
-const CANDIDATES: &str = "query($r: ID!) { mentorCandidates(requestId: $r, first: 5) {
-  mentor { id } score reasons { criterion weight value explanation } } }";
 const PROPOSE: &str =
     "mutation($r: ID!, $m: ID!) { proposeMatch(requestId: $r, mentorId: $m) { id status } }";
 
 #[tokio::test]
 async fn candidates_are_ranked_with_reasons_and_the_rules_hold() {
     let app = TestApp::spawn().await;
-    let region = fixtures::region_id(&app.db, "SO-D-OLTEN").await;
-    let pool = mentoring::pool(&app.db, region, false).await;
-    let staff = app.coordinator(region).await;
-    let request = mentoring::request(
-        &app.db,
+    let RankingScene {
         pool,
-        Person {
-            languages: vec![("ti", Proficiency::Native), ("de", Proficiency::Basic)],
-            ..Person::default()
-        },
-        12,
-    )
-    .await;
+        staff,
+        request,
+    } = RankingScene::in_olten(&app).await;
     let speaker = mentoring::mentor(
         &app.db,
         pool,

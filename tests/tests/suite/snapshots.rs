@@ -14,7 +14,7 @@ use insta::assert_json_snapshot;
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use tests::fixtures::{self, OfferSpec};
-use tests::mentoring::{self, Person};
+use tests::mentoring::{self, CANDIDATES, Person, RankingScene};
 use tests::{HttpReply, TestApp};
 
 use crate::ids::gid;
@@ -95,19 +95,11 @@ async fn a_search_answer_with_facets() {
 #[tokio::test]
 async fn candidates_with_their_reasons() {
     let app = TestApp::spawn().await;
-    let region = fixtures::region_id(&app.db, "SO-D-OLTEN").await;
-    let pool = mentoring::pool(&app.db, region, false).await;
-    let staff = app.coordinator(region).await;
-    let request = mentoring::request(
-        &app.db,
+    let RankingScene {
         pool,
-        Person {
-            languages: vec![("ti", Proficiency::Native), ("de", Proficiency::Basic)],
-            ..Person::default()
-        },
-        12,
-    )
-    .await;
+        staff,
+        request,
+    } = RankingScene::in_olten(&app).await;
     for languages in [
         vec![("de", Proficiency::Native), ("ti", Proficiency::Fluent)],
         vec![("de", Proficiency::Native)],
@@ -125,8 +117,7 @@ async fn candidates_with_their_reasons() {
     let data = app
         .data_as(
             Some(&staff.token),
-            "query($r: ID!) { mentorCandidates(requestId: $r, first: 5) {
-                mentor { id } score reasons { criterion weight value explanation } } }",
+            CANDIDATES,
             json!({ "r": gid(NodeType::MentoringRequest, request) }),
         )
         .await;
