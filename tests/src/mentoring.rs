@@ -288,4 +288,18 @@ impl RankingScene {
             request,
         }
     }
+
+    /// The coordinator's ranking for the scene's request (`CANDIDATES`), as `data`.
+    pub async fn candidates(&self, app: &crate::TestApp) -> serde_json::Value {
+        let request = angebotsplattform::ids::global_id(
+            angebotsplattform::ids::NodeType::MentoringRequest,
+            self.request,
+        );
+        app.data_as(
+            Some(&self.staff.token),
+            CANDIDATES,
+            json!({ "r": request.to_string() }),
+        )
+        .await
+    }
 }

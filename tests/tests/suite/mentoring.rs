@@ -20,11 +20,12 @@ const PROPOSE: &str =
 #[tokio::test]
 async fn candidates_are_ranked_with_reasons_and_the_rules_hold() {
     let app = TestApp::spawn().await;
+    let scene = RankingScene::in_olten(&app).await;
     let RankingScene {
         pool,
-        staff,
+        ref staff,
         request,
-    } = RankingScene::in_olten(&app).await;
+    } = scene;
     let speaker = mentoring::mentor(
         &app.db,
         pool,
@@ -45,14 +46,7 @@ async fn candidates_are_ranked_with_reasons_and_the_rules_hold() {
     )
     .await;
 
-    let ranked = app
-        .data_as(
-            Some(&staff.token),
-            CANDIDATES,
-            json!({ "r": gid(NodeType::MentoringRequest, request) }),
-        )
-        .await["mentorCandidates"]
-        .clone();
+    let ranked = scene.candidates(&app).await["mentorCandidates"].clone();
     let ids: Vec<&str> = ranked
         .as_array()
         .unwrap()

@@ -14,7 +14,7 @@ use insta::assert_json_snapshot;
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use tests::fixtures::{self, OfferSpec};
-use tests::mentoring::{self, CANDIDATES, Person, RankingScene};
+use tests::mentoring::{self, Person, RankingScene};
 use tests::{HttpReply, TestApp};
 
 use crate::ids::gid;
@@ -95,11 +95,8 @@ async fn a_search_answer_with_facets() {
 #[tokio::test]
 async fn candidates_with_their_reasons() {
     let app = TestApp::spawn().await;
-    let RankingScene {
-        pool,
-        staff,
-        request,
-    } = RankingScene::in_olten(&app).await;
+    let scene = RankingScene::in_olten(&app).await;
+    let pool = scene.pool;
     for languages in [
         vec![("de", Proficiency::Native), ("ti", Proficiency::Fluent)],
         vec![("de", Proficiency::Native)],
@@ -114,13 +111,7 @@ async fn candidates_with_their_reasons() {
         )
         .await;
     }
-    let data = app
-        .data_as(
-            Some(&staff.token),
-            CANDIDATES,
-            json!({ "r": gid(NodeType::MentoringRequest, request) }),
-        )
-        .await;
+    let data = scene.candidates(&app).await;
     assert_json_snapshot!(data, { ".mentorCandidates[].mentor.id" => "[id]" });
 }
 
