@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod document;
 pub mod embedded;
+pub mod facet_values;
 pub mod meili;
 pub mod query;
 pub mod terms;

@@ -35,6 +35,8 @@ pub enum QueryUnit {
     /// list of words that must all occur).
     Concept {
         words: Vec<QueryWord>,
+        /// The concept's code, which an index may have recorded with the documents naming it.
+        code: String,
         terms: Vec<Vec<String>>,
     },
 }
@@ -48,13 +50,14 @@ pub fn parse(thesaurus: &Thesaurus, text: &str) -> Vec<QueryUnit> {
         .into_iter()
         .map(|unit| match unit {
             Unit::Word(word) => QueryUnit::Word(QueryWord::new(&word)),
-            Unit::Concept { words, concept } => QueryUnit::Concept {
-                words: words.iter().map(|w| QueryWord::new(w)).collect(),
-                terms: thesaurus
-                    .concept(concept)
-                    .map(|c| c.terms.clone())
-                    .unwrap_or_default(),
-            },
+            Unit::Concept { words, concept } => {
+                let concept = thesaurus.concept(concept);
+                QueryUnit::Concept {
+                    words: words.iter().map(|w| QueryWord::new(w)).collect(),
+                    code: concept.map(|c| c.code.clone()).unwrap_or_default(),
+                    terms: concept.map(|c| c.terms.clone()).unwrap_or_default(),
+                }
+            }
         })
         .collect()
 }
@@ -72,7 +75,7 @@ pub fn is_match(units: &[QueryUnit], word: &str) -> bool {
     };
     units.iter().any(|unit| match unit {
         QueryUnit::Word(w) => close(w),
-        QueryUnit::Concept { words, terms } => {
+        QueryUnit::Concept { words, terms, .. } => {
             words.iter().any(close) || terms.iter().flatten().any(|t| t == word)
         }
     })

@@ -3,7 +3,7 @@
 //! offers written in German. A query's words are matched against the concepts' terms
 //! (longest first); a matched concept stands for all of its terms in every language.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::search::analysis;
 
@@ -123,6 +123,44 @@ impl Thesaurus {
     pub fn concept(&self, index: usize) -> Option<&Concept> {
         self.concepts.get(index)
     }
+
+    /// The codes of the concepts a text names: those with a term whose words all occur
+    /// among `words` (in any order and place, as a query's term matches). An index records
+    /// them with each document, so a query naming a concept looks up one term instead of
+    /// every term in every language.
+    pub fn concepts_named(&self, words: &HashSet<&str>) -> Vec<&str> {
+        let mut named: Vec<usize> = Vec::new();
+        for word in words {
+            let Some(entries) = self.by_first_word.get(*word) else {
+                continue;
+            };
+            for (concept, term) in entries {
+                if !named.contains(concept) && term.iter().all(|w| words.contains(w.as_str())) {
+                    named.push(*concept);
+                }
+            }
+        }
+        named.sort_unstable();
+        named
+            .into_iter()
+            .filter_map(|i| self.concepts.get(i).map(|c| c.code.as_str()))
+            .collect()
+    }
+
+    /// A digest of every concept and term: an index that recorded the concepts of its
+    /// documents under other terms must be filled again.
+    pub fn fingerprint(&self) -> String {
+        let mut text = String::new();
+        for concept in &self.concepts {
+            text.push_str(&concept.code);
+            for term in &concept.terms {
+                text.push('|');
+                text.push_str(&term.join(" "));
+            }
+            text.push('\n');
+        }
+        crate::digest::sha256_hex(text.as_bytes())
+    }
 }
 
 #[cfg(test)]
@@ -147,6 +185,26 @@ mod tests {
                 "{locale}"
             );
         }
+    }
+
+    #[test]
+    fn a_text_names_the_concepts_whose_terms_it_holds() {
+        let thesaurus = Thesaurus::parse(
+            "concept,locale,terms\ngerman,de,deutschkurs|deutsch lernen\nchildcare,de,kinderbetreuung\n",
+        )
+        .unwrap();
+        let words = |text: &'static str| -> HashSet<&'static str> { text.split(' ').collect() };
+        assert_eq!(
+            thesaurus.concepts_named(&words("lernen wir deutsch")),
+            ["german"]
+        );
+        assert!(thesaurus.concepts_named(&words("lernen")).is_empty());
+        assert_eq!(
+            thesaurus.concepts_named(&words("kinderbetreuung deutschkurs")),
+            ["german", "childcare"]
+        );
+        let other = Thesaurus::parse("concept,locale,terms\ngerman,de,deutschkurs\n").unwrap();
+        assert_ne!(thesaurus.fingerprint(), other.fingerprint());
     }
 
     #[test]

@@ -1,15 +1,18 @@
 //! The embedded engine's collector: it counts every match (after the radius) and the facets
 //! asked for, but keeps only the matches a page can show, in a bounded heap per segment;
-//! for "Deutschkurs" that is 20 of some 32,000. Fast fields are opened only for what the
-//! request needs: the facets it asks for, and coordinates only with a radius.
+//! for "Deutschkurs" that is 20 of some 32,000. Only what the request needs is read: the
+//! facets it asks for (from the segment's facet arrays, `facet_values`), and coordinates
+//! only with a radius.
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap};
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
+use tantivy::columnar::Column;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
+use crate::search::facet_values::{FacetValues, SegmentFacet};
 use crate::search::{Facet, Facets, Near, SearchSort, distance_km};
 
 /// One match as collected.
@@ -98,6 +101,8 @@ pub struct TopMatches {
     /// Matches before the page's end: its offset plus its length.
     pub keep: usize,
     pub facets: Vec<Facet>,
+    /// Where the facets' values are read from.
+    pub facet_values: Arc<FacetValues>,
 }
 
 pub struct Harvest {
@@ -115,7 +120,8 @@ pub struct SegmentMatches {
     starts_on: Column<i64>,
     /// Latitude and longitude, opened only when a radius is asked for.
     points: Option<(Column<f64>, Column<f64>)>,
-    facet_columns: Vec<(Facet, StrColumn, Vec<u64>)>,
+    /// Each facet asked for, its values in the segment, and the count per value.
+    facets: Vec<(Facet, Arc<SegmentFacet>, Vec<u64>)>,
     best: BinaryHeap<Ranked>,
     total: u64,
 }
@@ -130,11 +136,11 @@ impl Collector for TopMatches {
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentMatches> {
         let fast = reader.fast_fields();
-        let mut facet_columns = Vec::new();
+        let mut facets = Vec::new();
         for facet in &self.facets {
-            if let Some(column) = fast.str(facet.field())? {
-                let size = column.num_terms();
-                facet_columns.push((*facet, column, vec![0u64; size]));
+            if let Some(values) = self.facet_values.of(reader, *facet)? {
+                let counts = vec![0u64; values.num_values()];
+                facets.push((*facet, values, counts));
             }
         }
         let points = match self.near {
@@ -148,7 +154,7 @@ impl Collector for TopMatches {
             keep: self.keep,
             starts_on: fast.i64("starts_on")?,
             points,
-            facet_columns,
+            facets,
             best: BinaryHeap::with_capacity(self.keep.min(1024) + 1),
             total: 0,
         })
@@ -197,9 +203,9 @@ impl SegmentCollector for SegmentMatches {
             _ => None,
         };
         self.total += 1;
-        for (_, column, counts) in &mut self.facet_columns {
-            for ord in column.term_ords(doc) {
-                if let Some(count) = usize::try_from(ord).ok().and_then(|o| counts.get_mut(o)) {
+        for (_, values, counts) in &mut self.facets {
+            for &ord in values.ords_of(doc) {
+                if let Some(count) = counts.get_mut(ord as usize) {
                     *count += 1;
                 }
             }
@@ -239,12 +245,11 @@ impl SegmentCollector for SegmentMatches {
 
     fn harvest(self) -> Harvest {
         let mut facets: Facets = BTreeMap::new();
-        for (name, column, counts) in self.facet_columns {
+        for (name, values, counts) in self.facets {
             let entry = facets.entry(name).or_default();
-            let mut value = String::new();
             for (ord, count) in counts.into_iter().enumerate() {
-                if count > 0 && column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
-                    *entry.entry(value.clone()).or_default() += count;
+                if let Some(value) = values.value(ord).filter(|_| count > 0) {
+                    *entry.entry(value.to_owned()).or_default() += count;
                 }
             }
         }

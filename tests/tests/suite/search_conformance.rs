@@ -119,6 +119,7 @@ on_every_engine!(
     a_rebuild_replaces_the_documents_at_once,
     only_the_facets_asked_for_are_counted,
     pages_of_a_large_result_follow_one_order_whatever_the_sort,
+    facets_count_every_match_of_a_large_result,
 );
 
 fn corpus() -> Vec<OfferDocument> {
@@ -379,6 +380,102 @@ async fn pages_of_a_large_result_follow_one_order_whatever_the_sort(index: Arc<d
             assert_eq!(paged, whole, "{} {sort:?} {text:?}", index.name());
         }
     }
+}
+
+/// Facet counts over hundreds of matches, with several values per document (categories,
+/// districts) and values some documents lack (levels), equal counts made by hand.
+async fn facets_count_every_match_of_a_large_result(index: Arc<dyn SearchIndex>) {
+    let levels = ["A1", "A2", "B1"];
+    let docs: Vec<OfferDocument> = (0..700)
+        .map(|i| {
+            let mut d = doc(if i % 5 == 0 {
+                "Treffpunkt"
+            } else {
+                "Deutschkurs"
+            });
+            d.level = (i % 4 != 0).then(|| levels[i % 3].to_owned());
+            d.categories = if i % 2 == 0 {
+                vec!["language".into()]
+            } else {
+                vec!["language".into(), "education-work".into()]
+            };
+            d.districts = (0..i % 3).map(|k| format!("SO-D-{k}")).collect();
+            d.cost = if i % 7 == 0 { "PAID" } else { "FREE" }.into();
+            d
+        })
+        .collect();
+    index.upsert(docs.clone()).await.unwrap();
+    let mut ask = request("deutschkurs");
+    ask.facets = vec![Facet::Level, Facet::Category, Facet::District, Facet::Cost];
+    let results = index.search(ask).await.unwrap();
+    let matching: Vec<&OfferDocument> = docs
+        .iter()
+        .filter(|d| d.titles[0] == "Deutschkurs")
+        .collect();
+    assert_eq!(results.total, matching.len() as u64, "{}", index.name());
+    let count = |values: &dyn Fn(&OfferDocument) -> Vec<String>, value: &str| {
+        matching
+            .iter()
+            .filter(|d| values(d).iter().any(|v| v == value))
+            .count() as u64
+    };
+    for level in levels {
+        assert_eq!(
+            results.facets[&Facet::Level][level],
+            count(&|d| d.level.clone().into_iter().collect(), level),
+            "{} level {level}",
+            index.name()
+        );
+    }
+    for category in ["language", "education-work"] {
+        assert_eq!(
+            results.facets[&Facet::Category][category],
+            count(&|d| d.categories.clone(), category),
+            "{} category {category}",
+            index.name()
+        );
+    }
+    for district in ["SO-D-0", "SO-D-1"] {
+        assert_eq!(
+            results.facets[&Facet::District][district],
+            count(&|d| d.districts.clone(), district),
+            "{} district {district}",
+            index.name()
+        );
+    }
+    for cost in ["FREE", "PAID"] {
+        assert_eq!(
+            results.facets[&Facet::Cost][cost],
+            count(&|d| vec![d.cost.clone()], cost),
+            "{} cost {cost}",
+            index.name()
+        );
+    }
+}
+
+/// The embedded index records which concepts each document names; opened with another
+/// term file, it starts empty so that the indexer fills it again, and with the same term
+/// file it keeps its documents.
+#[tokio::test]
+async fn an_index_written_under_other_terms_is_filled_again() {
+    let dir = std::env::temp_dir().join(format!("terms-{}", Uuid::now_v7()));
+    let shipped = || Thesaurus::shipped().unwrap();
+    {
+        let index = EmbeddedIndex::open(&dir, shipped()).unwrap();
+        index.upsert(corpus()).await.unwrap();
+        assert_eq!(index.count().await.unwrap(), 5);
+    }
+    {
+        let index = EmbeddedIndex::open(&dir, shipped()).unwrap();
+        assert_eq!(index.count().await.unwrap(), 5);
+        let found = index.search(request("German course")).await.unwrap();
+        assert_eq!(found.total, 3);
+    }
+    let other =
+        Thesaurus::parse("concept,locale,terms\ngerman-course,en,german lessons\n").unwrap();
+    let index = EmbeddedIndex::open(&dir, other).unwrap();
+    assert_eq!(index.count().await.unwrap(), 0);
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// Searches beyond the engine's slots wait for one, and every one is answered.

@@ -7,18 +7,22 @@
 mod schema;
 mod tantivy_query;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use tantivy::index::SegmentId;
 use tantivy::query::{BooleanQuery, FuzzyTermQuery, Occur, Query, RangeQuery};
 use tantivy::schema::Value;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    Index, IndexReader, IndexWriter, ReloadPolicy, SegmentReader, TantivyDocument, Term,
+};
 use tokio::sync::{Mutex, OwnedMutexGuard, Semaphore};
 use uuid::Uuid;
 
+use crate::search::facet_values::FacetValues;
 use crate::search::query;
 use crate::search::terms::Thesaurus;
 use crate::search::top_matches::{Harvest, Order, TopMatches};
@@ -42,6 +46,27 @@ struct Inner {
     writer: Arc<Mutex<IndexWriter<TantivyDocument>>>,
     fields: Fields,
     thesaurus: Thesaurus,
+    /// `Thesaurus::fingerprint`, kept with every commit: documents record the concepts they
+    /// name, so an index written under other terms is emptied on open and filled again.
+    thesaurus_fingerprint: String,
+    /// The searched segments' facet values, read once per segment.
+    facet_values: Arc<FacetValues>,
+}
+
+impl Inner {
+    /// Makes the last commit searchable, and forgets what was held for segments it retired.
+    fn reload(&self) -> Result<(), SearchError> {
+        self.reader.reload().map_err(engine_error)?;
+        let searched: HashSet<SegmentId> = self
+            .reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(SegmentReader::segment_id)
+            .collect();
+        self.facet_values.keep_only(&searched);
+        Ok(())
+    }
 }
 
 /// The embedded engine.
@@ -56,12 +81,20 @@ pub struct EmbeddedIndex {
 
 impl EmbeddedIndex {
     /// Opens the index in `dir`, creating it when missing (or recreating it when its schema
-    /// is from another version: the indexer then fills it again).
+    /// is from another version or its documents were read with another term file: the
+    /// indexer then fills it again).
     pub fn open(dir: &Path, thesaurus: Thesaurus) -> Result<Self, SearchError> {
         std::fs::create_dir_all(dir).map_err(engine_error)?;
         let (schema, fields) = schema();
+        let fingerprint = thesaurus.fingerprint();
+        let current = |index: &Index| {
+            index.schema() == schema
+                && index
+                    .load_metas()
+                    .is_ok_and(|metas| metas.payload.as_deref() == Some(fingerprint.as_str()))
+        };
         let index = match Index::open_in_dir(dir) {
-            Ok(index) if index.schema() == schema => index,
+            Ok(index) if current(&index) => index,
             Ok(_) | Err(_) => {
                 for entry in std::fs::read_dir(dir).map_err(engine_error)?.flatten() {
                     let path = entry.path();
@@ -94,7 +127,9 @@ impl EmbeddedIndex {
                 reader,
                 writer: Arc::new(Mutex::new(writer)),
                 fields,
+                thesaurus_fingerprint: thesaurus.fingerprint(),
                 thesaurus,
+                facet_values: Arc::default(),
             }),
             slots: Arc::new(Semaphore::new(cores)),
         })
@@ -112,19 +147,29 @@ impl EmbeddedIndex {
         let f = self.inner.fields;
         let mut out = TantivyDocument::new();
         out.add_text(f.id, doc.id.to_string());
-        let folded = |texts: &[String]| analysis::tokens(&texts.join(" ")).join(" ");
-        out.add_text(f.title, folded(&doc.titles));
-        out.add_text(f.body, folded(&doc.bodies));
-        out.add_text(f.context, folded(&doc.context));
-        let all: Vec<String> = doc
-            .titles
+        let words = |texts: &[String]| -> Vec<String> {
+            texts.iter().flat_map(|t| analysis::tokens(t)).collect()
+        };
+        let (titles, bodies, context) =
+            (words(&doc.titles), words(&doc.bodies), words(&doc.context));
+        let parts: Vec<String> = titles
             .iter()
-            .chain(&doc.bodies)
-            .flat_map(|t| analysis::tokens(t))
-            .filter_map(|w| analysis::decompound(&w))
+            .chain(&bodies)
+            .filter_map(|w| analysis::decompound(w))
             .flatten()
             .collect();
-        out.add_text(f.parts, all.join(" "));
+        out.add_text(f.title, titles.join(" "));
+        out.add_text(f.body, bodies.join(" "));
+        out.add_text(f.context, context.join(" "));
+        out.add_text(f.parts, parts.join(" "));
+        let every_word: HashSet<&str> = [&titles, &bodies, &context, &parts]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        for code in self.inner.thesaurus.concepts_named(&every_word) {
+            out.add_text(f.concept, code);
+        }
         for code in &doc.categories {
             out.add_text(f.category, code);
         }
@@ -161,8 +206,10 @@ impl EmbeddedIndex {
     }
 
     async fn commit(&self, writer: &mut IndexWriter<TantivyDocument>) -> Result<(), SearchError> {
-        writer.commit().map_err(engine_error)?;
-        self.inner.reader.reload().map_err(engine_error)
+        let mut commit = writer.prepare_commit().map_err(engine_error)?;
+        commit.set_payload(&self.inner.thesaurus_fingerprint);
+        commit.commit().map_err(engine_error)?;
+        self.inner.reload()
     }
 }
 
@@ -207,7 +254,7 @@ impl Rebuild for EmbeddedRebuild {
             if let Err(err) = writer.merge(&segments).await {
                 tracing::info!(error = %err, "the rebuilt index was not merged into one segment");
             }
-            self.index.inner.reader.reload().map_err(engine_error)?;
+            self.index.inner.reload()?;
         }
         Ok(())
     }
@@ -233,6 +280,7 @@ impl Inner {
             order: Order::of(request.sort, !units.is_empty()),
             keep: request.offset.saturating_add(request.limit),
             facets: request.facets.clone(),
+            facet_values: self.facet_values.clone(),
         };
         let mut harvest = searcher
             .search(

@@ -11,6 +11,8 @@ pub(super) struct Fields {
     pub(super) body: Field,
     pub(super) context: Field,
     pub(super) parts: Field,
+    /// The term file's concepts the text names (`Thesaurus::concepts_named`).
+    pub(super) concept: Field,
     pub(super) category: Field,
     pub(super) region: Field,
     pub(super) district: Field,
@@ -38,6 +40,7 @@ pub(super) fn schema() -> (Schema, Fields) {
         body: builder.add_text_field("body", TEXT),
         context: builder.add_text_field("context", TEXT),
         parts: builder.add_text_field("parts", TEXT),
+        concept: builder.add_text_field("concept", STRING),
         category: builder.add_text_field("category", keyword.clone()),
         region: builder.add_text_field("region", STRING),
         district: builder.add_text_field("district", keyword.clone()),

@@ -2,12 +2,13 @@
 //! concepts across the text fields, and the filters as term and range queries.
 
 use std::ops::Bound;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
-    TermSetQuery,
+    AllQuery, AutomatonWeight, BooleanQuery, BoostQuery, DfaWrapper, EnableScoring, FuzzyTermQuery,
+    Occur, Query, RangeQuery, TermQuery, TermSetQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use uuid::Uuid;
@@ -17,9 +18,40 @@ use crate::search::query::{QueryUnit, QueryWord};
 
 use super::schema::{Fields, days};
 
+/// The words within a typed word's typo budget in one field, through an automaton built
+/// once for the word and shared by every field (building it costs more than using it).
+#[derive(Clone)]
+struct WithinTypos {
+    field: Field,
+    automaton: Arc<DfaWrapper>,
+}
+
+impl std::fmt::Debug for WithinTypos {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WithinTypos")
+            .field("field", &self.field)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Query for WithinTypos {
+    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(AutomatonWeight::<DfaWrapper>::new(
+            self.field,
+            self.automaton.clone(),
+        )))
+    }
+}
+
 /// Text query for one typed word across the text fields.
 pub(super) fn word_query(f: &Fields, word: &QueryWord) -> Box<dyn Query> {
     let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    // The automaton does not depend on the field: any field's term gives the same one. A
+    // word it cannot be built for (a budget beyond the engine's) is matched as typed.
+    let automaton = (word.typos > 0)
+        .then(|| FuzzyTermQuery::new(Term::from_field_text(f.title, &word.text), word.typos, true))
+        .and_then(|query| query.automaton().ok())
+        .map(Arc::new);
     for (field, boost) in [
         (f.title, 3.0),
         (f.body, 1.0),
@@ -30,15 +62,18 @@ pub(super) fn word_query(f: &Fields, word: &QueryWord) -> Box<dyn Query> {
         alternatives.push((
             Occur::Should,
             Box::new(BoostQuery::new(
-                Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
                 boost,
             )),
         ));
-        if word.typos > 0 && field != f.parts {
+        if let Some(automaton) = automaton.as_ref().filter(|_| field != f.parts) {
             alternatives.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(
-                    Box::new(FuzzyTermQuery::new(term, word.typos, true)),
+                    Box::new(WithinTypos {
+                        field,
+                        automaton: automaton.clone(),
+                    }),
                     boost * 0.4,
                 )),
             ));
@@ -75,21 +110,21 @@ pub(super) fn plain_word(f: &Fields, word: &str) -> Box<dyn Query> {
 pub(super) fn unit_query(f: &Fields, unit: &QueryUnit) -> Box<dyn Query> {
     match unit {
         QueryUnit::Word(word) => word_query(f, word),
-        QueryUnit::Concept { words, terms } => {
+        QueryUnit::Concept { words, code, .. } => {
             let typed: Vec<Box<dyn Query>> = words.iter().map(|w| word_query(f, w)).collect();
-            let mut alternatives: Vec<(Occur, Box<dyn Query>)> =
-                vec![(Occur::Should, Box::new(BooleanQuery::intersection(typed)))];
-            for term in terms {
-                let all: Vec<Box<dyn Query>> = term.iter().map(|w| plain_word(f, w)).collect();
-                alternatives.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(
-                        Box::new(BooleanQuery::intersection(all)),
-                        0.8,
-                    )),
-                ));
-            }
-            Box::new(BooleanQuery::new(alternatives))
+            // Every document records the concepts its text names (one term of a concept in
+            // any language), so the concept is one term here, not each of its terms.
+            let named: Box<dyn Query> = Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.concept, code),
+                    IndexRecordOption::Basic,
+                )),
+                0.8,
+            ));
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Should, Box::new(BooleanQuery::intersection(typed))),
+                (Occur::Should, named),
+            ]))
         }
     }
 }
@@ -177,4 +212,32 @@ pub(super) fn build_query(
         clauses.push((Occur::Must, Box::new(BooleanQuery::union(any))));
     }
     Box::new(BooleanQuery::new(clauses))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::query;
+    use crate::search::terms::Thesaurus;
+
+    fn terms_looked_up(query: &dyn Query) -> usize {
+        let mut count = 0;
+        query.query_terms(&mut |_, _| count += 1);
+        count
+    }
+
+    #[test]
+    fn a_concept_is_one_term_whatever_its_size() {
+        let thesaurus = Thesaurus::shipped().unwrap();
+        let (_, fields) = super::super::schema::schema();
+        let units = query::parse(&thesaurus, "Deutschkurs");
+        let QueryUnit::Concept { terms, .. } = &units[0] else {
+            panic!("Deutschkurs names a concept");
+        };
+        // The concept has dozens of terms in a dozen languages; the query looks up the typed
+        // word in each text field, its compound parts, and the concept once.
+        assert!(terms.len() >= 20);
+        let looked_up = terms_looked_up(&*unit_query(&fields, &units[0]));
+        assert!(looked_up <= 13, "{looked_up} terms");
+    }
 }
