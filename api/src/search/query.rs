@@ -71,7 +71,10 @@ pub fn is_match(units: &[QueryUnit], word: &str) -> bool {
             || w.parts
                 .as_ref()
                 .is_some_and(|parts| parts.iter().any(|p| p == word))
-            || analysis::decompound(word).is_some_and(|parts| parts.contains(&w.text))
+            // A compound holding the typed word is longer than it; splitting is the costly
+            // check, so shorter words skip it.
+            || (word.len() > w.text.len()
+                && analysis::decompound(word).is_some_and(|parts| parts.contains(&w.text)))
     };
     units.iter().any(|unit| match unit {
         QueryUnit::Word(w) => close(w),
