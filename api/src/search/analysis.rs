@@ -1,6 +1,17 @@
 //! Text analysis shared by indexing and querying: folding (case and diacritics, so "Zurich"
-//! finds "Zürich"), tokens, German compound splitting ("Deutschkurs" ↔ "Deutsch Kurs") and
-//! how many typos a word of some length forgives.
+//! finds "Zürich"), words by Unicode's rules (a Tamil or Devanagari vowel sign stays in its
+//! word), German compound splitting ("Deutschkurs" ↔ "Deutsch Kurs") and how many typos a
+//! word of some length forgives.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Longest word kept, in characters: longer runs are not words anyone types.
+const MAX_WORD_CHARS: usize = 40;
+
+/// What the index was written with: a change to folding, words or compounds makes the
+/// indexes written before stale (they are emptied and filled again).
+pub const VERSION: &str = "2";
 
 /// Brings text to NFC, lower-cases and removes diacritics from Latin letters (ä → a, é → e, ß → ss) and the short
 /// vowel marks of Arabic script; other scripts (Ge'ez, Cyrillic, Persian) keep their letters.
@@ -31,25 +42,38 @@ pub fn fold(text: &str) -> String {
             '\u{064B}'..='\u{065F}' | '\u{0670}' => {}
             // Typographic apostrophes and hyphens become separators like the ASCII ones.
             '\u{2019}' | '\u{2018}' | '\u{2010}' | '\u{2011}' | '\u{2013}' => out.push(' '),
+            // Joiners (Persian writes "می‌خواهم" with or without one) and the soft hyphen
+            // change how a word is drawn, not what it is.
+            '\u{200C}' | '\u{200D}' | '\u{00AD}' => {}
             c => out.push(c),
         }
     }
     out
 }
 
-/// The words of a text, folded: runs of letters and digits.
+/// The words of a text as written: Unicode's word boundaries (UAX #29), which never split a
+/// letter from its combining marks, then split again at the apostrophes, points and colons
+/// those rules keep inside words ("d'allemand" is "d" and "allemand", as a query types it).
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.unicode_words()
+        .flat_map(|word| word.split(|c: char| !c.is_alphanumeric() && !is_combining_mark(c)))
+        .filter(|word| !word.is_empty() && word.chars().count() <= MAX_WORD_CHARS)
+}
+
+/// The words of a text, folded.
 pub fn tokens(text: &str) -> Vec<String> {
-    fold(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty() && t.chars().count() <= 40)
-        .map(str::to_owned)
-        .collect()
+    words(&fold(text)).map(str::to_owned).collect()
+}
+
+/// Whether a character belongs to a word: a letter, a digit or a combining mark.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
 }
 
 /// Edits a query word may be away from an indexed word: none below 5 letters, one from 5,
-/// two from 9.
+/// two from 9. Letters as readers see them: a Tamil letter with its vowel sign is one.
 pub fn typo_budget(word: &str) -> u8 {
-    match word.chars().count() {
+    match word.graphemes(true).count() {
         0..=4 => 0,
         5..=8 => 1,
         _ => 2,
@@ -216,6 +240,24 @@ mod tests {
             ["cours", "d", "allemand", "a1"]
         );
         assert_eq!(tokens("ትምህርቲ ጀርመን"), ["ትምህርቲ", "ጀርመን"]);
+    }
+
+    #[test]
+    fn words_keep_their_marks_in_every_script() {
+        // Tamil and Devanagari vowel signs are combining marks: "மொழி" (language) is one
+        // word, not "ம", "ழ".
+        assert_eq!(tokens("ஜெர்மன் மொழி வகுப்பு"), ["ஜெர்மன்", "மொழி", "வகுப்பு"]);
+        assert_eq!(tokens("जर्मन भाषा"), ["जर्मन", "भाषा"]);
+        assert_eq!(tokens("مجموعة الأم والطفل"), ["مجموعة", "الأم", "والطفل"]);
+        // With or without the zero-width non-joiner, the same Persian word.
+        assert_eq!(tokens("می\u{200C}خواهم"), tokens("میخواهم"));
+        // Decomposed input (a letter, then its combining mark) is the composed word.
+        assert_eq!(tokens("Ha\u{0308}gendorf"), ["hagendorf"]);
+        assert_eq!(
+            tokens("l'école, z.B. 3.5"),
+            ["l", "ecole", "z", "b", "3", "5"]
+        );
+        assert_eq!(typo_budget("வகுப்பு"), 0);
     }
 
     #[test]

@@ -107,7 +107,7 @@ pub fn highlight(units: &[QueryUnit], text: &str, limit: usize) -> Option<String
         word.clear();
     };
     for c in text.chars().take(limit) {
-        if c.is_alphanumeric() {
+        if analysis::is_word_char(c) {
             word.push(c);
         } else {
             flush(&mut word, &mut out, &mut any);

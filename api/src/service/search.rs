@@ -509,11 +509,10 @@ async fn database_suggest(
     Ok(page.models())
 }
 
-/// The words of a text as the database fallback looks for them: split at anything but
-/// letters and digits, lower-cased, at most as many as a search takes.
+/// The words of a text as the database fallback looks for them: the search engines' words,
+/// lower-cased, at most as many as a search takes.
 fn database_words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
+    crate::search::analysis::words(text)
         .take(query::MAX_WORDS)
         .map(str::to_lowercase)
         .collect()

@@ -120,6 +120,7 @@ on_every_engine!(
     only_the_facets_asked_for_are_counted,
     pages_of_a_large_result_follow_one_order_whatever_the_sort,
     facets_count_every_match_of_a_large_result,
+    words_of_every_script_are_found_whole,
 );
 
 fn corpus() -> Vec<OfferDocument> {
@@ -450,6 +451,28 @@ async fn facets_count_every_match_of_a_large_result(index: Arc<dyn SearchIndex>)
             "{} cost {cost}",
             index.name()
         );
+    }
+}
+
+/// Words written with combining marks (Tamil's and Devanagari's vowel signs and viramas) are
+/// found whole, typed composed or not; a Persian word with or without its zero-width
+/// non-joiner is the same word.
+async fn words_of_every_script_are_found_whole(index: Arc<dyn SearchIndex>) {
+    let docs = vec![
+        doc("ஜெர்மன் மொழி வகுப்பு"),
+        doc("जर्मन भाषा कक्षा"),
+        doc("کلاس زبان آلمانی برای می\u{200C}خواهم"),
+        doc("Deutschkurs A1"),
+    ];
+    index.upsert(docs.clone()).await.unwrap();
+    for (query, expected) in [
+        ("மொழி", "ஜெர்மன் மொழி வகுப்பு"),
+        ("வகுப்பு", "ஜெர்மன் மொழி வகுப்பு"),
+        ("भाषा", "जर्मन भाषा कक्षा"),
+        ("میخواهم", "کلاس زبان آلمانی برای می\u{200C}خواهم"),
+    ] {
+        let found = titles(&*index, &docs, request(query)).await;
+        assert_eq!(found, [expected], "{} {query}", index.name());
     }
 }
 

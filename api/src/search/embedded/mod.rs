@@ -31,7 +31,7 @@ use crate::search::{
     analysis,
 };
 
-use schema::{Fields, days, schema};
+use schema::{Fields, days, register_tokenizers, schema};
 use tantivy_query::{build_query, plain_word};
 
 /// Memory the index writer may buffer before it flushes a segment.
@@ -46,9 +46,10 @@ struct Inner {
     writer: Arc<Mutex<IndexWriter<TantivyDocument>>>,
     fields: Fields,
     thesaurus: Thesaurus,
-    /// `Thesaurus::fingerprint`, kept with every commit: documents record the concepts they
-    /// name, so an index written under other terms is emptied on open and filled again.
-    thesaurus_fingerprint: String,
+    /// `written_with`, kept with every commit: an index written with other text analysis or
+    /// under other terms (documents record the concepts they name) is emptied on open and
+    /// filled again.
+    written_with: String,
     /// The searched segments' facet values, read once per segment.
     facet_values: Arc<FacetValues>,
 }
@@ -86,12 +87,12 @@ impl EmbeddedIndex {
     pub fn open(dir: &Path, thesaurus: Thesaurus) -> Result<Self, SearchError> {
         std::fs::create_dir_all(dir).map_err(engine_error)?;
         let (schema, fields) = schema();
-        let fingerprint = thesaurus.fingerprint();
+        let expected = written_with(&thesaurus);
         let current = |index: &Index| {
             index.schema() == schema
                 && index
                     .load_metas()
-                    .is_ok_and(|metas| metas.payload.as_deref() == Some(fingerprint.as_str()))
+                    .is_ok_and(|metas| metas.payload.as_deref() == Some(expected.as_str()))
         };
         let index = match Index::open_in_dir(dir) {
             Ok(index) if current(&index) => index,
@@ -115,6 +116,7 @@ impl EmbeddedIndex {
     }
 
     fn with_index(index: Index, fields: Fields, thesaurus: Thesaurus) -> Result<Self, SearchError> {
+        register_tokenizers(&index);
         let writer = index.writer(WRITER_MEMORY).map_err(engine_error)?;
         let reader = index
             .reader_builder()
@@ -127,7 +129,7 @@ impl EmbeddedIndex {
                 reader,
                 writer: Arc::new(Mutex::new(writer)),
                 fields,
-                thesaurus_fingerprint: thesaurus.fingerprint(),
+                written_with: written_with(&thesaurus),
                 thesaurus,
                 facet_values: Arc::default(),
             }),
@@ -207,10 +209,20 @@ impl EmbeddedIndex {
 
     async fn commit(&self, writer: &mut IndexWriter<TantivyDocument>) -> Result<(), SearchError> {
         let mut commit = writer.prepare_commit().map_err(engine_error)?;
-        commit.set_payload(&self.inner.thesaurus_fingerprint);
+        commit.set_payload(&self.inner.written_with);
         commit.commit().map_err(engine_error)?;
         self.inner.reload()
     }
+}
+
+/// What the documents of an index depend on besides the offers: the text analysis and the
+/// term file.
+fn written_with(thesaurus: &Thesaurus) -> String {
+    format!(
+        "analysis {} terms {}",
+        analysis::VERSION,
+        thesaurus.fingerprint()
+    )
 }
 
 /// A rebuild of the embedded index: everything is deleted and added under one writer lock

@@ -1,7 +1,33 @@
 //! The embedded index's schema: its fields, how each is indexed, and dates as day numbers.
 
 use chrono::NaiveDate;
-use tantivy::schema::{FAST, Field, INDEXED, STORED, STRING, Schema, TEXT};
+use tantivy::Index;
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
+
+/// The tokenizer of the text fields. The platform's analysis (`search::analysis`) has made
+/// the words already, by Unicode's rules, and joined them with spaces; tantivy's own
+/// tokenizer would cut them again wherever a character is not a letter or digit (a Tamil
+/// virama, say).
+const WORDS: &str = "words";
+
+/// Makes the text fields' tokenizer known to an index (tokenizers are not stored with it).
+pub(super) fn register_tokenizers(index: &Index) {
+    index
+        .tokenizers()
+        .register(WORDS, TextAnalyzer::from(WhitespaceTokenizer::default()));
+}
+
+/// A text field split into the words the analysis made, with frequencies and positions.
+fn words() -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(WORDS)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    )
+}
 
 /// The index's fields.
 #[derive(Debug, Clone, Copy)]
@@ -36,10 +62,10 @@ pub(super) fn schema() -> (Schema, Fields) {
     let keyword = STRING | FAST;
     let fields = Fields {
         id: builder.add_text_field("id", STRING | STORED),
-        title: builder.add_text_field("title", TEXT),
-        body: builder.add_text_field("body", TEXT),
-        context: builder.add_text_field("context", TEXT),
-        parts: builder.add_text_field("parts", TEXT),
+        title: builder.add_text_field("title", words()),
+        body: builder.add_text_field("body", words()),
+        context: builder.add_text_field("context", words()),
+        parts: builder.add_text_field("parts", words()),
         concept: builder.add_text_field("concept", STRING),
         category: builder.add_text_field("category", keyword.clone()),
         region: builder.add_text_field("region", STRING),
