@@ -11,7 +11,7 @@ const MAX_WORD_CHARS: usize = 40;
 
 /// What the index was written with: a change to folding, words or compounds makes the
 /// indexes written before stale (they are emptied and filled again).
-pub const VERSION: &str = "2";
+pub const VERSION: &str = "3";
 
 /// Brings text to NFC, lower-cases and removes diacritics from Latin letters (ä → a, é → e, ß → ss) and the short
 /// vowel marks of Arabic script; other scripts (Ge'ez, Cyrillic, Persian) keep their letters.
@@ -40,8 +40,10 @@ pub fn fold(text: &str) -> String {
             'œ' => out.push_str("oe"),
             // Arabic harakat and the superscript alef: optional in writing, so ignored.
             '\u{064B}'..='\u{065F}' | '\u{0670}' => {}
-            // Typographic apostrophes and hyphens become separators like the ASCII ones.
-            '\u{2019}' | '\u{2018}' | '\u{2010}' | '\u{2011}' | '\u{2013}' => out.push(' '),
+            // Typographic apostrophes and dashes become separators like the ASCII ones;
+            // hyphens become the ASCII one, so hyphenated compounds are found solid too.
+            '\u{2019}' | '\u{2018}' | '\u{2013}' => out.push(' '),
+            '\u{2010}' | '\u{2011}' => out.push('-'),
             // Joiners (Persian writes "می‌خواهم" with or without one) and the soft hyphen
             // change how a word is drawn, not what it is.
             '\u{200C}' | '\u{200D}' | '\u{00AD}' => {}
@@ -68,6 +70,30 @@ pub fn tokens(text: &str) -> Vec<String> {
 /// Whether a character belongs to a word: a letter, a digit or a combining mark.
 pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// What the compounds of texts are made of, for a field that matches a typed compound or
+/// its parts: the parts of each solid compound ("Deutschkurs": "deutsch", "kurs"), and each
+/// hyphenated compound written solid ("Eltern-Kind-Treff": "elternkindtreff"), as people
+/// type it, with or without a typo.
+pub fn compound_parts<'a>(texts: impl IntoIterator<Item = &'a String>) -> Vec<String> {
+    let mut out = Vec::new();
+    for text in texts {
+        let folded = fold(text);
+        for word in words(&folded) {
+            out.extend(decompound(word).into_iter().flatten());
+        }
+        for run in folded.split(|c: char| !is_word_char(c) && c != '-') {
+            let pieces: Vec<&str> = run.split('-').filter(|p| !p.is_empty()).collect();
+            if pieces.len() >= 2 {
+                let solid = pieces.concat();
+                if solid.chars().count() <= MAX_WORD_CHARS {
+                    out.push(solid);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Edits a query word may be away from an indexed word: none below 5 letters, one from 5,
@@ -164,6 +190,7 @@ const MORPHEMES: &[&str] = &[
     "krippe",
     "fide",
     "alpha",
+    "alphabetisierung",
     "lehr",
     "stellen",
 ];
@@ -273,6 +300,16 @@ mod tests {
         );
         assert!(decompound("olten").is_none());
         assert!(decompound("deutschkurz").is_none());
+    }
+
+    #[test]
+    fn compounds_give_their_parts_and_hyphenated_ones_their_solid_form() {
+        let texts = ["Eltern-Kind-Treff und Alphabetisierungskurs".to_owned()];
+        assert_eq!(
+            compound_parts(&texts),
+            ["alphabetisierung", "kurs", "elternkindtreff"]
+        );
+        assert!(compound_parts(&["Zürich - Olten".to_owned()]).is_empty());
     }
 
     #[test]

@@ -121,6 +121,7 @@ on_every_engine!(
     pages_of_a_large_result_follow_one_order_whatever_the_sort,
     facets_count_every_match_of_a_large_result,
     words_of_every_script_are_found_whole,
+    compounds_are_found_solid_split_and_with_typos,
 );
 
 fn corpus() -> Vec<OfferDocument> {
@@ -473,6 +474,32 @@ async fn words_of_every_script_are_found_whole(index: Arc<dyn SearchIndex>) {
     ] {
         let found = titles(&*index, &docs, request(query)).await;
         assert_eq!(found, [expected], "{} {query}", index.name());
+    }
+}
+
+/// A hyphenated compound is found typed solid, with a typo too, and a solid compound by a
+/// misspelt part.
+async fn compounds_are_found_solid_split_and_with_typos(index: Arc<dyn SearchIndex>) {
+    let docs = vec![
+        doc("Eltern-Kind-Treff Olten"),
+        doc("Alphabetisierungskurs für Frauen"),
+        doc("Treffpunkt am Abend"),
+    ];
+    index.upsert(docs.clone()).await.unwrap();
+    for (query, expected) in [
+        ("Elternkindtreff", "Eltern-Kind-Treff Olten"),
+        ("Elternkindtref", "Eltern-Kind-Treff Olten"),
+        ("Eltern Kind Treff", "Eltern-Kind-Treff Olten"),
+        ("Alphabetiserung", "Alphabetisierungskurs für Frauen"),
+        ("Alphabetisierung", "Alphabetisierungskurs für Frauen"),
+    ] {
+        let found = titles(&*index, &docs, request(query)).await;
+        assert_eq!(
+            found.first().map(String::as_str),
+            Some(expected),
+            "{} {query}",
+            index.name()
+        );
     }
 }
 

@@ -154,12 +154,7 @@ impl EmbeddedIndex {
         };
         let (titles, bodies, context) =
             (words(&doc.titles), words(&doc.bodies), words(&doc.context));
-        let parts: Vec<String> = titles
-            .iter()
-            .chain(&bodies)
-            .filter_map(|w| analysis::decompound(w))
-            .flatten()
-            .collect();
+        let parts = analysis::compound_parts(doc.titles.iter().chain(&doc.bodies));
         out.add_text(f.title, titles.join(" "));
         out.add_text(f.body, bodies.join(" "));
         out.add_text(f.context, context.join(" "));

@@ -66,7 +66,7 @@ pub(super) fn word_query(f: &Fields, word: &QueryWord) -> Box<dyn Query> {
                 boost,
             )),
         ));
-        if let Some(automaton) = automaton.as_ref().filter(|_| field != f.parts) {
+        if let Some(automaton) = &automaton {
             alternatives.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(

@@ -58,15 +58,7 @@ pub(super) fn days(date: NaiveDate) -> i64 {
 
 impl MeiliDocument {
     pub(super) fn of(doc: &OfferDocument) -> Self {
-        let text_words = doc
-            .titles
-            .iter()
-            .chain(&doc.bodies)
-            .flat_map(|t| analysis::tokens(t));
-        let parts: Vec<String> = text_words
-            .filter_map(|w| analysis::decompound(&w))
-            .flatten()
-            .collect();
+        let parts = analysis::compound_parts(doc.titles.iter().chain(&doc.bodies));
         let words: BTreeSet<String> = doc
             .titles
             .iter()
