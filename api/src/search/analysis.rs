@@ -72,18 +72,20 @@ pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || is_combining_mark(c)
 }
 
-/// What the compounds of texts are made of, for a field that matches a typed compound or
-/// its parts: the parts of each solid compound ("Deutschkurs": "deutsch", "kurs"), and each
-/// hyphenated compound written solid ("Eltern-Kind-Treff": "elternkindtreff"), as people
-/// type it, with or without a typo.
-pub fn compound_parts<'a>(texts: impl IntoIterator<Item = &'a String>) -> Vec<String> {
+/// What the compounds of folded texts are made of, for a field that matches a typed
+/// compound or its parts: the parts of each solid compound ("Deutschkurs": "deutsch",
+/// "kurs"), and each hyphenated compound written solid ("Eltern-Kind-Treff":
+/// "elternkindtreff"), as people type it, with or without a typo.
+pub fn compound_parts<'a>(folded_texts: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut out = Vec::new();
-    for text in texts {
-        let folded = fold(text);
-        for word in words(&folded) {
+    for folded in folded_texts {
+        for word in words(folded) {
             out.extend(decompound(word).into_iter().flatten());
         }
         for run in folded.split(|c: char| !is_word_char(c) && c != '-') {
+            if !run.contains('-') {
+                continue;
+            }
             let pieces: Vec<&str> = run.split('-').filter(|p| !p.is_empty()).collect();
             if pieces.len() >= 2 {
                 let solid = pieces.concat();
@@ -304,12 +306,12 @@ mod tests {
 
     #[test]
     fn compounds_give_their_parts_and_hyphenated_ones_their_solid_form() {
-        let texts = ["Eltern-Kind-Treff und Alphabetisierungskurs".to_owned()];
+        let text = fold("Eltern-Kind-Treff und Alphabetisierungskurs");
         assert_eq!(
-            compound_parts(&texts),
+            compound_parts([text.as_str()]),
             ["alphabetisierung", "kurs", "elternkindtreff"]
         );
-        assert!(compound_parts(&["Zürich - Olten".to_owned()]).is_empty());
+        assert!(compound_parts([fold("Zürich - Olten").as_str()]).is_empty());
     }
 
     #[test]

@@ -149,12 +149,27 @@ impl EmbeddedIndex {
         let f = self.inner.fields;
         let mut out = TantivyDocument::new();
         out.add_text(f.id, doc.id.to_string());
-        let words = |texts: &[String]| -> Vec<String> {
-            texts.iter().flat_map(|t| analysis::tokens(t)).collect()
+        // Folded once: the words of each field and the compounds come from the same text.
+        let fold =
+            |texts: &[String]| -> Vec<String> { texts.iter().map(|t| analysis::fold(t)).collect() };
+        let words = |folded: &[String]| -> Vec<String> {
+            folded
+                .iter()
+                .flat_map(|t| analysis::words(t).map(str::to_owned))
+                .collect()
         };
-        let (titles, bodies, context) =
-            (words(&doc.titles), words(&doc.bodies), words(&doc.context));
-        let parts = analysis::compound_parts(doc.titles.iter().chain(&doc.bodies));
+        let (folded_titles, folded_bodies) = (fold(&doc.titles), fold(&doc.bodies));
+        let (titles, bodies, context) = (
+            words(&folded_titles),
+            words(&folded_bodies),
+            words(&fold(&doc.context)),
+        );
+        let parts = analysis::compound_parts(
+            folded_titles
+                .iter()
+                .chain(&folded_bodies)
+                .map(String::as_str),
+        );
         out.add_text(f.title, titles.join(" "));
         out.add_text(f.body, bodies.join(" "));
         out.add_text(f.context, context.join(" "));

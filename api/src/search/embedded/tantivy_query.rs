@@ -66,7 +66,13 @@ pub(super) fn word_query(f: &Fields, word: &QueryWord) -> Box<dyn Query> {
                 boost,
             )),
         ));
-        if let Some(automaton) = &automaton {
+        // Compound parts with typos only for words as long as compounds are (two typos):
+        // a short word with one typo would match parts of half the catalogue (every German
+        // course holds the part "deutsch") and find nothing the other fields miss.
+        if let Some(automaton) = automaton
+            .as_ref()
+            .filter(|_| field != f.parts || word.typos >= 2)
+        {
             alternatives.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(

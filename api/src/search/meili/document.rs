@@ -58,7 +58,13 @@ pub(super) fn days(date: NaiveDate) -> i64 {
 
 impl MeiliDocument {
     pub(super) fn of(doc: &OfferDocument) -> Self {
-        let parts = analysis::compound_parts(doc.titles.iter().chain(&doc.bodies));
+        let folded: Vec<String> = doc
+            .titles
+            .iter()
+            .chain(&doc.bodies)
+            .map(|t| analysis::fold(t))
+            .collect();
+        let parts = analysis::compound_parts(folded.iter().map(String::as_str));
         let words: BTreeSet<String> = doc
             .titles
             .iter()
