@@ -82,8 +82,8 @@ pub struct EmbeddedIndex {
 
 impl EmbeddedIndex {
     /// Opens the index in `dir`, creating it when missing (or recreating it when its schema
-    /// is from another version or its documents were read with another term file: the
-    /// indexer then fills it again).
+    /// is from another version or its documents were read with another text analysis or term
+    /// file: the indexer then fills it again).
     pub fn open(dir: &Path, thesaurus: Thesaurus) -> Result<Self, SearchError> {
         std::fs::create_dir_all(dir).map_err(engine_error)?;
         let (schema, fields) = schema();
