@@ -415,43 +415,33 @@ async fn facets_count_every_match_of_a_large_result(index: Arc<dyn SearchIndex>)
         .filter(|d| d.titles[0] == "Deutschkurs")
         .collect();
     assert_eq!(results.total, matching.len() as u64, "{}", index.name());
-    let count = |values: &dyn Fn(&OfferDocument) -> Vec<String>, value: &str| {
-        matching
-            .iter()
-            .filter(|d| values(d).iter().any(|v| v == value))
-            .count() as u64
-    };
-    for level in levels {
-        assert_eq!(
-            results.facets[&Facet::Level][level],
-            count(&|d| d.level.clone().into_iter().collect(), level),
-            "{} level {level}",
-            index.name()
-        );
-    }
-    for category in ["language", "education-work"] {
-        assert_eq!(
-            results.facets[&Facet::Category][category],
-            count(&|d| d.categories.clone(), category),
-            "{} category {category}",
-            index.name()
-        );
-    }
-    for district in ["SO-D-0", "SO-D-1"] {
-        assert_eq!(
-            results.facets[&Facet::District][district],
-            count(&|d| d.districts.clone(), district),
-            "{} district {district}",
-            index.name()
-        );
-    }
-    for cost in ["FREE", "PAID"] {
-        assert_eq!(
-            results.facets[&Facet::Cost][cost],
-            count(&|d| vec![d.cost.clone()], cost),
-            "{} cost {cost}",
-            index.name()
-        );
+    // Each facet, the values to check, and a document's values of it.
+    type ValuesOf = fn(&OfferDocument) -> Vec<String>;
+    let checks: [(Facet, &[&str], ValuesOf); 4] = [
+        (Facet::Level, &levels, |d| {
+            d.level.clone().into_iter().collect()
+        }),
+        (Facet::Category, &["language", "education-work"], |d| {
+            d.categories.clone()
+        }),
+        (Facet::District, &["SO-D-0", "SO-D-1"], |d| {
+            d.districts.clone()
+        }),
+        (Facet::Cost, &["FREE", "PAID"], |d| vec![d.cost.clone()]),
+    ];
+    for (facet, values, values_of) in checks {
+        for value in values {
+            let expected = matching
+                .iter()
+                .filter(|d| values_of(d).iter().any(|v| v == value))
+                .count() as u64;
+            assert_eq!(
+                results.facets[&facet][*value],
+                expected,
+                "{} {facet:?} {value}",
+                index.name()
+            );
+        }
     }
 }
 
