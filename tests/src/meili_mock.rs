@@ -26,6 +26,8 @@ struct State {
     requests: Vec<Recorded>,
     /// Documents by index, by id.
     indexes: BTreeMap<String, BTreeMap<String, Value>>,
+    /// Settings applied, by index.
+    settings: BTreeMap<String, Value>,
     /// Task type, index and error (when failed), by task uid.
     tasks: Vec<(String, Option<String>, Option<Value>)>,
     down: bool,
@@ -223,7 +225,21 @@ impl State {
                 });
                 self.task("indexDeletion", Some(uid), failure)
             }
-            ("PATCH", ["indexes", uid, "settings"]) => self.task("settingsUpdate", Some(uid), None),
+            ("PATCH", ["indexes", uid, "settings"]) => {
+                let applied = self.settings.entry((*uid).to_owned()).or_insert(json!({}));
+                for (name, value) in body.as_object().into_iter().flatten() {
+                    applied[name] = value.clone();
+                }
+                self.task("settingsUpdate", Some(uid), None)
+            }
+            ("GET", ["indexes", uid, "settings"]) => match self.indexes.contains_key(*uid) {
+                true => {
+                    HttpResponse::Ok().json(self.settings.get(*uid).cloned().unwrap_or_else(
+                        || json!({ "searchableAttributes": ["*"], "synonyms": {} }),
+                    ))
+                }
+                false => error(404, "index_not_found", "no such index"),
+            },
             ("POST" | "PUT", ["indexes", uid, "documents"]) => {
                 let documents = self.indexes.entry((*uid).to_owned()).or_default();
                 for doc in body.as_array().into_iter().flatten() {

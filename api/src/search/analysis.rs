@@ -11,10 +11,12 @@ const MAX_WORD_CHARS: usize = 40;
 
 /// What the index was written with: a change to folding, words or compounds makes the
 /// indexes written before stale (they are emptied and filled again).
-pub const VERSION: &str = "3";
+pub const VERSION: &str = "4";
 
-/// Brings text to NFC, lower-cases and removes diacritics from Latin letters (ä → a, é → e, ß → ss) and the short
-/// vowel marks of Arabic script; other scripts (Ge'ez, Cyrillic, Persian) keep their letters.
+/// Brings text to NFC, lower-cases and removes diacritics from Latin letters (ä → a, é → e,
+/// ß → ss), the short vowel marks of Arabic script, and the difference between the forms of
+/// a letter Arabic, Persian and Kurdish write differently (أ/ا, ي/ی, ك/ک, ة/ه); other scripts
+/// (Ge'ez, Cyrillic, Tamil) keep their letters.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     // Composed first: a decomposed "a" + U+0308 becomes "ä", which folds to "a" below.
@@ -38,8 +40,16 @@ pub fn fold(text: &str) -> String {
             'ź' | 'ż' | 'ž' => out.push('z'),
             'æ' => out.push_str("ae"),
             'œ' => out.push_str("oe"),
-            // Arabic harakat and the superscript alef: optional in writing, so ignored.
-            '\u{064B}'..='\u{065F}' | '\u{0670}' => {}
+            // Arabic harakat, the superscript alef and the tatweel: optional in writing,
+            // so ignored.
+            '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => {}
+            // Letters written one way or another in Arabic script, as search engines for
+            // it fold them: alef with hamza or madda, alef maksura and the Persian yeh, the
+            // Persian keheh, teh marbuta and the Persian heh forms.
+            'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
+            'ى' | 'ی' | 'ې' => out.push('ي'),
+            'ک' => out.push('ك'),
+            'ة' | 'ۀ' | 'ہ' => out.push('ه'),
             // Typographic apostrophes and dashes become separators like the ASCII ones;
             // hyphens become the ASCII one, so hyphenated compounds are found solid too.
             '\u{2019}' | '\u{2018}' | '\u{2013}' => out.push(' '),
@@ -269,6 +279,12 @@ mod tests {
             ["cours", "d", "allemand", "a1"]
         );
         assert_eq!(tokens("ትምህርቲ ጀርመን"), ["ትምህርቲ", "ጀርመን"]);
+        // Arabic script written one way or another: hamza forms, teh marbuta, the Persian
+        // yeh and keheh typed on an Arabic keyboard, vowel marks and the tatweel.
+        assert_eq!(fold("الألمانية"), fold("الالمانيه"));
+        assert_eq!(fold("إِسْتِشَارَة"), fold("استشاره"));
+        assert_eq!(fold("کلاس آلمانی"), fold("كلاس الماني"));
+        assert_eq!(fold("مـدرسة"), fold("مدرسه"));
     }
 
     #[test]
@@ -277,7 +293,7 @@ mod tests {
         // word, not "ம", "ழ".
         assert_eq!(tokens("ஜெர்மன் மொழி வகுப்பு"), ["ஜெர்மன்", "மொழி", "வகுப்பு"]);
         assert_eq!(tokens("जर्मन भाषा"), ["जर्मन", "भाषा"]);
-        assert_eq!(tokens("مجموعة الأم والطفل"), ["مجموعة", "الأم", "والطفل"]);
+        assert_eq!(tokens("مجموعة الأم والطفل"), ["مجموعه", "الام", "والطفل"]);
         // With or without the zero-width non-joiner, the same Persian word.
         assert_eq!(tokens("می\u{200C}خواهم"), tokens("میخواهم"));
         // Decomposed input (a letter, then its combining mark) is the composed word.

@@ -55,7 +55,9 @@ pub fn parse(thesaurus: &Thesaurus, text: &str) -> Vec<QueryUnit> {
                 QueryUnit::Concept {
                     words: words.iter().map(|w| QueryWord::new(w)).collect(),
                     code: concept.map(|c| c.code.clone()).unwrap_or_default(),
-                    terms: concept.map(|c| c.terms.clone()).unwrap_or_default(),
+                    terms: concept
+                        .map(|c| c.all_terms().cloned().collect())
+                        .unwrap_or_default(),
                 }
             }
         })

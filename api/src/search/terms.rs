@@ -2,8 +2,13 @@
 //! named in many languages, so that a query in English, French, Arabic or Tigrinya finds
 //! offers written in German. A query's words are matched against the concepts' terms
 //! (longest first); a matched concept stands for all of its terms in every language.
+//!
+//! A concept has two kinds of terms. Its *terms* name it wherever they occur: an offer whose
+//! text holds "Deutschkurs" or "cours d'allemand" is a German course. Its *query terms* name
+//! it only in a query: someone typing "Deutsch" looks for German courses, but an offer that
+//! says "Beratung auf Deutsch" is not one.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::search::analysis;
 
@@ -16,7 +21,17 @@ const MAX_TERM_WORDS: usize = 4;
 #[derive(Debug, Clone)]
 pub struct Concept {
     pub code: String,
+    /// Terms that name the concept in an offer's text and in a query.
     pub terms: Vec<Vec<String>>,
+    /// Terms too general to tag an offer, which name the concept only in a query.
+    pub query_terms: Vec<Vec<String>>,
+}
+
+impl Concept {
+    /// Every term a query may name the concept by.
+    pub fn all_terms(&self) -> impl Iterator<Item = &Vec<String>> {
+        self.terms.iter().chain(&self.query_terms)
+    }
 }
 
 /// A part of a query: a plain word, or words that name a concept.
@@ -26,11 +41,26 @@ pub enum Unit {
     Concept { words: Vec<String>, concept: usize },
 }
 
+/// The codes of the concepts an offer names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedConcepts<'t> {
+    pub in_titles: Vec<&'t str>,
+    pub anywhere: Vec<&'t str>,
+}
+
+/// A term, by its first word: which concept, its words, and whether it tags texts.
+#[derive(Debug, Clone)]
+struct TermEntry {
+    concept: usize,
+    words: Vec<String>,
+    tags_texts: bool,
+}
+
 /// Every concept, and where each term starts.
 #[derive(Debug, Clone, Default)]
 pub struct Thesaurus {
     pub concepts: Vec<Concept>,
-    by_first_word: HashMap<String, Vec<(usize, Vec<String>)>>,
+    by_first_word: HashMap<String, Vec<TermEntry>>,
 }
 
 impl Thesaurus {
@@ -39,51 +69,76 @@ impl Thesaurus {
         Self::parse(SHIPPED)
     }
 
-    /// Reads a term file: `concept,locale,terms` with terms separated by `|`.
+    /// Reads a term file: `concept,locale,terms[,query_terms]`, terms separated by `|`.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.as_bytes());
         let mut concepts: Vec<Concept> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         for (row, record) in reader.records().enumerate() {
-            let record = record.map_err(|e| format!("term file row {}: {e}", row + 2))?;
+            let line = row + 2;
+            let record = record.map_err(|e| format!("term file row {line}: {e}"))?;
             let (Some(code), Some(terms)) = (record.get(0), record.get(2)) else {
-                return Err(format!(
-                    "term file row {}: needs concept,locale,terms",
-                    row + 2
-                ));
+                return Err(format!("term file row {line}: needs concept,locale,terms"));
             };
+            if !is_concept_code(code) {
+                return Err(format!(
+                    "term file row {line}: a concept code is lower-case letters, digits and '-', not {code:?}"
+                ));
+            }
             let position = *index.entry(code.to_owned()).or_insert_with(|| {
                 concepts.push(Concept {
                     code: code.to_owned(),
                     terms: Vec::new(),
+                    query_terms: Vec::new(),
                 });
                 concepts.len() - 1
             });
-            for term in terms.split('|') {
-                let words = analysis::tokens(term);
-                if words.is_empty() || words.len() > MAX_TERM_WORDS {
-                    return Err(format!("term file row {}: bad term {term:?}", row + 2));
-                }
-                if let Some(concept) = concepts.get_mut(position)
-                    && !concept.terms.contains(&words)
+            let Some(concept) = concepts.get_mut(position) else {
+                continue;
+            };
+            for (list, tags_texts) in [(terms, true), (record.get(3).unwrap_or(""), false)] {
+                for term in list
+                    .split('|')
+                    .filter(|t| !t.trim().is_empty() || tags_texts)
                 {
-                    concept.terms.push(words);
+                    let words = analysis::tokens(term);
+                    if words.is_empty() || words.len() > MAX_TERM_WORDS {
+                        return Err(format!("term file row {line}: bad term {term:?}"));
+                    }
+                    let known =
+                        concept.terms.contains(&words) || concept.query_terms.contains(&words);
+                    if known {
+                        continue;
+                    }
+                    if tags_texts {
+                        concept.terms.push(words);
+                    } else {
+                        concept.query_terms.push(words);
+                    }
                 }
             }
         }
-        let mut by_first_word: HashMap<String, Vec<(usize, Vec<String>)>> = HashMap::new();
+        let mut by_first_word: HashMap<String, Vec<TermEntry>> = HashMap::new();
         for (i, concept) in concepts.iter().enumerate() {
-            for term in &concept.terms {
+            let tagged = concept.terms.iter().map(|t| (t, true));
+            let queried = concept.query_terms.iter().map(|t| (t, false));
+            for (term, tags_texts) in tagged.chain(queried) {
                 if let Some(first) = term.first() {
                     by_first_word
                         .entry(first.clone())
                         .or_default()
-                        .push((i, term.clone()));
+                        .push(TermEntry {
+                            concept: i,
+                            words: term.clone(),
+                            tags_texts,
+                        });
                 }
             }
         }
         for entries in by_first_word.values_mut() {
-            entries.sort_by_key(|(_, words)| std::cmp::Reverse(words.len()));
+            entries.sort_by_key(|entry| std::cmp::Reverse(entry.words.len()));
         }
         Ok(Self {
             concepts,
@@ -99,8 +154,8 @@ impl Thesaurus {
             let matched = self.by_first_word.get(&words[i]).and_then(|entries| {
                 entries
                     .iter()
-                    .find(|(_, term)| words[i..].starts_with(term))
-                    .map(|(concept, term)| (*concept, term.len()))
+                    .find(|entry| words[i..].starts_with(&entry.words))
+                    .map(|entry| (entry.concept, entry.words.len()))
             });
             match matched {
                 Some((concept, len)) => {
@@ -124,19 +179,30 @@ impl Thesaurus {
         self.concepts.get(index)
     }
 
-    /// The codes of the concepts a text names: those with a term whose words all occur
-    /// among `words` (in any order and place, as a query's term matches). An index records
-    /// them with each document, so a query naming a concept looks up one term instead of
-    /// every term in every language.
-    pub fn concepts_named(&self, words: &HashSet<&str>) -> Vec<&str> {
+    /// The codes of the concepts a text names: those with a (tagging) term whose words occur
+    /// in a row in one of `runs`, the text's word sequences (a title, a description, the
+    /// parts of its compounds). An index records them with each document, so a query naming
+    /// a concept looks up one term instead of every term in every language.
+    pub fn concepts_named<'a, W>(&self, runs: impl IntoIterator<Item = &'a [W]>) -> Vec<&str>
+    where
+        W: AsRef<str> + 'a,
+    {
         let mut named: Vec<usize> = Vec::new();
-        for word in words {
-            let Some(entries) = self.by_first_word.get(*word) else {
-                continue;
-            };
-            for (concept, term) in entries {
-                if !named.contains(concept) && term.iter().all(|w| words.contains(w.as_str())) {
-                    named.push(*concept);
+        for run in runs {
+            for (at, word) in run.iter().enumerate() {
+                let Some(entries) = self.by_first_word.get(word.as_ref()) else {
+                    continue;
+                };
+                for entry in entries.iter().filter(|e| e.tags_texts) {
+                    let follows = run.len() - at >= entry.words.len()
+                        && entry
+                            .words
+                            .iter()
+                            .zip(&run[at..])
+                            .all(|(term_word, text_word)| term_word == text_word.as_ref());
+                    if follows && !named.contains(&entry.concept) {
+                        named.push(entry.concept);
+                    }
                 }
             }
         }
@@ -147,8 +213,35 @@ impl Thesaurus {
             .collect()
     }
 
-    /// A digest of every concept and term: an index that recorded the concepts of its
-    /// documents under other terms must be filled again.
+    /// The concepts an offer's folded texts name: in its titles, and anywhere (titles,
+    /// descriptions, context, and the parts of its compounds, which count as written apart:
+    /// "Deutschkurs" names what "Deutsch Kurs" does). Both engines record them.
+    pub fn concepts_of_offer(
+        &self,
+        folded_titles: &[String],
+        folded_others: &[String],
+        parts: &[String],
+    ) -> NamedConcepts<'_> {
+        fn runs(texts: &[String]) -> Vec<Vec<&str>> {
+            texts.iter().map(|t| analysis::words(t).collect()).collect()
+        }
+        let (titles, others) = (runs(folded_titles), runs(folded_others));
+        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+        NamedConcepts {
+            in_titles: self.concepts_named(titles.iter().map(Vec::as_slice)),
+            anywhere: self.concepts_named(
+                titles
+                    .iter()
+                    .chain(&others)
+                    .map(Vec::as_slice)
+                    .chain(std::iter::once(parts.as_slice())),
+            ),
+        }
+    }
+
+    /// A digest of every concept and the terms that tag texts: an index that recorded the
+    /// concepts of its documents under other terms must be filled again (query terms only
+    /// change how queries read, so editing them needs no refill).
     pub fn fingerprint(&self) -> String {
         let mut text = String::new();
         for concept in &self.concepts {
@@ -163,48 +256,91 @@ impl Thesaurus {
     }
 }
 
+/// Concept codes are what indexes record: lower-case ASCII letters, digits and hyphens.
+fn is_concept_code(code: &str) -> bool {
+    !code.is_empty()
+        && code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The languages newcomers in the canton search in.
+    const LOCALES: [&str; 17] = [
+        "de", "fr", "it", "en", "ar", "ti", "fa", "prs", "uk", "ru", "tr", "so", "ta", "sq", "ku",
+        "es", "pt",
+    ];
+
     #[test]
-    fn shipped_file_covers_the_languages() {
+    fn shipped_file_names_every_concept_in_every_language() {
         let thesaurus = Thesaurus::shipped().unwrap();
-        let german = thesaurus
-            .concepts
-            .iter()
-            .find(|c| c.code == "german-course")
-            .unwrap();
-        assert!(german.terms.len() >= 20);
-        let text = SHIPPED;
-        for locale in [
-            "de", "fr", "it", "en", "ar", "ti", "fa", "uk", "tr", "es", "pt",
-        ] {
-            assert!(
-                text.contains(&format!("german-course,{locale},")),
-                "{locale}"
-            );
+        assert!(thesaurus.concepts.len() >= 20);
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(SHIPPED.as_bytes());
+        let rows: Vec<(String, String)> = reader
+            .records()
+            .map(|r| {
+                let r = r.unwrap();
+                (r[0].to_owned(), r[1].to_owned())
+            })
+            .collect();
+        for concept in &thesaurus.concepts {
+            assert!(!concept.terms.is_empty(), "{}", concept.code);
+            for locale in LOCALES {
+                assert!(
+                    rows.contains(&(concept.code.clone(), locale.to_owned())),
+                    "{} has no {locale} row",
+                    concept.code
+                );
+            }
         }
     }
 
     #[test]
-    fn a_text_names_the_concepts_whose_terms_it_holds() {
+    fn a_text_names_the_concepts_whose_terms_it_holds_in_a_row() {
         let thesaurus = Thesaurus::parse(
-            "concept,locale,terms\ngerman,de,deutschkurs|deutsch lernen\nchildcare,de,kinderbetreuung\n",
+            "concept,locale,terms,query_terms\ngerman,de,deutschkurs|deutsch lernen,deutsch\nchildcare,de,kinderbetreuung\n",
         )
         .unwrap();
-        let words = |text: &'static str| -> HashSet<&'static str> { text.split(' ').collect() };
+        let run = |text: &'static str| -> Vec<&'static str> { text.split(' ').collect() };
+        let named = |texts: &[Vec<&str>]| -> Vec<String> {
+            thesaurus
+                .concepts_named(texts.iter().map(Vec::as_slice))
+                .into_iter()
+                .map(str::to_owned)
+                .collect()
+        };
+        assert_eq!(named(&[run("wir wollen deutsch lernen")]), ["german"]);
+        // The words of a term in another order, or in different texts, do not name it.
+        assert!(named(&[run("lernen wir deutsch")]).is_empty());
+        assert!(named(&[run("deutsch"), run("lernen")]).is_empty());
+        // A query term names the concept in a query, never in a text.
+        assert!(named(&[run("beratung auf deutsch")]).is_empty());
+        assert!(matches!(
+            thesaurus.units(&["deutsch".to_owned()])[..],
+            [Unit::Concept { concept: 0, .. }]
+        ));
         assert_eq!(
-            thesaurus.concepts_named(&words("lernen wir deutsch")),
-            ["german"]
-        );
-        assert!(thesaurus.concepts_named(&words("lernen")).is_empty());
-        assert_eq!(
-            thesaurus.concepts_named(&words("kinderbetreuung deutschkurs")),
+            named(&[run("kinderbetreuung"), run("ein deutschkurs")]),
             ["german", "childcare"]
         );
         let other = Thesaurus::parse("concept,locale,terms\ngerman,de,deutschkurs\n").unwrap();
         assert_ne!(thesaurus.fingerprint(), other.fingerprint());
+        let more_query_terms = Thesaurus::parse(
+            "concept,locale,terms,query_terms\ngerman,de,deutschkurs|deutsch lernen,deutsch|german\nchildcare,de,kinderbetreuung\n",
+        )
+        .unwrap();
+        assert_eq!(thesaurus.fingerprint(), more_query_terms.fingerprint());
+    }
+
+    #[test]
+    fn a_concept_code_is_what_an_index_can_record() {
+        assert!(Thesaurus::parse("concept,locale,terms\nGerman Course,de,deutschkurs\n").is_err());
+        assert!(Thesaurus::parse("concept,locale,terms\ngerman,de,\n").is_err());
     }
 
     #[test]

@@ -85,7 +85,14 @@ async fn settings_are_applied_once_before_the_first_write_and_every_write_is_awa
     let settings = &settings[0].body;
     assert_eq!(
         settings["searchableAttributes"],
-        json!(["title", "parts", "body", "context"])
+        json!([
+            "title",
+            "title_concept",
+            "parts",
+            "body",
+            "context",
+            "concept"
+        ])
     );
     for attribute in [
         "category",
@@ -115,7 +122,7 @@ async fn settings_are_applied_once_before_the_first_write_and_every_write_is_awa
         synonyms["german course"]
             .as_array()
             .unwrap()
-            .contains(&json!("deutschkurs")),
+            .contains(&json!("conceptgermancourse")),
         "the term file becomes synonyms"
     );
 

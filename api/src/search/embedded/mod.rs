@@ -158,11 +158,12 @@ impl EmbeddedIndex {
                 .flat_map(|t| analysis::words(t).map(str::to_owned))
                 .collect()
         };
-        let (folded_titles, folded_bodies) = (fold(&doc.titles), fold(&doc.bodies));
+        let (folded_titles, folded_bodies, folded_context) =
+            (fold(&doc.titles), fold(&doc.bodies), fold(&doc.context));
         let (titles, bodies, context) = (
             words(&folded_titles),
             words(&folded_bodies),
-            words(&fold(&doc.context)),
+            words(&folded_context),
         );
         let parts = analysis::compound_parts(
             folded_titles
@@ -174,12 +175,15 @@ impl EmbeddedIndex {
         out.add_text(f.body, bodies.join(" "));
         out.add_text(f.context, context.join(" "));
         out.add_text(f.parts, parts.join(" "));
-        let every_word: HashSet<&str> = [&titles, &bodies, &context, &parts]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-            .collect();
-        for code in self.inner.thesaurus.concepts_named(&every_word) {
+        let others: Vec<String> = folded_bodies.into_iter().chain(folded_context).collect();
+        let named = self
+            .inner
+            .thesaurus
+            .concepts_of_offer(&folded_titles, &others, &parts);
+        for code in named.in_titles {
+            out.add_text(f.title_concept, code);
+        }
+        for code in named.anywhere {
             out.add_text(f.concept, code);
         }
         for code in &doc.categories {

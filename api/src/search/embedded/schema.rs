@@ -37,8 +37,11 @@ pub(super) struct Fields {
     pub(super) body: Field,
     pub(super) context: Field,
     pub(super) parts: Field,
-    /// The term file's concepts the text names (`Thesaurus::concepts_named`).
+    /// The term file's concepts the offer's texts name (`Thesaurus::concepts_named`).
     pub(super) concept: Field,
+    /// The concepts its titles name: an offer called "Deutschkurs" is about German more
+    /// surely than one whose description mentions it.
+    pub(super) title_concept: Field,
     pub(super) category: Field,
     pub(super) region: Field,
     pub(super) district: Field,
@@ -67,6 +70,7 @@ pub(super) fn schema() -> (Schema, Fields) {
         context: builder.add_text_field("context", words()),
         parts: builder.add_text_field("parts", words()),
         concept: builder.add_text_field("concept", STRING),
+        title_concept: builder.add_text_field("title_concept", STRING),
         category: builder.add_text_field("category", keyword.clone()),
         region: builder.add_text_field("region", STRING),
         district: builder.add_text_field("district", keyword.clone()),

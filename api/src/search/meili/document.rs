@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::NO_END;
+use super::settings::concept_word;
+use crate::search::terms::Thesaurus;
 use crate::search::{OfferDocument, analysis};
 
 /// An offer as Meilisearch stores it.
@@ -18,6 +20,11 @@ pub(super) struct MeiliDocument {
     pub(super) context: Vec<String>,
     /// The parts of the compound words in titles and texts.
     pub(super) parts: String,
+    /// The term file's concepts its titles name, as `settings::concept_word`s (the concept's
+    /// terms are synonyms of that word, so a query naming it finds the offer).
+    pub(super) title_concept: Vec<String>,
+    /// The concepts its texts name anywhere.
+    pub(super) concept: Vec<String>,
     pub(super) words: Vec<String>,
     pub(super) category: Vec<String>,
     pub(super) region: Vec<Uuid>,
@@ -57,14 +64,15 @@ pub(super) fn days(date: NaiveDate) -> i64 {
 }
 
 impl MeiliDocument {
-    pub(super) fn of(doc: &OfferDocument) -> Self {
-        let folded: Vec<String> = doc
-            .titles
-            .iter()
-            .chain(&doc.bodies)
-            .map(|t| analysis::fold(t))
-            .collect();
-        let parts = analysis::compound_parts(folded.iter().map(String::as_str));
+    pub(super) fn of(doc: &OfferDocument, thesaurus: &Thesaurus) -> Self {
+        let fold =
+            |texts: &[String]| -> Vec<String> { texts.iter().map(|t| analysis::fold(t)).collect() };
+        let (titles, bodies) = (fold(&doc.titles), fold(&doc.bodies));
+        let parts = analysis::compound_parts(titles.iter().chain(&bodies).map(String::as_str));
+        let others: Vec<String> = bodies.into_iter().chain(fold(&doc.context)).collect();
+        let named = thesaurus.concepts_of_offer(&titles, &others, &parts);
+        let words_of =
+            |codes: Vec<&str>| -> Vec<String> { codes.into_iter().map(concept_word).collect() };
         let words: BTreeSet<String> = doc
             .titles
             .iter()
@@ -76,6 +84,8 @@ impl MeiliDocument {
             body: doc.bodies.clone(),
             context: doc.context.clone(),
             parts: parts.join(" "),
+            title_concept: words_of(named.in_titles),
+            concept: words_of(named.anywhere),
             words: words.into_iter().collect(),
             category: doc.categories.clone(),
             region: doc.regions.clone(),

@@ -167,9 +167,19 @@ impl MeiliIndex {
             }
         }
         let settings = index_settings(&self.inner.thesaurus, self.inner.config.max_total_hits);
+        let before = self.call(client.index(uid).get_settings()).await?;
         self.write(client.index(uid).set_settings(&settings))
             .await?;
         tracing::info!(index = uid, "Meilisearch index settings applied");
+        if settings::documents_are_stale(&before, &settings) {
+            // Documents record the concepts their texts named under the old terms: the
+            // indexer fills an empty index again from the catalogue.
+            self.write(client.index(uid).delete_all_documents()).await?;
+            tracing::info!(
+                index = uid,
+                "the index was written under other terms or fields; emptied to be filled again"
+            );
+        }
         Ok(())
     }
 
@@ -190,7 +200,10 @@ impl MeiliIndex {
         if documents.is_empty() {
             return Ok(None);
         }
-        let documents: Vec<MeiliDocument> = documents.iter().map(MeiliDocument::of).collect();
+        let documents: Vec<MeiliDocument> = documents
+            .iter()
+            .map(|doc| MeiliDocument::of(doc, &self.inner.thesaurus))
+            .collect();
         self.call(index.add_or_replace(&documents, Some("id")))
             .await
             .map(Some)
@@ -476,19 +489,29 @@ mod tests {
     }
 
     #[test]
-    fn synonyms_map_every_term_of_a_concept_to_the_others() {
+    fn synonyms_map_every_term_of_a_concept_to_its_word() {
         let thesaurus = Thesaurus::parse(
-            "concept,locale,terms\ngerman,de,deutschkurs\ngerman,en,german course\n",
+            "concept,locale,terms,query_terms\ngerman-course,de,deutschkurs,deutsch\ngerman-course,en,german course\n",
         )
         .unwrap_or_default();
         let map = synonyms(&thesaurus);
-        assert_eq!(map["deutschkurs"], ["german course"]);
-        assert_eq!(map["german course"], ["deutschkurs"]);
+        assert_eq!(map["deutschkurs"], ["conceptgermancourse"]);
+        assert_eq!(map["german course"], ["conceptgermancourse"]);
+        assert_eq!(map["deutsch"], ["conceptgermancourse"]);
+        let doc = MeiliDocument::of(
+            &OfferDocument {
+                titles: vec!["Deutschkurs".into()],
+                bodies: vec!["Auf Deutsch".into()],
+                ..sample_document()
+            },
+            &thesaurus,
+        );
+        assert_eq!(doc.title_concept, ["conceptgermancourse"]);
+        assert_eq!(doc.concept, ["conceptgermancourse"]);
     }
 
-    #[test]
-    fn documents_carry_days_words_and_the_point() {
-        let doc = OfferDocument {
+    fn sample_document() -> OfferDocument {
+        OfferDocument {
             id: Uuid::nil(),
             provider_id: Uuid::nil(),
             titles: vec!["Deutschkurs am Abend".into()],
@@ -508,8 +531,13 @@ mod tests {
             valid_until: None,
             updated_at: chrono::DateTime::default(),
             point: Some((47.0, 7.0)),
-        };
-        let stored = MeiliDocument::of(&doc);
+        }
+    }
+
+    #[test]
+    fn documents_carry_days_words_and_the_point() {
+        let doc = sample_document();
+        let stored = MeiliDocument::of(&doc, &Thesaurus::default());
         assert_eq!(stored.words, ["abend", "am", "deutschkurs"]);
         assert_eq!(stored.valid_until, NO_END);
         assert_eq!(stored.weekday, ["2"]);

@@ -1,7 +1,7 @@
 //! The index settings the platform relies on: what is searched, filtered and sorted, the
 //! ranking rules, typo rules, and the term file's concepts as synonyms.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use meilisearch_sdk::settings::{
     FacetingSettings, MinWordSizeForTypos, PaginationSetting, Settings, TypoToleranceSettings,
@@ -10,8 +10,16 @@ use meilisearch_sdk::settings::{
 use super::MAX_VALUES_PER_FACET;
 use crate::search::terms::Thesaurus;
 
-/// Attributes searched, most important first (Meilisearch ranks by this order).
-pub(super) const SEARCHABLE: [&str; 4] = ["title", "parts", "body", "context"];
+/// Attributes searched, most important first (Meilisearch ranks by this order): a concept
+/// named in a title counts like a typed word in it, one named in a description last.
+pub(super) const SEARCHABLE: [&str; 6] = [
+    "title",
+    "title_concept",
+    "parts",
+    "body",
+    "context",
+    "concept",
+];
 /// Attributes filtered by; `words` holds the folded title words, for corrections.
 pub(super) const FILTERABLE: [&str; 16] = [
     "category",
@@ -69,18 +77,47 @@ pub(super) fn index_settings(thesaurus: &Thesaurus, max_total_hits: usize) -> Se
         .with_pagination(PaginationSetting { max_total_hits })
 }
 
-/// The term file as Meilisearch synonyms: every term of a concept stands for every other.
+/// Whether documents written under `before` miss what `after` searches: other searched
+/// attributes, or other synonyms (the concepts documents record come from the same terms).
+/// An index that never had settings applied has no documents of ours to miss anything.
+pub(super) fn documents_are_stale(before: &Settings, after: &Settings) -> bool {
+    let normalised = |synonyms: &Option<HashMap<String, Vec<String>>>| {
+        synonyms.as_ref().map(|map| {
+            map.iter()
+                .map(|(term, others)| {
+                    let others: BTreeSet<String> =
+                        others.iter().map(|o| o.to_lowercase()).collect();
+                    (term.to_lowercase(), others)
+                })
+                .collect::<BTreeMap<_, _>>()
+        })
+    };
+    let searched_before = before.searchable_attributes.as_deref().unwrap_or_default();
+    let never_set_up = searched_before.iter().all(|a| a == "*");
+    !never_set_up
+        && (Some(searched_before) != after.searchable_attributes.as_deref()
+            || normalised(&before.synonyms) != normalised(&after.synonyms))
+}
+
+/// The word a document holds for a concept it names: letters only, so Meilisearch keeps it
+/// whole, and not a word anyone types.
+pub(super) fn concept_word(code: &str) -> String {
+    let letters: String = code.chars().filter(char::is_ascii_alphanumeric).collect();
+    format!("concept{letters}")
+}
+
+/// The term file as Meilisearch synonyms: every term of a concept, and every query term,
+/// stands for the concept's word, which documents naming the concept hold. (Mapping each
+/// term to every other would be some 10,000 pairs per concept in 17 languages.)
 pub fn synonyms(thesaurus: &Thesaurus) -> HashMap<String, Vec<String>> {
     let mut out: HashMap<String, BTreeSet<String>> = HashMap::new();
     for concept in &thesaurus.concepts {
-        let terms: Vec<String> = concept.terms.iter().map(|t| t.join(" ")).collect();
-        for term in &terms {
-            let entry = out.entry(term.clone()).or_default();
-            entry.extend(terms.iter().filter(|other| *other != term).cloned());
+        let word = concept_word(&concept.code);
+        for term in concept.all_terms() {
+            out.entry(term.join(" ")).or_default().insert(word.clone());
         }
     }
     out.into_iter()
-        .filter(|(_, others)| !others.is_empty())
-        .map(|(term, others)| (term, others.into_iter().collect()))
+        .map(|(term, words)| (term, words.into_iter().collect()))
         .collect()
 }
