@@ -139,6 +139,21 @@ impl Thesaurus {
         }
         for entries in by_first_word.values_mut() {
             entries.sort_by_key(|entry| std::cmp::Reverse(entry.words.len()));
+            // A query names one concept per term: a term of two would always name the first.
+            for (i, entry) in entries.iter().enumerate() {
+                if let Some(other) = entries[i + 1..]
+                    .iter()
+                    .find(|o| o.words == entry.words && o.concept != entry.concept)
+                {
+                    let code = |at: usize| concepts.get(at).map_or("", |c| c.code.as_str());
+                    return Err(format!(
+                        "the term {:?} names two concepts, {} and {}",
+                        entry.words.join(" "),
+                        code(entry.concept),
+                        code(other.concept)
+                    ));
+                }
+            }
         }
         Ok(Self {
             concepts,
@@ -341,6 +356,8 @@ mod tests {
     fn a_concept_code_is_what_an_index_can_record() {
         assert!(Thesaurus::parse("concept,locale,terms\nGerman Course,de,deutschkurs\n").is_err());
         assert!(Thesaurus::parse("concept,locale,terms\ngerman,de,\n").is_err());
+        let twice = Thesaurus::parse("concept,locale,terms\nwomen,de,mütter\nparents,de,Mütter\n");
+        assert!(twice.unwrap_err().contains("names two concepts"));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::settings::concept_word;
 use crate::search::terms::Thesaurus;
 use crate::search::{OfferDocument, analysis};
 
-/// An offer as Meilisearch stores it.
+/// An offer as Meilisearch stores it: its texts folded into the platform's words.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub(super) struct MeiliDocument {
     pub(super) id: Uuid,
@@ -59,6 +59,16 @@ pub(super) struct HitFields {
     pub(super) geo: Option<GeoPoint>,
 }
 
+/// Folded texts as the platform's words, each text's joined by spaces: Meilisearch then
+/// reads the words the embedded engine reads (a Tamil word with its vowel signs, "d'allemand"
+/// as "d allemand"). Hits are read back by id only, so nothing shows these texts.
+fn words_of_texts(folded: &[String]) -> Vec<String> {
+    folded
+        .iter()
+        .map(|text| analysis::words(text).collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
 pub(super) fn days(date: NaiveDate) -> i64 {
     i64::from(date.num_days_from_ce())
 }
@@ -67,9 +77,9 @@ impl MeiliDocument {
     pub(super) fn of(doc: &OfferDocument, thesaurus: &Thesaurus) -> Self {
         let fold =
             |texts: &[String]| -> Vec<String> { texts.iter().map(|t| analysis::fold(t)).collect() };
-        let (titles, bodies) = (fold(&doc.titles), fold(&doc.bodies));
+        let (titles, bodies, context) = (fold(&doc.titles), fold(&doc.bodies), fold(&doc.context));
         let parts = analysis::compound_parts(titles.iter().chain(&bodies).map(String::as_str));
-        let others: Vec<String> = bodies.into_iter().chain(fold(&doc.context)).collect();
+        let others: Vec<String> = bodies.iter().chain(&context).cloned().collect();
         let named = thesaurus.concepts_of_offer(&titles, &others, &parts);
         let words_of =
             |codes: Vec<&str>| -> Vec<String> { codes.into_iter().map(concept_word).collect() };
@@ -80,9 +90,9 @@ impl MeiliDocument {
             .collect();
         Self {
             id: doc.id,
-            title: doc.titles.clone(),
-            body: doc.bodies.clone(),
-            context: doc.context.clone(),
+            title: words_of_texts(&titles),
+            body: words_of_texts(&bodies),
+            context: words_of_texts(&context),
             parts: parts.join(" "),
             title_concept: words_of(named.in_titles),
             concept: words_of(named.anywhere),

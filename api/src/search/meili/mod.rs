@@ -59,6 +59,15 @@ pub struct MeiliConfig {
     pub max_total_hits: usize,
 }
 
+/// A query as the documents hold their texts: the platform's words, folded (Meilisearch's
+/// own normalisation does not fold Arabic-script letter forms, for one, and the synonyms
+/// are written folded), at most `query::MAX_WORDS` of them.
+fn folded_query(text: &str) -> String {
+    let mut words = analysis::tokens(text);
+    words.truncate(crate::search::query::MAX_WORDS);
+    words.join(" ")
+}
+
 fn failure(err: MeiliError) -> SearchError {
     match err {
         MeiliError::Meilisearch(err) => SearchError::Engine(err.error_message),
@@ -215,7 +224,8 @@ impl MeiliIndex {
         request: &SearchRequest,
         strategy: MatchingStrategies,
     ) -> Result<SearchResults, SearchError> {
-        let has_words = !analysis::tokens(&request.text).is_empty();
+        let text = folded_query(&request.text);
+        let has_words = !text.is_empty();
         let filter = filter_expression(request);
         let sort = sort_expression(request, has_words);
         let sort_list: Vec<&str> = sort.iter().map(String::as_str).collect();
@@ -223,7 +233,7 @@ impl MeiliIndex {
         let index = self.live();
         let mut query = index.search();
         query
-            .with_query(&request.text)
+            .with_query(&text)
             .with_filter(&filter)
             .with_attributes_to_retrieve(Selectors::Some(&retrieve))
             .with_show_ranking_score(true)
@@ -371,7 +381,8 @@ impl SearchIndex for MeiliIndex {
         today: NaiveDate,
     ) -> Result<Vec<Uuid>, SearchError> {
         self.prepare().await?;
-        if analysis::tokens(&prefix).is_empty() {
+        let prefix = folded_query(&prefix);
+        if prefix.is_empty() {
             return Ok(Vec::new());
         }
         let filter = format!("valid_until >= {}", days(today));
