@@ -71,6 +71,17 @@ impl Lang {
         Self(Arc::new(out))
     }
 
+    /// These locales, then `others` not already among them.
+    pub fn followed_by(&self, others: &Lang) -> Self {
+        let mut out = self.0.as_ref().clone();
+        for locale in others.0.iter() {
+            if !out.contains(locale) {
+                out.push(locale.clone());
+            }
+        }
+        Self(Arc::new(out))
+    }
+
     /// Picks a translation only in one of the requested locales, without further fallback.
     pub fn pick_exact<'a, T>(
         &self,

@@ -77,6 +77,17 @@ pub fn tokens(text: &str) -> Vec<String> {
     words(&fold(text)).map(str::to_owned).collect()
 }
 
+/// Whether a text holds what was typed as you type: every typed word, the last one
+/// possibly unfinished ("cours d'all" is in "Cours d'allemand A1").
+pub fn holds_as_typed(text: &str, typed: &str) -> bool {
+    let words = tokens(text);
+    let mut typed = tokens(typed);
+    let Some(unfinished) = typed.pop() else {
+        return false;
+    };
+    typed.iter().all(|w| words.contains(w)) && words.iter().any(|w| w.starts_with(&unfinished))
+}
+
 /// Whether a character belongs to a word: a letter, a digit or a combining mark.
 pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || is_combining_mark(c)
@@ -285,6 +296,15 @@ mod tests {
         assert_eq!(fold("إِسْتِشَارَة"), fold("استشاره"));
         assert_eq!(fold("کلاس آلمانی"), fold("كلاس الماني"));
         assert_eq!(fold("مـدرسة"), fold("مدرسه"));
+    }
+
+    #[test]
+    fn text_holds_what_is_typed_as_you_type() {
+        assert!(holds_as_typed("Deutschkurs A1", "Deu"));
+        assert!(holds_as_typed("Cours d'allemand A1", "cours d'all"));
+        assert!(!holds_as_typed("Cours d'allemand A1", "Deu"));
+        assert!(!holds_as_typed("Deutschkurs A1", "kurs"));
+        assert!(!holds_as_typed("Deutschkurs A1", ""));
     }
 
     #[test]

@@ -479,3 +479,50 @@ async fn text_typed_with_combining_marks_is_stored_and_found_as_composed_text() 
         .await;
     assert_eq!(literal["searchOffers"]["totalHits"], 1, "{literal}");
 }
+
+/// A suggestion shows the title that matched what was typed: "Deu" typed without a locale
+/// shows "Deutschkurs", not the French title the offer was written in first; a locale asked
+/// for still wins.
+#[tokio::test]
+async fn a_suggestion_shows_the_title_that_matched_what_was_typed() {
+    let app = TestApp::spawn().await;
+    let provider = fixtures::provider(&app.db, "Verein Lire").await;
+    let mut spec = OfferSpec::new(provider, "Cours d'allemand A1");
+    spec.titles = vec![
+        ("fr", "Cours d'allemand A1".to_owned()),
+        ("de", "Deutschkurs A1".to_owned()),
+        ("en", "German course A1".to_owned()),
+    ];
+    fixtures::offer(&app.db, spec).await;
+    indexer::reindex(&app.db, &*app.app.search, 100)
+        .await
+        .unwrap();
+    let titles = |data: serde_json::Value| -> Vec<String> {
+        data["suggestOffers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let typed = |prefix: &str, locale: Option<&str>| {
+        let locale = locale.map_or(String::new(), |l| format!(", locale: \"{l}\""));
+        format!("{{ suggestOffers(prefix: \"{prefix}\"{locale}) {{ title }} }}")
+    };
+    assert_eq!(
+        titles(app.data(&typed("Deu", None), json!({})).await),
+        ["Deutschkurs A1"]
+    );
+    assert_eq!(
+        titles(app.data(&typed("germ", None), json!({})).await),
+        ["German course A1"]
+    );
+    assert_eq!(
+        titles(app.data(&typed("cours d'all", None), json!({})).await),
+        ["Cours d'allemand A1"]
+    );
+    assert_eq!(
+        titles(app.data(&typed("Deu", Some("fr")), json!({})).await),
+        ["Cours d'allemand A1"]
+    );
+}

@@ -8,6 +8,7 @@ use crate::auth::RequestMeta;
 use crate::clock;
 use crate::context::AppContext;
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::graphql::loader::Loaders;
 use crate::graphql::locale::Lang;
 use crate::graphql::offer::Offer;
 use crate::graphql::offer::input::OfferFilterInput;
@@ -143,6 +144,7 @@ impl SearchQuery {
         #[graphql(default = 5)] limit: i32,
     ) -> ApiResult<Vec<Offer>> {
         let app = AppContext::of(ctx)?;
+        let asked_for = locale.as_deref().is_some_and(|l| !l.trim().is_empty());
         let lang = Lang::resolve(ctx, locale.as_deref());
         let limit = usize::try_from(limit).unwrap_or(0);
         let (models, answered_by) =
@@ -152,9 +154,36 @@ impl SearchQuery {
         {
             notice.degraded();
         }
+        if asked_for {
+            return Ok(models
+                .into_iter()
+                .map(|m| Offer::new(m, lang.clone()))
+                .collect());
+        }
+        // Without a locale, each suggestion reads in the language of the title that matched
+        // what was typed: someone typing "Deu" is looking for "Deutschkurs", whatever
+        // language the offer was written in first.
+        let ids: Vec<_> = models.iter().map(|m| m.id).collect();
+        let translations = Loaders::of(ctx)?
+            .offer_translations()
+            .load_many(ids)
+            .await?;
         Ok(models
             .into_iter()
-            .map(|m| Offer::new(m, lang.clone()))
+            .map(|m| {
+                let matched: Vec<_> = translations
+                    .get(&m.id)
+                    .into_iter()
+                    .flatten()
+                    .filter(|t| search::analysis::holds_as_typed(&t.title, &prefix))
+                    .collect();
+                let chosen = lang.pick(&matched, |t| &t.locale, Some(&m.default_locale));
+                let reads_in = match chosen {
+                    Some(t) => Lang::from_tags([t.locale.as_str()]).followed_by(&lang),
+                    None => lang.clone(),
+                };
+                Offer::new(m, reads_in)
+            })
             .collect())
     }
 
