@@ -9,9 +9,9 @@ use unicode_segmentation::UnicodeSegmentation;
 /// Longest word kept, in characters: longer runs are not words anyone types.
 const MAX_WORD_CHARS: usize = 40;
 
-/// What the index was written with: a change to folding, words or compounds makes the
+/// What the index was written with: a change to folding, words, compounds or stems makes the
 /// indexes written before stale (they are emptied and filled again).
-pub const VERSION: &str = "4";
+pub const VERSION: &str = "5";
 
 /// Brings text to NFC, lower-cases and removes diacritics from Latin letters (ä → a, é → e,
 /// ß → ss), the short vowel marks of Arabic script, and the difference between the forms of

@@ -8,6 +8,7 @@ pub mod embedded;
 pub mod facet_values;
 pub mod meili;
 pub mod query;
+pub mod stems;
 pub mod terms;
 pub mod top_matches;
 

@@ -1,8 +1,8 @@
 //! A search query as the engines see it: the typed words, each with its typo budget and
 //! compound parts, and the concepts of the term file they name.
 
-use crate::search::analysis;
 use crate::search::terms::{Thesaurus, Unit};
+use crate::search::{analysis, stems};
 
 /// Most words a query is made of; the rest is ignored.
 pub const MAX_WORDS: usize = 10;
@@ -15,6 +15,8 @@ pub struct QueryWord {
     pub typos: u8,
     /// Its parts, when it is a German compound.
     pub parts: Option<Vec<String>>,
+    /// Its stems (`search::stems`), which other forms of it share.
+    pub stems: Vec<String>,
 }
 
 impl QueryWord {
@@ -23,6 +25,7 @@ impl QueryWord {
             text: text.to_owned(),
             typos: analysis::typo_budget(text),
             parts: analysis::decompound(text),
+            stems: stems::of_word(text),
         }
     }
 }
@@ -65,7 +68,7 @@ pub fn parse(thesaurus: &Thesaurus, text: &str) -> Vec<QueryUnit> {
 }
 
 /// Whether a (folded) word of a text is one the query looks for: typed, within its typo
-/// budget, a compound part, or a word of a named concept's terms.
+/// budget, a compound part, another form of it, or a word of a named concept's terms.
 pub fn is_match(units: &[QueryUnit], word: &str) -> bool {
     let close = |w: &QueryWord| {
         w.text == word
@@ -77,6 +80,7 @@ pub fn is_match(units: &[QueryUnit], word: &str) -> bool {
             // check, so shorter words skip it.
             || (word.len() > w.text.len()
                 && analysis::decompound(word).is_some_and(|parts| parts.contains(&w.text)))
+            || (!w.stems.is_empty() && stems::of_word(word).iter().any(|s| w.stems.contains(s)))
     };
     units.iter().any(|unit| match unit {
         QueryUnit::Word(w) => close(w),

@@ -23,13 +23,13 @@ use tokio::sync::{Mutex, OwnedMutexGuard, Semaphore};
 use uuid::Uuid;
 
 use crate::search::facet_values::FacetValues;
-use crate::search::query;
 use crate::search::terms::Thesaurus;
 use crate::search::top_matches::{Harvest, Order, TopMatches};
 use crate::search::{
     OfferDocument, Rebuild, SearchError, SearchHit, SearchIndex, SearchRequest, SearchResults,
     analysis,
 };
+use crate::search::{query, stems};
 
 use schema::{Fields, days, register_tokenizers, schema};
 use tantivy_query::{build_query, plain_word};
@@ -175,6 +175,13 @@ impl EmbeddedIndex {
         out.add_text(f.body, bodies.join(" "));
         out.add_text(f.context, context.join(" "));
         out.add_text(f.parts, parts.join(" "));
+        let stems = stems::of_words(
+            [&titles, &bodies, &context]
+                .into_iter()
+                .flatten()
+                .map(String::as_str),
+        );
+        out.add_text(f.stems, stems.join(" "));
         let others: Vec<String> = folded_bodies.into_iter().chain(folded_context).collect();
         let named = self
             .inner

@@ -37,6 +37,8 @@ pub(super) struct Fields {
     pub(super) body: Field,
     pub(super) context: Field,
     pub(super) parts: Field,
+    /// The stems of the words of titles, descriptions and context (`search::stems`).
+    pub(super) stems: Field,
     /// The term file's concepts the offer's texts name (`Thesaurus::concepts_named`).
     pub(super) concept: Field,
     /// The concepts its titles name: an offer called "Deutschkurs" is about German more
@@ -69,6 +71,7 @@ pub(super) fn schema() -> (Schema, Fields) {
         body: builder.add_text_field("body", words()),
         context: builder.add_text_field("context", words()),
         parts: builder.add_text_field("parts", words()),
+        stems: builder.add_text_field("stems", words()),
         concept: builder.add_text_field("concept", STRING),
         title_concept: builder.add_text_field("title_concept", STRING),
         category: builder.add_text_field("category", keyword.clone()),

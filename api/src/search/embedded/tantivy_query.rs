@@ -85,6 +85,20 @@ pub(super) fn word_query(f: &Fields, word: &QueryWord) -> Box<dyn Query> {
             ));
         }
     }
+    if !word.stems.is_empty() {
+        // Another form of the word ("Frauen" for "Frau"): found, below the form typed.
+        alternatives.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(
+                Box::new(TermSetQuery::new(
+                    word.stems
+                        .iter()
+                        .map(|stem| Term::from_field_text(f.stems, stem)),
+                )),
+                0.5,
+            )),
+        ));
+    }
     if let Some(parts) = &word.parts {
         let all: Vec<Box<dyn Query>> = parts.iter().map(|p| plain_word(f, p)).collect();
         alternatives.push((
