@@ -33,6 +33,7 @@ use crate::service::held_reference::HeldReference;
 use crate::service::identity::Identity;
 use crate::service::mentoring::held_profiles::{HeldBounds, HeldProfiles};
 use crate::service::search::{EngineGuard, SearchEngines};
+use crate::service::search_misses::MissTally;
 use crate::startup::StartError;
 
 /// What every request can reach: the database pool, the settings, the token keys and the
@@ -47,6 +48,8 @@ pub struct AppContext {
     pub search: Arc<dyn SearchIndex>,
     /// The term file, for reading queries.
     pub thesaurus: Arc<Thesaurus>,
+    /// Words of searches that found nothing, not yet written.
+    pub search_misses: Arc<MissTally>,
     /// Stops asking a failing search engine for a while.
     pub search_breaker: Arc<CircuitBreaker>,
     /// Request rate limits, shared through Redis when configured.
@@ -125,6 +128,7 @@ impl AppContext {
         let settings_persisted_bytes = settings.queries.persisted_query_cache_bytes;
         let settings_ws_connections = settings.http.ws_max_connections;
         let settings_count_bytes = settings.caches.count_cache_bytes;
+        let settings_miss_words = settings.search.search_miss_max_words;
         let connections = Arc::new(ConnectionCounter::new(
             settings.http.max_connections_per_address,
         ));
@@ -182,6 +186,7 @@ impl AppContext {
             passwords: Arc::new(Hasher::new(hashing_threads)),
             search,
             thesaurus,
+            search_misses: Arc::new(MissTally::new(settings_miss_words)),
             search_breaker: Arc::new(search_breaker),
             limiters,
             responses,
@@ -220,6 +225,7 @@ impl AppContext {
             index: &*self.search,
             guard: self.search_guard(),
             thesaurus: &self.thesaurus,
+            misses: &self.search_misses,
             max_query_chars: self.settings.search.search_max_query_chars,
             max_page: self.settings.queries.max_page_size as usize,
         }

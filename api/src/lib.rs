@@ -125,6 +125,13 @@ pub async fn serve(app: AppContext) -> Result<(), StartError> {
         std::time::Duration::from_secs(settings.mentoring.retention_interval_secs.max(1)),
         stop.clone(),
     );
+    let misses = jobs::search_misses::spawn(
+        app.db.clone(),
+        app.search_misses.clone(),
+        std::time::Duration::from_secs(settings.search.search_miss_write_secs.max(1)),
+        settings.search.search_miss_months,
+        stop.clone(),
+    );
     let indexer = jobs::search_indexer::spawn(
         app.db.clone(),
         app.search.clone(),
@@ -152,7 +159,7 @@ pub async fn serve(app: AppContext) -> Result<(), StartError> {
     tracing::info!("server stopped; stopping background jobs");
     switch.stop();
     let grace = std::time::Duration::from_secs(settings.server.shutdown_timeout_secs);
-    let jobs = [expiry, retention, indexer];
+    let jobs = [expiry, retention, misses, indexer];
     let aborts: Vec<_> = jobs.iter().map(|job| job.abort_handle()).collect();
     if tokio::time::timeout(grace, futures_util::future::join_all(jobs))
         .await

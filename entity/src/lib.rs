@@ -34,6 +34,7 @@ pub mod region_postcode;
 pub mod registered_operation;
 pub mod request_availability;
 pub mod request_language;
+pub mod search_miss;
 pub mod search_outbox;
 pub mod types;
 pub mod user_account;

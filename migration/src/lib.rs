@@ -20,6 +20,7 @@ mod m20261122_000010_schedule_location_index;
 mod m20261201_000011_mentor_pool_consent;
 mod m20261201_000012_canonical_offer_codes;
 mod m20261201_000013_offer_references;
+mod m20261208_000014_search_miss;
 
 /// Runs the platform's migrations.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000011_mentor_pool_consent::Migration),
             Box::new(m20261201_000012_canonical_offer_codes::Migration),
             Box::new(m20261201_000013_offer_references::Migration),
+            Box::new(m20261208_000014_search_miss::Migration),
         ]
     }
 }

@@ -102,4 +102,28 @@ pub struct SearchSettings {
         global = true
     )]
     pub search_max_query_chars: usize,
+
+    /// Seconds between two writes of the words of searches that found nothing (they are
+    /// counted in memory meanwhile).
+    #[arg(
+        long,
+        env = "SEARCH_MISS_WRITE_SECS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub search_miss_write_secs: u64,
+
+    /// Distinct words of searches that found nothing held in memory between two writes;
+    /// more are not counted.
+    #[arg(
+        long,
+        env = "SEARCH_MISS_MAX_WORDS",
+        default_value_t = 10_000,
+        global = true
+    )]
+    pub search_miss_max_words: usize,
+
+    /// Months the counts of words that found nothing are kept.
+    #[arg(long, env = "SEARCH_MISS_MONTHS", default_value_t = 13, global = true)]
+    pub search_miss_months: u32,
 }

@@ -5,6 +5,7 @@
 pub mod expiry;
 pub mod retention;
 pub mod search_indexer;
+pub mod search_misses;
 
 use std::future::Future;
 use std::time::Duration;

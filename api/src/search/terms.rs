@@ -61,6 +61,8 @@ struct TermEntry {
 pub struct Thesaurus {
     pub concepts: Vec<Concept>,
     by_first_word: HashMap<String, Vec<TermEntry>>,
+    /// Each term as the file writes it (with its accents and capitals), by its words.
+    written: HashMap<Vec<String>, String>,
 }
 
 impl Thesaurus {
@@ -76,6 +78,7 @@ impl Thesaurus {
             .from_reader(text.as_bytes());
         let mut concepts: Vec<Concept> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
+        let mut written: HashMap<Vec<String>, String> = HashMap::new();
         for (row, record) in reader.records().enumerate() {
             let line = row + 2;
             let record = record.map_err(|e| format!("term file row {line}: {e}"))?;
@@ -112,6 +115,9 @@ impl Thesaurus {
                     if known {
                         continue;
                     }
+                    written
+                        .entry(words.clone())
+                        .or_insert_with(|| term.trim().to_owned());
                     if tags_texts {
                         concept.terms.push(words);
                     } else {
@@ -158,6 +164,7 @@ impl Thesaurus {
         Ok(Self {
             concepts,
             by_first_word,
+            written,
         })
     }
 
@@ -187,6 +194,39 @@ impl Thesaurus {
             }
         }
         units
+    }
+
+    /// The term closest to what was typed, within a few typos, with its concept's code:
+    /// what to suggest when a search found nothing. The whole text is compared with every
+    /// term, then each word with the one-word terms; a term is written in one script, so
+    /// the suggestion is in the script typed.
+    pub fn closest_term(&self, text: &str) -> Option<(&str, &str)> {
+        let words = analysis::tokens(text);
+        let mut candidates: Vec<String> = vec![words.join(" ")];
+        if words.len() > 1 {
+            candidates.extend(words.iter().cloned());
+        }
+        let mut best: Option<(usize, usize, &Vec<String>)> = None;
+        for typed in candidates.iter().filter(|t| !t.is_empty()) {
+            let limit = usize::from(analysis::typo_budget(typed)).max(1);
+            for (at, concept) in self.concepts.iter().enumerate() {
+                for term in concept.all_terms() {
+                    let joined = term.join(" ");
+                    if let Some(distance) = analysis::distance_within(typed, &joined, limit)
+                        && best.is_none_or(|(d, _, _)| distance < d)
+                    {
+                        best = Some((distance, at, term));
+                    }
+                }
+            }
+            if best.is_some() {
+                // The whole text close to a term beats one of its words being one.
+                break;
+            }
+        }
+        let (_, at, term) = best?;
+        let code = self.concepts.get(at)?.code.as_str();
+        Some((code, self.written.get(term)?.as_str()))
     }
 
     /// The concept at `index`.
@@ -350,6 +390,20 @@ mod tests {
         )
         .unwrap();
         assert_eq!(thesaurus.fingerprint(), more_query_terms.fingerprint());
+    }
+
+    #[test]
+    fn the_closest_term_is_in_the_script_typed() {
+        let thesaurus = Thesaurus::shipped().unwrap();
+        assert_eq!(
+            thesaurus.closest_term("Alphabetisirung"),
+            Some(("literacy", "alphabetisierung"))
+        );
+        assert_eq!(
+            thesaurus.closest_term("курсы немецкого язика"),
+            Some(("german-course", "курсы немецкого языка"))
+        );
+        assert_eq!(thesaurus.closest_term("xylophon"), None);
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod provider_write;
 pub mod region;
 pub mod region_import;
 pub mod search;
+pub mod search_misses;
 pub mod session;
 pub mod signed_in;
 pub mod text;

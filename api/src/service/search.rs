@@ -24,6 +24,7 @@ use crate::search::{
 use crate::service::offer::{Audience, OfferFilter, OfferOrder, TimeOfDay};
 use crate::service::page::{Page, PageArgs};
 use crate::service::region;
+use crate::service::search_misses::MissTally;
 
 /// Largest radius, in kilometres.
 const MAX_RADIUS_KM: f64 = 200.0;
@@ -73,6 +74,8 @@ pub struct OfferSearchResult {
     pub total: u64,
     pub facets: Facets,
     pub corrected: Option<String>,
+    /// What would find something, when nothing was found.
+    pub advice: Option<NoHitsAdvice>,
     /// The query as understood, for highlighting.
     pub units: Arc<Vec<QueryUnit>>,
     pub end_cursor: Option<String>,
@@ -80,6 +83,17 @@ pub struct OfferSearchResult {
     pub processing_ms: u64,
     /// Which engine answered.
     pub answered_by: AnsweredBy,
+}
+
+/// What would find something, when a search found nothing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NoHitsAdvice {
+    /// The term file's concept closest to the text typed, and that term as the term file
+    /// writes it (in the script typed).
+    pub closest_concept: Option<(String, String)>,
+    /// How many offers the same text finds without the filter and the radius, when either
+    /// was given.
+    pub total_without_filters: Option<u64>,
 }
 
 /// What answered a search or a suggestion.
@@ -253,6 +267,8 @@ pub struct SearchEngines<'a> {
     pub index: &'a dyn SearchIndex,
     pub guard: EngineGuard<'a>,
     pub thesaurus: &'a Thesaurus,
+    /// Where the words of searches that found nothing are counted.
+    pub misses: &'a MissTally,
     /// Longest query text, in characters.
     pub max_query_chars: usize,
     /// Largest page.
@@ -305,6 +321,17 @@ pub async fn search(
     let started = std::time::Instant::now();
     let request = request(db, search, engines.max_query_chars, engines.max_page).await?;
     let (offset, limit, near, sort) = (request.offset, request.limit, request.near, request.sort);
+    let text_alone =
+        (request.near.is_some() || request.filter != SearchFilter::default()).then(|| {
+            SearchRequest {
+                filter: SearchFilter::default(),
+                near: None,
+                offset: 0,
+                limit: 0,
+                facets: Vec::new(),
+                ..request.clone()
+            }
+        });
     let answered = guard
         .ask(index.name(), "search", index.search(request))
         .await;
@@ -332,6 +359,10 @@ pub async fn search(
             })
         })
         .collect();
+    let advice = match results.total == 0 && !units.is_empty() {
+        true => Some(advise(engines, search, text_alone, offset).await),
+        false => None,
+    };
     let shown = results.hits.len();
     let last = offset + shown;
     Ok(OfferSearchResult {
@@ -339,12 +370,51 @@ pub async fn search(
         total: results.total,
         facets: results.facets,
         corrected: results.corrected,
+        advice,
         units,
         end_cursor: (shown > 0).then(|| offset_cursor(last - 1)),
         has_next_page: (last as u64) < results.total,
         processing_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         answered_by: AnsweredBy::Index(index.name()),
     })
+}
+
+/// What would find something when `search` found nothing: the closest concept of the term
+/// file, and what the text finds without the filter and radius. A first page whose text
+/// finds nothing even without them counts its words as missing from the catalogue's
+/// vocabulary (`search_misses`).
+async fn advise(
+    engines: &SearchEngines<'_>,
+    search: &OfferSearch,
+    text_alone: Option<SearchRequest>,
+    offset: usize,
+) -> NoHitsAdvice {
+    let index = engines.index;
+    let (total_without_filters, text_finds_nothing) = match text_alone {
+        Some(request) => {
+            let total = engines
+                .guard
+                .ask(
+                    index.name(),
+                    "search without filters",
+                    index.search(request),
+                )
+                .await
+                .map(|found| found.total);
+            (total, total == Some(0))
+        }
+        None => (None, true),
+    };
+    if offset == 0 && text_finds_nothing {
+        engines.misses.record(&search.text);
+    }
+    NoHitsAdvice {
+        closest_concept: engines
+            .thesaurus
+            .closest_term(&search.text)
+            .map(|(code, term)| (code.to_owned(), term.to_owned())),
+        total_without_filters,
+    }
 }
 
 /// Deepest position the database fallback pages to.
@@ -424,6 +494,7 @@ async fn database_search(
         total,
         facets: Facets::default(),
         corrected: None,
+        advice: None,
         units,
         processing_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         answered_by: AnsweredBy::DatabaseFallback,

@@ -526,3 +526,72 @@ async fn a_suggestion_shows_the_title_that_matched_what_was_typed() {
         ["Cours d'allemand A1"]
     );
 }
+
+/// A search that finds nothing says what would: the closest concept of the term file in
+/// the script typed, and how many offers the text finds without its filter. Its words are
+/// counted per month, and admins see the words several searches used; nothing else of the
+/// searches is kept.
+#[tokio::test]
+async fn a_search_without_hits_says_what_would_find_something_and_its_words_are_counted() {
+    let app = TestApp::spawn().await;
+    let provider = fixtures::provider(&app.db, "Verein").await;
+    fixtures::offer(&app.db, OfferSpec::new(provider, "Deutschkurs A1")).await;
+    indexer::reindex(&app.db, &*app.app.search, 100)
+        .await
+        .unwrap();
+    let query = "query($q: String, $f: OfferFilter) { searchOffers(query: $q, filter: $f) {
+        totalHits noHits { correctedQuery closestConcept { code query } totalWithoutFilters } } }";
+
+    let found = app.data(query, json!({ "q": "Deutschkurs" })).await;
+    assert_eq!(found["searchOffers"]["totalHits"], 1);
+    assert!(found["searchOffers"]["noHits"].is_null());
+
+    let typo = app.data(query, json!({ "q": "Alphabetisirung" })).await;
+    assert_eq!(typo["searchOffers"]["totalHits"], 0);
+    assert_eq!(
+        typo["searchOffers"]["noHits"]["closestConcept"],
+        json!({ "code": "literacy", "query": "alphabetisierung" })
+    );
+    // Misspelt, the Russian for "German courses" names no concept: the closest term is
+    // suggested, in Cyrillic.
+    let russian = app.data(query, json!({ "q": "курсы немецкаго" })).await;
+    assert_eq!(russian["searchOffers"]["totalHits"], 0);
+    assert_eq!(
+        russian["searchOffers"]["noHits"]["closestConcept"],
+        json!({ "code": "german-course", "query": "курсы немецкого" })
+    );
+
+    let filtered = app
+        .data(
+            query,
+            json!({ "q": "Deutschkurs", "f": { "categoryCodes": ["interpreting"] } }),
+        )
+        .await;
+    assert_eq!(filtered["searchOffers"]["totalHits"], 0);
+    assert_eq!(filtered["searchOffers"]["noHits"]["totalWithoutFilters"], 1);
+
+    for _ in 0..3 {
+        app.data(query, json!({ "q": "Zwiebelkuchenbacken 0791234567" }))
+            .await;
+    }
+    app.data(query, json!({ "q": "Quarkstrudel" })).await;
+    app.app.search_misses.write(&app.db).await.unwrap();
+
+    let admin = app.admin().await;
+    let misses = app
+        .data_as(
+            Some(&admin.token),
+            "{ searchMisses { term misses } }",
+            json!({}),
+        )
+        .await;
+    let listed = misses["searchMisses"].as_array().unwrap();
+    assert!(listed.contains(&json!({ "term": "zwiebelkuchenbacken", "misses": 3 })));
+    // Used by fewer than three searches, a number, or a word of a search that found
+    // something only through its filter: not listed.
+    for hidden in ["quarkstrudel", "0791234567", "deutschkurs"] {
+        assert!(!listed.iter().any(|m| m["term"] == hidden), "{hidden}");
+    }
+    let anonymous = app.graphql("{ searchMisses { term } }", json!({})).await;
+    assert_eq!(error_code(&anonymous), Some("UNAUTHENTICATED"));
+}

@@ -16,8 +16,8 @@ use crate::graphql::prefetch;
 use crate::graphql::relay::{NodeType, expect_global_id};
 use crate::graphql::search::notice::SearchNotice;
 use crate::graphql::search::types::{
-    FacetValue, NearInput, OfferSearchResult, SearchFacets, SearchHit, SearchIndexStatus,
-    SearchPageInfo, SearchSort,
+    FacetValue, NearInput, NoHits, OfferSearchResult, SearchFacets, SearchHit, SearchIndexStatus,
+    SearchMiss, SearchPageInfo, SearchSort, SuggestedConcept,
 };
 use crate::search;
 use crate::search::Facet;
@@ -127,6 +127,13 @@ impl SearchQuery {
                 childcare: values(facets.get(&Facet::Childcare)),
             },
             processing_time_ms: found.processing_ms,
+            no_hits: found.advice.map(|advice| NoHits {
+                corrected_query: found.corrected.clone(),
+                closest_concept: advice
+                    .closest_concept
+                    .map(|(code, query)| SuggestedConcept { code, query }),
+                total_without_filters: advice.total_without_filters,
+            }),
             corrected_query: found.corrected,
             page_info: SearchPageInfo {
                 has_next_page: found.has_next_page,
@@ -183,6 +190,35 @@ impl SearchQuery {
                     None => lang.clone(),
                 };
                 Offer::new(m, reads_in)
+            })
+            .collect())
+    }
+
+    /// The words searched for without result in a month (`YYYY-MM`, this month when
+    /// omitted), most searched first: what the term file or the catalogue is missing
+    /// (admins). Only words at least three searches used are listed; nothing else of the
+    /// searches is kept.
+    async fn search_misses(
+        &self,
+        ctx: &Context<'_>,
+        month: Option<String>,
+        #[graphql(default = 50)] first: i32,
+    ) -> ApiResult<Vec<SearchMiss>> {
+        let app = AppContext::of(ctx)?;
+        RequestMeta::of(ctx).viewer.admin()?;
+        let max = app.settings.queries.max_page_size;
+        let first = u64::try_from(first)
+            .ok()
+            .filter(|f| (1..=u64::from(max)).contains(f))
+            .ok_or_else(|| ApiError::bad_input(format!("`first` must lie between 1 and {max}")))?;
+        let month =
+            month.unwrap_or_else(|| service::search_misses::month_of(clock::now().date_naive()));
+        Ok(service::search_misses::most_missed(&app.db, &month, first)
+            .await?
+            .into_iter()
+            .map(|row| SearchMiss {
+                term: row.term,
+                misses: row.misses,
             })
             .collect())
     }

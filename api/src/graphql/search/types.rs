@@ -137,7 +137,38 @@ pub struct OfferSearchResult {
     pub processing_time_ms: u64,
     /// The query with unknown words replaced by the nearest known ones, when nothing matched.
     pub corrected_query: Option<String>,
+    /// What would find something; only when nothing was found.
+    pub no_hits: Option<NoHits>,
     pub page_info: SearchPageInfo,
+}
+
+/// What would find something, when a search found nothing.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct NoHits {
+    /// The query with unknown words replaced by the nearest known ones (as `correctedQuery`).
+    pub corrected_query: Option<String>,
+    /// The concept of the term file closest to the text typed.
+    pub closest_concept: Option<SuggestedConcept>,
+    /// How many offers the same text finds without the filter and the radius, when either
+    /// was given: a broader search that would find something.
+    pub total_without_filters: Option<u64>,
+}
+
+/// A concept of the term file to search for instead.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct SuggestedConcept {
+    /// The concept's code (`german-course`).
+    pub code: String,
+    /// One of its terms, in the script typed: the query to search with.
+    pub query: String,
+}
+
+/// A word searched for without result, and by how many searches in the month.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct SearchMiss {
+    /// Folded (lower case, without accents).
+    pub term: String,
+    pub misses: i32,
 }
 
 /// How far the search index lags behind the catalogue (admins).
