@@ -122,7 +122,8 @@ mod tests {
         assert_eq!(rows.iter().filter(|r| r.kind == "PILLAR").count(), 3);
         assert_eq!(rows.iter().filter(|r| r.kind == "AREA").count(), 8);
         let wanted = [
-            "de", "fr", "it", "en", "ti", "ar", "fa", "uk", "tr", "so", "ta", "sq", "pt", "es",
+            "de", "fr", "it", "en", "ti", "ar", "fa", "prs", "uk", "ru", "tr", "so", "ta", "sq",
+            "ku", "pt", "es",
         ];
         for row in &rows {
             for locale in wanted {

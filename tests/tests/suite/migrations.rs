@@ -88,6 +88,7 @@ fn entity_columns() -> Vec<(String, BTreeSet<String>)> {
         of(region_postcode::Entity),
         of(request_availability::Entity),
         of(request_language::Entity),
+        of(search_miss::Entity),
         of(search_outbox::Entity),
         of(user_account::Entity),
     ]

@@ -57,10 +57,11 @@ async fn loading_reference_data_twice_changes_nothing() {
 async fn taxonomy_has_labels_in_the_languages_newcomers_read() {
     let app = TestApp::spawn().await;
     assert_eq!(category::Entity::find().count(&app.db).await.unwrap(), 11);
-    // 11 categories in de, fr, it, en and es, pt, tr, uk, ar, fa, sq, so, ti, ta.
+    // 11 categories in de, fr, it, en and es, pt, tr, uk, ar, fa, sq, so, ti, ta, ru, ku,
+    // prs: the languages of the search's term file.
     assert_eq!(
         category_label::Entity::find().count(&app.db).await.unwrap(),
-        11 * 14
+        11 * 17
     );
 
     let data = app
@@ -88,8 +89,11 @@ async fn taxonomy_has_labels_in_the_languages_newcomers_read() {
         ("so", "so", "Luqadda"),
         ("sq", "sq", "Gjuha"),
         ("pt-BR", "pt", "Língua"),
+        ("ru", "ru", "Язык"),
+        ("ku", "ku", "Ziman"),
+        ("prs", "prs", "زبان"),
         // A language without labels falls back to German, as offer texts do.
-        ("ku", "de", "Sprache"),
+        ("am", "de", "Sprache"),
     ] {
         let data = app
             .data(
