@@ -27,7 +27,7 @@ use crate::network::connection_count::ConnectionCounter;
 use crate::search::SearchIndex;
 use crate::search::embedded::EmbeddedIndex;
 use crate::search::meili::{MeiliConfig, MeiliIndex};
-use crate::search::terms::Thesaurus;
+use crate::search::terms::{LiveTerms, Thesaurus};
 use crate::service::counts::RememberedCounts;
 use crate::service::held_reference::HeldReference;
 use crate::service::identity::Identity;
@@ -46,8 +46,8 @@ pub struct AppContext {
     pub login_throttle: Arc<SignInThrottle>,
     pub passwords: Arc<Hasher>,
     pub search: Arc<dyn SearchIndex>,
-    /// The term file, for reading queries.
-    pub thesaurus: Arc<Thesaurus>,
+    /// The term file in use (the shipped file with the canton's rows), for reading queries.
+    pub thesaurus: Arc<LiveTerms>,
     /// Words of searches that found nothing, not yet written.
     pub search_misses: Arc<MissTally>,
     /// Stops asking a failing search engine for a while.
@@ -95,10 +95,12 @@ impl AppContext {
 
     /// Loads the token keys and opens the search index the settings name; fails when they
     /// are missing or unusable.
-    pub fn new(db: DatabaseConnection, settings: Settings) -> Result<Self, StartError> {
-        let thesaurus = Thesaurus::shipped().map_err(StartError::Data)?;
+    pub async fn new(db: DatabaseConnection, settings: Settings) -> Result<Self, StartError> {
+        let thesaurus = crate::service::search_terms::in_use(&db)
+            .await
+            .map_err(|err| StartError::Data(err.detail()))?;
         let search = open_search(&settings, &thesaurus)?;
-        Self::with_search(db, settings, search, Arc::new(thesaurus))
+        Self::with_search(db, settings, search, Arc::new(LiveTerms::new(thesaurus)))
     }
 
     /// Like [`new`](Self::new), with a search index that is already open.
@@ -106,7 +108,7 @@ impl AppContext {
         db: DatabaseConnection,
         settings: Settings,
         search: Arc<dyn SearchIndex>,
-        thesaurus: Arc<Thesaurus>,
+        thesaurus: Arc<LiveTerms>,
     ) -> Result<Self, StartError> {
         let tokens = TokenKeys::from_settings(&settings)?;
         let redis = crate::startup::open_redis(&settings)?;
@@ -224,7 +226,7 @@ impl AppContext {
             db: &self.db,
             index: &*self.search,
             guard: self.search_guard(),
-            thesaurus: &self.thesaurus,
+            thesaurus: self.thesaurus.current(),
             misses: &self.search_misses,
             max_query_chars: self.settings.search.search_max_query_chars,
             max_page: self.settings.queries.max_page_size as usize,

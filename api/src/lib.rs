@@ -54,7 +54,7 @@ pub use crate::startup::StartError;
 pub async fn bootstrap(settings: Settings) -> Result<AppContext, StartError> {
     let db = db::open_from_settings(&settings).await?;
     prepare(&db, &settings).await?;
-    AppContext::new(db, settings)
+    AppContext::new(db, settings).await
 }
 
 /// Reference data and, on an empty catalogue, demo data.
@@ -135,6 +135,7 @@ pub async fn serve(app: AppContext) -> Result<(), StartError> {
     let indexer = jobs::search_indexer::spawn(
         app.db.clone(),
         app.search.clone(),
+        app.thesaurus.clone(),
         app.effects.clone(),
         settings.search.search_batch_size,
         settings.search.reindex_batch_size,
@@ -271,7 +272,7 @@ pub async fn run_cli(cli: Cli) -> Result<(), StartError> {
         Command::Reindex => {
             let db = db::open_from_settings(&settings).await?;
             let batch = settings.search.reindex_batch_size.max(1);
-            let app = AppContext::new(db, settings)?;
+            let app = AppContext::new(db, settings).await?;
             let started = std::time::Instant::now();
             let count = crate::service::indexing::reindex(&app.db, &*app.search, batch).await?;
             let seconds = started.elapsed().as_secs_f64();

@@ -36,5 +36,6 @@ pub mod request_availability;
 pub mod request_language;
 pub mod search_miss;
 pub mod search_outbox;
+pub mod search_term_row;
 pub mod types;
 pub mod user_account;

@@ -21,6 +21,7 @@ mod m20261201_000011_mentor_pool_consent;
 mod m20261201_000012_canonical_offer_codes;
 mod m20261201_000013_offer_references;
 mod m20261208_000014_search_miss;
+mod m20261208_000015_search_term_row;
 
 /// Runs the platform's migrations.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_canonical_offer_codes::Migration),
             Box::new(m20261201_000013_offer_references::Migration),
             Box::new(m20261208_000014_search_miss::Migration),
+            Box::new(m20261208_000015_search_term_row::Migration),
         ]
     }
 }

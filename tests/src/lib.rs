@@ -224,7 +224,9 @@ impl TestApp {
         angebotsplattform::prepare(&db, &database.settings)
             .await
             .expect("load reference data");
-        let app = AppContext::new(db.clone(), database.settings.clone()).expect("token keys");
+        let app = AppContext::new(db.clone(), database.settings.clone())
+            .await
+            .expect("token keys");
         let limits = QueryLimits::from_settings(&database.settings);
         Self {
             app,

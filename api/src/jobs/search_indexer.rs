@@ -10,7 +10,9 @@ use sea_orm::DatabaseConnection;
 use crate::effects::Effects;
 use crate::jobs::Stop;
 use crate::search::SearchIndex;
+use crate::search::terms::LiveTerms;
 use crate::service::indexing as indexer;
+use crate::service::search_terms::{self, TermsInUse};
 
 /// Drains whenever rows are due; waits `interval` when none are. Once a round has changed
 /// the index, cached public answers are dropped: a search answered while the change was
@@ -20,6 +22,7 @@ use crate::service::indexing as indexer;
 pub fn spawn(
     db: DatabaseConnection,
     index: Arc<dyn SearchIndex>,
+    terms: Arc<LiveTerms>,
     effects: Effects,
     batch: u64,
     rebuild_batch: u64,
@@ -30,7 +33,18 @@ pub fn spawn(
         // Until the engine has answered once, each round first checks whether it is empty.
         let mut built = false;
         let mut since_prune = 0u32;
+        let mut terms_seen = None;
         while stop.before(std::future::ready(())).await.is_some() {
+            // An admin may have changed the term file on another instance: the offers the
+            // change queued must be written under the new terms.
+            let place = TermsInUse {
+                db: &db,
+                index: &*index,
+                live: &terms,
+            };
+            if let Err(err) = search_terms::refresh(place, &mut terms_seen).await {
+                tracing::warn!(error = %err.detail(), "the term file could not be read; will retry");
+            }
             if !built {
                 built = build_if_empty(&db, &*index, rebuild_batch.max(1)).await;
             }

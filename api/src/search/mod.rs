@@ -13,9 +13,12 @@ pub mod terms;
 pub mod top_matches;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
+
+use crate::search::terms::Thesaurus;
 
 pub use document::OfferDocument;
 
@@ -174,6 +177,15 @@ pub trait SearchIndex: Send + Sync {
         limit: usize,
         today: NaiveDate,
     ) -> Result<Vec<Uuid>, SearchError>;
+
+    /// Puts other terms in use: documents written from now on record the concepts these
+    /// terms name, and queries read them. Documents written before keep theirs until they
+    /// are written again (`service::search_terms` queues the ones a change concerns).
+    async fn use_terms(&self, thesaurus: Arc<Thesaurus>) -> Result<(), SearchError>;
+
+    /// The ids of the documents holding every one of `words` (folded) in their texts, at
+    /// least: those whose recorded concepts a change of terms holding these words concerns.
+    async fn holding_words(&self, words: Vec<String>) -> Result<Vec<Uuid>, SearchError>;
 
     /// Starts a full rebuild. Searches keep answering from the current documents until the
     /// rebuild is finished; then the rebuilt set replaces them at once.

@@ -9,6 +9,7 @@
 //! says "Beratung auf Deutsch" is not one.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::search::analysis;
 
@@ -18,7 +19,7 @@ const SHIPPED: &str = include_str!("../../reference/search-terms.csv");
 const MAX_TERM_WORDS: usize = 4;
 
 /// One concept with its terms, each a list of folded words.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Concept {
     pub code: String,
     /// Terms that name the concept in an offer's text and in a query.
@@ -73,26 +74,29 @@ impl Thesaurus {
 
     /// Reads a term file: `concept,locale,terms[,query_terms]`, terms separated by `|`.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(text.as_bytes());
+        Self::from_rows(&read_rows(text)?)
+    }
+
+    /// The concepts of term file rows. Rows of one concept add up; a term named twice in a
+    /// concept counts once; a term of two concepts, a bad code or an empty or too long term
+    /// is refused, naming the row.
+    pub fn from_rows(rows: &[TermRow]) -> Result<Self, String> {
         let mut concepts: Vec<Concept> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut written: HashMap<Vec<String>, String> = HashMap::new();
-        for (row, record) in reader.records().enumerate() {
-            let line = row + 2;
-            let record = record.map_err(|e| format!("term file row {line}: {e}"))?;
-            let (Some(code), Some(terms)) = (record.get(0), record.get(2)) else {
-                return Err(format!("term file row {line}: needs concept,locale,terms"));
-            };
-            if !is_concept_code(code) {
+        for row in rows {
+            let name = format!("{} ({})", row.concept, row.locale);
+            if !is_concept_code(&row.concept) {
                 return Err(format!(
-                    "term file row {line}: a concept code is lower-case letters, digits and '-', not {code:?}"
+                    "{name}: a concept code is lower-case letters, digits and '-'"
                 ));
             }
-            let position = *index.entry(code.to_owned()).or_insert_with(|| {
+            if row.terms.is_empty() && row.query_terms.is_empty() {
+                return Err(format!("{name}: names no term"));
+            }
+            let position = *index.entry(row.concept.clone()).or_insert_with(|| {
                 concepts.push(Concept {
-                    code: code.to_owned(),
+                    code: row.concept.clone(),
                     terms: Vec::new(),
                     query_terms: Vec::new(),
                 });
@@ -101,14 +105,13 @@ impl Thesaurus {
             let Some(concept) = concepts.get_mut(position) else {
                 continue;
             };
-            for (list, tags_texts) in [(terms, true), (record.get(3).unwrap_or(""), false)] {
-                for term in list
-                    .split('|')
-                    .filter(|t| !t.trim().is_empty() || tags_texts)
-                {
+            for (list, tags_texts) in [(&row.terms, true), (&row.query_terms, false)] {
+                for term in list {
                     let words = analysis::tokens(term);
                     if words.is_empty() || words.len() > MAX_TERM_WORDS {
-                        return Err(format!("term file row {line}: bad term {term:?}"));
+                        return Err(format!(
+                            "{name}: {term:?} is not a term (one to {MAX_TERM_WORDS} words)"
+                        ));
                     }
                     let known =
                         concept.terms.contains(&words) || concept.query_terms.contains(&words);
@@ -308,6 +311,78 @@ impl Thesaurus {
             text.push('\n');
         }
         crate::digest::sha256_hex(text.as_bytes())
+    }
+}
+
+/// One row of the term file: a concept's terms in one language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermRow {
+    pub concept: String,
+    pub locale: String,
+    pub terms: Vec<String>,
+    pub query_terms: Vec<String>,
+}
+
+/// The rows of a term file's text.
+pub fn read_rows(text: &str) -> Result<Vec<TermRow>, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let list = |field: Option<&str>| -> Vec<String> {
+        field
+            .unwrap_or_default()
+            .split('|')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let mut rows = Vec::new();
+    for (at, record) in reader.records().enumerate() {
+        let line = at + 2;
+        let record = record.map_err(|e| format!("term file row {line}: {e}"))?;
+        let (Some(concept), Some(locale)) = (record.get(0), record.get(1)) else {
+            return Err(format!("term file row {line}: needs concept,locale,terms"));
+        };
+        rows.push(TermRow {
+            concept: concept.trim().to_owned(),
+            locale: locale.trim().to_owned(),
+            terms: list(record.get(2)),
+            query_terms: list(record.get(3)),
+        });
+    }
+    Ok(rows)
+}
+
+/// The shipped term file's rows.
+pub fn shipped_rows() -> Result<Vec<TermRow>, String> {
+    read_rows(SHIPPED)
+}
+
+/// The term file in use, shared by the API and the search engine: replaced whole when an
+/// admin edits a row, read as a snapshot by each search.
+#[derive(Debug)]
+pub struct LiveTerms(std::sync::RwLock<Arc<Thesaurus>>);
+
+impl LiveTerms {
+    pub fn new(thesaurus: Thesaurus) -> Self {
+        Self(std::sync::RwLock::new(Arc::new(thesaurus)))
+    }
+
+    /// The terms now.
+    pub fn current(&self) -> Arc<Thesaurus> {
+        match self.0.read() {
+            Ok(current) => current.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Puts other terms in use.
+    pub fn replace(&self, thesaurus: Arc<Thesaurus>) {
+        match self.0.write() {
+            Ok(mut current) => *current = thesaurus,
+            Err(poisoned) => *poisoned.into_inner() = thesaurus,
+        }
     }
 }
 

@@ -23,6 +23,7 @@ pub mod region;
 pub mod region_import;
 pub mod search;
 pub mod search_misses;
+pub mod search_terms;
 pub mod session;
 pub mod signed_in;
 pub mod text;

@@ -27,10 +27,22 @@ pub async fn enqueue_many<C: ConnectionTrait>(
     entity_ids: &[Uuid],
     operation: OutboxOperation,
 ) -> ApiResult<()> {
+    enqueue_many_after(db, entity, entity_ids, operation, chrono::Duration::zero()).await
+}
+
+/// [`enqueue_many`], applied no sooner than `delay` from now.
+pub async fn enqueue_many_after<C: ConnectionTrait>(
+    db: &C,
+    entity: OutboxEntity,
+    entity_ids: &[Uuid],
+    operation: OutboxOperation,
+    delay: chrono::Duration,
+) -> ApiResult<()> {
     if entity_ids.is_empty() {
         return Ok(());
     }
     let now = clock::now();
+    let due = now + delay;
     let rows = entity_ids
         .iter()
         .map(|id| search_outbox::ActiveModel {
@@ -41,7 +53,7 @@ pub async fn enqueue_many<C: ConnectionTrait>(
             created_at: Set(now),
             attempts: Set(0),
             last_error: Set(None),
-            next_attempt_at: Set(now),
+            next_attempt_at: Set(due),
             locked_until: Set(None),
             processed_at: Set(None),
         })

@@ -261,12 +261,12 @@ async fn request(
 /// Where searches run and within which limits: the database (for what the index returns
 /// and as the fallback), the index, the guard against a failing engine, the concepts a
 /// query expands to, and the settings' bounds on a query.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct SearchEngines<'a> {
     pub db: &'a DatabaseConnection,
     pub index: &'a dyn SearchIndex,
     pub guard: EngineGuard<'a>,
-    pub thesaurus: &'a Thesaurus,
+    pub thesaurus: Arc<Thesaurus>,
     /// Where the words of searches that found nothing are counted.
     pub misses: &'a MissTally,
     /// Longest query text, in characters.
@@ -315,7 +315,7 @@ pub async fn search(
         db,
         index,
         guard,
-        thesaurus,
+        ref thesaurus,
         ..
     } = *engines;
     let started = std::time::Instant::now();

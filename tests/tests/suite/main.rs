@@ -40,6 +40,7 @@ mod schema_drift;
 mod search_api;
 mod search_conformance;
 mod search_relevance;
+mod search_terms;
 mod server_limits;
 mod sessions;
 mod side_effects;

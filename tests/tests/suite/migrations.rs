@@ -90,6 +90,7 @@ fn entity_columns() -> Vec<(String, BTreeSet<String>)> {
         of(request_language::Entity),
         of(search_miss::Entity),
         of(search_outbox::Entity),
+        of(search_term_row::Entity),
         of(user_account::Entity),
     ]
 }

@@ -260,6 +260,13 @@ impl SearchIndex for Flaky {
         self.check()?;
         self.inner.suggest(prefix, limit, today).await
     }
+    async fn use_terms(&self, thesaurus: Arc<Thesaurus>) -> Result<(), SearchError> {
+        self.inner.use_terms(thesaurus).await
+    }
+    async fn holding_words(&self, words: Vec<String>) -> Result<Vec<Uuid>, SearchError> {
+        self.check()?;
+        self.inner.holding_words(words).await
+    }
     async fn rebuild(&self) -> Result<Box<dyn Rebuild>, SearchError> {
         self.check()?;
         self.inner.rebuild().await

@@ -128,6 +128,7 @@ async fn background_jobs_stop_when_asked() {
     let indexer = angebotsplattform::jobs::search_indexer::spawn(
         app.db.clone(),
         app.app.search.clone(),
+        app.app.thesaurus.clone(),
         app.app.effects.clone(),
         100,
         1000,

@@ -85,6 +85,7 @@ async fn a_search_answered_before_the_index_caught_up_is_not_served_after() {
     let indexer = angebotsplattform::jobs::search_indexer::spawn(
         app.db.clone(),
         app.app.search.clone(),
+        app.app.thesaurus.clone(),
         app.app.effects.clone(),
         100,
         1000,

@@ -13,6 +13,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use tantivy::collector::DocSetCollector;
 use tantivy::index::SegmentId;
 use tantivy::query::{BooleanQuery, FuzzyTermQuery, Occur, Query, RangeQuery};
 use tantivy::schema::Value;
@@ -23,7 +24,7 @@ use tokio::sync::{Mutex, OwnedMutexGuard, Semaphore};
 use uuid::Uuid;
 
 use crate::search::facet_values::FacetValues;
-use crate::search::terms::Thesaurus;
+use crate::search::terms::{LiveTerms, Thesaurus};
 use crate::search::top_matches::{Harvest, Order, TopMatches};
 use crate::search::{
     OfferDocument, Rebuild, SearchError, SearchHit, SearchIndex, SearchRequest, SearchResults,
@@ -45,11 +46,10 @@ struct Inner {
     reader: IndexReader,
     writer: Arc<Mutex<IndexWriter<TantivyDocument>>>,
     fields: Fields,
-    thesaurus: Thesaurus,
-    /// `written_with`, kept with every commit: an index written with other text analysis or
-    /// under other terms (documents record the concepts they name) is emptied on open and
-    /// filled again.
-    written_with: String,
+    /// The terms in use. What they were (`written_with`) is kept with every commit: an index
+    /// written with other text analysis or under other terms (documents record the concepts
+    /// they name) is emptied on open and filled again.
+    terms: LiveTerms,
     /// The searched segments' facet values, read once per segment.
     facet_values: Arc<FacetValues>,
 }
@@ -129,8 +129,7 @@ impl EmbeddedIndex {
                 reader,
                 writer: Arc::new(Mutex::new(writer)),
                 fields,
-                written_with: written_with(&thesaurus),
-                thesaurus,
+                terms: LiveTerms::new(thesaurus),
                 facet_values: Arc::default(),
             }),
             slots: Arc::new(Semaphore::new(cores)),
@@ -183,10 +182,8 @@ impl EmbeddedIndex {
         );
         out.add_text(f.stems, stems.join(" "));
         let others: Vec<String> = folded_bodies.into_iter().chain(folded_context).collect();
-        let named = self
-            .inner
-            .thesaurus
-            .concepts_of_offer(&folded_titles, &others, &parts);
+        let thesaurus = self.inner.terms.current();
+        let named = thesaurus.concepts_of_offer(&folded_titles, &others, &parts);
         for code in named.in_titles {
             out.add_text(f.title_concept, code);
         }
@@ -230,7 +227,7 @@ impl EmbeddedIndex {
 
     async fn commit(&self, writer: &mut IndexWriter<TantivyDocument>) -> Result<(), SearchError> {
         let mut commit = writer.prepare_commit().map_err(engine_error)?;
-        commit.set_payload(&self.inner.written_with);
+        commit.set_payload(&written_with(&self.inner.terms.current()));
         commit.commit().map_err(engine_error)?;
         self.inner.reload()
     }
@@ -306,7 +303,7 @@ impl Drop for EmbeddedRebuild {
 
 impl Inner {
     fn run(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
-        let units = query::parse(&self.thesaurus, &request.text);
+        let units = query::parse(&self.terms.current(), &request.text);
         let searcher = self.reader.searcher();
         let collector = TopMatches {
             near: request.near,
@@ -403,6 +400,31 @@ impl Inner {
             }
         }
         Ok(changed.then(|| corrected.join(" ")))
+    }
+
+    /// Every document holding each of `words` exactly, in any text field or as a compound
+    /// part, valid or not.
+    fn holding_words(&self, words: &[String]) -> Result<Vec<Uuid>, SearchError> {
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let all: Vec<Box<dyn Query>> = words.iter().map(|w| plain_word(&self.fields, w)).collect();
+        let searcher = self.reader.searcher();
+        let addresses = searcher
+            .search(&BooleanQuery::intersection(all), &DocSetCollector)
+            .map_err(engine_error)?;
+        let mut ids = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let doc: TantivyDocument = searcher.doc(address).map_err(engine_error)?;
+            if let Some(id) = doc
+                .get_first(self.fields.id)
+                .and_then(|v| v.as_str())
+                .and_then(|s| Uuid::parse_str(s).ok())
+            {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
     }
 
     fn suggest(
@@ -526,6 +548,16 @@ impl SearchIndex for EmbeddedIndex {
     ) -> Result<Vec<Uuid>, SearchError> {
         let inner = self.inner.clone();
         blocking(&self.slots, move || inner.suggest(&prefix, limit, today)).await
+    }
+
+    async fn use_terms(&self, thesaurus: Arc<Thesaurus>) -> Result<(), SearchError> {
+        self.inner.terms.replace(thesaurus);
+        Ok(())
+    }
+
+    async fn holding_words(&self, words: Vec<String>) -> Result<Vec<Uuid>, SearchError> {
+        let inner = self.inner.clone();
+        blocking(&self.slots, move || inner.holding_words(&words)).await
     }
 
     async fn rebuild(&self) -> Result<Box<dyn Rebuild>, SearchError> {

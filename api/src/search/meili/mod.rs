@@ -22,7 +22,7 @@ use meilisearch_sdk::tasks::Task;
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
-use crate::search::terms::Thesaurus;
+use crate::search::terms::{LiveTerms, Thesaurus};
 use crate::search::{
     Facet, Facets, OfferDocument, Rebuild, SearchError, SearchHit, SearchIndex, SearchRequest,
     SearchResults, analysis, distance_km,
@@ -85,7 +85,8 @@ pub struct MeiliIndex {
 struct Inner {
     client: Client,
     config: MeiliConfig,
-    thesaurus: Thesaurus,
+    /// The terms in use.
+    terms: LiveTerms,
     /// Set once the live index exists with the current settings.
     ready: OnceCell<()>,
 }
@@ -99,7 +100,7 @@ impl MeiliIndex {
             inner: Arc::new(Inner {
                 client,
                 config,
-                thesaurus,
+                terms: LiveTerms::new(thesaurus),
                 ready: OnceCell::new(),
             }),
         })
@@ -175,7 +176,10 @@ impl MeiliIndex {
                 }
             }
         }
-        let settings = index_settings(&self.inner.thesaurus, self.inner.config.max_total_hits);
+        let settings = index_settings(
+            &self.inner.terms.current(),
+            self.inner.config.max_total_hits,
+        );
         let before = self.call(client.index(uid).get_settings()).await?;
         self.write(client.index(uid).set_settings(&settings))
             .await?;
@@ -209,9 +213,10 @@ impl MeiliIndex {
         if documents.is_empty() {
             return Ok(None);
         }
+        let thesaurus = self.inner.terms.current();
         let documents: Vec<MeiliDocument> = documents
             .iter()
-            .map(|doc| MeiliDocument::of(doc, &self.inner.thesaurus))
+            .map(|doc| MeiliDocument::of(doc, &thesaurus))
             .collect();
         self.call(index.add_or_replace(&documents, Some("id")))
             .await
@@ -396,6 +401,34 @@ impl SearchIndex for MeiliIndex {
             .with_attributes_to_search_on(&title)
             .with_attributes_to_retrieve(Selectors::Some(&retrieve))
             .with_limit(limit.max(1));
+        let found = self.call(query.execute::<HitFields>()).await?;
+        Ok(found.hits.into_iter().map(|hit| hit.result.id).collect())
+    }
+
+    async fn use_terms(&self, thesaurus: Arc<Thesaurus>) -> Result<(), SearchError> {
+        self.prepare().await?;
+        let settings = index_settings(&thesaurus, self.inner.config.max_total_hits);
+        self.inner.terms.replace(thesaurus);
+        // The synonyms, which map the terms to the concepts' words, change with the terms.
+        self.write(self.live().set_settings(&settings)).await
+    }
+
+    async fn holding_words(&self, words: Vec<String>) -> Result<Vec<Uuid>, SearchError> {
+        self.prepare().await?;
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let text = words.join(" ");
+        let retrieve = ["id"];
+        let searched = ["title", "parts", "body", "context"];
+        let index = self.live();
+        let mut query = index.search();
+        query
+            .with_query(&text)
+            .with_attributes_to_search_on(&searched)
+            .with_attributes_to_retrieve(Selectors::Some(&retrieve))
+            .with_matching_strategy(MatchingStrategies::ALL)
+            .with_limit(self.inner.config.max_total_hits);
         let found = self.call(query.execute::<HitFields>()).await?;
         Ok(found.hits.into_iter().map(|hit| hit.result.id).collect())
     }
