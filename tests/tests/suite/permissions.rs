@@ -218,6 +218,11 @@ const ROWS: &[Row] = &[
         expect: [UA, FB, FB, FB, OK],
     },
     Row {
+        name: "setSearchTerms",
+        query: "mutation($i: SetSearchTermsInput!) { setSearchTerms(input: $i) { concept } }",
+        expect: [UA, FB, FB, FB, OK],
+    },
+    Row {
         name: "proposeMatch",
         query: "mutation($r: ID!, $m: ID!) { proposeMatch(requestId: $r, mentorId: $m) { status } }",
         expect: [UA, FB, FB, OK, OK],
@@ -381,6 +386,11 @@ async fn variables(app: &TestApp, world: &World, row: &str, admin: &str) -> Valu
         }
         "archiveOffer" => json!({ "o": offer_in(app, a, OfferStatus::Published).await }),
         "createApiClient" => json!({ "n": format!("App {}", Uuid::now_v7().simple()) }),
+        "setSearchTerms" => json!({ "i": {
+            "concept": format!("concept-{}", Uuid::now_v7().simple()),
+            "locale": "de",
+            "terms": [format!("begriff{}", Uuid::now_v7().simple())],
+        } }),
         "registerOperation" => {
             json!({ "d": format!("query Op{} {{ categories {{ code }} }}", Uuid::now_v7().simple()) })
         }
