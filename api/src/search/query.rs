@@ -80,7 +80,8 @@ pub fn is_match(units: &[QueryUnit], word: &str) -> bool {
             // check, so shorter words skip it.
             || (word.len() > w.text.len()
                 && analysis::decompound(word).is_some_and(|parts| parts.contains(&w.text)))
-            || (!w.stems.is_empty() && stems::of_word(word).iter().any(|s| w.stems.contains(s)))
+            || (stems::may_share(&w.stems, word)
+                && stems::of_word(word).iter().any(|s| w.stems.contains(s)))
     };
     units.iter().any(|unit| match unit {
         QueryUnit::Word(w) => close(w),

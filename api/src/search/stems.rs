@@ -87,6 +87,27 @@ pub fn of_words<'a>(words: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     out
 }
 
+/// Whether a folded word may share one of `stems`: a cheap test before stemming the word.
+/// The Latin and Cyrillic stemmers only cut endings, so a word that does not begin like any
+/// of the stems cannot share one; the Arabic one also cuts prefixes (the article), so any
+/// word may.
+pub fn may_share(stems: &[String], word: &str) -> bool {
+    if stems.is_empty() {
+        return false;
+    }
+    let cuts_only_endings = matches!(
+        word.chars().next(),
+        Some(c) if c.is_ascii_alphabetic()
+            || ('\u{00C0}'..='\u{024F}').contains(&c)
+            || ('\u{0400}'..='\u{04FF}').contains(&c)
+    );
+    !cuts_only_endings
+        || stems.iter().any(|stem| {
+            let start: String = stem.chars().take(MIN_CHARS - 1).collect();
+            word.starts_with(&start)
+        })
+}
+
 /// Whether two folded words share a stem.
 pub fn share_a_stem(a: &str, b: &str) -> bool {
     let of_a = of_word(a);
@@ -109,6 +130,9 @@ mod tests {
             assert!(share_a_stem(a, b), "{a} {b}");
         }
         assert!(!share_a_stem("frauen", "kinder"));
+        assert!(may_share(&of_word("families"), "family"));
+        assert!(!may_share(&of_word("families"), "kinder"));
+        assert!(may_share(&of_word("الطفل"), "طفل"));
         assert!(of_word("job").is_empty());
         assert!(of_word("a1b2").is_empty());
         assert!(of_word("ትምህርቲ").is_empty());
