@@ -232,6 +232,27 @@ impl Thesaurus {
         Some((code, self.written.get(term)?.as_str()))
     }
 
+    /// Whether `candidate` may replace the typed `word` in a corrected query: not when the
+    /// candidate alone names a concept other than the one the typed word is closest to (a
+    /// typo of "Kinderhort" is not corrected into a word naming sport).
+    pub fn correction_allowed(&self, word: &str, candidate: &str) -> bool {
+        let named = |text: &str| -> Option<usize> {
+            self.by_first_word.get(text).and_then(|entries| {
+                entries
+                    .iter()
+                    .find(|e| e.words.len() == 1)
+                    .map(|e| e.concept)
+            })
+        };
+        let Some(candidate_concept) = named(candidate) else {
+            return true;
+        };
+        let typed_concept = self
+            .closest_term(word)
+            .and_then(|(code, _)| self.concepts.iter().position(|c| c.code == code));
+        typed_concept.is_none_or(|typed| typed == candidate_concept)
+    }
+
     /// The concept at `index`.
     pub fn concept(&self, index: usize) -> Option<&Concept> {
         self.concepts.get(index)
@@ -479,6 +500,19 @@ mod tests {
             Some(("german-course", "курсы немецкого языка"))
         );
         assert_eq!(thesaurus.closest_term("xylophon"), None);
+    }
+
+    #[test]
+    fn a_correction_stays_within_the_concept_typed() {
+        let thesaurus = Thesaurus::parse(
+            "concept,locale,terms\nchildcare,de,kinderhort\nsport,de,kinderhorn\n",
+        )
+        .unwrap();
+        assert!(thesaurus.correction_allowed("kinderhor", "kinderhort"));
+        assert!(!thesaurus.correction_allowed("kinderhor", "kinderhorn"));
+        // Words naming no concept are always fine, as is any word for a typo near none.
+        assert!(thesaurus.correction_allowed("kinderhor", "kinderchor"));
+        assert!(thesaurus.correction_allowed("xylofon", "kinderhorn"));
     }
 
     #[test]

@@ -384,8 +384,10 @@ impl Inner {
                 corrected.push(word);
                 continue;
             }
+            let thesaurus = self.terms.current();
             let best = vocabulary
                 .iter()
+                .filter(|(term, _)| thesaurus.correction_allowed(&word, term))
                 .filter_map(|(term, freq)| {
                     analysis::distance_within(&word, term, 2)
                         .map(|d| (d, std::cmp::Reverse(*freq), term))

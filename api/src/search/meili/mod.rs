@@ -314,9 +314,11 @@ impl MeiliIndex {
                 corrected.push(word);
                 continue;
             }
+            let thesaurus = self.inner.terms.current();
             let best = found
                 .facet_hits
                 .iter()
+                .filter(|hit| thesaurus.correction_allowed(&word, &hit.value))
                 .filter_map(|hit| {
                     analysis::distance_within(&word, &hit.value, 2)
                         .map(|d| (d, std::cmp::Reverse(hit.count), hit.value.clone()))
