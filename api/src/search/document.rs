@@ -16,7 +16,10 @@ pub struct OfferDocument {
     pub titles: Vec<String>,
     /// Summaries and descriptions in every locale.
     pub bodies: Vec<String>,
-    /// Category labels, the provider's name, places: found, but weighted less.
+    /// Labels of its categories in every locale: found like the context, and the concepts
+    /// they name count like those its titles name (a category is what an offer is).
+    pub category_labels: Vec<String>,
+    /// The provider's name, places: found, but weighted less.
     pub context: Vec<String>,
     /// Category codes, areas with their pillars.
     pub categories: Vec<String>,

@@ -47,6 +47,7 @@ fn doc(title: &str) -> OfferDocument {
         provider_id: Uuid::nil(),
         titles: vec![title.to_owned()],
         bodies: vec!["Für alle".into()],
+        category_labels: vec![],
         context: vec!["Sprache".into()],
         categories: vec!["language".into()],
         regions: vec![],

@@ -25,6 +25,7 @@ fn doc(title: &str) -> OfferDocument {
         provider_id: Uuid::nil(),
         titles: vec![title.to_owned()],
         bodies: vec![],
+        category_labels: vec![],
         context: vec![],
         categories: vec!["language".into(), "education-work".into()],
         regions: vec![],
@@ -122,6 +123,7 @@ on_every_engine!(
     facets_count_every_match_of_a_large_result,
     words_of_every_script_are_found_whole,
     compounds_are_found_solid_split_and_with_typos,
+    a_concept_named_by_a_category_outranks_one_in_a_description,
 );
 
 fn corpus() -> Vec<OfferDocument> {
@@ -613,4 +615,23 @@ async fn inflected_forms_are_found_by_their_stem() {
         let found = titles(&*index, &docs, request(query)).await;
         assert_eq!(found, expected, "{query}");
     }
+}
+
+/// What an offer is (its title, its category) outranks what its description mentions: an
+/// offer in the category "Beratung" comes before one whose description offers "Beratung"
+/// on the side, for a query naming counselling in another language.
+async fn a_concept_named_by_a_category_outranks_one_in_a_description(index: Arc<dyn SearchIndex>) {
+    let mut mentioned = doc("Kaffee am Montag");
+    mentioned.bodies = vec!["Mit Beratung für alle, die Fragen haben".into()];
+    let mut categorised = doc("Treffpunkt am Montag");
+    categorised.category_labels = vec!["Beratung".into(), "Conseil".into()];
+    let docs = vec![mentioned, categorised];
+    index.upsert(docs.clone()).await.unwrap();
+    let found = titles(&*index, &docs, request("counselling")).await;
+    assert_eq!(
+        found,
+        ["Treffpunkt am Montag", "Kaffee am Montag"],
+        "{}",
+        index.name()
+    );
 }

@@ -117,6 +117,7 @@ async fn measure(index: Arc<dyn SearchIndex>) {
                 provider_id: Uuid::nil(),
                 titles: entry.titles.clone(),
                 bodies: entry.bodies.clone(),
+                category_labels: vec![],
                 context: vec![],
                 categories: entry.categories.clone(),
                 regions: vec![],

@@ -157,8 +157,12 @@ impl EmbeddedIndex {
                 .flat_map(|t| analysis::words(t).map(str::to_owned))
                 .collect()
         };
-        let (folded_titles, folded_bodies, folded_context) =
-            (fold(&doc.titles), fold(&doc.bodies), fold(&doc.context));
+        let folded_labels = fold(&doc.category_labels);
+        let (folded_titles, folded_bodies, folded_context) = (
+            fold(&doc.titles),
+            fold(&doc.bodies),
+            [folded_labels.clone(), fold(&doc.context)].concat(),
+        );
         let (titles, bodies, context) = (
             words(&folded_titles),
             words(&folded_bodies),
@@ -183,7 +187,8 @@ impl EmbeddedIndex {
         out.add_text(f.stems, stems.join(" "));
         let others: Vec<String> = folded_bodies.into_iter().chain(folded_context).collect();
         let thesaurus = self.inner.terms.current();
-        let named = thesaurus.concepts_of_offer(&folded_titles, &others, &parts);
+        let named_like_titles = [folded_titles, folded_labels].concat();
+        let named = thesaurus.concepts_of_offer(&named_like_titles, &others, &parts);
         for code in named.in_titles {
             out.add_text(f.title_concept, code);
         }

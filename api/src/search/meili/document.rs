@@ -77,10 +77,17 @@ impl MeiliDocument {
     pub(super) fn of(doc: &OfferDocument, thesaurus: &Thesaurus) -> Self {
         let fold =
             |texts: &[String]| -> Vec<String> { texts.iter().map(|t| analysis::fold(t)).collect() };
-        let (titles, bodies, context) = (fold(&doc.titles), fold(&doc.bodies), fold(&doc.context));
+        let labels = fold(&doc.category_labels);
+        let (titles, bodies, context) = (
+            fold(&doc.titles),
+            fold(&doc.bodies),
+            [labels.clone(), fold(&doc.context)].concat(),
+        );
         let parts = analysis::compound_parts(titles.iter().chain(&bodies).map(String::as_str));
         let others: Vec<String> = bodies.iter().chain(&context).cloned().collect();
-        let named = thesaurus.concepts_of_offer(&titles, &others, &parts);
+        // Concepts its categories name count like those its titles name.
+        let named_like_titles = [titles.clone(), labels].concat();
+        let named = thesaurus.concepts_of_offer(&named_like_titles, &others, &parts);
         let words_of =
             |codes: Vec<&str>| -> Vec<String> { codes.into_iter().map(concept_word).collect() };
         let words: BTreeSet<String> = doc

@@ -562,6 +562,7 @@ mod tests {
             provider_id: Uuid::nil(),
             titles: vec!["Deutschkurs am Abend".into()],
             bodies: vec![],
+            category_labels: vec![],
             context: vec![],
             categories: vec![],
             regions: vec![],

@@ -93,11 +93,12 @@ pub async fn load<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> ApiResult<Vec<Off
         let id = model.id;
         let texts = translations.get(&id).cloned().unwrap_or_default();
         let mut document_categories = Vec::new();
+        let mut category_labels = Vec::new();
         let mut context = Vec::new();
         for category_id in category_ids.get(&id).into_iter().flatten() {
             if let Some(area) = categories.get(category_id) {
                 document_categories.push(area.code.clone());
-                context.extend(labels.get(category_id).cloned().unwrap_or_default());
+                category_labels.extend(labels.get(category_id).cloned().unwrap_or_default());
                 if let Some(pillar) = area.parent_id.and_then(|p| categories.get(&p)) {
                     document_categories.push(pillar.code.clone());
                 }
@@ -153,6 +154,7 @@ pub async fn load<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> ApiResult<Vec<Off
                 .iter()
                 .flat_map(|t| t.summary.iter().chain(t.description.iter()).cloned())
                 .collect(),
+            category_labels,
             context,
             categories: document_categories,
             regions: document_regions,
